@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ZSCTL_CLI_H
+#define ZSCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "zsctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses, documented in zsctl(8). */
+enum {
+	ZS_EXIT_OK = 0,
+	ZS_EXIT_FAILURE = 1, /* a device or kernel file could not be read or written */
+	ZS_EXIT_USAGE = 2,   /* bad option, argument or device name */
+};
+
+struct cli {
+	const char *sysroot;
+	struct zs_ctx *ctx;
+	bool json;      /* set by a verb's -J: errors become JSON too */
+	json_t *errors; /* JSON mode: collected, printed with the document */
+	int status;     /* the exit status so far */
+};
+
+struct verb {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+int verb_status(struct cli *cli, int argc, char **argv);
+
+/*
+ * Report an error about object (a device, a file, an option). In text mode
+ * one line to stderr; in JSON mode it joins the document's "errors".
+ */
+void cli_error(struct cli *cli, const char *object, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* An error from libzsctl: names the file the library recorded, and the cause. */
+void cli_lib_error(struct cli *cli, const char *object, int err);
+/* Print collected JSON errors alone (a verb that fails before its document). */
+void cli_flush_errors(struct cli *cli);
+void cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Device arguments: validated before any path is built. Returns 0 or sets status. */
+int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n);
+
+/* "1.5G", "0B", like util-linux's size_to_human_string(). */
+void format_size(uint64_t bytes, bool exact, char *buf, size_t size);
+const char *errno_cause(int err);
+
+#endif

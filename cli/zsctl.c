@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* zsctl: global options and the table of verbs. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct verb verbs[] = {
+	{ "status", verb_status, "show zram devices, their memory and fragmentation" },
+};
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       " zsctl [global options] VERB [options] [DEVICE...]\n"
+	       "\n"
+	       "Inspect and control zram devices and their zsmalloc pools.\n"
+	       "\n"
+	       "Verbs:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		printf(" %-10s %s\n", verbs[i].name, verbs[i].summary);
+	printf("\n"
+	       "Global options:\n"
+	       "     --sysroot DIR   read sys/, proc/ and debugfs below DIR (a dump) instead of /\n"
+	       " -h, --help          display this help\n"
+	       " -V, --version       display version\n"
+	       "\n"
+	       "Run 'zsctl VERB --help' for a verb's options.\n"
+	       "For more details see zsctl(8).\n");
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+enum {
+	OPT_SYSROOT = 0x100,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .status = ZS_EXIT_OK };
+	const struct verb *verb;
+	int c, r;
+
+	setlocale(LC_ALL, "");
+	/* numbers in output are for machines too: never a decimal comma */
+	setlocale(LC_NUMERIC, "C");
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SYSROOT:
+			cli.sysroot = optarg;
+			break;
+		case 'h':
+			usage();
+			return ZS_EXIT_OK;
+		case 'V':
+			printf("zsctl %s\n", PACKAGE_VERSION);
+			return ZS_EXIT_OK;
+		case ':':
+			cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);
+			return cli.status;
+		default:
+			cli_usage_error(&cli, "unknown option '%s'", argv[optind - 1]);
+			return cli.status;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error(&cli, "no verb given");
+		return cli.status;
+	}
+	verb = find_verb(argv[optind]);
+	if (!verb) {
+		cli_usage_error(&cli, "unknown verb '%.40s'", argv[optind]);
+		return cli.status;
+	}
+	r = zs_ctx_new(cli.sysroot, &cli.ctx);
+	if (r < 0) {
+		cli_error(&cli, cli.sysroot, -r, "cannot open the system root: %s", strerror(-r));
+		return cli.status;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* getopt_long restarts for the verb */
+	r = verb->run(&cli, argc, argv);
+	cli_flush_errors(&cli);
+	zs_ctx_free(cli.ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "zsctl: write error: %s\n", strerror(errno));
+		return ZS_EXIT_FAILURE;
+	}
+	return r;
+}

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zsmalloc's per-class statistics from debugfs
+ * (<debugfs>/zsmalloc/<pool>/classes, CONFIG_ZSMALLOC_STAT).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmount.h>
+
+#include "internal.h"
+
+/* Header names of the 6.4+ fullness groups; the 0% group is not printed. */
+static const char *const fullness_labels[ZS_FULLNESS_GROUPS] = {
+	"10%", "20%", "30%", "40%", "50%", "60%", "70%", "80%", "90%", "99%", "100%",
+};
+
+const char *zs_fullness_label(unsigned int group)
+{
+	return group < ZS_FULLNESS_GROUPS ? fullness_labels[group] : NULL;
+}
+
+enum col_id {
+	COL_UNKNOWN = -1,
+	COL_CLASS,
+	COL_SIZE,
+	COL_ALMOST_FULL,
+	COL_ALMOST_EMPTY,
+	COL_OBJ_ALLOCATED,
+	COL_OBJ_USED,
+	COL_PAGES_USED,
+	COL_PAGES_PER_ZSPAGE,
+	COL_FREEABLE,
+	COL_FULLNESS0, /* + group */
+};
+
+static const char *const col_names[] = {
+	[COL_CLASS] = "class",
+	[COL_SIZE] = "size",
+	[COL_ALMOST_FULL] = "almost_full",
+	[COL_ALMOST_EMPTY] = "almost_empty",
+	[COL_OBJ_ALLOCATED] = "obj_allocated",
+	[COL_OBJ_USED] = "obj_used",
+	[COL_PAGES_USED] = "pages_used",
+	[COL_PAGES_PER_ZSPAGE] = "pages_per_zspage",
+	[COL_FREEABLE] = "freeable",
+};
+
+#define MAX_COLS 64
+
+static int col_lookup(const char *name, size_t len)
+{
+	for (unsigned int i = 0; i < ZS_ARRAY_SIZE(col_names); i++)
+		if (strlen(col_names[i]) == len && !memcmp(col_names[i], name, len))
+			return (int)i;
+	for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
+		if (strlen(fullness_labels[g]) == len && !memcmp(fullness_labels[g], name, len))
+			return COL_FULLNESS0 + (int)g;
+	return COL_UNKNOWN;
+}
+
+/* Split one line (up to '\n' or NUL) into tokens; returns the count or -EINVAL. */
+static int split_line(const char *line, const char **tok, size_t *toklen, unsigned int max)
+{
+	unsigned int n = 0;
+	const char *p = line;
+
+	for (;;) {
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		if (n == max)
+			return -EINVAL;
+		len = strcspn(p, " \t\n");
+		tok[n] = p;
+		toklen[n] = len;
+		n++;
+		p += len;
+	}
+	return (int)n;
+}
+
+static int tok_u64(const char *tok, size_t len, uint64_t *ret)
+{
+	char buf[32];
+
+	if (len >= sizeof(buf))
+		return -ERANGE;
+	memcpy(buf, tok, len);
+	buf[len] = '\0';
+	return zs_parse_u64(buf, ret);
+}
+
+static void class_set(struct zs_class *c, int col, uint64_t v)
+{
+	switch (col) {
+	case COL_CLASS:
+		c->index = (unsigned int)v;
+		break;
+	case COL_SIZE:
+		c->size = v;
+		break;
+	case COL_ALMOST_FULL:
+		c->almost_full = v;
+		break;
+	case COL_ALMOST_EMPTY:
+		c->almost_empty = v;
+		break;
+	case COL_OBJ_ALLOCATED:
+		c->obj_allocated = v;
+		break;
+	case COL_OBJ_USED:
+		c->obj_used = v;
+		break;
+	case COL_PAGES_USED:
+		c->pages_used = v;
+		break;
+	case COL_PAGES_PER_ZSPAGE:
+		c->pages_per_zspage = v;
+		break;
+	case COL_FREEABLE:
+		c->freeable = v;
+		break;
+	default:
+		if (col >= COL_FULLNESS0 && col < COL_FULLNESS0 + ZS_FULLNESS_GROUPS)
+			c->fullness[col - COL_FULLNESS0] = v;
+		break; /* a column of a future kernel: parsed, not kept */
+	}
+}
+
+static void total_add(struct zs_class *t, const struct zs_class *c)
+{
+	for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
+		t->fullness[g] += c->fullness[g];
+	t->almost_full += c->almost_full;
+	t->almost_empty += c->almost_empty;
+	t->obj_allocated += c->obj_allocated;
+	t->obj_used += c->obj_used;
+	t->pages_used += c->pages_used;
+	t->freeable += c->freeable;
+}
+
+int zs_parse_classes(const char *s, struct zs_pool *ret)
+{
+	const char *tok[MAX_COLS];
+	size_t toklen[MAX_COLS];
+	int cols[MAX_COLS];
+	bool seen[COL_FULLNESS0 + ZS_FULLNESS_GROUPS] = { false };
+	struct zs_pool pool = { 0 };
+	struct zs_class *classes = NULL;
+	size_t nclasses = 0;
+	bool have_total = false, blank = false;
+	int ncols, r;
+	const char *line;
+
+	ncols = split_line(s, tok, toklen, MAX_COLS);
+	if (ncols <= 0)
+		return -EINVAL;
+	for (int i = 0; i < ncols; i++) {
+		cols[i] = col_lookup(tok[i], toklen[i]);
+		if (cols[i] != COL_UNKNOWN) {
+			if (seen[cols[i]])
+				return -EINVAL;
+			seen[cols[i]] = true;
+		}
+	}
+	/* the columns without which the file means nothing to us */
+	if (!seen[COL_CLASS] || !seen[COL_SIZE] || !seen[COL_OBJ_ALLOCATED] ||
+	    !seen[COL_OBJ_USED] || !seen[COL_PAGES_USED] || !seen[COL_PAGES_PER_ZSPAGE])
+		return -EINVAL;
+	if (seen[COL_FULLNESS0])
+		pool.format = ZS_CLASSES_FULLNESS;
+	else if (seen[COL_ALMOST_FULL])
+		pool.format = ZS_CLASSES_ALMOST;
+	else
+		return -EINVAL;
+	pool.has_freeable = seen[COL_FREEABLE];
+
+	line = strchr(s, '\n');
+	while (line && *++line) {
+		int n = split_line(line, tok, toklen, MAX_COLS);
+
+		if (n < 0)
+			goto garbled;
+		if (n == 0) {
+			blank = true;
+		} else if (toklen[0] == 5 && !memcmp(tok[0], "Total", 5)) {
+			/*
+			 * The Total row leaves the class, size and
+			 * pages_per_zspage slots empty.
+			 */
+			struct zs_class t = { 0 };
+			int ti = 1;
+
+			if (have_total || n != ncols - 2)
+				goto garbled;
+			for (int i = 0; i < ncols; i++) {
+				uint64_t v;
+
+				if (cols[i] == COL_CLASS || cols[i] == COL_SIZE ||
+				    cols[i] == COL_PAGES_PER_ZSPAGE)
+					continue;
+				r = tok_u64(tok[ti], toklen[ti], &v);
+				if (r < 0)
+					goto fail;
+				ti++;
+				class_set(&t, cols[i], v);
+			}
+			pool.total = t;
+			have_total = true;
+		} else {
+			struct zs_class c = { 0 }, *nc;
+
+			/* class rows come before the blank line and the Total row */
+			if (n != ncols || blank || have_total)
+				goto garbled;
+			for (int i = 0; i < ncols; i++) {
+				uint64_t v;
+
+				r = tok_u64(tok[i], toklen[i], &v);
+				if (r < 0)
+					goto fail;
+				if (cols[i] == COL_CLASS && v > UINT32_MAX)
+					goto garbled;
+				class_set(&c, cols[i], v);
+			}
+			if (c.obj_used > c.obj_allocated)
+				goto garbled;
+			nc = realloc(classes, (nclasses + 1) * sizeof(*classes));
+			if (!nc) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			classes = nc;
+			classes[nclasses++] = c;
+		}
+		line = strchr(line, '\n');
+	}
+	if (!have_total) {
+		/* kernels before 4.2 print no Total row */
+		for (size_t i = 0; i < nclasses; i++)
+			total_add(&pool.total, &classes[i]);
+	}
+	pool.classes = classes;
+	pool.nclasses = nclasses;
+	/* keep the identity fields the caller set */
+	memcpy(pool.name, ret->name, sizeof(pool.name));
+	pool.kind = ret->kind;
+	*ret = pool;
+	return 0;
+garbled:
+	r = -EINVAL;
+fail:
+	free(classes);
+	return r;
+}
+
+void zs_pool_clear(struct zs_pool *pool)
+{
+	free(pool->classes);
+	pool->classes = NULL;
+	pool->nclasses = 0;
+}
+
+void zs_pools_free(struct zs_pool *pools, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		zs_pool_clear(&pools[i]);
+	free(pools);
+}
+
+const struct zs_pool *zs_pool_find(const struct zs_pool *pools, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pools[i].name, name))
+			return &pools[i];
+	return NULL;
+}
+
+const char *zs_classes_status_str(enum zs_classes_status st)
+{
+	switch (st) {
+	case ZS_CLASSES_OK:
+		return "class statistics available";
+	case ZS_CLASSES_NO_DEBUGFS:
+		return "debugfs is not mounted (mount -t debugfs none /sys/kernel/debug)";
+	case ZS_CLASSES_NO_ZSMALLOC:
+		return "no zsmalloc/ in debugfs (kernel built without CONFIG_ZSMALLOC_STAT)";
+	case ZS_CLASSES_NO_PERMISSION:
+		return "debugfs is readable by root only";
+	}
+	return "unknown";
+}
+
+/*
+ * Parse a proc table (mountinfo, swaps) that lives below the root: the fd
+ * comes from the rooted context, libmount reads it through /proc/self/fd.
+ */
+int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
+		       struct libmnt_table **ret)
+{
+	struct libmnt_table *tb;
+	char path[64];
+	int fd, r;
+
+	fd = zs_ctx_open(ctx, rel, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	tb = mnt_new_table();
+	if (!tb) {
+		close(fd);
+		return -ENOMEM;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	r = swaps ? mnt_table_parse_swaps(tb, path) : mnt_table_parse_file(tb, path);
+	close(fd);
+	if (r < 0) {
+		mnt_unref_table(tb);
+		return zs_ctx_fail(ctx, rel, r);
+	}
+	*ret = tb;
+	return 0;
+}
+
+int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
+{
+	int r;
+
+	if (!ctx->mountinfo) {
+		r = zs_ctx_parse_table(ctx, "proc/self/mountinfo", false, &ctx->mountinfo);
+		if (r < 0)
+			return r;
+	}
+	*ret = ctx->mountinfo;
+	return 0;
+}
+
+/* The debugfs mount point below the root, without the leading '/'. */
+static int find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs = NULL, *f;
+	int r;
+
+	r = zs_ctx_mountinfo(ctx, &tb);
+	if (r < 0)
+		return r;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (!fs && mnt_table_next_fs(tb, it, &f) == 0) {
+		const char *type = mnt_fs_get_fstype(f);
+
+		if (type && !strcmp(type, "debugfs"))
+			fs = f;
+	}
+	mnt_free_iter(it);
+	r = -ENOENT;
+	if (fs) {
+		const char *target = mnt_fs_get_target(fs);
+
+		while (target && *target == '/')
+			target++;
+		if (target && *target && strlen(target) < size) {
+			strcpy(out, target);
+			r = 0;
+		} else if (target && !*target) {
+			r = -EINVAL; /* debugfs on / is nonsense */
+		}
+	}
+	return r;
+}
+
+static enum zs_pool_kind pool_kind(const char *name)
+{
+	if (zs_devname_valid(name))
+		return ZS_POOL_ZRAM;
+	if (!strncmp(name, "zswap", 5))
+		return ZS_POOL_ZSWAP;
+	return ZS_POOL_OTHER;
+}
+
+int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
+		  enum zs_classes_status *status)
+{
+	char debugfs[PATH_MAX - 64], dir[PATH_MAX];
+	struct zs_pool *pools = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	r = find_debugfs(ctx, debugfs, sizeof(debugfs));
+	if (r == -ENOENT) {
+		*status = ZS_CLASSES_NO_DEBUGFS;
+		goto none;
+	}
+	if (r < 0)
+		return r;
+	snprintf(dir, sizeof(dir), "%s/zsmalloc", debugfs);
+	r = zs_ctx_list_dir(ctx, dir, &names, &n);
+	if (r == -EACCES || r == -EPERM) {
+		*status = ZS_CLASSES_NO_PERMISSION;
+		goto none;
+	}
+	if (r == -ENOENT) {
+		*status = ZS_CLASSES_NO_ZSMALLOC;
+		goto none;
+	}
+	if (r < 0)
+		return r;
+	pools = calloc(n ? n : 1, sizeof(*pools));
+	if (!pools) {
+		zs_strv_free(names);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char rel[PATH_MAX + 80], *text = NULL;
+
+		snprintf(rel, sizeof(rel), "%s/%s/classes", dir, names[i]);
+		snprintf(pools[i].name, sizeof(pools[i].name), "%s", names[i]);
+		pools[i].kind = pool_kind(names[i]);
+		r = zs_ctx_read_file(ctx, rel, ZS_CLASSES_MAX, &text);
+		if (r >= 0) {
+			r = zs_parse_classes(text, &pools[i]);
+			if (r < 0)
+				zs_ctx_fail(ctx, rel, r);
+		}
+		free(text);
+		if (r < 0) {
+			zs_pools_free(pools, i);
+			zs_strv_free(names);
+			return r;
+		}
+	}
+	zs_strv_free(names);
+	*status = ZS_CLASSES_OK;
+	*ret = pools;
+	*nret = n;
+	return 0;
+none:
+	*ret = NULL;
+	*nret = 0;
+	return 0;
+}

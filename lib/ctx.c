@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The rooted context: every sysfs, procfs and debugfs access goes through
+ * here, so that a dump of another machine under --sysroot is read exactly
+ * like the live system.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libmount.h>
+
+#include "internal.h"
+
+int zs_ctx_new(const char *sysroot, struct zs_ctx **ret)
+{
+	struct zs_ctx *ctx;
+	long psz;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->rootfd = -1;
+	ctx->live = !sysroot || !strcmp(sysroot, "/");
+	if (!ctx->live) {
+		struct stat st;
+
+		ctx->rootfd = open(sysroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctx->rootfd < 0 || fstat(ctx->rootfd, &st) < 0) {
+			int r = -errno;
+
+			zs_ctx_free(ctx);
+			return r;
+		}
+	}
+	ctx->root = strdup(ctx->live ? "/" : sysroot);
+	if (!ctx->root) {
+		zs_ctx_free(ctx);
+		return -ENOMEM;
+	}
+	psz = sysconf(_SC_PAGESIZE);
+	ctx->page_size = psz > 0 ? (uint64_t)psz : 4096;
+	*ret = ctx;
+	return 0;
+}
+
+void zs_ctx_free(struct zs_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->rootfd >= 0)
+		close(ctx->rootfd);
+	mnt_unref_table(ctx->mountinfo);
+	free(ctx->root);
+	free(ctx);
+}
+
+bool zs_ctx_is_live(const struct zs_ctx *ctx)
+{
+	return ctx->live;
+}
+
+const char *zs_ctx_root(const struct zs_ctx *ctx)
+{
+	return ctx->root;
+}
+
+uint64_t zs_ctx_page_size(const struct zs_ctx *ctx)
+{
+	return ctx->page_size;
+}
+
+const char *zs_ctx_error_path(const struct zs_ctx *ctx)
+{
+	return ctx->error_path;
+}
+
+int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err)
+{
+	snprintf(ctx->error_path, sizeof(ctx->error_path), "%s", rel);
+	return err;
+}
+
+static int openat2_in_root(int rootfd, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags,
+		/*
+		 * A dump may hold absolute symlinks (sys/block/zram0 ->
+		 * ../devices/...; bdi -> ...): resolve them inside the
+		 * dump, never on the host.
+		 */
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		/* before 5.6: relative lookup without the confinement */
+		fd = openat(rootfd, rel, flags);
+	return fd;
+}
+
+int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags)
+{
+	char abs[PATH_MAX];
+	int fd;
+
+	if (!rel || rel[0] == '/' || !rel[0])
+		return zs_ctx_fail(ctx, rel ? rel : "", -EINVAL);
+	flags |= O_CLOEXEC | O_NOCTTY;
+	if (ctx->live) {
+		/*
+		 * Live: a plain absolute open(), which is what umockdev's
+		 * preload library interposes on to fake /sys in the tests.
+		 */
+		if (snprintf(abs, sizeof(abs), "/%s", rel) >= (int)sizeof(abs))
+			return zs_ctx_fail(ctx, rel, -ENAMETOOLONG);
+		fd = open(abs, flags);
+	} else {
+		fd = openat2_in_root(ctx->rootfd, rel, flags);
+	}
+	if (fd < 0)
+		return zs_ctx_fail(ctx, rel, -errno);
+	return fd;
+}
+
+int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			free(buf);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		/* sysfs and debugfs text never holds a NUL */
+		free(buf);
+		return -EINVAL;
+	}
+	*ret = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret)
+{
+	int fd, r;
+
+	fd = zs_ctx_open(ctx, rel, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	r = zs_read_fd_all(fd, max, ret, NULL);
+	close(fd);
+	if (r < 0)
+		return zs_ctx_fail(ctx, rel, r);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void zs_strv_free(char **strv)
+{
+	if (!strv)
+		return;
+	for (char **p = strv; *p; p++)
+		free(*p);
+	free(strv);
+}
+
+int zs_strv_push(char ***strv, size_t *n, const char *s)
+{
+	char **nv;
+	char *copy = strdup(s);
+
+	if (!copy)
+		return -ENOMEM;
+	nv = realloc(*strv, (*n + 2) * sizeof(char *));
+	if (!nv) {
+		free(copy);
+		return -ENOMEM;
+	}
+	nv[*n] = copy;
+	nv[*n + 1] = NULL;
+	*strv = nv;
+	(*n)++;
+	return 0;
+}
+
+int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *nret)
+{
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	DIR *d;
+	int fd, r = 0;
+
+	fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return zs_ctx_fail(ctx, rel, r);
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		r = zs_strv_push(&names, &n, de->d_name);
+		if (r < 0)
+			break;
+	}
+	if (!r && errno)
+		r = -errno;
+	closedir(d);
+	if (r < 0) {
+		zs_strv_free(names);
+		return zs_ctx_fail(ctx, rel, r);
+	}
+	if (!names) {
+		names = calloc(1, sizeof(char *));
+		if (!names)
+			return -ENOMEM;
+	}
+	qsort(names, n, sizeof(char *), cmp_str);
+	*ret = names;
+	if (nret)
+		*nret = n;
+	return 0;
+}

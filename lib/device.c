@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* zram devices: discovery and their sysfs attributes. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "internal.h"
+
+static unsigned int devname_id(const char *name)
+{
+	return (unsigned int)strtoul(name + 4, NULL, 10);
+}
+
+static int cmp_devname(const void *a, const void *b)
+{
+	unsigned int ia = devname_id(*(char *const *)a), ib = devname_id(*(char *const *)b);
+
+	return ia < ib ? -1 : ia > ib;
+}
+
+static int enumerate_udev(char ***names, size_t *n)
+{
+	struct udev *udev;
+	struct udev_enumerate *e = NULL;
+	struct udev_list_entry *entry;
+	int r;
+
+	udev = udev_new();
+	if (!udev)
+		return -ENOMEM;
+	e = udev_enumerate_new(udev);
+	if (!e) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = udev_enumerate_add_match_subsystem(e, "block");
+	if (r >= 0)
+		r = udev_enumerate_add_match_sysname(e, "zram*");
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	if (r < 0)
+		goto out;
+	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
+	{
+		struct udev_device *d;
+		const char *sysname;
+
+		d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(entry));
+		if (!d)
+			continue; /* removed since the scan */
+		sysname = udev_device_get_sysname(d);
+		/* zram partitions (zram0p1) are not devices of ours */
+		if (sysname && zs_devname_valid(sysname))
+			r = zs_strv_push(names, n, sysname);
+		udev_device_unref(d);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	udev_enumerate_unref(e);
+	udev_unref(udev);
+	return r;
+}
+
+static int enumerate_dir(struct zs_ctx *ctx, char ***names, size_t *n)
+{
+	char **all = NULL;
+	int r;
+
+	r = zs_ctx_list_dir(ctx, "sys/block", &all, NULL);
+	if (r < 0)
+		return r;
+	for (char **p = all; *p && r >= 0; p++)
+		if (zs_devname_valid(*p))
+			r = zs_strv_push(names, n, *p);
+	zs_strv_free(all);
+	return r;
+}
+
+int zs_enumerate_devices(struct zs_ctx *ctx, char ***ret, size_t *nret)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	r = ctx->live ? enumerate_udev(&names, &n) : enumerate_dir(ctx, &names, &n);
+	if (r < 0) {
+		zs_strv_free(names);
+		return r;
+	}
+	if (!names) {
+		names = calloc(1, sizeof(char *));
+		if (!names)
+			return -ENOMEM;
+	}
+	qsort(names, n, sizeof(char *), cmp_devname);
+	*ret = names;
+	*nret = n;
+	return 0;
+}
+
+/* Read sys/block/<dev>/<attr>. Returns -ENOENT when the attribute is absent. */
+static int read_attr(struct zs_ctx *ctx, const char *dev, const char *attr, char **ret)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/block/%s/%s", dev, attr);
+	return zs_ctx_read_file(ctx, rel, ZS_ATTR_MAX, ret);
+}
+
+/*
+ * Read and parse one attribute with parse(text, out). A parse failure is
+ * recorded against the attribute's path.
+ */
+#define READ_PARSED(ctx, dev, attr, parse, out)                                    \
+	({                                                                         \
+		char *_buf = NULL;                                                 \
+		int _r = read_attr(ctx, dev, attr, &_buf);                         \
+		if (_r >= 0) {                                                     \
+			_r = parse(_buf, out);                                     \
+			if (_r < 0) {                                              \
+				char _rel[128];                                    \
+				snprintf(_rel, sizeof(_rel), "sys/block/%s/%s", dev, attr); \
+				zs_ctx_fail(ctx, _rel, _r);                        \
+			}                                                          \
+		}                                                                  \
+		free(_buf);                                                        \
+		_r;                                                                \
+	})
+
+static int parse_devno(const char *s, struct zs_device *dev)
+{
+	unsigned int maj, min;
+	char tail;
+
+	if (sscanf(s, "%u:%u%c", &maj, &min, &tail) != 3 || tail != '\n')
+		return -EINVAL;
+	dev->major = maj;
+	dev->minor = min;
+	return 0;
+}
+
+static int parse_bool01(const char *s, bool *ret)
+{
+	uint64_t v;
+	int r = zs_parse_u64(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v > 1)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_string(const char *s, char *out, size_t size)
+{
+	size_t len = strcspn(s, "\n");
+
+	if (s[len] && s[len + 1])
+		return -EINVAL; /* more than one line */
+	if (len >= size)
+		return -ERANGE;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int parse_backing_dev(const char *s, char out[256])
+{
+	return parse_string(s, out, 256);
+}
+
+/* Pre-4.1 kernels: one file per value instead of mm_stat and io_stat. */
+static int read_legacy_stat(struct zs_ctx *ctx, const char *dev, const char *const *files,
+			    unsigned int nfiles, struct zs_stat *st)
+{
+	struct zs_stat tmp = { .legacy = true };
+
+	for (unsigned int i = 0; i < nfiles; i++) {
+		int r;
+
+		if (!files[i])
+			continue;
+		r = READ_PARSED(ctx, dev, files[i], zs_parse_u64, &tmp.val[i]);
+		if (r == -ENOENT)
+			continue; /* absent stays absent */
+		if (r < 0)
+			return r;
+		tmp.present |= UINT32_C(1) << i;
+		tmp.ncols = i + 1;
+	}
+	if (!tmp.present)
+		return -ENOENT;
+	*st = tmp;
+	return 0;
+}
+
+static const char *const legacy_mm_files[ZS_MM_KNOWN] = {
+	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
+	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
+	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
+	[ZS_MM_MEM_LIMIT] = "mem_limit",
+	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
+	[ZS_MM_SAME_PAGES] = "zero_pages",
+	[ZS_MM_PAGES_COMPACTED] = "num_migrated",
+};
+
+static const char *const legacy_io_files[ZS_IO_KNOWN] = {
+	[ZS_IO_FAILED_READS] = "failed_reads",
+	[ZS_IO_FAILED_WRITES] = "failed_writes",
+	[ZS_IO_INVALID_IO] = "invalid_io",
+	[ZS_IO_NOTIFY_FREE] = "notify_free",
+};
+
+/* An optional attribute: absent is fine, garbled is not. */
+static int optional(int r, bool *has)
+{
+	*has = r >= 0;
+	return r == -ENOENT ? 0 : r;
+}
+
+static int device_read(struct zs_ctx *ctx, const char *name, struct zs_device *d)
+{
+	char rel[64];
+	bool has;
+	int r, fd;
+
+	snprintf(rel, sizeof(rel), "sys/block/%s", name);
+	fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd == -ENOENT ? -ENODEV : fd;
+	close(fd);
+
+	strcpy(d->name, name);
+	d->id = devname_id(name);
+
+	r = optional(READ_PARSED(ctx, name, "dev", parse_devno, d), &d->has_devno);
+	if (r < 0)
+		return r;
+	r = READ_PARSED(ctx, name, "initstate", parse_bool01, &d->initialised);
+	if (r < 0)
+		return r;
+	r = READ_PARSED(ctx, name, "disksize", zs_parse_u64, &d->disksize);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "comp_algorithm", zs_parse_comp_algorithm,
+				 &d->algorithms),
+		     &d->has_algorithms);
+	if (r < 0)
+		return r;
+
+	r = READ_PARSED(ctx, name, "mm_stat", zs_parse_mm_stat, &d->mm);
+	if (r == -ENOENT)
+		r = read_legacy_stat(ctx, name, legacy_mm_files, ZS_MM_KNOWN, &d->mm);
+	if (r < 0)
+		return r;
+	r = READ_PARSED(ctx, name, "io_stat", zs_parse_io_stat, &d->io);
+	if (r == -ENOENT)
+		r = read_legacy_stat(ctx, name, legacy_io_files, ZS_IO_KNOWN, &d->io);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "bd_stat", zs_parse_bd_stat, &d->bd), &has);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "debug_stat", zs_parse_debug_stat, &d->debug),
+		     &d->has_debug);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "max_comp_streams", zs_parse_u64,
+				 &d->max_comp_streams),
+		     &d->has_max_comp_streams);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "backing_dev", parse_backing_dev, d->backing_dev),
+		     &d->has_backing_dev);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "writeback_limit", zs_parse_u64, &d->writeback_limit),
+		     &d->has_writeback_limit);
+	if (r < 0)
+		return r;
+	r = optional(READ_PARSED(ctx, name, "writeback_limit_enable", parse_bool01,
+				 &d->writeback_limit_enable),
+		     &d->has_writeback_limit_enable);
+	return r;
+}
+
+int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
+{
+	struct zs_device d = { 0 };
+	char rel[64];
+	int r, fd;
+
+	if (!zs_devname_valid(name))
+		return -EINVAL;
+	r = device_read(ctx, name, &d);
+	if (r == -ENOENT || r == -ENODEV) {
+		/* an attribute every zram device has is gone: the device went away */
+		snprintf(rel, sizeof(rel), "sys/block/%s", name);
+		fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
+		if (fd >= 0)
+			close(fd);
+		else
+			r = zs_ctx_fail(ctx, rel, -ENODEV);
+	}
+	if (r < 0)
+		return r;
+	*ret = d;
+	return 0;
+}
+
+void zs_device_clear(struct zs_device *dev)
+{
+	zs_strv_free(dev->mountpoints);
+	dev->mountpoints = NULL;
+}

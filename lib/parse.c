@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Strict parsers for zram's sysfs attributes. A value that is not what the
+ * kernel prints is -EINVAL (-ERANGE past 2^64-1), never a silent zero.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const mm_col_names[ZS_MM_KNOWN] = {
+	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
+	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
+	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
+	[ZS_MM_MEM_LIMIT] = "mem_limit",
+	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
+	[ZS_MM_SAME_PAGES] = "same_pages",
+	[ZS_MM_PAGES_COMPACTED] = "pages_compacted",
+	[ZS_MM_HUGE_PAGES] = "huge_pages",
+	[ZS_MM_HUGE_PAGES_SINCE] = "huge_pages_since",
+	[ZS_MM_COMPACT_GATED] = "compact_gated",
+};
+
+static const char *const io_col_names[ZS_IO_KNOWN] = {
+	[ZS_IO_FAILED_READS] = "failed_reads",
+	[ZS_IO_FAILED_WRITES] = "failed_writes",
+	[ZS_IO_INVALID_IO] = "invalid_io",
+	[ZS_IO_NOTIFY_FREE] = "notify_free",
+};
+
+static const char *const bd_col_names[ZS_BD_KNOWN] = {
+	[ZS_BD_COUNT] = "bd_count",
+	[ZS_BD_READS] = "bd_reads",
+	[ZS_BD_WRITES] = "bd_writes",
+};
+
+const char *zs_mm_col_name(unsigned int col)
+{
+	return col < ZS_MM_KNOWN ? mm_col_names[col] : NULL;
+}
+
+const char *zs_io_col_name(unsigned int col)
+{
+	return col < ZS_IO_KNOWN ? io_col_names[col] : NULL;
+}
+
+const char *zs_bd_col_name(unsigned int col)
+{
+	return col < ZS_BD_KNOWN ? bd_col_names[col] : NULL;
+}
+
+/* Parse the digits at *p, advancing it; -EINVAL when there are none. */
+static int parse_digits(const char **p, uint64_t *ret)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*p = s;
+	*ret = v;
+	return 0;
+}
+
+int zs_parse_u64(const char *s, uint64_t *ret)
+{
+	uint64_t v;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	r = parse_digits(&s, &v);
+	if (r < 0)
+		return r;
+	/* one trailing newline, as sysfs prints it */
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsigned int *nret)
+{
+	uint64_t tmp[ZS_STAT_MAX];
+	unsigned int n = 0;
+	int r;
+
+	if (!s || max > ZS_STAT_MAX)
+		return -EINVAL;
+	for (;;) {
+		while (is_blank(*s))
+			s++;
+		if (!*s || *s == '\n')
+			break;
+		if (n == max)
+			return -EINVAL;
+		r = parse_digits(&s, &tmp[n]);
+		if (r < 0)
+			return r;
+		if (*s && !is_blank(*s) && *s != '\n')
+			return -EINVAL; /* "12ab", "1.5", "-3" */
+		n++;
+	}
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -EINVAL; /* a second line where one is expected */
+	memcpy(vals, tmp, n * sizeof(*vals));
+	*nret = n;
+	return 0;
+}
+
+static int parse_stat(const char *s, unsigned int min_cols, unsigned int known, struct zs_stat *ret)
+{
+	struct zs_stat st = { 0 };
+	int r;
+
+	r = zs_parse_u64_columns(s, st.val, ZS_STAT_MAX, &st.ncols);
+	if (r < 0)
+		return r;
+	if (st.ncols < min_cols)
+		return -EINVAL;
+	for (unsigned int i = 0; i < st.ncols && i < known; i++)
+		st.present |= UINT32_C(1) << i;
+	*ret = st;
+	return 0;
+}
+
+int zs_parse_mm_stat(const char *s, struct zs_stat *ret)
+{
+	/* 4.1 .. 4.18 print 7 columns, huge_pages came in 4.19, huge_pages_since in 5.15 */
+	return parse_stat(s, 7, ZS_MM_KNOWN, ret);
+}
+
+int zs_parse_io_stat(const char *s, struct zs_stat *ret)
+{
+	return parse_stat(s, ZS_IO_KNOWN, ZS_IO_KNOWN, ret);
+}
+
+int zs_parse_bd_stat(const char *s, struct zs_stat *ret)
+{
+	return parse_stat(s, ZS_BD_KNOWN, ZS_BD_KNOWN, ret);
+}
+
+int zs_parse_debug_stat(const char *s, struct zs_debug_stat *ret)
+{
+	struct zs_debug_stat ds = { 0 };
+	const char *nl;
+	uint64_t version, vals[ZS_STAT_MAX];
+	unsigned int n;
+	int r;
+
+	if (strncmp(s, "version: ", 9))
+		return -EINVAL;
+	s += 9;
+	r = parse_digits(&s, &version);
+	if (r < 0)
+		return r;
+	if (*s != '\n' || version > 1000)
+		return -EINVAL;
+	s++;
+	nl = strchr(s, '\n');
+	if (nl && nl[1])
+		return -EINVAL;
+	r = zs_parse_u64_columns(s, vals, ZS_STAT_MAX, &n);
+	if (r < 0)
+		return r;
+	/* version 1 (4.19+): writestall miss_free */
+	if (n < 2)
+		return -EINVAL;
+	ds.version = (unsigned int)version;
+	ds.writestall = vals[0];
+	ds.miss_free = vals[1];
+	*ret = ds;
+	return 0;
+}
+
+static bool algo_char_ok(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+int zs_parse_comp_algorithm(const char *s, struct zs_algorithms *ret)
+{
+	struct zs_algorithms a = { .active = -1 };
+
+	for (;;) {
+		bool bracket = false;
+		size_t len = 0;
+
+		while (is_blank(*s))
+			s++;
+		if (!*s || *s == '\n')
+			break;
+		if (a.n == ZS_ALGO_MAX)
+			return -EINVAL;
+		if (*s == '[') {
+			if (a.active >= 0)
+				return -EINVAL; /* two active algorithms */
+			bracket = true;
+			s++;
+		}
+		while (algo_char_ok(s[len]))
+			len++;
+		if (!len || len >= ZS_ALGO_NAME_MAX)
+			return -EINVAL;
+		memcpy(a.name[a.n], s, len);
+		a.name[a.n][len] = '\0';
+		s += len;
+		if (bracket) {
+			if (*s != ']')
+				return -EINVAL;
+			s++;
+			a.active = (int)a.n;
+		}
+		if (*s && !is_blank(*s) && *s != '\n')
+			return -EINVAL;
+		a.n++;
+	}
+	if (*s == '\n')
+		s++;
+	if (*s || !a.n)
+		return -EINVAL;
+	*ret = a;
+	return 0;
+}
+
+bool zs_devname_valid(const char *name)
+{
+	const char *d;
+
+	if (!name || strncmp(name, "zram", 4))
+		return false;
+	d = name + 4;
+	if (!isdigit((unsigned char)*d) || (d[0] == '0' && d[1]))
+		return false;
+	for (size_t i = 0; d[i]; i++)
+		if (!isdigit((unsigned char)d[i]) || i >= 9)
+			return false;
+	return true;
+}
+
+int zs_devname_parse(const char *arg, char name[ZS_DEVNAME_MAX])
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strncmp(arg, "/dev/", 5))
+		arg += 5;
+	if (!zs_devname_valid(arg))
+		return -EINVAL;
+	strcpy(name, arg);
+	return 0;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Who uses a zram device: mount points (mountinfo) and swap (proc/swaps). */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include <libmount.h>
+
+#include "internal.h"
+
+static struct zs_device *find_by_devno(struct zs_device *devs, size_t n, dev_t devno)
+{
+	for (size_t i = 0; i < n; i++)
+		if (devs[i].has_devno && makedev(devs[i].major, devs[i].minor) == devno)
+			return &devs[i];
+	return NULL;
+}
+
+static struct zs_device *find_by_source(struct zs_device *devs, size_t n, const char *src)
+{
+	if (!src || strncmp(src, "/dev/", 5))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(devs[i].name, src + 5))
+			return &devs[i];
+	return NULL;
+}
+
+static int read_mounts(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int r;
+
+	r = zs_ctx_mountinfo(ctx, &tb);
+	if (r < 0)
+		return r;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (r >= 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+		struct zs_device *d = find_by_devno(devs, n, mnt_fs_get_devno(fs));
+		size_t count = 0;
+
+		if (!d)
+			d = find_by_source(devs, n, mnt_fs_get_source(fs));
+		if (!d || !mnt_fs_get_target(fs))
+			continue;
+		while (d->mountpoints && d->mountpoints[count])
+			count++;
+		r = zs_strv_push(&d->mountpoints, &count, mnt_fs_get_target(fs));
+	}
+	mnt_free_iter(it);
+	return r;
+}
+
+static int read_swaps(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int r;
+
+	r = zs_ctx_parse_table(ctx, "proc/swaps", true, &tb);
+	if (r == -ENOENT)
+		return 0; /* no swap support in the kernel */
+	if (r < 0)
+		return r;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it) {
+		mnt_unref_table(tb);
+		return -ENOMEM;
+	}
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		struct zs_device *d = find_by_source(devs, n, mnt_fs_get_source(fs));
+
+		if (!d)
+			continue;
+		d->is_swap = true;
+		/* /proc/swaps counts KiB */
+		d->swap.size = (uint64_t)mnt_fs_get_size(fs) * 1024;
+		d->swap.used = (uint64_t)mnt_fs_get_usedsize(fs) * 1024;
+		d->swap.priority = mnt_fs_get_priority(fs);
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return 0;
+}
+
+int zs_devices_read_users(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
+{
+	int r;
+
+	r = read_mounts(ctx, devs, n);
+	/* a dump without proc/ has no users to show, which is not an error */
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return read_swaps(ctx, devs, n);
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libzsctl: the model of zram devices and zsmalloc pools, and all kernel I/O.
+ *
+ * Rules: nothing here prints; every function that can fail returns 0 or a
+ * negative errno and leaves its out-parameters untouched on failure; every
+ * file is reached through a struct zs_ctx, so a dump under --sysroot is read
+ * exactly like a live system. After a failure, zs_ctx_error_path() names the
+ * file (relative to the root) that caused it.
+ */
+#ifndef ZSCTL_H
+#define ZSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct zs_ctx;
+
+/* ---- context ---------------------------------------------------------- */
+
+/* sysroot: NULL or "/" for the live system, else the root of a dump. */
+int zs_ctx_new(const char *sysroot, struct zs_ctx **ret);
+void zs_ctx_free(struct zs_ctx *ctx);
+bool zs_ctx_is_live(const struct zs_ctx *ctx);
+const char *zs_ctx_root(const struct zs_ctx *ctx);
+uint64_t zs_ctx_page_size(const struct zs_ctx *ctx);
+/* The file (relative to the root, no leading '/') of the last failure. */
+const char *zs_ctx_error_path(const struct zs_ctx *ctx);
+
+/* Open a file below the root; rel must not start with '/'. Returns an fd. */
+int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags);
+/*
+ * Read a whole small file (sysfs attributes, debugfs tables) into a
+ * NUL-terminated malloc'd buffer. -ENOENT when absent, -EFBIG past max.
+ */
+int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret);
+/* Names in a directory below the root, sorted; NULL-terminated array. */
+int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *n);
+void zs_strv_free(char **strv);
+
+/* ---- strict parsing ---------------------------------------------------- */
+
+/* A decimal u64 and nothing else: -EINVAL on junk, -ERANGE past 2^64-1. */
+int zs_parse_u64(const char *s, uint64_t *ret);
+/*
+ * Whitespace-separated decimal columns of one line (a trailing newline is
+ * allowed, nothing after it). Stores at most max values; more columns than
+ * max is -E2BIG so callers can say the file is stranger than expected.
+ */
+int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsigned int *n);
+
+/* ---- device names ------------------------------------------------------ */
+
+#define ZS_DEVNAME_MAX 16 /* "zram" + up to 10 digits + NUL */
+
+/*
+ * Accept "zramN" or "/dev/zramN" (N decimal, no sign, no leading zero, at
+ * most 9 digits) and write the bare name; anything else is -EINVAL before
+ * any path is built from it.
+ */
+int zs_devname_parse(const char *arg, char name[ZS_DEVNAME_MAX]);
+bool zs_devname_valid(const char *name);
+
+/* ---- zram attributes ---------------------------------------------------- */
+
+/*
+ * mm_stat columns in kernel order (Documentation/admin-guide/blockdev/zram.rst).
+ * Kernels only append; column 10 comes from our kernel series.
+ */
+enum zs_mm_col {
+	ZS_MM_ORIG_DATA_SIZE,
+	ZS_MM_COMPR_DATA_SIZE,
+	ZS_MM_MEM_USED_TOTAL,
+	ZS_MM_MEM_LIMIT,
+	ZS_MM_MEM_USED_MAX,
+	ZS_MM_SAME_PAGES,
+	ZS_MM_PAGES_COMPACTED,
+	ZS_MM_HUGE_PAGES,
+	ZS_MM_HUGE_PAGES_SINCE,
+	ZS_MM_COMPACT_GATED,
+	ZS_MM_KNOWN,
+};
+#define ZS_MM_MAX 32
+
+enum zs_io_col {
+	ZS_IO_FAILED_READS,
+	ZS_IO_FAILED_WRITES,
+	ZS_IO_INVALID_IO,
+	ZS_IO_NOTIFY_FREE,
+	ZS_IO_KNOWN,
+};
+
+enum zs_bd_col {
+	ZS_BD_COUNT,
+	ZS_BD_READS,
+	ZS_BD_WRITES,
+	ZS_BD_KNOWN,
+};
+
+#define ZS_STAT_MAX 32
+
+/*
+ * One stat file's values. present has a bit per known column; columns
+ * beyond the known ones are kept in val[] up to ncols.
+ */
+struct zs_stat {
+	uint64_t val[ZS_STAT_MAX];
+	uint32_t present;
+	unsigned int ncols;
+	bool legacy; /* assembled from pre-4.1 one-value-per-file attributes */
+};
+
+static inline bool zs_stat_has(const struct zs_stat *st, unsigned int col)
+{
+	return col < 32 && (st->present & (UINT32_C(1) << col));
+}
+
+const char *zs_mm_col_name(unsigned int col);
+const char *zs_io_col_name(unsigned int col);
+const char *zs_bd_col_name(unsigned int col);
+
+int zs_parse_mm_stat(const char *s, struct zs_stat *ret);
+int zs_parse_io_stat(const char *s, struct zs_stat *ret);
+int zs_parse_bd_stat(const char *s, struct zs_stat *ret);
+
+struct zs_debug_stat {
+	unsigned int version;
+	uint64_t writestall;
+	uint64_t miss_free;
+};
+int zs_parse_debug_stat(const char *s, struct zs_debug_stat *ret);
+
+#define ZS_ALGO_MAX 16
+#define ZS_ALGO_NAME_MAX 32
+struct zs_algorithms {
+	char name[ZS_ALGO_MAX][ZS_ALGO_NAME_MAX];
+	unsigned int n;
+	int active; /* index into name[], -1 when none is bracketed */
+};
+int zs_parse_comp_algorithm(const char *s, struct zs_algorithms *ret);
+
+/* ---- devices ------------------------------------------------------------ */
+
+struct zs_swap_use {
+	uint64_t size;  /* bytes */
+	uint64_t used;  /* bytes */
+	int priority;
+};
+
+struct zs_device {
+	char name[ZS_DEVNAME_MAX];
+	unsigned int id;
+	unsigned int major, minor;
+	bool has_devno;
+	bool initialised;
+	uint64_t disksize;
+	struct zs_algorithms algorithms;
+	bool has_algorithms;
+	struct zs_stat mm; /* all zeros while the device is uninitialised */
+	struct zs_stat io;
+	struct zs_stat bd; /* CONFIG_ZRAM_WRITEBACK only */
+	struct zs_debug_stat debug;
+	bool has_debug;
+	uint64_t max_comp_streams;
+	bool has_max_comp_streams; /* dropped from newer kernels */
+	char backing_dev[256];
+	bool has_backing_dev;
+	uint64_t writeback_limit;
+	bool has_writeback_limit;
+	bool writeback_limit_enable;
+	bool has_writeback_limit_enable;
+
+	/* users, from mountinfo and swaps */
+	char **mountpoints; /* NULL-terminated, or NULL */
+	struct zs_swap_use swap;
+	bool is_swap;
+};
+
+/* Names of zram devices (libudev live, the dump's sys/block under a sysroot), sorted by id. */
+int zs_enumerate_devices(struct zs_ctx *ctx, char ***names, size_t *n);
+/* Read every attribute of one device. -ENODEV when it does not exist (or vanished). */
+int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *dev);
+void zs_device_clear(struct zs_device *dev);
+/* Fill mountpoints and swap use of each device from the root's proc files. */
+int zs_devices_read_users(struct zs_ctx *ctx, struct zs_device *devs, size_t n);
+
+/* ---- zsmalloc pools (debugfs) -------------------------------------------- */
+
+enum zs_classes_format {
+	ZS_CLASSES_ALMOST,   /* until 6.3: almost_full almost_empty */
+	ZS_CLASSES_FULLNESS, /* 6.4+: 10% .. 100% groups */
+};
+
+#define ZS_FULLNESS_GROUPS 11 /* 10% 20% ... 90% 99% 100% */
+
+struct zs_class {
+	unsigned int index;
+	uint64_t size;
+	uint64_t fullness[ZS_FULLNESS_GROUPS]; /* FULLNESS format only */
+	uint64_t almost_full, almost_empty;   /* ALMOST format only */
+	uint64_t obj_allocated;
+	uint64_t obj_used;
+	uint64_t pages_used;
+	uint64_t pages_per_zspage; /* 0 on the Total row */
+	uint64_t freeable;
+};
+
+enum zs_pool_kind {
+	ZS_POOL_ZRAM,
+	ZS_POOL_ZSWAP,
+	ZS_POOL_OTHER,
+};
+
+struct zs_pool {
+	char name[64];
+	enum zs_pool_kind kind;
+	enum zs_classes_format format;
+	bool has_freeable; /* kernels before 4.2 have no freeable column */
+	struct zs_class *classes;
+	size_t nclasses;
+	struct zs_class total;
+};
+
+const char *zs_fullness_label(unsigned int group);
+
+int zs_parse_classes(const char *s, struct zs_pool *pool);
+void zs_pool_clear(struct zs_pool *pool);
+
+/* Why class statistics are not there, as a sentence. */
+enum zs_classes_status {
+	ZS_CLASSES_OK,
+	ZS_CLASSES_NO_DEBUGFS,     /* debugfs not mounted */
+	ZS_CLASSES_NO_ZSMALLOC,    /* debugfs mounted, no zsmalloc/ (no CONFIG_ZSMALLOC_STAT) */
+	ZS_CLASSES_NO_PERMISSION,  /* debugfs needs root */
+};
+const char *zs_classes_status_str(enum zs_classes_status st);
+
+/*
+ * Find debugfs through the root's proc/self/mountinfo and read every pool
+ * under zsmalloc/. Returns 0 with *status saying why there are none, or
+ * -errno for a real failure (a garbled classes file).
+ */
+int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **pools, size_t *n,
+		  enum zs_classes_status *status);
+void zs_pools_free(struct zs_pool *pools, size_t n);
+const struct zs_pool *zs_pool_find(const struct zs_pool *pools, size_t n, const char *name);
+
+/* ---- derived values ----------------------------------------------------- */
+
+struct zs_derived {
+	double ratio; /* orig_data_size / compr_data_size */
+	bool has_ratio;
+	uint64_t overhead; /* mem_used_total - compr_data_size, 0 floor */
+	bool has_overhead;
+	double fragmentation; /* 0..1 */
+	bool has_fragmentation;
+	bool fragmentation_exact; /* from class statistics, else estimated from mm_stat */
+	uint64_t compactable;     /* bytes */
+	bool has_compactable;
+	bool compactable_exact; /* classes' freeable, else mm_stat estimate */
+};
+
+void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);
+void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste);
+/* pool may be NULL (no class statistics): then estimates from mm_stat. */
+void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,
+		      const struct zs_pool *pool, struct zs_derived *ret);
+
+#endif

@@ -17,13 +17,21 @@ enum {
 	ZS_EXIT_OK = 0,
 	ZS_EXIT_FAILURE = 1, /* a device or kernel file could not be read or written */
 	ZS_EXIT_USAGE = 2,   /* bad option, argument or device name */
+	/* compact: 1 is the gate conflict there, as in flock(1) */
+	ZS_EXIT_COMPACT_FAILED = 3,
 };
+
+/* The compaction gate's files, below the system root (or --sysroot). */
+#define ZS_LOCK_PATH "/run/lock/zsctl-compact.lock"
+#define ZS_STATE_PATH "/var/lib/zsctl/compact.state"
+
 
 struct cli {
 	const char *sysroot;
 	struct zs_ctx *ctx;
 	bool json;      /* set by a verb's -J: errors become JSON too */
-	json_t *errors; /* JSON mode: collected, printed with the document */
+	json_t *errors;   /* JSON mode: collected, printed with the document */
+	json_t *warnings; /* likewise */
 	int status;     /* the exit status so far */
 };
 
@@ -34,6 +42,7 @@ struct verb {
 };
 
 int verb_status(struct cli *cli, int argc, char **argv);
+int verb_compact(struct cli *cli, int argc, char **argv);
 
 /*
  * Report an error about object (a device, a file, an option). In text mode
@@ -45,6 +54,15 @@ void cli_error(struct cli *cli, const char *object, int err, const char *fmt, ..
 void cli_lib_error(struct cli *cli, const char *object, int err);
 /* Print collected JSON errors alone (a verb that fails before its document). */
 void cli_flush_errors(struct cli *cli);
+/* Move collected errors and warnings into a verb's JSON document. */
+void cli_json_attach_errors(struct cli *cli, json_t *doc);
+/* A warning: stderr, or the JSON document's "warnings"; the status is untouched. */
+void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set cli->json early when -J/--json is among argv, so option errors are JSON too. */
+void cli_scan_json_flag(struct cli *cli, int argc, char **argv, const char *flag_chars);
+/* path (absolute) below the system root: itself live, DIR/path under --sysroot. */
+void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t size);
 void cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Device arguments: validated before any path is built. Returns 0 or sets status. */

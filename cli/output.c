@@ -84,6 +84,51 @@ void cli_lib_error(struct cli *cli, const char *object, int err)
 		cli->status = ZS_EXIT_FAILURE;
 }
 
+void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cli->json) {
+		json_t *w = json_object();
+
+		if (!cli->warnings)
+			cli->warnings = json_array();
+		if (object)
+			json_object_set_new(w, "object", json_string(object));
+		json_object_set_new(w, "warning", json_string(msg));
+		json_array_append_new(cli->warnings, w);
+		return;
+	}
+	if (object)
+		fprintf(stderr, "zsctl: %s: warning: %s\n", object, msg);
+	else
+		fprintf(stderr, "zsctl: warning: %s\n", msg);
+}
+
+void cli_scan_json_flag(struct cli *cli, int argc, char **argv, const char *flag_chars)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--json") ||
+		    (a[0] == '-' && a[1] && a[1] != '-' && strchr(a, 'J') &&
+		     strspn(a + 1, flag_chars) == strlen(a + 1)))
+			cli->json = true;
+	}
+}
+
+void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t size)
+{
+	if (zs_ctx_is_live(cli->ctx))
+		snprintf(buf, size, "%s", path);
+	else
+		snprintf(buf, size, "%s%s", zs_ctx_root(cli->ctx), path);
+}
+
 void cli_usage_error(struct cli *cli, const char *fmt, ...)
 {
 	char msg[512];
@@ -105,12 +150,10 @@ void cli_flush_errors(struct cli *cli)
 	if (!cli->json || !cli->errors)
 		return;
 	doc = json_object();
-	json_object_set(doc, "errors", cli->errors);
+	cli_json_attach_errors(cli, doc);
 	json_dumpf(doc, stdout, JSON_INDENT(2));
 	fputc('\n', stdout);
 	json_decref(doc);
-	json_decref(cli->errors);
-	cli->errors = NULL;
 }
 
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n)
@@ -172,4 +215,16 @@ void format_size(uint64_t bytes, bool exact, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, dec, suffix[exp]);
 	else
 		snprintf(buf, size, "%" PRIu64 "%c", whole, suffix[exp]);
+}
+
+void cli_json_attach_errors(struct cli *cli, json_t *doc)
+{
+	if (cli->errors) {
+		json_object_set_new(doc, "errors", cli->errors);
+		cli->errors = NULL;
+	}
+	if (cli->warnings) {
+		json_object_set_new(doc, "warnings", cli->warnings);
+		cli->warnings = NULL;
+	}
 }

@@ -708,11 +708,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 	int c;
 
 	/* -J first, so that errors about the other options come out as JSON */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json") ||
-		    (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], 'J') &&
-		     strspn(argv[i] + 1, "bnrJ") == strlen(argv[i] + 1)))
-			cli->json = true;
+	cli_scan_json_flag(cli, argc, argv, "bnrJ");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:o:bnrJh", longopts, NULL)) != -1) {
@@ -842,11 +838,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 						pl, json_pool(&pools[i], zs_ctx_page_size(cli->ctx)));
 			json_object_set_new(doc, "pools", pl);
 		}
-		if (cli->errors) {
-			json_object_set(doc, "errors", cli->errors);
-			json_decref(cli->errors);
-			cli->errors = NULL;
-		}
+		cli_json_attach_errors(cli, doc);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(doc);

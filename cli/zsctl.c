@@ -12,6 +12,7 @@
 
 static const struct verb verbs[] = {
 	{ "status", verb_status, "show zram devices, their memory and fragmentation" },
+	{ "compact", verb_compact, "compact zsmalloc pools where it pays, one owner at a time" },
 };
 
 static void usage(void)

@@ -268,3 +268,133 @@ int zs_devname_parse(const char *arg, char name[ZS_DEVNAME_MAX])
 	strcpy(name, arg);
 	return 0;
 }
+
+/* The number part of a size or a duration: digits with an optional fraction. */
+static int parse_decimal(const char **p, uint64_t *whole, uint64_t *frac, uint64_t *frac_div)
+{
+	const char *s = *p;
+	int r;
+
+	r = parse_digits(&s, whole);
+	if (r < 0)
+		return r;
+	*frac = 0;
+	*frac_div = 1;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*s); s++) {
+			if (*frac_div >= UINT64_C(1000000000000))
+				continue; /* digits past 10^-12 change nothing */
+			*frac = *frac * 10 + (uint64_t)(*s - '0');
+			*frac_div *= 10;
+		}
+	}
+	*p = s;
+	return 0;
+}
+
+int zs_parse_size(const char *s, uint64_t *ret)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t whole, frac, div, mult = 1;
+	const char *u;
+
+	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0)
+		return -EINVAL;
+	if (*s) {
+		u = strchr(units, toupper((unsigned char)*s));
+		if (!u || !*u)
+			return -EINVAL;
+		for (int i = 0; i <= u - units; i++)
+			mult *= 1024;
+		s++;
+		if (!strcmp(s, "iB") || !strcmp(s, "B") || !strcmp(s, "ib") || !strcmp(s, "b"))
+			s += strlen(s);
+	}
+	if (*s)
+		return -EINVAL;
+	if (frac && mult == 1)
+		return -EINVAL; /* 1.5 bytes */
+	if (whole > UINT64_MAX / mult)
+		return -ERANGE;
+	/* frac/div of a unit, rounded down to a byte; div <= 10^12, mult <= 2^60 */
+	whole *= mult;
+	if (frac) {
+		long double part = (long double)frac / (long double)div * (long double)mult;
+
+		if ((long double)(UINT64_MAX - whole) < part)
+			return -ERANGE;
+		whole += (uint64_t)part;
+	}
+	*ret = whole;
+	return 0;
+}
+
+int zs_parse_duration(const char *s, uint64_t *ret)
+{
+	uint64_t total = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*s) {
+		uint64_t v, mult;
+		int r = parse_digits(&s, &v);
+
+		if (r < 0)
+			return r;
+		switch (*s) {
+		case '\0':
+		case 's':
+			mult = 1;
+			break;
+		case 'm':
+			mult = 60;
+			break;
+		case 'h':
+			mult = 3600;
+			break;
+		case 'd':
+			mult = 86400;
+			break;
+		default:
+			return -EINVAL;
+		}
+		if (*s)
+			s++;
+		if (v > (UINT64_MAX - total) / mult)
+			return -ERANGE;
+		total += v * mult;
+	}
+	*ret = total;
+	return 0;
+}
+
+int zs_parse_seconds(const char *s, double *ret)
+{
+	uint64_t whole, frac, div;
+
+	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0 || *s)
+		return -EINVAL;
+	if (whole > 86400)
+		return -ERANGE;
+	*ret = (double)whole + (double)frac / (double)div;
+	return 0;
+}
+
+int zs_parse_percent(const char *s, double *ret)
+{
+	uint64_t whole, frac, div;
+
+	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0)
+		return -EINVAL;
+	if (*s == '%')
+		s++;
+	if (*s)
+		return -EINVAL;
+	if (whole > 100 || (whole == 100 && frac))
+		return -ERANGE;
+	*ret = ((double)whole + (double)frac / (double)div) / 100.0;
+	return 0;
+}

@@ -268,4 +268,97 @@ void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste);
 void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,
 		      const struct zs_pool *pool, struct zs_derived *ret);
 
+/* ---- compaction: policy, the user-space gate, state ---------------------- */
+
+/* Sizes like util-linux's: 4096, 4K, 1.5M, 2GiB (binary units). */
+int zs_parse_size(const char *s, uint64_t *ret);
+/* Durations: 90, 90s, 5m, 1h30m, 2d; in seconds. */
+int zs_parse_duration(const char *s, uint64_t *ret);
+/* Seconds with a fraction: 0.25, 3, 1.5; at most a day. */
+int zs_parse_seconds(const char *s, double *ret);
+/* 0..100, with or without a trailing '%'; returned as a fraction 0..1. */
+int zs_parse_percent(const char *s, double *ret);
+
+struct zs_policy {
+	uint64_t min_gain;     /* bytes */
+	double min_frag;       /* 0..1; above 1 disables the test */
+	uint64_t min_interval; /* seconds since the device's last compaction */
+	bool force;            /* ignore min_gain and min_frag */
+};
+
+enum zs_decision {
+	ZS_DECIDE_COMPACT,
+	ZS_DECIDE_UNINITIALISED,
+	ZS_DECIDE_TOO_SOON, /* min_interval */
+	ZS_DECIDE_NOT_WORTH, /* below both thresholds */
+};
+
+/* last_time: the device's last compaction (epoch seconds), 0 for never. */
+enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_device *dev,
+				   const struct zs_derived *x, uint64_t last_time, uint64_t now);
+
+struct zs_compact_result {
+	struct zs_stat before, after;
+	uint64_t duration_ns;
+	int64_t freed;            /* mem_used_total before - after; writers may make it < 0 */
+	uint64_t pages_compacted; /* delta of mm_stat column 7 */
+	bool has_gate_counter;    /* mm_stat has compact_gated (patched kernel) */
+	uint64_t gated;           /* its delta */
+	bool kernel_gated;        /* it rose while pages_compacted did not */
+};
+
+/* Write the device's compact attribute, with mm_stat read just before and after. */
+int zs_device_compact(struct zs_ctx *ctx, const char *name, struct zs_compact_result *ret);
+
+struct zs_gate_holder {
+	pid_t pid;
+	int64_t since; /* epoch seconds, 0 when unknown */
+	bool known;
+};
+
+/*
+ * Take the gate: flock(LOCK_EX|LOCK_NB) on path, polling up to
+ * wait_seconds (0: no wait). -EWOULDBLOCK when another process holds it,
+ * with *holder naming it when it could be read. Refuses a symlink
+ * (-ELOOP), a directory writable by others without the sticky bit and a
+ * file that is not the caller's (-EPERM).
+ */
+int zs_gate_acquire(const char *path, double wait_seconds, int *fd, struct zs_gate_holder *holder);
+void zs_gate_release(int fd);
+/* Who holds the gate now, from /proc/locks; never takes the lock itself. */
+int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder);
+
+int zs_check_private_dir(const char *path);
+int zs_open_private(const char *path, int flags, mode_t mode);
+
+#define ZS_STATE_MAX_DEVICES 256
+#define ZS_RESULT_MAX 16
+
+struct zs_state_device {
+	char name[ZS_DEVNAME_MAX];
+	uint64_t last_time; /* epoch seconds of its last compaction */
+	char last_result[ZS_RESULT_MAX];
+	uint64_t last_freed;
+};
+
+struct zs_state {
+	uint64_t runs; /* runs that held the gate */
+	uint64_t freed_total;
+	uint64_t last_time, last_pid;
+	char last_result[ZS_RESULT_MAX]; /* compacted, nothing, failed, gated */
+	struct zs_state_device devices[ZS_STATE_MAX_DEVICES];
+	size_t ndevices;
+};
+
+/* -EBADMSG for a garbled file: the caller sets it aside and starts anew. */
+int zs_state_load(const char *path, struct zs_state *ret);
+int zs_state_parse(const char *text, struct zs_state *ret);
+int zs_state_format(const struct zs_state *st, char **ret);
+int zs_state_save(const char *path, const struct zs_state *st);
+int zs_state_set_aside(const char *path, char *aside, size_t size);
+struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create);
+/* The user-space gate counter: processes that found the gate held. */
+int zs_state_count_busy(const char *state_path);
+int zs_state_busy_count(const char *state_path, uint64_t *ret);
+
 #endif

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "table.h"
@@ -520,6 +521,97 @@ static json_t *json_pool(const struct zs_pool *p, uint64_t page)
 	return o;
 }
 
+/* ---- the compaction gate ------------------------------------------------ */
+
+struct gate_view {
+	bool held;
+	struct zs_gate_holder holder;
+	struct zs_state state;
+	bool has_state;
+	uint64_t turned_away;
+	uint64_t kernel_gated; /* sum of compact_gated over devices that have it */
+	bool has_kernel_gated;
+};
+
+static void read_gate(struct cli *cli, const struct view *views, size_t n, struct gate_view *g)
+{
+	char lock[4096], state[4096];
+	int r;
+
+	cli_rooted_path(cli, ZS_LOCK_PATH, lock, sizeof(lock));
+	cli_rooted_path(cli, ZS_STATE_PATH, state, sizeof(state));
+	r = zs_gate_query(lock, &g->held, &g->holder);
+	if (r < 0)
+		cli_warn(cli, lock, "cannot tell who holds the compaction gate: %s", errno_cause(-r));
+	r = zs_state_load(state, &g->state);
+	if (r == -EBADMSG)
+		cli_warn(cli, state, "garbled; the next zsctl compact sets it aside");
+	else if (r < 0)
+		cli_warn(cli, state, "cannot read: %s", errno_cause(-r));
+	else
+		g->has_state = g->state.runs > 0;
+	zs_state_busy_count(state, &g->turned_away);
+	for (size_t i = 0; i < n; i++) {
+		if (zs_stat_has(&views[i].dev->mm, ZS_MM_COMPACT_GATED)) {
+			g->kernel_gated += views[i].dev->mm.val[ZS_MM_COMPACT_GATED];
+			g->has_kernel_gated = true;
+		}
+	}
+}
+
+static json_t *json_gate(const struct gate_view *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "held", json_boolean(g->held));
+	if (g->held && g->holder.known) {
+		json_object_set_new(o, "holder_pid", json_integer(g->holder.pid));
+		if (g->holder.since)
+			json_object_set_new(o, "holder_since", json_integer(g->holder.since));
+	}
+	json_object_set_new(o, "runs", json_integer((json_int_t)g->state.runs));
+	json_object_set_new(o, "turned_away", json_integer((json_int_t)g->turned_away));
+	json_object_set_new(o, "freed_total", json_integer((json_int_t)g->state.freed_total));
+	if (g->state.last_result[0]) {
+		json_object_set_new(o, "last_time", json_integer((json_int_t)g->state.last_time));
+		json_object_set_new(o, "last_pid", json_integer((json_int_t)g->state.last_pid));
+		json_object_set_new(o, "last_result", json_string(g->state.last_result));
+	}
+	if (g->has_kernel_gated)
+		json_object_set_new(o, "compact_gated", json_integer((json_int_t)g->kernel_gated));
+	return o;
+}
+
+static void print_gate(const struct status_opts *o, const struct gate_view *g)
+{
+	char freed[32], when[32];
+
+	if (!g->held && !g->has_state && !g->turned_away && !g->has_kernel_gated)
+		return; /* zsctl compact never ran here: nothing to say */
+	if (o->table_flags & TABLE_NOHEADINGS)
+		return;
+	printf("\nCompaction gate: ");
+	if (g->held && g->holder.known)
+		printf("held by pid %d", (int)g->holder.pid);
+	else if (g->held)
+		printf("held");
+	else
+		printf("free");
+	format_size(g->state.freed_total, o->bytes, freed, sizeof(freed));
+	printf("; %" PRIu64 " runs, %" PRIu64 " turned away, %s freed", g->state.runs,
+	       g->turned_away, freed);
+	if (g->state.last_result[0]) {
+		time_t t = (time_t)g->state.last_time;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			printf("; last run %s: %s", when, g->state.last_result);
+	}
+	if (g->has_kernel_gated)
+		printf("; the kernel turned away %" PRIu64 " (compact_gated)", g->kernel_gated);
+	printf("\n");
+}
+
 /* ---- text ------------------------------------------------------------ */
 
 static int print_devices(struct cli *cli, const struct status_opts *o, const struct view *views,
@@ -763,6 +855,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	struct zs_pool *pools = NULL;
 	enum zs_classes_status cstatus = ZS_CLASSES_NO_DEBUGFS;
 	struct zs_device *devs = NULL;
+	struct gate_view *gate = NULL;
 	struct view *views = NULL;
 	char **names = NULL;
 	size_t nnames = 0, npools = 0, ndevs = 0;
@@ -818,6 +911,13 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		zs_device_derive(cli->ctx, &devs[i], views[i].pool, &views[i].derived);
 	}
 
+	gate = calloc(1, sizeof(*gate));
+	if (!gate) {
+		r = -ENOMEM;
+		goto oom;
+	}
+	read_gate(cli, views, ndevs, gate);
+
 	if (json) {
 		json_t *jdevs = json_array(), *cs = json_object();
 
@@ -829,6 +929,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		if (cstatus != ZS_CLASSES_OK)
 			json_object_set_new(cs, "reason", json_string(zs_classes_status_str(cstatus)));
 		json_object_set_new(doc, "class_statistics", cs);
+		json_object_set_new(doc, "compaction", json_gate(gate));
 		if (o.classes) {
 			json_t *pl = json_array();
 
@@ -845,6 +946,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	} else {
 		if (ndevs)
 			print_devices(cli, &o, views, ndevs);
+		print_gate(&o, gate);
 		if (o.classes) {
 			if (cstatus != ZS_CLASSES_OK)
 				printf("\nClass statistics unavailable: %s\n",
@@ -862,6 +964,7 @@ oom:
 		zs_device_clear(&devs[i]);
 	free(devs);
 	free(views);
+	free(gate);
 	zs_pools_free(pools, npools);
 	zs_strv_free(names);
 	return cli->status;

@@ -137,18 +137,6 @@ static void class_set(struct zs_class *c, int col, uint64_t v)
 	}
 }
 
-static void total_add(struct zs_class *t, const struct zs_class *c)
-{
-	for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
-		t->fullness[g] += c->fullness[g];
-	t->almost_full += c->almost_full;
-	t->almost_empty += c->almost_empty;
-	t->obj_allocated += c->obj_allocated;
-	t->obj_used += c->obj_used;
-	t->pages_used += c->pages_used;
-	t->freeable += c->freeable;
-}
-
 int zs_parse_classes(const char *s, struct zs_pool *ret)
 {
 	const char *tok[MAX_COLS];
@@ -162,6 +150,8 @@ int zs_parse_classes(const char *s, struct zs_pool *ret)
 	int ncols, r;
 	const char *line;
 
+	if (!s)
+		return -EINVAL;
 	ncols = split_line(s, tok, toklen, MAX_COLS);
 	if (ncols <= 0)
 		return -EINVAL;
@@ -215,6 +205,8 @@ int zs_parse_classes(const char *s, struct zs_pool *ret)
 				ti++;
 				class_set(&t, cols[i], v);
 			}
+			if (t.obj_used > t.obj_allocated)
+				goto garbled;
 			pool.total = t;
 			have_total = true;
 		} else {
@@ -245,11 +237,12 @@ int zs_parse_classes(const char *s, struct zs_pool *ret)
 		}
 		line = strchr(line, '\n');
 	}
-	if (!have_total) {
-		/* kernels before 4.2 print no Total row */
-		for (size_t i = 0; i < nclasses; i++)
-			total_add(&pool.total, &classes[i]);
-	}
+	/*
+	 * zs_stats_size_show() has ended with a Total row since it was
+	 * written: without one (or without any class) the file was cut short.
+	 */
+	if (!have_total || !nclasses)
+		goto garbled;
 	pool.classes = classes;
 	pool.nclasses = nclasses;
 	/* keep the identity fields the caller set */

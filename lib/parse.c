@@ -110,7 +110,7 @@ int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsign
 		if (!*s || *s == '\n')
 			break;
 		if (n == max)
-			return -EINVAL;
+			return -E2BIG;
 		r = parse_digits(&s, &tmp[n]);
 		if (r < 0)
 			return r;
@@ -133,6 +133,8 @@ static int parse_stat(const char *s, unsigned int min_cols, unsigned int known, 
 	int r;
 
 	r = zs_parse_u64_columns(s, st.val, ZS_STAT_MAX, &st.ncols);
+	if (r == -E2BIG)
+		return -EINVAL; /* more columns than any kernel will ever print */
 	if (r < 0)
 		return r;
 	if (st.ncols < min_cols)
@@ -167,7 +169,7 @@ int zs_parse_debug_stat(const char *s, struct zs_debug_stat *ret)
 	unsigned int n;
 	int r;
 
-	if (strncmp(s, "version: ", 9))
+	if (!s || strncmp(s, "version: ", 9))
 		return -EINVAL;
 	s += 9;
 	r = parse_digits(&s, &version);
@@ -180,6 +182,8 @@ int zs_parse_debug_stat(const char *s, struct zs_debug_stat *ret)
 	if (nl && nl[1])
 		return -EINVAL;
 	r = zs_parse_u64_columns(s, vals, ZS_STAT_MAX, &n);
+	if (r == -E2BIG)
+		return -EINVAL;
 	if (r < 0)
 		return r;
 	/* version 1 (4.19+): writestall miss_free */
@@ -201,6 +205,8 @@ int zs_parse_comp_algorithm(const char *s, struct zs_algorithms *ret)
 {
 	struct zs_algorithms a = { .active = -1 };
 
+	if (!s)
+		return -EINVAL;
 	for (;;) {
 		bool bracket = false;
 		size_t len = 0;

@@ -53,7 +53,7 @@ int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsign
 
 /* ---- device names ------------------------------------------------------ */
 
-#define ZS_DEVNAME_MAX 16 /* "zram" + up to 10 digits + NUL */
+#define ZS_DEVNAME_MAX 16 /* "zram" + up to 9 digits + NUL, and room */
 
 /*
  * Accept "zramN" or "/dev/zramN" (N decimal, no sign, no leading zero, at

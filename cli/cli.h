@@ -28,6 +28,7 @@ enum {
 
 struct cli {
 	const char *sysroot;
+	const char *verb; /* the verb being run, for messages */
 	struct zs_ctx *ctx;
 	bool json;      /* set by a verb's -J: errors become JSON too */
 	json_t *errors;   /* JSON mode: collected, printed with the document */

@@ -122,7 +122,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 
 	cli_scan_json_flag(cli, argc, argv, "qJ");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:w:E:qJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:E:qJh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			r = zs_parse_seconds(optarg, &o->wait);

@@ -139,7 +139,8 @@ void cli_usage_error(struct cli *cli, const char *fmt, ...)
 	va_end(ap);
 	emit(cli, NULL, NULL, 0, msg);
 	if (!cli->json)
-		fprintf(stderr, "Try 'zsctl --help' for more information.\n");
+		fprintf(stderr, "Try 'zsctl %s%s--help' for more information.\n",
+			cli->verb ? cli->verb : "", cli->verb ? " " : "");
 	cli->status = ZS_EXIT_USAGE;
 }
 

@@ -336,7 +336,7 @@ static int parse_columns(struct cli *cli, const char *list, struct status_opts *
 		int id = column_lookup(p, len);
 
 		if (id < 0 || o->ncols == ARRAY_SIZE(o->cols)) {
-			cli_usage_error(cli, "unknown column: %.*s", (int)(len > 40 ? 40 : len), p);
+			cli_usage_error(cli, "status: unknown column: %.*s", (int)(len > 40 ? 40 : len), p);
 			return -EINVAL;
 		}
 		o->cols[o->ncols++] = (enum col_id)id;
@@ -345,7 +345,7 @@ static int parse_columns(struct cli *cli, const char *list, struct status_opts *
 			p++;
 	}
 	if (!o->ncols) {
-		cli_usage_error(cli, "no columns given to --output");
+		cli_usage_error(cli, "status: no columns given to --output");
 		return -EINVAL;
 	}
 	return 0;
@@ -588,7 +588,7 @@ static void print_gate(const struct status_opts *o, const struct gate_view *g)
 
 	if (!g->held && !g->has_state && !g->turned_away && !g->has_kernel_gated)
 		return; /* zsctl compact never ran here: nothing to say */
-	if (o->table_flags & TABLE_NOHEADINGS)
+	if (o->table_flags & (TABLE_NOHEADINGS | TABLE_RAW))
 		return;
 	printf("\nCompaction gate: ");
 	if (g->held && g->holder.known)
@@ -598,7 +598,7 @@ static void print_gate(const struct status_opts *o, const struct gate_view *g)
 	else
 		printf("free");
 	format_size(g->state.freed_total, o->bytes, freed, sizeof(freed));
-	printf("; %" PRIu64 " runs, %" PRIu64 " turned away, %s freed", g->state.runs,
+	printf("; runs %" PRIu64 ", turned away %" PRIu64 ", freed %s", g->state.runs,
 	       g->turned_away, freed);
 	if (g->state.last_result[0]) {
 		time_t t = (time_t)g->state.last_time;
@@ -723,7 +723,7 @@ static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint
 		format_size(waste, o->bytes, buf, sizeof(buf));
 		table_set_cell(t, (size_t)row, col++, buf);
 	}
-	if (!(o->table_flags & TABLE_NOHEADINGS)) {
+	if (!(o->table_flags & (TABLE_NOHEADINGS | TABLE_RAW))) {
 		char freeable[32] = "-";
 
 		if (p->has_freeable)
@@ -803,7 +803,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 	cli_scan_json_flag(cli, argc, argv, "bnrJ");
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:bnrJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:bnrJh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;

@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 		cli_error(&cli, cli.sysroot, -r, "cannot open the system root: %s", strerror(-r));
 		return cli.status;
 	}
+	cli.verb = verb->name;
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* getopt_long restarts for the verb */

@@ -374,6 +374,37 @@ static int find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
 	return r;
 }
 
+/* zram pools in device order (zram2 before zram10), then the others by name */
+static int cmp_pool(const void *a, const void *b)
+{
+	const struct zs_pool *pa = a, *pb = b;
+
+	if (pa->kind == ZS_POOL_ZRAM && pb->kind == ZS_POOL_ZRAM) {
+		unsigned long ia = strtoul(pa->name + 4, NULL, 10);
+		unsigned long ib = strtoul(pb->name + 4, NULL, 10);
+
+		return ia < ib ? -1 : ia > ib;
+	}
+	if (pa->kind == ZS_POOL_ZRAM || pb->kind == ZS_POOL_ZRAM)
+		return pa->kind == ZS_POOL_ZRAM ? -1 : 1;
+	return strcmp(pa->name, pb->name);
+}
+
+/*
+ * zsmalloc's largest class is PAGE_SIZE (ZS_MAX_ALLOC_SIZE): in a dump
+ * that is the page size of the machine it came from, not ours.
+ */
+static void learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
+{
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < pool->nclasses; i++)
+		if (pool->classes[i].size > max)
+			max = pool->classes[i].size;
+	if (max >= 4096 && !(max & (max - 1)))
+		ctx->page_size = max;
+}
+
 static enum zs_pool_kind pool_kind(const char *name)
 {
 	if (zs_devname_valid(name))
@@ -436,6 +467,9 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 		}
 	}
 	zs_strv_free(names);
+	qsort(pools, n, sizeof(*pools), cmp_pool);
+	if (!ctx->live && n)
+		learn_page_size(ctx, &pools[0]);
 	*status = ZS_CLASSES_OK;
 	*ret = pools;
 	*nret = n;

@@ -361,4 +361,138 @@ struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, b
 int zs_state_count_busy(const char *state_path);
 int zs_state_busy_count(const char *state_path, uint64_t *ret);
 
+/* ==== BEGIN zram attributes: get and set (lib/attr.c) ==================== */
+
+/*
+ * The table of zram's sysfs attributes: what each is, which kernels and
+ * configurations have it, whether it can be read and written, and in which
+ * order several writes are safe. zs_set_* validates ATTR=VALUE against the
+ * table and the running kernel (the file exists, the value is one of the
+ * device's choices, the device's state allows it) before anything is
+ * written, then writes in the table's order.
+ */
+#define ZS_ATTR_READ 1u
+#define ZS_ATTR_WRITE 2u
+
+enum zs_attr_kind {
+	ZS_ATTR_KIND_U64,        /* one decimal number */
+	ZS_ATTR_KIND_BOOL,       /* 0 or 1 */
+	ZS_ATTR_KIND_STRING,     /* one line of text */
+	ZS_ATTR_KIND_ALGORITHMS, /* choices, the active one in brackets */
+	ZS_ATTR_KIND_COLUMNS,    /* mm_stat, io_stat, bd_stat */
+	ZS_ATTR_KIND_TEXT,       /* several lines: debug_stat, recomp_algorithm */
+	ZS_ATTR_KIND_ACTION,     /* write-only trigger or setting */
+};
+
+/* Flags of a writable attribute: what the device's state must be. */
+#define ZS_ATTR_NEEDS_UNINIT 0x1u  /* only before initialisation (disksize set) */
+#define ZS_ATTR_NEEDS_INIT 0x2u    /* only on an initialised device */
+#define ZS_ATTR_NEEDS_BACKING 0x4u /* only with a backing device */
+#define ZS_ATTR_NO_SET 0x8u        /* not for zsctl set: a verb or an option does it */
+#define ZS_ATTR_LEGACY 0x10u       /* pre-4.11 one-value file, replaced by mm_stat/io_stat */
+
+struct zs_attr {
+	const char *name;
+	unsigned int mode;       /* ZS_ATTR_READ | ZS_ATTR_WRITE, as on current kernels */
+	enum zs_attr_kind kind;
+	const char *since;       /* first mainline version with it */
+	const char *until;       /* last version with it, NULL when still there */
+	const char *config;      /* the kernel option it needs, NULL for none */
+	unsigned int flags;
+	unsigned int order;      /* safe write order, smaller first */
+	const char *value_help;  /* what set accepts, for messages and --help */
+	const char *help;
+};
+
+/* The whole table, in the order get lists it. */
+const struct zs_attr *zs_attr_table(size_t *n);
+const struct zs_attr *zs_attr_find(const char *name);
+/* 1 when sys/block/<dev>/<attr> exists below the root, 0 when not, or -errno. */
+int zs_attr_exists(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a);
+/* Read a readable attribute's text (malloc'd); -ENOENT when the kernel lacks it. */
+int zs_attr_read(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, char **ret);
+/* Write value (a newline is appended) to sys/block/<dev>/<attr> in one write(). */
+int zs_attr_write(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a,
+		  const char *value);
+
+/* Why a write was refused before anything was written. */
+enum zs_set_problem {
+	ZS_SET_OK,
+	ZS_SET_SYNTAX,          /* not ATTR=VALUE */
+	ZS_SET_UNKNOWN,         /* the name is not a zram attribute */
+	ZS_SET_READ_ONLY,
+	ZS_SET_NOT_HERE,        /* reset, compact: an option or a verb does it */
+	ZS_SET_BAD_CHARS,       /* a newline, blank, control character or leading '-' */
+	ZS_SET_EMPTY,
+	ZS_SET_TOO_LONG,
+	ZS_SET_BAD_VALUE,       /* does not parse as the attribute's kind of value */
+	ZS_SET_RANGE,
+	ZS_SET_BAD_PARAM,       /* a KEY=VALUE list with an unknown or repeated key */
+	ZS_SET_DUPLICATE,       /* the same attribute twice on one line */
+	ZS_SET_ABSENT,          /* this kernel has no such file */
+	ZS_SET_NOT_A_CHOICE,    /* an algorithm the device does not offer */
+	ZS_SET_NEEDS_UNINIT,    /* the device is initialised */
+	ZS_SET_NEEDS_INIT,      /* the device is not initialised */
+	ZS_SET_NEEDS_BACKING,   /* no backing device */
+	ZS_SET_NO_BLOCKDEV,     /* backing_dev names no block device */
+	ZS_SET_SELF,            /* backing_dev is the device itself */
+	ZS_SET_IN_USE,          /* --reset of a device in use (swap, mounted) */
+};
+
+#define ZS_SET_MAX 32
+#define ZS_SET_VALUE_MAX 256
+#define ZS_SET_NAME_MAX 32
+
+struct zs_set_item {
+	const struct zs_attr *attr; /* NULL when the name is not in the table */
+	char name[ZS_SET_NAME_MAX]; /* as given (printable, cut to fit) */
+	char arg[ZS_SET_VALUE_MAX]; /* the value as given */
+	char value[ZS_SET_VALUE_MAX]; /* what is written: "4G" becomes 4294967296 */
+	enum zs_set_problem problem;
+	int err;      /* the kernel's refusal (-errno) when the write failed */
+	bool written;
+};
+
+struct zs_set_plan {
+	char dev[ZS_DEVNAME_MAX];
+	bool reset;   /* write reset first (zsctl set --reset) */
+	struct zs_set_item items[ZS_SET_MAX + 1]; /* in write order after zs_set_check */
+	size_t n;
+	/* the device as zs_set_check found it */
+	struct zs_device before;
+	bool in_use;  /* swap or mounted */
+};
+
+/*
+ * Parse one "ATTR=VALUE" into item: the name is looked up and the value
+ * checked and normalised without looking at the device. Returns 0, or
+ * -EINVAL with item->problem saying why.
+ */
+int zs_set_parse(const char *arg, struct zs_set_item *item);
+/*
+ * plan->dev and its n items parsed: read the device, check every item
+ * against the running kernel and the state the device will be in when the
+ * item is written, and sort the items into the safe order (with reset
+ * first when plan->reset). Returns 0 when everything can be written,
+ * -EINVAL when an item has a problem (each says which), -ENODEV when the
+ * device does not exist, -EBUSY for --reset of a device in use, or -errno.
+ */
+int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);
+/*
+ * Write the checked items in order; stop at the first refusal. Returns 0,
+ * or the refusal's -errno with that item's err set; written says which
+ * went through.
+ */
+int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan);
+void zs_set_plan_clear(struct zs_set_plan *plan);
+
+/*
+ * backing_dev's check: path names an existing block device below the root
+ * (sys/class/block/NAME for /dev/NAME, or a block special file). 0, or
+ * -ENOENT, -ENOTBLK, -EINVAL for a path that is not absolute.
+ */
+int zs_blockdev_check(struct zs_ctx *ctx, const char *path, char name[ZS_DEVNAME_MAX * 4]);
+
+/* ==== END zram attributes ================================================= */
+
 #endif

@@ -147,7 +147,7 @@ static int parse_stat(const char *s, unsigned int min_cols, unsigned int known, 
 
 int zs_parse_mm_stat(const char *s, struct zs_stat *ret)
 {
-	/* 4.1 .. 4.18 print 7 columns, huge_pages came in 4.19, huge_pages_since in 5.15 */
+	/* 4.1 .. 4.18 print 7 columns, huge_pages came in 4.19, huge_pages_since in 5.11 */
 	return parse_stat(s, 7, ZS_MM_KNOWN, ret);
 }
 

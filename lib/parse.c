@@ -306,9 +306,13 @@ int zs_parse_size(const char *s, uint64_t *ret)
 	static const char units[] = "KMGTPE";
 	uint64_t whole, frac, div, mult = 1;
 	const char *u;
+	int r;
 
-	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0)
+	if (!s)
 		return -EINVAL;
+	r = parse_decimal(&s, &whole, &frac, &div);
+	if (r < 0)
+		return r;
 	if (*s) {
 		u = strchr(units, toupper((unsigned char)*s));
 		if (!u || !*u)
@@ -380,10 +384,16 @@ int zs_parse_duration(const char *s, uint64_t *ret)
 int zs_parse_seconds(const char *s, double *ret)
 {
 	uint64_t whole, frac, div;
+	int r;
 
-	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0 || *s)
+	if (!s)
 		return -EINVAL;
-	if (whole > 86400)
+	r = parse_decimal(&s, &whole, &frac, &div);
+	if (r < 0)
+		return r;
+	if (*s)
+		return -EINVAL;
+	if (whole > 86400 || (whole == 86400 && frac))
 		return -ERANGE;
 	*ret = (double)whole + (double)frac / (double)div;
 	return 0;
@@ -392,9 +402,13 @@ int zs_parse_seconds(const char *s, double *ret)
 int zs_parse_percent(const char *s, double *ret)
 {
 	uint64_t whole, frac, div;
+	int r;
 
-	if (!s || parse_decimal(&s, &whole, &frac, &div) < 0)
+	if (!s)
 		return -EINVAL;
+	r = parse_decimal(&s, &whole, &frac, &div);
+	if (r < 0)
+		return r;
 	if (*s == '%')
 		s++;
 	if (*s)

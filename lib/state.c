@@ -60,7 +60,7 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 {
 	struct zs_state *st;
 	char *copy, *line, *save = NULL;
-	bool magic = false, version = false;
+	bool magic = false, version = false, end = false;
 	int r = 0;
 
 	st = calloc(1, sizeof(*st));
@@ -81,6 +81,14 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 			if (strcmp(line, STATE_MAGIC))
 				r = -EBADMSG;
 			magic = true;
+			continue;
+		}
+		if (end) {
+			r = -EBADMSG; /* nothing after the end marker */
+			continue;
+		}
+		if (!strcmp(line, "end")) {
+			end = true;
 			continue;
 		}
 		n = sscanf(line, "%31s %63s %63s %63s %63s %c", key, a, b, c, d, &extra);
@@ -127,7 +135,8 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 			r = -EBADMSG;
 	}
 	free(copy);
-	if (!r && (!magic || !version))
+	/* the end marker tells a whole file from one cut at a line boundary */
+	if (!r && (!magic || !version || !end))
 		r = -EBADMSG;
 	if (r < 0) {
 		free(st);
@@ -152,8 +161,8 @@ int zs_state_load(const char *path, struct zs_state *ret)
 		return fd;
 	r = zs_read_fd_all(fd, 1024 * 1024, &text, NULL);
 	close(fd);
-	if (r == -EINVAL)
-		r = -EBADMSG; /* a NUL in it */
+	if (r == -EINVAL || r == -EFBIG)
+		r = -EBADMSG; /* a NUL in it, or far larger than zsctl writes */
 	if (r < 0)
 		return r;
 	r = zs_state_parse(text, ret);
@@ -180,6 +189,7 @@ int zs_state_format(const struct zs_state *st, char **ret)
 		fprintf(f, "device %s %" PRIu64 " %s %" PRIu64 "\n", d->name, d->last_time,
 			d->last_result, d->last_freed);
 	}
+	fputs("end\n", f);
 	if (fclose(f) != 0) {
 		free(buf);
 		return -ENOMEM;

@@ -1,0 +1,1133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zsctl compact without a kernel: the option parsers (sizes, durations,
+ * seconds, percentages), the policy at and around each of its thresholds,
+ * and the state file (format, parse, garbled and truncated files, atomic
+ * save, setting a garbled file aside, the busy counter).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#define EPS 1e-12
+
+/* ---- collecting every wrong case of a table before failing ---------------- */
+
+struct errs {
+	char buf[8192];
+	size_t len;
+	unsigned int n;
+};
+
+static void errs_add(struct errs *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void errs_add(struct errs *e, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	e->n++;
+	if (e->len + 3 >= sizeof(e->buf))
+		return;
+	if (e->len) {
+		memcpy(e->buf + e->len, "; ", 3);
+		e->len += 2;
+	}
+	va_start(ap, fmt);
+	r = vsnprintf(e->buf + e->len, sizeof(e->buf) - e->len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		e->len += (size_t)r < sizeof(e->buf) - e->len ? (size_t)r :
+								sizeof(e->buf) - e->len - 1;
+}
+
+/* A macro, so that a failure names the line of the test. */
+#define errs_check(e, ncases)                                                                \
+	do {                                                                                 \
+		if ((e)->n)                                                                  \
+			fail_msg("%u of %u cases wrong: %s", (e)->n, (unsigned int)(ncases), \
+				 (e)->buf);                                                  \
+	} while (0)
+
+static const char *err_name(int r)
+{
+	const char *name;
+
+	if (r == 0)
+		return "0";
+	if (r > 0)
+		return "a positive value";
+	name = strerrorname_np(-r);
+	return name ? name : "an unknown errno";
+}
+
+/* s quoted for a one-line message, newlines as \n; a few rotating buffers. */
+static const char *show(const char *s)
+{
+	static char bufs[4][96];
+	static unsigned int next;
+	char *b = bufs[next++ % UNIT_N(bufs)];
+	size_t n = 0;
+
+	if (!s)
+		return "NULL";
+	b[n++] = '"';
+	for (; *s && n < sizeof(bufs[0]) - 4; s++) {
+		if (*s == '\n') {
+			b[n++] = '\\';
+			b[n++] = 'n';
+		} else {
+			b[n++] = *s;
+		}
+	}
+	b[n++] = '"';
+	b[n] = '\0';
+	return b;
+}
+
+/* ---- temporary directories ------------------------------------------------ */
+
+/* Each test that needs files gets a fresh mkdtemp directory as its state. */
+static int dir_setup(void **state)
+{
+	char *dir = strdup("/tmp/zsctl-unit-compact-XXXXXX");
+
+	if (!dir || !mkdtemp(dir)) {
+		free(dir);
+		return -1;
+	}
+	*state = dir;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (remove(path) < 0)
+		fprintf(stderr, "# cannot remove %s: %s\n", path, strerror(errno));
+	return 0;
+}
+
+/* Runs even when the test failed half-way. */
+static int dir_teardown(void **state)
+{
+	char *dir = *state;
+
+	if (dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+	return 0;
+}
+
+#define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, dir_setup, dir_teardown)
+
+static void write_file(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		fail_msg("cannot create %s: %s", path, strerror(errno));
+	if (len && write(fd, buf, len) != (ssize_t)len)
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+	if (close(fd) < 0)
+		fail_msg("cannot close %s: %s", path, strerror(errno));
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long len = -1;
+
+	if (!f)
+		fail_msg("cannot open %s: %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) == 0)
+		len = ftell(f);
+	if (len < 0 || fseek(f, 0, SEEK_SET) < 0)
+		fail_msg("cannot seek %s", path);
+	buf = malloc((size_t)len + 1);
+	if (!buf)
+		fail_msg("out of memory");
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len)
+		fail_msg("cannot read %s", path);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* ---- sizes ---------------------------------------------------------------- */
+
+static void test_size_valid(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} cases[] = {
+		{ "0", 0 },
+		{ "4096", 4096 },
+		{ "4K", 4096 },
+		{ "4k", 4096 },
+		{ "1M", 1048576 },
+		{ "1.5M", 1572864 },
+		{ "0.5K", 512 },
+		{ "1.5k", 1536 },
+		{ "0.1K", 102 }, /* 102.4 rounded down to a byte */
+		{ "2G", UINT64_C(2147483648) },
+		{ "2GiB", UINT64_C(2147483648) },
+		{ "2GB", UINT64_C(2147483648) }, /* binary, like util-linux */
+		{ "2gib", UINT64_C(2147483648) },
+		{ "2Mb", 2097152 },
+		{ "1T", UINT64_C(1) << 40 },
+		{ "1P", UINT64_C(1) << 50 },
+		{ "1E", UINT64_C(1) << 60 },
+		{ "15E", UINT64_C(15) << 60 },
+		{ "1.0", 1 }, /* a whole byte written with a fraction */
+		{ UNIT_U64_MAX_STR, UINT64_MAX },
+		{ "000000000000000000000000000001K", 1024 },
+	};
+	struct errs e = { 0 };
+
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		uint64_t v = 0xdeadbeef;
+		int r = zs_parse_size(cases[i].s, &v);
+
+		if (r != 0)
+			errs_add(&e, "%s: %s, expected %" PRIu64, show(cases[i].s), err_name(r),
+				 cases[i].v);
+		else if (v != cases[i].v)
+			errs_add(&e, "%s: %" PRIu64 ", expected %" PRIu64, show(cases[i].s), v,
+				 cases[i].v);
+	}
+	errs_check(&e, UNIT_N(cases));
+}
+
+static void test_size_invalid(void **state)
+{
+	static const struct {
+		const char *s;
+		int r;
+	} cases[] = {
+		{ "16E", -ERANGE },
+		{ "16384P", -ERANGE },
+		{ "17179869184G", -ERANGE },
+		{ UNIT_U64_OVER_STR, -ERANGE },
+		{ "99999999999999999999999K", -ERANGE },
+		{ "", -EINVAL },
+		{ "M", -EINVAL },
+		{ "1.5", -EINVAL }, /* a fraction of a byte */
+		{ "-1", -EINVAL },
+		{ "+1", -EINVAL },
+		{ " 1", -EINVAL },
+		{ "1 ", -EINVAL },
+		{ "1 K", -EINVAL },
+		{ "1X", -EINVAL },
+		{ "1MiBx", -EINVAL },
+		{ "1KK", -EINVAL },
+		{ "1iB", -EINVAL },
+		{ "1.", -EINVAL },
+		{ "1.K", -EINVAL },
+		{ ".5M", -EINVAL },
+		{ "0x10", -EINVAL },
+		{ "1M\n", -EINVAL },
+		{ NULL, -EINVAL },
+	};
+	struct errs e = { 0 };
+
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		uint64_t v = 0xdeadbeef;
+		int r = zs_parse_size(cases[i].s, &v);
+
+		if (r != cases[i].r)
+			errs_add(&e, "%s: %s, expected %s", show(cases[i].s), err_name(r),
+				 err_name(cases[i].r));
+		else if (v != 0xdeadbeef)
+			errs_add(&e, "%s: failed but wrote %" PRIu64, show(cases[i].s), v);
+	}
+	errs_check(&e, UNIT_N(cases));
+}
+
+/* ---- durations -------------------------------------------------------------- */
+
+static void test_duration(void **state)
+{
+	static const struct {
+		const char *s;
+		int r;
+		uint64_t v;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "90", 0, 90 },
+		{ "90s", 0, 90 },
+		{ "5m", 0, 300 },
+		{ "1h30m", 0, 5400 },
+		{ "2d", 0, 172800 },
+		{ "1h1m1s", 0, 3661 },
+		{ "1d1h1m1s", 0, 90061 },
+		{ UNIT_U64_MAX_STR, 0, UINT64_MAX },
+		{ UNIT_U64_MAX_STR "s", 0, UINT64_MAX },
+		{ "307445734561825860m", 0, UINT64_C(18446744073709551600) },
+		{ "213503982334601d", 0, UINT64_C(18446744073709526400) },
+		{ "", -EINVAL, 0 },
+		{ "h", -EINVAL, 0 },
+		{ "1x", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 ", -EINVAL, 0 },
+		{ "1.5h", -EINVAL, 0 },
+		{ "1h ", -EINVAL, 0 },
+		{ NULL, -EINVAL, 0 },
+		{ UNIT_U64_OVER_STR, -ERANGE, 0 },
+		{ "307445734561825861m", -ERANGE, 0 },
+		{ "5124095576030432h", -ERANGE, 0 },
+		{ "213503982334602d", -ERANGE, 0 },
+		{ UNIT_U64_MAX_STR "s1s", -ERANGE, 0 },
+		{ "213503982334601d1d", -ERANGE, 0 },
+	};
+	struct errs e = { 0 };
+
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		const char *s = show(cases[i].s);
+		uint64_t v = 0xdeadbeef;
+		int r = zs_parse_duration(cases[i].s, &v);
+
+		if (r != cases[i].r)
+			errs_add(&e, "%s: %s, expected %s", s, err_name(r), err_name(cases[i].r));
+		else if (!r && v != cases[i].v)
+			errs_add(&e, "%s: %" PRIu64 ", expected %" PRIu64, s, v, cases[i].v);
+		else if (r && v != 0xdeadbeef)
+			errs_add(&e, "%s: failed but wrote %" PRIu64, s, v);
+	}
+	errs_check(&e, UNIT_N(cases));
+}
+
+/* ---- seconds and percentages ----------------------------------------------- */
+
+struct real_case {
+	const char *s;
+	int r;
+	double v;
+};
+
+static void check_reals(int (*parse)(const char *, double *), const struct real_case *cases,
+			unsigned int n)
+{
+	struct errs e = { 0 };
+
+	for (unsigned int i = 0; i < n; i++) {
+		const char *s = show(cases[i].s);
+		double v = -42.0;
+		int r = parse(cases[i].s, &v);
+
+		if (r != cases[i].r)
+			errs_add(&e, "%s: %s, expected %s", s, err_name(r), err_name(cases[i].r));
+		else if (!r && (v < cases[i].v - EPS || v > cases[i].v + EPS))
+			errs_add(&e, "%s: %.17g, expected %.17g", s, v, cases[i].v);
+		else if (r && v != -42.0)
+			errs_add(&e, "%s: failed but wrote %g", s, v);
+	}
+	errs_check(&e, n);
+}
+
+static void test_seconds(void **state)
+{
+	static const struct real_case cases[] = {
+		{ "0", 0, 0.0 },
+		{ "0.25", 0, 0.25 },
+		{ "3", 0, 3.0 },
+		{ "1.5", 0, 1.5 },
+		{ "0.001", 0, 0.001 },
+		{ "86400", 0, 86400.0 },
+		{ "86400.0", 0, 86400.0 },
+		{ "86401", -ERANGE, 0 },
+		{ "86400.5", -ERANGE, 0 }, /* "at most a day" */
+		{ UNIT_U64_OVER_STR, -ERANGE, 0 },
+		{ "1.", -EINVAL, 0 },
+		{ ".5", -EINVAL, 0 },
+		{ "abc", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "1s", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 ", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
+		{ NULL, -EINVAL, 0 },
+	};
+
+	check_reals(zs_parse_seconds, cases, UNIT_N(cases));
+}
+
+static void test_percent(void **state)
+{
+	static const struct real_case cases[] = {
+		{ "0", 0, 0.0 },
+		{ "0%", 0, 0.0 },
+		{ "50", 0, 0.5 },
+		{ "50%", 0, 0.5 },
+		{ "99.5", 0, 0.995 },
+		{ "12.25%", 0, 0.1225 },
+		{ "100", 0, 1.0 },
+		{ "100%", 0, 1.0 },
+		{ "100.0", 0, 1.0 },
+		{ "100.1", -ERANGE, 0 },
+		{ "100.0001%", -ERANGE, 0 },
+		{ "101", -ERANGE, 0 },
+		{ UNIT_U64_OVER_STR, -ERANGE, 0 },
+		{ "%", -EINVAL, 0 },
+		{ "-5", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "50%%", -EINVAL, 0 },
+		{ "50 %", -EINVAL, 0 },
+		{ " 50", -EINVAL, 0 },
+		{ "%50", -EINVAL, 0 },
+		{ "0.5.", -EINVAL, 0 },
+		{ NULL, -EINVAL, 0 },
+	};
+
+	check_reals(zs_parse_percent, cases, UNIT_N(cases));
+}
+
+/* ---- the policy ------------------------------------------------------------- */
+
+#define MIB (UINT64_C(1) << 20)
+#define NOW UINT64_C(1700000000)
+
+static const char *decision_name(enum zs_decision d)
+{
+	switch (d) {
+	case ZS_DECIDE_COMPACT:
+		return "COMPACT";
+	case ZS_DECIDE_UNINITIALISED:
+		return "UNINITIALISED";
+	case ZS_DECIDE_TOO_SOON:
+		return "TOO_SOON";
+	case ZS_DECIDE_NOT_WORTH:
+		return "NOT_WORTH";
+	}
+	return "?";
+}
+
+#define assert_decision(got, want)                                                \
+	do {                                                                      \
+		enum zs_decision g_ = (got), w_ = (want);                         \
+		if (g_ != w_)                                                     \
+			fail_msg("%s = %s, expected %s", #got, decision_name(g_), \
+				 decision_name(w_));                              \
+	} while (0)
+
+static void make_device(struct zs_device *dev, bool initialised)
+{
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->name, sizeof(dev->name), "%s", "zram0");
+	dev->initialised = initialised;
+	dev->disksize = initialised ? 1024 * MIB : 0;
+}
+
+static void make_derived(struct zs_derived *x, uint64_t compactable, double frag)
+{
+	memset(x, 0, sizeof(*x));
+	x->compactable = compactable;
+	x->has_compactable = true;
+	x->fragmentation = frag;
+	x->has_fragmentation = true;
+}
+
+static const struct zs_policy default_policy = { .min_gain = MIB, .min_frag = 0.5 };
+
+static void test_decide_uninitialised(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, false);
+	make_derived(&x, 0, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_UNINITIALISED);
+	/* before anything else: force, a recent compaction, a large gain */
+	p.force = true;
+	p.min_interval = 3600;
+	make_derived(&x, 100 * MIB, 0.9);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, NOW), ZS_DECIDE_UNINITIALISED);
+
+	make_device(&dev, true);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+}
+
+static void test_decide_min_gain(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, true);
+	/* fragmentation below min_frag: only the gain counts */
+	make_derived(&x, MIB, 0.1);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, MIB + 1, 0.1);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, MIB - 1, 0.1);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	make_derived(&x, 0, 0.1);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* no fragmentation figure at all: the gain alone decides */
+	make_derived(&x, MIB, 0.0);
+	x.has_fragmentation = false;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, MIB - 1, 0.0);
+	x.has_fragmentation = false;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* min_gain 0 still needs something to free */
+	p.min_gain = 0;
+	make_derived(&x, 1, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, 0, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* the largest gain against the largest threshold */
+	p.min_gain = UINT64_MAX;
+	make_derived(&x, UINT64_MAX, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, UINT64_MAX - 1, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+}
+
+static void test_decide_min_frag(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, true);
+	/* a gain below min_gain: only fragmentation counts */
+	make_derived(&x, 4096, 0.5);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, 1, 0.5);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, 4096, 0.9);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, 4096, 0.49999);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* fragmented but nothing to free */
+	make_derived(&x, 0, 0.5);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	make_derived(&x, 0, 1.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* a fragmentation figure that is not there is not used */
+	make_derived(&x, 4096, 0.9);
+	x.has_fragmentation = false;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* min_frag 1 (100%) still works; above 1 disables the test */
+	p.min_frag = 1.0;
+	make_derived(&x, 4096, 1.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	p.min_frag = 1.0000001;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	p.min_frag = 2.0;
+	make_derived(&x, 4096, 3.0); /* even a (bogus) fragmentation above it */
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* ... while min_gain still applies */
+	make_derived(&x, MIB, 1.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	/* min_frag 0: any fragmentation with something to free */
+	p.min_frag = 0.0;
+	make_derived(&x, 1, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+}
+
+static void test_decide_force(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, true);
+	p.force = true;
+	make_derived(&x, 0, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	x.has_compactable = false;
+	x.has_fragmentation = false;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	p.min_frag = 5.0;
+	p.min_gain = UINT64_MAX;
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 10, NOW), ZS_DECIDE_COMPACT);
+}
+
+static void test_decide_min_interval(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, true);
+	make_derived(&x, 8 * MIB, 0.9);
+	p.min_interval = 600;
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 601, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600 + 1, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, NOW), ZS_DECIDE_TOO_SOON);
+	/* never compacted */
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	/* a compaction at epoch 1 is long ago */
+	assert_decision(zs_compact_decide(&p, &dev, &x, 1, NOW), ZS_DECIDE_COMPACT);
+	/* too soon wins over a gain that is not worth it */
+	make_derived(&x, 0, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_NOT_WORTH);
+	/* force ignores min_gain and min_frag, not min_interval */
+	p.force = true;
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 599, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	/* min_interval 0: no limit */
+	p.min_interval = 0;
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, NOW), ZS_DECIDE_COMPACT);
+	/* the largest interval */
+	p.min_interval = UINT64_MAX;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 1, NOW), ZS_DECIDE_TOO_SOON);
+}
+
+static void test_decide_unknown_compactable(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev;
+	struct zs_derived x;
+
+	make_device(&dev, true);
+	/* without a compactable figure neither threshold can be met */
+	make_derived(&x, 100 * MIB, 0.9);
+	x.has_compactable = false;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	p.min_gain = 0;
+	p.min_frag = 0.0;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* nothing at all derived */
+	memset(&x, 0, sizeof(x));
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	p.force = true;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+}
+
+/* ---- the state file ------------------------------------------------------- */
+
+static const char sample_text[] = "# zsctl compact state\n"
+				  "version 1\n"
+				  "runs 42\n"
+				  "freed_total 123456789\n"
+				  "last_time 1700000000\n"
+				  "last_pid 4242\n"
+				  "last_result compacted\n"
+				  "device zram0 1700000000 compacted 1048576\n"
+				  "device zram1 1699999000 nothing 0\n"
+				  "device zram12 1699990000 gated 0\n"
+				  "device zram3 0 failed 0\n"
+				  "end\n";
+
+static void sample_state(struct zs_state *st)
+{
+	static const struct zs_state_device devs[] = {
+		{ "zram0", 1700000000, "compacted", 1048576 },
+		{ "zram1", 1699999000, "nothing", 0 },
+		{ "zram12", 1699990000, "gated", 0 },
+		{ "zram3", 0, "failed", 0 },
+	};
+
+	memset(st, 0, sizeof(*st));
+	st->runs = 42;
+	st->freed_total = 123456789;
+	st->last_time = 1700000000;
+	st->last_pid = 4242;
+	strcpy(st->last_result, "compacted");
+	for (size_t i = 0; i < UNIT_N(devs); i++)
+		st->devices[i] = devs[i];
+	st->ndevices = UNIT_N(devs);
+}
+
+static void assert_state_equal(const struct zs_state *got, const struct zs_state *want)
+{
+	assert_u64_equal(got->runs, want->runs);
+	assert_u64_equal(got->freed_total, want->freed_total);
+	assert_u64_equal(got->last_time, want->last_time);
+	assert_u64_equal(got->last_pid, want->last_pid);
+	assert_string_equal(got->last_result, want->last_result);
+	assert_u64_equal(got->ndevices, want->ndevices);
+	for (size_t i = 0; i < want->ndevices; i++) {
+		assert_string_equal(got->devices[i].name, want->devices[i].name);
+		assert_u64_equal(got->devices[i].last_time, want->devices[i].last_time);
+		assert_string_equal(got->devices[i].last_result, want->devices[i].last_result);
+		assert_u64_equal(got->devices[i].last_freed, want->devices[i].last_freed);
+	}
+}
+
+/* A state buffer filled with a pattern, to see that a failure leaves it alone. */
+static struct zs_state *poisoned_state(void)
+{
+	struct zs_state *st = malloc(sizeof(*st));
+
+	if (!st)
+		fail_msg("out of memory");
+	memset(st, 0xa5, sizeof(*st));
+	return st;
+}
+
+static bool still_poisoned(const struct zs_state *st)
+{
+	const unsigned char *p = (const unsigned char *)st;
+
+	for (size_t i = 0; i < sizeof(*st); i++)
+		if (p[i] != 0xa5)
+			return false;
+	return true;
+}
+
+static void test_state_round_trip(void **state)
+{
+	struct zs_state *st = calloc(1, sizeof(*st)), *back = poisoned_state();
+	char *text = NULL, *text2 = NULL;
+
+	assert_non_null(st);
+	sample_state(st);
+	assert_errno(zs_state_format(st, &text), 0);
+	assert_string_equal(text, sample_text);
+	assert_errno(zs_state_parse(text, back), 0);
+	assert_state_equal(back, st);
+	assert_errno(zs_state_format(back, &text2), 0);
+	assert_string_equal(text2, text);
+	free(text);
+	free(text2);
+
+	/* the largest numbers, every result word, a nine-digit device */
+	memset(st, 0, sizeof(*st));
+	st->runs = UINT64_MAX;
+	st->freed_total = UINT64_MAX;
+	st->last_time = UINT64_MAX;
+	st->last_pid = 4194304;
+	strcpy(st->last_result, "skipped");
+	assert_non_null(zs_state_device(st, "zram999999999", true));
+	st->devices[0].last_time = UINT64_MAX;
+	strcpy(st->devices[0].last_result, "skipped");
+	st->devices[0].last_freed = UINT64_MAX;
+	assert_errno(zs_state_format(st, &text), 0);
+	assert_string_equal(text, "# zsctl compact state\nversion 1\n"
+				  "runs " UNIT_U64_MAX_STR "\nfreed_total " UNIT_U64_MAX_STR
+				  "\nlast_time " UNIT_U64_MAX_STR "\nlast_pid 4194304\n"
+				  "last_result skipped\n"
+				  "device zram999999999 " UNIT_U64_MAX_STR
+				  " skipped " UNIT_U64_MAX_STR "\nend\n");
+	assert_errno(zs_state_parse(text, back), 0);
+	assert_state_equal(back, st);
+	free(text);
+
+	/* a fresh state: no last run, no device */
+	memset(st, 0, sizeof(*st));
+	assert_errno(zs_state_format(st, &text), 0);
+	assert_string_equal(text, "# zsctl compact state\nversion 1\nruns 0\nfreed_total 0\nend\n");
+	memset(back, 0xa5, sizeof(*back));
+	assert_errno(zs_state_parse(text, back), 0);
+	assert_state_equal(back, st);
+	free(text);
+
+	/* as many devices as there is room for */
+	for (unsigned int i = 0; i < ZS_STATE_MAX_DEVICES; i++) {
+		char name[ZS_DEVNAME_MAX];
+		struct zs_state_device *d;
+
+		snprintf(name, sizeof(name), "zram%u", i);
+		d = zs_state_device(st, name, true);
+		assert_non_null(d);
+		d->last_time = 1000 + i;
+		strcpy(d->last_result, "nothing");
+	}
+	assert_null(zs_state_device(st, "zram999", true));
+	assert_non_null(zs_state_device(st, "zram7", false));
+	assert_null(zs_state_device(st, "zram999", false));
+	assert_errno(zs_state_format(st, &text), 0);
+	assert_errno(zs_state_parse(text, back), 0);
+	assert_state_equal(back, st);
+	free(text);
+	free(st);
+	free(back);
+}
+
+static void test_state_load_missing(void **state)
+{
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	struct zs_state *st = poisoned_state(), zero;
+
+	memset(&zero, 0, sizeof(zero));
+	assert_errno(zs_state_load(path, st), 0);
+	assert_memory_equal(st, &zero, sizeof(zero));
+	assert_false(exists(path)); /* loading creates nothing */
+	free(st);
+	free(path);
+}
+
+static size_t lines_in(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+static void test_state_truncated(void **state)
+{
+	const size_t len = strlen(sample_text);
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	struct zs_state *want = calloc(1, sizeof(*want)), *st = poisoned_state();
+	struct errs e = { 0 };
+
+	assert_non_null(want);
+	sample_state(want);
+	for (size_t k = 0; k <= len; k++) {
+		int r;
+
+		memset(st, 0xa5, sizeof(*st));
+		write_file(path, sample_text, k);
+		r = zs_state_load(path, st);
+		if (k == len) {
+			if (r != 0)
+				errs_add(&e, "whole file: %s", err_name(r));
+			else
+				assert_state_equal(st, want);
+		} else if (r == 0) {
+			errs_add(&e, "%zu bytes (%zu whole lines): 0 with %zu of %zu devices", k,
+				 lines_in(sample_text, k), st->ndevices, want->ndevices);
+		} else if (r != -EBADMSG) {
+			errs_add(&e, "%zu bytes: %s", k, err_name(r));
+		} else if (!still_poisoned(st)) {
+			errs_add(&e, "%zu bytes: -EBADMSG but wrote the state", k);
+		}
+	}
+	errs_check(&e, (unsigned int)len + 1);
+	free(want);
+	free(st);
+	free(path);
+}
+
+static void test_state_garbled(void **state)
+{
+	static const struct {
+		const char *what, *from, *to;
+	} edits[] = {
+		{ "unknown key", "runs 42\n", "runs 42\ncolour blue\n" },
+		{ "unknown numeric key", "runs 42\n", "runz 42\n" },
+		{ "key with a missing value", "runs 42\n", "runs\n" },
+		{ "key with two values", "runs 42\n", "runs 42 43\n" },
+		{ "comment line", "runs 42\n", "runs 42\n# a comment\n" },
+		{ "wrong magic", "# zsctl compact state\n", "# zsctl compact stat\n" },
+		{ "magic with trailing text", "# zsctl compact state\n",
+		  "# zsctl compact state v1\n" },
+		{ "no magic", "# zsctl compact state\n", "" },
+		{ "magic not first", "# zsctl compact state\nversion 1\n",
+		  "version 1\n# zsctl compact state\n" },
+		{ "version 2", "version 1\n", "version 2\n" },
+		{ "version 0", "version 1\n", "version 0\n" },
+		{ "version word", "version 1\n", "version one\n" },
+		{ "no version", "version 1\n", "" },
+		{ "duplicate device", "device zram1 ", "device zram0 " },
+		{ "device sda", "device zram1 ", "device sda " },
+		{ "device /dev/zram1", "device zram1 ", "device /dev/zram1 " },
+		{ "device zram01", "device zram1 ", "device zram01 " },
+		{ "device result", "zram1 1699999000 nothing", "zram1 1699999000 exploded" },
+		{ "last_result word", "last_result compacted", "last_result maybe" },
+		{ "last_result case", "last_result compacted", "last_result Compacted" },
+		{ "device with four fields", "device zram3 0 failed 0\n",
+		  "device zram3 0 failed\n" },
+		{ "device with six fields", "device zram3 0 failed 0\n",
+		  "device zram3 0 failed 0 0\n" },
+		{ "runs with letters", "runs 42\n", "runs 42a\n" },
+		{ "runs in hex", "runs 42\n", "runs 0x2a\n" },
+		{ "negative runs", "runs 42\n", "runs -42\n" },
+		{ "freed_total with letters", "freed_total 123456789", "freed_total 1234x6789" },
+		{ "last_pid with a sign", "last_pid 4242", "last_pid +4242" },
+		{ "device time with letters", "zram0 1700000000 ", "zram0 17e8 " },
+		{ "device freed with letters", "compacted 1048576\n", "compacted 1M\n" },
+		{ "runs 2^64", "runs 42\n", "runs " UNIT_U64_OVER_STR "\n" },
+		{ "freed_total 2^64", "freed_total 123456789", "freed_total " UNIT_U64_OVER_STR },
+		{ "device freed 2^64", "compacted 1048576\n", "compacted " UNIT_U64_OVER_STR "\n" },
+		{ "no final newline", "failed 0\nend\n", "failed 0\nend" },
+		{ "no end marker", "failed 0\nend\n", "failed 0\n" },
+		{ "a line after the end marker", "failed 0\nend\n", "failed 0\nend\nruns 1\n" },
+	};
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	struct zs_state *st = poisoned_state();
+	struct errs e = { 0 };
+	unsigned int ncases = 0;
+
+	for (unsigned int i = 0; i < UNIT_N(edits); i++) {
+		char *text = unit_replace(sample_text, edits[i].from, edits[i].to);
+		int r;
+
+		ncases++;
+		memset(st, 0xa5, sizeof(*st));
+		r = zs_state_parse(text, st);
+		if (r != -EBADMSG || !still_poisoned(st))
+			errs_add(&e, "parse, %s: %s", edits[i].what, err_name(r));
+		write_file(path, text, strlen(text));
+		r = zs_state_load(path, st);
+		if (r != -EBADMSG || !still_poisoned(st))
+			errs_add(&e, "load, %s: %s", edits[i].what, err_name(r));
+		free(text);
+	}
+
+	/* a NUL in the file: in a line, and at the end */
+	{
+		static const char nul_mid[] = "# zsctl compact state\nversion 1\nruns 4\0002\n"
+					      "freed_total 0\n";
+		static const char nul_end[] = "# zsctl compact state\nversion 1\nruns 42\n"
+					      "freed_total 0\n\0";
+		int r;
+
+		ncases++;
+		write_file(path, nul_mid, sizeof(nul_mid) - 1);
+		memset(st, 0xa5, sizeof(*st));
+		r = zs_state_load(path, st);
+		if (r != -EBADMSG || !still_poisoned(st))
+			errs_add(&e, "NUL inside a line: %s", err_name(r));
+		ncases++;
+		write_file(path, nul_end, sizeof(nul_end) - 1);
+		r = zs_state_load(path, st);
+		if (r != -EBADMSG || !still_poisoned(st))
+			errs_add(&e, "NUL at the end: %s", err_name(r));
+	}
+
+	/* empty, and only blank lines */
+	{
+		static const char *const texts[] = { "", "\n", "\n\n\n",
+						     "# zsctl compact state\n" };
+
+		for (unsigned int i = 0; i < UNIT_N(texts); i++) {
+			int r;
+
+			ncases++;
+			write_file(path, texts[i], strlen(texts[i]));
+			r = zs_state_load(path, st);
+			if (r != -EBADMSG || !still_poisoned(st))
+				errs_add(&e, "text %u (%zu bytes): %s", i, strlen(texts[i]),
+					 err_name(r));
+		}
+	}
+
+	/* one device more than there is room for */
+	{
+		char *text = unit_printf("# zsctl compact state\nversion 1\n"), *t;
+		int r;
+
+		for (unsigned int i = 0; i <= ZS_STATE_MAX_DEVICES; i++) {
+			t = unit_printf("%sdevice zram%u 1 nothing 0\n", text, i);
+			free(text);
+			text = t;
+		}
+		t = unit_printf("%send\n", text);
+		free(text);
+		text = t;
+		ncases++;
+		r = zs_state_parse(text, st);
+		if (r != -EBADMSG || !still_poisoned(st))
+			errs_add(&e, "%d devices: %s", ZS_STATE_MAX_DEVICES + 1, err_name(r));
+		free(text);
+	}
+	errs_check(&e, ncases);
+	free(st);
+	free(path);
+}
+
+/* A garbled file is garbled whatever its size: the caller sets aside only -EBADMSG. */
+static void test_state_oversized(void **state)
+{
+	const size_t len = 2 * 1024 * 1024;
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	struct zs_state *st = poisoned_state();
+	char *junk = malloc(len);
+
+	assert_non_null(junk);
+	memset(junk, 'x', len);
+	junk[len - 1] = '\n';
+	write_file(path, junk, len);
+	assert_errno(zs_state_load(path, st), -EBADMSG);
+	assert_true(still_poisoned(st));
+	free(junk);
+	free(st);
+	free(path);
+}
+
+static void test_state_save_load(void **state)
+{
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	struct zs_state *st = calloc(1, sizeof(*st)), *back = poisoned_state();
+	struct dirent *de;
+	unsigned int n = 0;
+	char *text;
+	DIR *d;
+
+	assert_non_null(st);
+	sample_state(st);
+	assert_errno(zs_state_save(path, st), 0);
+	text = read_text(path);
+	assert_string_equal(text, sample_text);
+	free(text);
+	assert_errno(zs_state_load(path, back), 0);
+	assert_state_equal(back, st);
+
+	/* a second save replaces the first */
+	st->runs++;
+	strcpy(st->last_result, "nothing");
+	st->ndevices = 1;
+	assert_errno(zs_state_save(path, st), 0);
+	memset(back, 0xa5, sizeof(*back));
+	assert_errno(zs_state_load(path, back), 0);
+	assert_state_equal(back, st);
+
+	/* nothing else is left in the directory: no state.tmp.<pid> */
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (strcmp(de->d_name, "state"))
+			fail_msg("left behind in %s: %s", dir, de->d_name);
+		n++;
+	}
+	closedir(d);
+	assert_int_equal(n, 1);
+	free(path);
+
+	/* the state directory is created (its parent is not) */
+	path = unit_printf("%s/sub/state", dir);
+	assert_errno(zs_state_save(path, st), 0);
+	memset(back, 0xa5, sizeof(*back));
+	assert_errno(zs_state_load(path, back), 0);
+	assert_state_equal(back, st);
+	free(path);
+	path = unit_printf("%s/missing/sub/state", dir);
+	assert_errno(zs_state_save(path, st), -ENOENT);
+	free(path);
+
+	free(st);
+	free(back);
+}
+
+static void test_state_set_aside(void **state)
+{
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	char aside[4096], *prefix, *text, *end;
+	unsigned long long t;
+	time_t t0, t1;
+
+	write_file(path, "garbage\n", 8);
+	t0 = time(NULL);
+	assert_errno(zs_state_set_aside(path, aside, sizeof(aside)), 0);
+	t1 = time(NULL);
+	prefix = unit_printf("%s.corrupt.", path);
+	if (strncmp(aside, prefix, strlen(prefix)))
+		fail_msg("set aside as %s, expected %s<time>", aside, prefix);
+	errno = 0;
+	t = strtoull(aside + strlen(prefix), &end, 10);
+	if (errno || *end || end == aside + strlen(prefix))
+		fail_msg("set aside as %s: no time at the end", aside);
+	assert_in_range(t, (unsigned long long)t0, (unsigned long long)t1);
+	assert_false(exists(path));
+	text = read_text(aside);
+	assert_string_equal(text, "garbage\n");
+	free(text);
+
+	/* a buffer too small for the name leaves the file where it is */
+	write_file(path, "garbage\n", 8);
+	assert_errno(zs_state_set_aside(path, aside, strlen(prefix) + 2), -ENAMETOOLONG);
+	assert_true(exists(path));
+	/* nothing to set aside */
+	assert_errno(unlink(path), 0);
+	assert_errno(zs_state_set_aside(path, aside, sizeof(aside)), -ENOENT);
+
+	free(prefix);
+	free(path);
+}
+
+static void test_state_busy(void **state)
+{
+	const char *dir = *state;
+	char *path = unit_printf("%s/state", dir);
+	char *busy = unit_printf("%s.busy", path);
+	uint64_t n = 99;
+
+	/* no file: nobody was turned away */
+	assert_errno(zs_state_busy_count(path, &n), 0);
+	assert_u64_equal(n, 0);
+	assert_false(exists(busy));
+	for (unsigned int i = 1; i <= 5; i++) {
+		assert_errno(zs_state_count_busy(path), 0);
+		n = 99;
+		assert_errno(zs_state_busy_count(path, &n), 0);
+		assert_u64_equal(n, i);
+	}
+	/* the state file itself is not touched */
+	assert_false(exists(path));
+	free(busy);
+	free(path);
+
+	/* the state directory is created for the counter too */
+	path = unit_printf("%s/sub/state", dir);
+	assert_errno(zs_state_count_busy(path), 0);
+	assert_errno(zs_state_busy_count(path, &n), 0);
+	assert_u64_equal(n, 1);
+	free(path);
+
+	/* a busy "file" that is a directory is garbled */
+	path = unit_printf("%s/d", dir);
+	busy = unit_printf("%s.busy", path);
+	assert_errno(mkdir(busy, 0700), 0);
+	n = 99;
+	assert_errno(zs_state_busy_count(path, &n), -EBADMSG);
+	assert_u64_equal(n, 99);
+	free(busy);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size_valid),
+		cmocka_unit_test(test_size_invalid),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_decide_uninitialised),
+		cmocka_unit_test(test_decide_min_gain),
+		cmocka_unit_test(test_decide_min_frag),
+		cmocka_unit_test(test_decide_force),
+		cmocka_unit_test(test_decide_min_interval),
+		cmocka_unit_test(test_decide_unknown_compactable),
+		cmocka_unit_test(test_state_round_trip),
+		DIR_TEST(test_state_load_missing),
+		DIR_TEST(test_state_truncated),
+		DIR_TEST(test_state_garbled),
+		DIR_TEST(test_state_oversized),
+		DIR_TEST(test_state_save_load),
+		DIR_TEST(test_state_set_aside),
+		DIR_TEST(test_state_busy),
+	};
+
+	unit_require_srcdir();
+	return cmocka_run_group_tests_name("compact", tests, NULL, NULL);
+}

@@ -75,7 +75,8 @@ static void usage(void)
 	       " -J, --json                      JSON output\n"
 	       " -h, --help                      display this help\n"
 	       "\n"
-	       "DEVICE is zramN or /dev/zramN; without one, every initialised zram device.\n"
+	       "DEVICE is zramN or /dev/zramN; without one, every zram device (uninitialised\n"
+	       "ones are reported and skipped).\n"
 	       "\n"
 	       "Exit status: 0 compacted or nothing to do, 1 (or -E N) the gate is held,\n"
 	       "2 usage, 3 a compaction, the lock or the state file failed.\n"
@@ -340,6 +341,11 @@ static int load_state(struct cli *cli, const struct compact_opts *o, struct zs_s
 	int r;
 
 	r = zs_state_load(o->state_path, st);
+	if (r == -EBADMSG && o->dry_run) {
+		cli_warn(cli, o->state_path, "garbled state file ignored (a real run sets it aside)");
+		memset(st, 0, sizeof(*st));
+		return 0;
+	}
 	if (r == -EBADMSG) {
 		r = zs_state_set_aside(o->state_path, aside, sizeof(aside));
 		if (r < 0) {
@@ -371,7 +377,8 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	char **names = NULL;
 	size_t nnames = 0, npools = 0, nruns = 0;
 	uint64_t page = zs_ctx_page_size(cli->ctx), now, freed_total = 0;
-	bool all, any_compacted = false, any_failed = false;
+	bool all, any_compacted = false, any_failed = false, any_gated = false;
+	char failed_names[256] = "";
 	int gate_fd = -1, r, exit_code = ZS_EXIT_OK;
 
 	cli_rooted_path(cli, ZS_LOCK_PATH, o.lock_path, sizeof(o.lock_path));
@@ -462,8 +469,12 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		zs_device_derive(cli->ctx, &d->dev, zs_pool_find(pools, npools, d->dev.name),
 				 &d->est);
 		sd = zs_state_device(state, d->dev.name, false);
+		/* --min-interval counts from the last compaction that went through */
 		d->decision = zs_compact_decide(&o.policy, &d->dev, &d->est,
-						sd ? sd->last_time : 0, now);
+						sd && !strcmp(sd->last_result, "compacted") ?
+							sd->last_time :
+							0,
+						now);
 		d->result = "skipped";
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
@@ -474,12 +485,17 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			d->err = r;
 			d->result = "failed";
 			any_failed = true;
+			if (strlen(failed_names) + strlen(d->dev.name) + 2 < sizeof(failed_names))
+				snprintf(failed_names + strlen(failed_names),
+					 sizeof(failed_names) - strlen(failed_names), "%s%s",
+					 failed_names[0] ? " " : "", d->dev.name);
 			if (r == -EACCES || r == -EPERM)
 				cli_error(cli, d->dev.name, -r, "compact: Permission denied (need root)");
 			else
 				cli_lib_error(cli, d->dev.name, r);
 		} else if (d->res.kernel_gated) {
 			d->result = "gated";
+			any_gated = true;
 		} else {
 			d->result = "compacted";
 			any_compacted = true;
@@ -536,14 +552,24 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			print_result(&o, &runs[i], page);
 	}
 
-	/* one syslog line for a run that changed something or failed; none for the rest */
-	if (!o.dry_run && (any_compacted || any_failed)) {
+	/*
+	 * One syslog line for a run that compacted, was turned away by the
+	 * kernel or failed; none for dry runs, idle runs, busy runs, or runs
+	 * over a dump (--sysroot), which are not this host's.
+	 */
+	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && (any_compacted || any_failed || any_gated)) {
 		char freed[32];
 
 		format_size(freed_total, false, freed, sizeof(freed));
 		openlog("zsctl", LOG_PID, LOG_DAEMON);
-		syslog(any_failed ? LOG_ERR : LOG_INFO, "compact: %s; freed %s",
-		       any_failed ? "failed on at least one device" : "compacted", freed);
+		if (any_failed)
+			syslog(LOG_ERR, "compact: failed on %s; freed %s",
+			       failed_names[0] ? failed_names : "the state file", freed);
+		else if (any_compacted)
+			syslog(LOG_INFO, "compact: compacted; freed %s%s", freed,
+			       any_gated ? "; some turned away by the kernel" : "");
+		else
+			syslog(LOG_INFO, "compact: turned away by the kernel (another compaction was running)");
 		closelog();
 	}
 	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;

@@ -115,13 +115,19 @@ int zs_gate_acquire(const char *path, double wait_seconds, int *ret_fd,
 			return r;
 		}
 		if (!deadline || now_ns() >= deadline) {
+			close(fd);
 			if (holder) {
 				struct zs_gate_holder h = { 0 };
+				bool held;
 
-				read_holder(fd, &h);
+				/*
+				 * The line in the file may be a killed owner's:
+				 * name the pid /proc/locks shows holding it.
+				 */
+				if (zs_gate_query(path, &held, &h) < 0 || !held)
+					memset(&h, 0, sizeof(h));
 				*holder = h;
 			}
-			close(fd);
 			return -EWOULDBLOCK;
 		}
 		/* flock has no timeout: poll, backing off to 50 ms */

@@ -307,7 +307,8 @@ int zs_state_busy_count(const char *state_path, uint64_t *ret)
 
 int zs_state_set_aside(const char *path, char *aside, size_t size)
 {
-	if (snprintf(aside, size, "%s.corrupt.%lld", path, (long long)time(NULL)) >= (int)size)
+	if (snprintf(aside, size, "%s.corrupt.%lld.%ld", path, (long long)time(NULL),
+		     (long)getpid()) >= (int)size)
 		return -ENAMETOOLONG;
 	if (rename(path, aside) < 0)
 		return -errno;

@@ -1041,12 +1041,15 @@ static void test_state_set_aside(void **state)
 	t1 = time(NULL);
 	prefix = unit_printf("%s.corrupt.", path);
 	if (strncmp(aside, prefix, strlen(prefix)))
-		fail_msg("set aside as %s, expected %s<time>", aside, prefix);
+		fail_msg("set aside as %s, expected %s<time>.<pid>", aside, prefix);
 	errno = 0;
 	t = strtoull(aside + strlen(prefix), &end, 10);
-	if (errno || *end || end == aside + strlen(prefix))
-		fail_msg("set aside as %s: no time at the end", aside);
+	if (errno || *end != '.' || end == aside + strlen(prefix))
+		fail_msg("set aside as %s: no time before the pid", aside);
 	assert_in_range(t, (unsigned long long)t0, (unsigned long long)t1);
+	/* the pid keeps two set-asides in one second apart */
+	assert_int_equal(strtoull(end + 1, &end, 10), (unsigned long long)getpid());
+	assert_int_equal(*end, '\0');
 	assert_false(exists(path));
 	text = read_text(aside);
 	assert_string_equal(text, "garbage\n");

@@ -44,6 +44,11 @@ struct verb {
 
 int verb_status(struct cli *cli, int argc, char **argv);
 int verb_compact(struct cli *cli, int argc, char **argv);
+int verb_top(struct cli *cli, int argc, char **argv);
+int verb_get(struct cli *cli, int argc, char **argv);
+int verb_set(struct cli *cli, int argc, char **argv);
+/* "Linux 6.2 and later, with CONFIG_ZRAM_MULTI_COMP": which kernels have a (get.c). */
+void cli_attr_availability(const struct zs_attr *a, char *buf, size_t size);
 
 /*
  * Report an error about object (a device, a file, an option). In text mode

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "status.h"
 #include "table.h"
 
 enum col_kind {
@@ -114,13 +115,8 @@ struct status_opts {
 	unsigned int table_flags;
 	bool bytes;
 	bool classes;
-};
-
-/* One device with everything shown about it. */
-struct view {
-	const struct zs_device *dev;
-	const struct zs_pool *pool;
-	struct zs_derived derived;
+	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
+	const char *prom_file; /* --prom-file: written atomically */
 };
 
 /* A value: absent (printed "-"), or a number, or a string. */
@@ -523,16 +519,6 @@ static json_t *json_pool(const struct zs_pool *p, uint64_t page)
 
 /* ---- the compaction gate ------------------------------------------------ */
 
-struct gate_view {
-	bool held;
-	struct zs_gate_holder holder;
-	struct zs_state state;
-	bool has_state;
-	uint64_t turned_away;
-	uint64_t kernel_gated; /* sum of compact_gated over devices that have it */
-	bool has_kernel_gated;
-};
-
 static void read_gate(struct cli *cli, const struct view *views, size_t n, struct gate_view *g)
 {
 	char lock[4096], state[4096];
@@ -766,6 +752,8 @@ static void usage(void)
 	       " -r, --raw             raw output: one space between fields, no alignment\n"
 	       " -J, --json            JSON output: every kernel value and the derived ones\n"
 	       "     --classes         per-class zsmalloc statistics (needs root and debugfs)\n"
+	       "     --format FORMAT   table (default), json (as -J) or prometheus\n"
+	       "     --prom-file PATH  Prometheus output, replacing PATH atomically (textfile)\n"
 	       " -h, --help            display this help\n"
 	       "\n"
 	       "DEVICE is zramN or /dev/zramN; without one, every zram device.\n"
@@ -779,6 +767,8 @@ static void usage(void)
 enum {
 	OPT_OUTPUT_ALL = 0x100,
 	OPT_CLASSES,
+	OPT_FORMAT,
+	OPT_PROM_FILE,
 };
 
 static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts *o,
@@ -792,6 +782,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "classes", no_argument, NULL, OPT_CLASSES },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -826,6 +818,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		case OPT_CLASSES:
 			o->classes = true;
 			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json")) {
+				*json = cli->json = true;
+			} else if (!strcmp(optarg, "prometheus")) {
+				o->prometheus = true;
+			} else if (strcmp(optarg, "table")) {
+				cli_usage_error(cli, "status: --format: table, json or prometheus");
+				return -EINVAL;
+			}
+			break;
+		case OPT_PROM_FILE:
+			o->prom_file = optarg;
+			o->prometheus = true;
+			break;
 		case 'h':
 			usage();
 			return 1;
@@ -846,6 +852,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 	}
 	if (output && parse_columns(cli, output, o) < 0)
 		return -EINVAL;
+	if (o->prometheus && *json) {
+		cli_usage_error(cli, "status: JSON and Prometheus output at once");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -918,7 +928,15 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	}
 	read_gate(cli, views, ndevs, gate);
 
-	if (json) {
+	if (o.prometheus) {
+		struct prom_input in = {
+			.views = views, .nviews = ndevs, .pools = pools, .npools = npools,
+			.all_pools = all, .classes_status = cstatus, .gate = gate,
+			.classes = o.classes, .page_size = zs_ctx_page_size(cli->ctx),
+		};
+
+		prom_status(cli, &in, o.prom_file);
+	} else if (json) {
 		json_t *jdevs = json_array(), *cs = json_object();
 
 		doc = json_object();

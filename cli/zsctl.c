@@ -13,6 +13,9 @@
 static const struct verb verbs[] = {
 	{ "status", verb_status, "show zram devices, their memory and fragmentation" },
 	{ "compact", verb_compact, "compact zsmalloc pools where it pays, one owner at a time" },
+	{ "top", verb_top, "a live view of devices and size-class fragmentation" },
+	{ "get", verb_get, "print a zram device's attributes" },
+	{ "set", verb_set, "set zram attributes, validated, in a safe order" },
 };
 
 static void usage(void)

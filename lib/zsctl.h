@@ -407,7 +407,10 @@ struct zs_attr {
 /* The whole table, in the order get lists it. */
 const struct zs_attr *zs_attr_table(size_t *n);
 const struct zs_attr *zs_attr_find(const char *name);
-/* 1 when sys/block/<dev>/<attr> exists below the root, 0 when not, or -errno. */
+/*
+ * 1 when sys/block/<dev>/<attr> exists below the root, 0 when not (from the
+ * directory's listing: nothing is opened), -ENODEV without the device.
+ */
 int zs_attr_exists(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a);
 /* Read a readable attribute's text (malloc'd); -ENOENT when the kernel lacks it. */
 int zs_attr_read(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, char **ret);
@@ -491,8 +494,101 @@ void zs_set_plan_clear(struct zs_set_plan *plan);
  * (sys/class/block/NAME for /dev/NAME, or a block special file). 0, or
  * -ENOENT, -ENOTBLK, -EINVAL for a path that is not absolute.
  */
-int zs_blockdev_check(struct zs_ctx *ctx, const char *path, char name[ZS_DEVNAME_MAX * 4]);
+int zs_blockdev_check(struct zs_ctx *ctx, const char *path);
 
 /* ==== END zram attributes ================================================= */
+
+/* ==== zsctl top: the sampler (lib/sample.c) ===============================
+ *
+ * Keeps every file a refresh needs open and re-reads it with one
+ * pread(fd, buf, size, 0) per refresh: initstate and mm_stat of each zram
+ * device (the one-value files on pre-4.1 kernels), the classes file of each
+ * zsmalloc pool, proc/swaps. Once the files are open, a refresh opens
+ * nothing unless the devices change. Devices that are hot-added or removed
+ * are picked up by a kernel uevent monitor (live) or by watching sys/block
+ * (--sysroot, or live without a monitor); a device that vanishes in the
+ * middle of a read is dropped and reported as an event, not as an error.
+ */
+
+struct zs_sampler;
+
+struct zs_sample_device {
+	/*
+	 * name, id, initialised, disksize, algorithms (read when the device
+	 * appears and when its initstate changes), mm (every refresh), swap.
+	 */
+	struct zs_device dev;
+	const struct zs_pool *pool; /* its class statistics in this sample, or NULL */
+	struct zs_derived derived;
+	int err; /* 0, or why the last refresh could not read it (values kept) */
+};
+
+enum zs_sample_event_kind {
+	ZS_SAMPLE_ADDED,    /* a device or pool appeared */
+	ZS_SAMPLE_REMOVED,  /* it was removed (a pool: its device was reset) */
+	ZS_SAMPLE_VANISHED, /* it went away while being read */
+	ZS_SAMPLE_FAILED,   /* a file of it could not be read or parsed */
+};
+
+struct zs_sample_event {
+	enum zs_sample_event_kind kind;
+	bool is_pool;
+	char name[64];
+	int err;        /* FAILED: -errno */
+	char path[192]; /* FAILED: the file, relative to the root */
+};
+
+/* zsctl compact's gate as seen from outside: never takes the lock. */
+struct zs_sample_gate {
+	bool held;
+	struct zs_gate_holder holder;
+	bool has_state;     /* the state file exists and parses */
+	bool state_garbled; /* it exists and does not */
+	uint64_t runs, freed_total, last_time;
+	char last_result[ZS_RESULT_MAX];
+	uint64_t turned_away; /* processes that found the gate held */
+	bool has_kernel_gated;
+	uint64_t kernel_gated; /* sum of mm_stat compact_gated where present */
+};
+
+struct zs_sample {
+	uint64_t seq; /* 1 for the first refresh */
+	struct zs_sample_device *devs;
+	size_t ndevs; /* by id */
+	struct zs_pool *pools;
+	size_t npools; /* by name */
+	enum zs_classes_status classes_status;
+	bool has_gate; /* zs_sampler_set_gate() was called */
+	struct zs_sample_gate gate;
+	const struct zs_sample_event *events; /* since the previous refresh */
+	size_t nevents;
+};
+
+struct zs_sampler_stats {
+	uint64_t opens; /* files and directories the sampler opened */
+	uint64_t reads; /* pread() calls */
+	uint64_t scans; /* device and pool list scans */
+	unsigned int files; /* files held open now */
+};
+
+int zs_sampler_new(struct zs_ctx *ctx, struct zs_sampler **ret);
+void zs_sampler_free(struct zs_sampler *s);
+/* Sample zsctl compact's gate too (absolute paths, rooted by the caller). */
+int zs_sampler_set_gate(struct zs_sampler *s, const char *lock_path, const char *state_path);
+/*
+ * Read everything once. The sample stays valid until the next refresh or
+ * zs_sampler_free(). -errno only when nothing can be shown (the device list
+ * cannot be read on the first refresh, or memory ran out).
+ */
+int zs_sampler_refresh(struct zs_sampler *s, const struct zs_sample **ret);
+/* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
+int zs_sampler_fd(const struct zs_sampler *s);
+/* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */
+int zs_sampler_process_fd(struct zs_sampler *s);
+/* Rescan devices and pools at the next refresh. */
+void zs_sampler_rescan(struct zs_sampler *s);
+void zs_sampler_get_stats(const struct zs_sampler *s, struct zs_sampler_stats *ret);
+
+/* ==== end of zsctl top's section ========================================= */
 
 #endif

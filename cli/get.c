@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* zsctl get: a zram device's attributes, as "attr value" lines or JSON. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_attr_availability(const struct zs_attr *a, char *buf, size_t size)
+{
+	int n;
+
+	if (a->until)
+		n = snprintf(buf, size, "Linux %s to %s", a->since, a->until);
+	else
+		n = snprintf(buf, size, "Linux %s and later", a->since);
+	if (a->config && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", with %s", a->config);
+}
+
+static void usage(void)
+{
+	size_t n;
+	const struct zs_attr *t = zs_attr_table(&n);
+
+	printf("Usage:\n"
+	       " zsctl [global options] get [options] [DEVICE] [ATTR...]\n"
+	       "\n"
+	       "Print the attributes of a zram device (every readable one, or the ATTRs),\n"
+	       "one \"attr value\" line each; write-only attributes are listed as such.\n"
+	       "Without DEVICE, every zram device, each line starting with its name.\n"
+	       "\n"
+	       "Options:\n"
+	       " -J, --json     JSON output\n"
+	       " -h, --help     display this help\n"
+	       "\n"
+	       "DEVICE is zramN or /dev/zramN. Attributes (r: readable, w: writable):\n");
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].flags & ZS_ATTR_LEGACY)
+			continue;
+		printf(" %-23s %c%c  %s\n", t[i].name, t[i].mode & ZS_ATTR_READ ? 'r' : '-',
+		       t[i].mode & ZS_ATTR_WRITE ? 'w' : '-', t[i].help);
+	}
+	printf("\nFor more details see zsctl-get(8).\n");
+}
+
+/* The device's sysfs directory is there (below the root). */
+static bool device_exists(struct cli *cli, const char *dev)
+{
+	char rel[64];
+	int fd;
+
+	snprintf(rel, sizeof(rel), "sys/block/%s", dev);
+	fd = zs_ctx_open(cli->ctx, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * The value as one field of a line: runs of blanks and newlines become one
+ * space, the ends are trimmed, anything unprintable is \xHH.
+ */
+static void print_value(const char *s)
+{
+	bool space = false, any = false;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\t' || c == '\n') {
+			space = any;
+			continue;
+		}
+		if (space)
+			putchar(' ');
+		space = false;
+		any = true;
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
+static char *strip_newline(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
+		s[--len] = '\0';
+	return s;
+}
+
+static json_t *json_columns(const struct zs_attr *a, const char *text)
+{
+	const char *(*name)(unsigned int) = NULL;
+	unsigned int known = 0;
+	struct zs_stat st;
+	json_t *o, *extra = NULL;
+	int r;
+
+	if (!strcmp(a->name, "mm_stat")) {
+		r = zs_parse_mm_stat(text, &st);
+		name = zs_mm_col_name;
+		known = ZS_MM_KNOWN;
+	} else if (!strcmp(a->name, "io_stat")) {
+		r = zs_parse_io_stat(text, &st);
+		name = zs_io_col_name;
+		known = ZS_IO_KNOWN;
+	} else {
+		r = zs_parse_bd_stat(text, &st);
+		name = zs_bd_col_name;
+		known = ZS_BD_KNOWN;
+	}
+	if (r < 0)
+		return NULL;
+	o = json_object();
+	for (unsigned int i = 0; i < st.ncols; i++) {
+		if (i < known) {
+			json_object_set_new(o, name(i), json_integer((json_int_t)st.val[i]));
+			continue;
+		}
+		if (!extra)
+			extra = json_array();
+		json_array_append_new(extra, json_integer((json_int_t)st.val[i]));
+	}
+	if (extra)
+		json_object_set_new(o, "unknown_columns", extra);
+	return o;
+}
+
+/* The attribute's text as a JSON value of its kind; a string when it does not parse. */
+static json_t *json_value(const struct zs_attr *a, char *text)
+{
+	struct zs_algorithms algs;
+	json_t *v = NULL;
+	uint64_t u;
+
+	switch (a->kind) {
+	case ZS_ATTR_KIND_U64:
+	case ZS_ATTR_KIND_BOOL:
+		if (!zs_parse_u64(text, &u))
+			v = json_integer((json_int_t)u);
+		break;
+	case ZS_ATTR_KIND_ALGORITHMS:
+		if (!zs_parse_comp_algorithm(text, &algs)) {
+			json_t *c = json_array();
+
+			v = json_object();
+			json_object_set_new(v, "active",
+					    algs.active >= 0 ? json_string(algs.name[algs.active]) :
+							       json_null());
+			for (unsigned int i = 0; i < algs.n; i++)
+				json_array_append_new(c, json_string(algs.name[i]));
+			json_object_set_new(v, "choices", c);
+		}
+		break;
+	case ZS_ATTR_KIND_COLUMNS:
+		v = json_columns(a, text);
+		break;
+	case ZS_ATTR_KIND_STRING:
+	case ZS_ATTR_KIND_TEXT:
+	case ZS_ATTR_KIND_ACTION:
+		break;
+	}
+	if (!v)
+		v = json_string(strip_newline(text));
+	return v ? v : json_null(); /* json_string() refuses invalid UTF-8 */
+}
+
+struct get_opts {
+	bool json;
+	bool prefix;		      /* every device: each line starts with its name */
+	const struct zs_attr **attrs; /* named ones, or NULL for the whole table */
+	size_t nattrs;
+};
+
+static void get_device(struct cli *cli, const struct get_opts *o, const char *dev, json_t *jdevs)
+{
+	const struct zs_attr *table, **list = o->attrs;
+	json_t *jattrs = NULL, *jwo = NULL;
+	size_t n = o->nattrs;
+
+	if (!device_exists(cli, dev)) {
+		cli_error(cli, dev, ENODEV, "no such device");
+		return;
+	}
+	if (!list) {
+		table = zs_attr_table(&n);
+		list = calloc(n, sizeof(*list));
+		if (!list) {
+			cli_error(cli, NULL, ENOMEM, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			list[i] = &table[i];
+	}
+	if (o->json) {
+		jattrs = json_object();
+		jwo = json_array();
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct zs_attr *a = list[i];
+		char *text = NULL;
+		int r;
+
+		r = zs_attr_exists(cli->ctx, dev, a);
+		if (r < 0) {
+			cli_lib_error(cli, dev, r);
+			continue;
+		}
+		if (!r) {
+			char avail[128];
+
+			if (!o->attrs)
+				continue; /* another kernel's or configuration's */
+			cli_attr_availability(a, avail, sizeof(avail));
+			cli_error(cli, dev, ENOENT, "%s: this kernel has no such attribute (%s)",
+				  a->name, avail);
+			continue;
+		}
+		if (!(a->mode & ZS_ATTR_READ)) {
+			if (o->json)
+				json_array_append_new(jwo, json_string(a->name));
+			else
+				printf("%s%s%s (write-only)\n", o->prefix ? dev : "",
+				       o->prefix ? " " : "", a->name);
+			continue;
+		}
+		r = zs_attr_read(cli->ctx, dev, a, &text);
+		if (r < 0) {
+			cli_lib_error(cli, dev, r);
+			continue;
+		}
+		if (o->json) {
+			json_object_set_new(jattrs, a->name, json_value(a, text));
+		} else {
+			printf("%s%s%s ", o->prefix ? dev : "", o->prefix ? " " : "", a->name);
+			print_value(text);
+			putchar('\n');
+		}
+		free(text);
+	}
+	if (o->json) {
+		json_t *d = json_object();
+
+		json_object_set_new(d, "name", json_string(dev));
+		json_object_set_new(d, "attributes", jattrs);
+		json_object_set_new(d, "write_only", jwo);
+		json_array_append_new(jdevs, d);
+	}
+	if (list != o->attrs)
+		free(list);
+}
+
+static bool looks_like_device(const char *arg)
+{
+	return !strncmp(arg, "zram", 4) || arg[0] == '/';
+}
+
+static void shown(const char *arg, char *buf, size_t size)
+{
+	size_t j = 0;
+
+	for (const char *p = arg; *p && j + 4 < size; p++)
+		buf[j++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	buf[j] = '\0';
+	if (strlen(arg) > j)
+		strcat(buf, "...");
+}
+
+int verb_get(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct get_opts o = { 0 };
+	char **names = NULL;
+	size_t nnames = 0;
+	json_t *doc = NULL, *jdevs = NULL;
+	int c, r;
+
+	cli_scan_json_flag(cli, argc, argv, "J");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":Jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o.json = true;
+			break;
+		case 'h':
+			usage();
+			return ZS_EXIT_OK;
+		case ':':
+			cli_usage_error(cli, "get: option '%s' needs an argument",
+					argv[optind - 1]);
+			return cli->status;
+		default:
+			cli_usage_error(cli, "get: unknown option '%s'", argv[optind - 1]);
+			return cli->status;
+		}
+	}
+	if (optind < argc && looks_like_device(argv[optind])) {
+		r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
+		if (r < 0) {
+			if (r == -ENOMEM)
+				cli_error(cli, NULL, ENOMEM, "out of memory");
+			return cli->status;
+		}
+		optind++;
+	} else {
+		o.prefix = true;
+	}
+	if (optind < argc) {
+		o.nattrs = (size_t)(argc - optind);
+		o.attrs = calloc(o.nattrs, sizeof(*o.attrs));
+		if (!o.attrs) {
+			cli_error(cli, NULL, ENOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < o.nattrs; i++) {
+			o.attrs[i] = zs_attr_find(argv[optind + (int)i]);
+			if (!o.attrs[i]) {
+				char buf[64];
+
+				shown(argv[optind + (int)i], buf, sizeof(buf));
+				cli_usage_error(cli,
+						"get: '%s' is not a zram attribute "
+						"(zsctl get --help lists them)",
+						buf);
+				goto out;
+			}
+		}
+	}
+	if (o.prefix) {
+		r = zs_enumerate_devices(cli->ctx, &names, &nnames);
+		if (r < 0) {
+			cli_lib_error(cli, "zram", r);
+			goto out;
+		}
+	}
+	if (o.json) {
+		doc = json_object();
+		jdevs = json_array();
+	}
+	for (size_t i = 0; i < nnames; i++)
+		get_device(cli, &o, names[i], jdevs);
+	if (o.json) {
+		json_object_set_new(doc, "devices", jdevs);
+		cli_json_attach_errors(cli, doc);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(doc);
+	}
+out:
+	free(o.attrs);
+	zs_strv_free(names);
+	return cli->status;
+}

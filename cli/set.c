@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zsctl set: validated writes of zram's tunables. Every ATTR=VALUE of the
+ * line is checked first (syntax, then against the running kernel and the
+ * device's state); only then are they written, in a safe order. A
+ * refusal says what to do, and which writes went through.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct set_opts {
+	bool dry_run;
+	bool reset;
+	bool quiet;
+	bool json;
+};
+
+static void usage(void)
+{
+	size_t n;
+	const struct zs_attr *t = zs_attr_table(&n);
+
+	printf("Usage:\n"
+	       " zsctl [global options] set [options] DEVICE ATTR=VALUE...\n"
+	       "\n"
+	       "Set attributes of a zram device. Every ATTR=VALUE is checked against the\n"
+	       "running kernel and the device's state before anything is written; then\n"
+	       "they are written in a safe order (backing_dev and the algorithms before\n"
+	       "disksize, the limits after it).\n"
+	       "\n"
+	       "Options:\n"
+	       "     --dry-run   print what would be written; write nothing\n"
+	       "     --reset     reset the device first: DISCARDS ITS DATA and settings\n"
+	       " -q, --quiet     print errors only\n"
+	       " -J, --json      JSON output\n"
+	       " -h, --help      display this help\n"
+	       "\n"
+	       "DEVICE is zramN or /dev/zramN. Values hold no blanks: lists of KEY=VALUE\n"
+	       "are given with commas (recompress=type=idle,max_pages=100).\n"
+	       "\n"
+	       "Attributes:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
+			continue;
+		printf(" %-23s %s\n", t[i].name, t[i].value_help);
+	}
+	printf("\n"
+	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the device's\n"
+	       "state or the kernel, 2 usage (an unknown attribute, a malformed value).\n"
+	       "\n"
+	       "For more details see zsctl-set(8).\n");
+}
+
+/* Problems found from the command line alone are usage errors (exit 2). */
+static bool usage_problem(enum zs_set_problem p)
+{
+	switch (p) {
+	case ZS_SET_SYNTAX:
+	case ZS_SET_UNKNOWN:
+	case ZS_SET_READ_ONLY:
+	case ZS_SET_NOT_HERE:
+	case ZS_SET_BAD_CHARS:
+	case ZS_SET_EMPTY:
+	case ZS_SET_TOO_LONG:
+	case ZS_SET_BAD_VALUE:
+	case ZS_SET_RANGE:
+	case ZS_SET_BAD_PARAM:
+	case ZS_SET_DUPLICATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void join_choices(const struct zs_device *d, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < d->algorithms.n; i++) {
+		if (i)
+			strncat(buf, " ", size - strlen(buf) - 1);
+		strncat(buf, d->algorithms.name[i], size - strlen(buf) - 1);
+	}
+}
+
+/* One sentence: why the item is refused before any write, and what to do. */
+static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set_item *it,
+			     char *buf, size_t size)
+{
+	const struct zs_attr *a = it->attr;
+	const char *help = a && a->value_help ? a->value_help : "";
+	char tmp[256];
+
+	switch (it->problem) {
+	case ZS_SET_OK:
+		snprintf(buf, size, "ok");
+		return;
+	case ZS_SET_SYNTAX:
+		snprintf(buf, size, "'%s': expected ATTR=VALUE", it->name);
+		return;
+	case ZS_SET_UNKNOWN:
+		snprintf(buf, size, "'%s' is not a zram attribute (zsctl set --help lists them)",
+			 it->name);
+		return;
+	case ZS_SET_READ_ONLY:
+		snprintf(buf, size, "%s is read-only", it->name);
+		return;
+	case ZS_SET_NOT_HERE:
+		if (!strcmp(it->name, "reset"))
+			snprintf(buf, size, "reset: use --reset, which says what it discards");
+		else if (!strcmp(it->name, "compact"))
+			snprintf(buf, size, "compact: use zsctl compact");
+		else
+			snprintf(buf, size, "%s: zsctl set does not write it", it->name);
+		return;
+	case ZS_SET_BAD_CHARS:
+		snprintf(buf, size,
+			 "%s: a value with blanks, newlines, control characters or a leading '-' "
+			 "is refused (give lists with commas)",
+			 it->name);
+		return;
+	case ZS_SET_EMPTY:
+		snprintf(buf, size, "%s: empty value; expected %s", it->name, help);
+		return;
+	case ZS_SET_TOO_LONG:
+		snprintf(buf, size, "%s: value too long (at most %d characters)", it->name,
+			 ZS_SET_VALUE_MAX - 1);
+		return;
+	case ZS_SET_BAD_VALUE:
+		snprintf(buf, size, "%s: '%s' is not valid; expected %s", it->name, it->arg, help);
+		return;
+	case ZS_SET_RANGE:
+		snprintf(buf, size, "%s: '%s' is out of range; expected %s", it->name, it->arg,
+			 help);
+		return;
+	case ZS_SET_BAD_PARAM:
+		snprintf(buf, size, "%s: '%s' has an unknown, repeated or missing key; expected %s",
+			 it->name, it->arg, help);
+		return;
+	case ZS_SET_DUPLICATE:
+		snprintf(buf, size, "%s is given twice; give it once", it->name);
+		return;
+	case ZS_SET_ABSENT:
+		cli_attr_availability(a, tmp, sizeof(tmp));
+		snprintf(buf, size, "%s: this kernel has no such attribute (%s)", it->name, tmp);
+		return;
+	case ZS_SET_NOT_A_CHOICE:
+		join_choices(&plan->before, tmp, sizeof(tmp));
+		snprintf(buf, size,
+			 "%s: '%s' names an algorithm %s does not offer; choose one of: %s",
+			 it->name, it->arg, plan->dev, tmp);
+		return;
+	case ZS_SET_NEEDS_UNINIT:
+		format_size(plan->before.disksize, false, tmp, sizeof(tmp));
+		snprintf(buf, size,
+			 "%s: %s is initialised (disksize %s) and this can only be set before; "
+			 "add --reset to discard its data and settings first",
+			 it->name, plan->dev, tmp);
+		return;
+	case ZS_SET_NEEDS_INIT:
+		snprintf(buf, size,
+			 "%s: %s is not initialised; set disksize first (on the same line "
+			 "is fine)",
+			 it->name, plan->dev);
+		return;
+	case ZS_SET_NEEDS_BACKING:
+		snprintf(buf, size,
+			 "%s: %s has no backing device; set backing_dev (before disksize) "
+			 "first",
+			 it->name, plan->dev);
+		return;
+	case ZS_SET_NO_BLOCKDEV:
+		snprintf(buf, size,
+			 "%s: '%s' is not an existing block device; give one such as "
+			 "/dev/sdb2",
+			 it->name, it->arg);
+		return;
+	case ZS_SET_SELF:
+		snprintf(buf, size, "%s: %s cannot be its own backing device", it->name, plan->dev);
+		return;
+	case ZS_SET_IN_USE:
+		snprintf(buf, size, "%s is in use", plan->dev);
+		return;
+	}
+	snprintf(buf, size, "%s: refused", it->name);
+}
+
+/* One sentence: what to do after the kernel refused a write with err. */
+static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set_item *it, int err,
+			     char *buf, size_t size)
+{
+	const char *n = it->attr->name, *dev = plan->dev;
+	bool before_init = it->attr->flags & ZS_ATTR_NEEDS_UNINIT;
+
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		snprintf(buf, size, "writing zram attributes needs root; run it as root");
+		return;
+	case EROFS:
+		snprintf(buf, size, "the file system is read-only; set it on a writable system");
+		return;
+	case EBUSY:
+		if (!strcmp(n, "reset"))
+			snprintf(buf, size,
+				 "%s is open, mounted or swap; stop its users (swapoff, "
+				 "umount) and run it again",
+				 dev);
+		else if (!strcmp(n, "backing_dev"))
+			snprintf(buf, size,
+				 "the block device is in use or %s is initialised; choose "
+				 "a free device, or add --reset",
+				 dev);
+		else if (before_init)
+			snprintf(buf, size,
+				 "%s was initialised meanwhile; run it again with --reset, "
+				 "which discards its data",
+				 dev);
+		else
+			snprintf(buf, size, "%s is busy; run it again later", dev);
+		return;
+	case EINVAL:
+		if (!strcmp(n, "idle") && strcmp(it->value, "all"))
+			snprintf(buf, size,
+				 "this kernel takes only idle=all; ages need a kernel that "
+				 "tracks access times (CONFIG_ZRAM_TRACK_ENTRY_ACTIME)");
+		else if (it->attr->flags & ZS_ATTR_NEEDS_INIT)
+			snprintf(buf, size,
+				 "%s must be initialised (and have what %s needs); set "
+				 "disksize first",
+				 dev, n);
+		else if (!strcmp(n, "comp_algorithm") || !strcmp(n, "recomp_algorithm") ||
+			 !strcmp(n, "algorithm_params"))
+			snprintf(buf, size,
+				 "the kernel has no such algorithm or parameter for %s; "
+				 "choose among 'zsctl get %s comp_algorithm'",
+				 dev, dev);
+		else
+			snprintf(buf, size, "the kernel does not take this value; %s takes %s", n,
+				 it->attr->value_help);
+		return;
+	case ENODEV:
+		if (!strcmp(n, "writeback"))
+			snprintf(buf, size,
+				 "%s has no backing device; set backing_dev before "
+				 "disksize",
+				 dev);
+		else
+			snprintf(buf, size, "%s went away (hot-removed?); check 'zsctl status'",
+				 dev);
+		return;
+	case ENOENT:
+		snprintf(buf, size, "%s or its %s went away (hot-removed?); check 'zsctl status'",
+			 dev, n);
+		return;
+	case ENOTBLK:
+		snprintf(buf, size, "not a block device; give one such as /dev/sdb2");
+		return;
+	case ENOMEM:
+		snprintf(buf, size,
+			 "the kernel had not enough memory for it; choose a smaller "
+			 "value or free memory");
+		return;
+	case EIO:
+		if (!strcmp(n, "writeback"))
+			snprintf(buf, size,
+				 "the writeback limit is used up or the backing device "
+				 "failed; raise writeback_limit or check the device");
+		else
+			snprintf(buf, size, "I/O error; check the kernel log (dmesg)");
+		return;
+	case ENOSPC:
+		snprintf(buf, size, "the backing device is full; free it or choose a larger one");
+		return;
+	case E2BIG:
+		snprintf(buf, size, "the value is too long for the kernel; shorten it");
+		return;
+	default:
+		snprintf(buf, size, "%s; check the kernel log (dmesg)", strerror(err));
+		return;
+	}
+}
+
+static void path_of(const struct zs_set_plan *plan, const struct zs_set_item *it, char *buf,
+		    size_t size)
+{
+	snprintf(buf, size, "/sys/block/%s/%s", plan->dev, it->attr->name);
+}
+
+/* The reset's warning: what it destroys. */
+static void warn_reset(struct cli *cli, const struct zs_set_plan *plan, bool dry_run)
+{
+	const struct zs_device *d = &plan->before;
+	char data[32], disk[32];
+
+	if (!d->initialised) {
+		cli_warn(cli, plan->dev, "--reset: not initialised, it holds no data to discard");
+		return;
+	}
+	format_size(zs_stat_has(&d->mm, ZS_MM_ORIG_DATA_SIZE) ? d->mm.val[ZS_MM_ORIG_DATA_SIZE] : 0,
+		    false, data, sizeof(data));
+	format_size(d->disksize, false, disk, sizeof(disk));
+	cli_warn(cli, plan->dev,
+		 "--reset %s all it holds (%s of data) and its settings: disksize (%s), "
+		 "mem_limit, backing_dev, writeback limits, statistics; comp_algorithm returns "
+		 "to the kernel's default",
+		 dry_run ? "would discard" : "discards", data, disk);
+}
+
+static void report_in_use(struct cli *cli, const struct zs_set_plan *plan)
+{
+	const struct zs_device *d = &plan->before;
+
+	if (d->is_swap)
+		cli_error(cli, plan->dev, EBUSY,
+			  "--reset: it is in use as swap; run 'swapoff /dev/%s' first", plan->dev);
+	else
+		cli_error(cli, plan->dev, EBUSY, "--reset: it is mounted on %s; unmount it first",
+			  d->mountpoints && d->mountpoints[0] ? d->mountpoints[0] : "?");
+}
+
+/* "written: a, b; not written: c" after a failure part way. */
+static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
+{
+	char done[512] = "", todo[512] = "";
+
+	for (size_t i = 0; i < plan->n; i++) {
+		char *buf = plan->items[i].written ? done : todo;
+
+		if (buf[0])
+			strncat(buf, ", ", 511 - strlen(buf));
+		strncat(buf, plan->items[i].name, 511 - strlen(buf));
+	}
+	if (!done[0])
+		cli_error(cli, plan->dev, 0, "nothing written");
+	else
+		cli_error(cli, plan->dev, 0, "written: %s; not written: %s", done, todo);
+}
+
+static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *o)
+{
+	json_t *doc = json_object(), *w = json_array();
+
+	json_object_set_new(doc, "device", json_string(plan->dev));
+	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
+	json_object_set_new(doc, "reset", json_boolean(o->reset));
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct zs_set_item *it = &plan->items[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "attribute", json_string(it->name));
+		json_object_set_new(j, "given", json_string(it->arg));
+		if (it->attr && it->problem == ZS_SET_OK) {
+			char path[128];
+
+			path_of(plan, it, path, sizeof(path));
+			json_object_set_new(j, "value", json_string(it->value));
+			json_object_set_new(j, "file", json_string(path));
+		}
+		json_object_set_new(j, "written", json_boolean(it->written));
+		if (it->problem != ZS_SET_OK) {
+			char msg[512];
+
+			problem_sentence(plan, it, msg, sizeof(msg));
+			json_object_set_new(j, "refused", json_string(msg));
+		} else if (it->err) {
+			char msg[512];
+
+			refusal_sentence(plan, it, -it->err, msg, sizeof(msg));
+			json_object_set_new(j, "refused", json_string(msg));
+			json_object_set_new(j, "errno", json_integer(-it->err));
+		}
+		json_array_append_new(w, j);
+	}
+	json_object_set_new(doc, "writes", w);
+	return doc;
+}
+
+static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o)
+{
+	enum { OPT_DRY_RUN = 0x100, OPT_RESET };
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	cli_scan_json_flag(cli, argc, argv, "qJ");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qJh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		case OPT_RESET:
+			o->reset = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'h':
+			usage();
+			return 1;
+		case ':':
+			cli_usage_error(cli, "set: option '%s' needs an argument",
+					argv[optind - 1]);
+			return -EINVAL;
+		default:
+			cli_usage_error(cli, "set: unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error(cli, "set: no device given");
+		return -EINVAL;
+	}
+	if (optind + 1 >= argc) {
+		cli_usage_error(cli, "set: no ATTR=VALUE given");
+		return -EINVAL;
+	}
+	if (argc - optind - 1 > ZS_SET_MAX) {
+		cli_usage_error(cli, "set: more than %d ATTR=VALUE on one line", ZS_SET_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void print_doc(struct cli *cli, json_t *doc)
+{
+	cli_json_attach_errors(cli, doc);
+	json_dumpf(doc, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(doc);
+}
+
+int verb_set(struct cli *cli, int argc, char **argv)
+{
+	struct set_opts o = { 0 };
+	struct zs_set_plan *plan;
+	char **names = NULL, msg[512], path[128];
+	size_t nnames = 0;
+	bool usage_bad = false, bad = false;
+	int r;
+
+	r = parse_args(cli, argc, argv, &o);
+	if (r)
+		return r < 0 ? cli->status : ZS_EXIT_OK;
+	r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			cli_error(cli, NULL, ENOMEM, "out of memory");
+		return cli->status;
+	}
+	plan = calloc(1, sizeof(*plan));
+	if (!plan) {
+		zs_strv_free(names);
+		cli_error(cli, NULL, ENOMEM, "out of memory");
+		return cli->status;
+	}
+	snprintf(plan->dev, sizeof(plan->dev), "%s", names[0]);
+	zs_strv_free(names);
+	plan->reset = o.reset;
+
+	/* 1. the command line alone: names, characters, syntax of each value */
+	for (int i = optind + 1; i < argc; i++) {
+		struct zs_set_item *it = &plan->items[plan->n++];
+
+		zs_set_parse(argv[i], it);
+		for (size_t j = 0; it->problem == ZS_SET_OK && j + 1 < plan->n; j++)
+			if (plan->items[j].attr == it->attr)
+				it->problem = ZS_SET_DUPLICATE;
+		if (it->problem != ZS_SET_OK) {
+			problem_sentence(plan, it, msg, sizeof(msg));
+			cli_error(cli, plan->dev, EINVAL, "%s", msg);
+			usage_bad = true;
+		}
+	}
+	if (usage_bad) {
+		cli_error(cli, plan->dev, 0, "nothing written");
+		cli->status = ZS_EXIT_USAGE;
+		goto out;
+	}
+
+	/* 2. against the kernel and the device's state */
+	r = zs_set_check(cli->ctx, plan);
+	if (r == -EINVAL) {
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct zs_set_item *it = &plan->items[i];
+
+			if (it->problem == ZS_SET_OK)
+				continue;
+			problem_sentence(plan, it, msg, sizeof(msg));
+			cli_error(cli, plan->dev, EINVAL, "%s", msg);
+			bad = true;
+			usage_bad |= usage_problem(it->problem);
+		}
+	} else if (r == -EBUSY) {
+		report_in_use(cli, plan);
+		bad = true;
+	} else if (r == -ENODEV) {
+		cli_error(cli, plan->dev, ENODEV, "no such device");
+		bad = true;
+	} else if (r < 0) {
+		cli_lib_error(cli, plan->dev, r);
+		bad = true;
+	}
+	if (bad) {
+		cli_error(cli, plan->dev, 0, "nothing written");
+		if (usage_bad)
+			cli->status = ZS_EXIT_USAGE;
+		goto out;
+	}
+	if (o.reset)
+		warn_reset(cli, plan, o.dry_run);
+
+	/* 3. the writes, in the safe order */
+	if (o.dry_run) {
+		if (!o.json && !o.quiet) {
+			for (size_t i = 0; i < plan->n; i++) {
+				path_of(plan, &plan->items[i], path, sizeof(path));
+				printf("%s: would write \"%s\" to %s\n", plan->dev,
+				       plan->items[i].value, path);
+			}
+		}
+		goto out;
+	}
+	r = zs_set_apply(cli->ctx, plan);
+	if (!o.json && !o.quiet) {
+		for (size_t i = 0; i < plan->n && plan->items[i].written; i++) {
+			path_of(plan, &plan->items[i], path, sizeof(path));
+			printf("%s: wrote \"%s\" to %s\n", plan->dev, plan->items[i].value, path);
+		}
+	}
+	if (r < 0) {
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct zs_set_item *it = &plan->items[i];
+
+			if (!it->err)
+				continue;
+			refusal_sentence(plan, it, -it->err, msg, sizeof(msg));
+			if (!strcmp(it->name, "reset"))
+				cli_error(cli, plan->dev, -it->err, "--reset: refused (%s): %s",
+					  strerror(-it->err), msg);
+			else
+				cli_error(cli, plan->dev, -it->err, "%s=%s: refused (%s): %s",
+					  it->name, it->arg, strerror(-it->err), msg);
+			break;
+		}
+		report_progress(cli, plan);
+	}
+out:
+	if (o.json)
+		print_doc(cli, json_plan(plan, &o));
+	zs_set_plan_clear(plan);
+	free(plan);
+	return cli->status;
+}

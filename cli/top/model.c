@@ -1,0 +1,1300 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zsctl top's model: a sample and the view the user chose become lines of
+ * text with styles, which batch mode prints and screen.c draws; and keys
+ * become changes of the view. No curses here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "top.h"
+
+static const char *const sort_names[TOP_SORT_COUNT_] = {
+	[TOP_SORT_FREEABLE] = "freeable",
+	[TOP_SORT_FRAG] = "frag",
+	[TOP_SORT_SIZE] = "size",
+	[TOP_SORT_USED] = "used",
+};
+
+const char *top_sort_name(enum top_sort s)
+{
+	return s < TOP_SORT_COUNT_ ? sort_names[s] : "?";
+}
+
+int top_parse_sort(const char *s, enum top_sort *ret)
+{
+	for (int i = 0; i < TOP_SORT_COUNT_; i++) {
+		if (!strcmp(s, sort_names[i])) {
+			*ret = (enum top_sort)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Descending by default, except size (the kernel's own order). */
+static bool sort_descending(const struct top_view *v)
+{
+	return (v->sort != TOP_SORT_SIZE) != v->reverse;
+}
+
+const struct top_help top_help_keys[] = {
+	{ "q", "quit" },
+	{ "?  h", "this help; any key leaves it" },
+	{ "Tab  Right", "next device or pool" },
+	{ "S-Tab  Left", "previous device or pool" },
+	{ "Up  Down", "scroll the class table by a line" },
+	{ "PgUp  PgDn", "scroll it by a page" },
+	{ "Home  End", "its first or last rows" },
+	{ "s", "sort by the next column: freeable, frag, size, used" },
+	{ "r", "reverse the sort order" },
+	{ "e", "hide or show empty classes" },
+	{ "c", "compact the selected device (asks first; zsctl compact's gate)" },
+	{ "d", "change the delay between refreshes (seconds, fractions allowed)" },
+	{ "Space  p", "pause or resume" },
+	{ "b", "sizes in bytes, or human-readable" },
+	{ "^L", "look for devices and pools again, and repaint the screen" },
+};
+const size_t top_help_nkeys = sizeof(top_help_keys) / sizeof(top_help_keys[0]);
+
+/* ---- entries: devices, then pools that belong to no device ----------------- */
+
+int top_entries(const struct zs_sample *sm, struct top_entry **ret, size_t *nret)
+{
+	struct top_entry *e = calloc(sm->ndevs + sm->npools + 1, sizeof(*e));
+	size_t n = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < sm->ndevs; i++) {
+		e[n].name = sm->devs[i].dev.name;
+		e[n].dev = &sm->devs[i];
+		e[n].pool = sm->devs[i].pool;
+		n++;
+	}
+	for (size_t i = 0; i < sm->npools; i++) {
+		bool owned = false;
+
+		for (size_t j = 0; j < sm->ndevs && !owned; j++)
+			owned = !strcmp(sm->devs[j].dev.name, sm->pools[i].name);
+		if (owned)
+			continue;
+		e[n].name = sm->pools[i].name;
+		e[n].pool = &sm->pools[i];
+		n++;
+	}
+	*ret = e;
+	*nret = n;
+	return 0;
+}
+
+const struct top_entry *top_selected(const struct top_view *v, const struct top_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(e[i].name, v->selected))
+			return &e[i];
+	return n ? &e[0] : NULL;
+}
+
+/* ---- frames ----------------------------------------------------------------- */
+
+void top_frame_init(struct top_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void top_frame_free(struct top_frame *f)
+{
+	free(f->lines);
+	top_frame_init(f);
+}
+
+static void frame_reset(struct top_frame *f)
+{
+	f->n = 0;
+	f->head = 0;
+	f->has_table = false;
+	f->table_rows = 0;
+	memset(&f->status, 0, sizeof(f->status));
+}
+
+static struct top_line *frame_add(struct top_frame *f, enum top_style style)
+{
+	struct top_line *l;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct top_line *nl = realloc(f->lines, cap * sizeof(*nl));
+
+		if (!nl)
+			return NULL;
+		f->lines = nl;
+		f->cap = cap;
+	}
+	l = &f->lines[f->n++];
+	l->text[0] = '\0';
+	l->style = (unsigned char)style;
+	l->nspans = 0;
+	return l;
+}
+
+static void line_printf(struct top_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void line_printf(struct top_line *l, const char *fmt, ...)
+{
+	size_t len = strlen(l->text);
+	va_list ap;
+
+	if (len >= sizeof(l->text) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(l->text + len, sizeof(l->text) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void line_span(struct top_line *l, size_t start, size_t len, enum top_style style)
+{
+	if (l->nspans == TOP_SPANS || !len || start >= sizeof(l->text))
+		return;
+	l->spans[l->nspans].start = (unsigned short)start;
+	l->spans[l->nspans].len = (unsigned short)len;
+	l->spans[l->nspans].style = (unsigned char)style;
+	l->nspans++;
+}
+
+/* ---- a small table: widths from the contents, columns dropped to fit ------- */
+
+#define TCELL 48
+
+struct tcol {
+	const char *head;
+	bool left;
+	int prio; /* 0: always shown; the highest goes first when it does not fit */
+	size_t width;
+	bool shown;
+	size_t pos; /* where it starts in a rendered line */
+};
+
+struct ttable {
+	struct tcol *cols;
+	size_t ncols;
+	char *cells;
+	size_t nrows, cap;
+};
+
+static char *tt_cell(struct ttable *t, size_t row, size_t col)
+{
+	return t->cells + (row * t->ncols + col) * TCELL;
+}
+
+static int tt_add_row(struct ttable *t)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		char *nc = realloc(t->cells, cap * t->ncols * TCELL);
+
+		if (!nc)
+			return -ENOMEM;
+		t->cells = nc;
+		t->cap = cap;
+	}
+	memset(tt_cell(t, t->nrows, 0), 0, t->ncols * TCELL);
+	return (int)t->nrows++;
+}
+
+static void tt_set(struct ttable *t, size_t row, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void tt_set(struct ttable *t, size_t row, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tt_cell(t, row, col), TCELL, fmt, ap);
+	va_end(ap);
+}
+
+/* A number into a cell, without printf: most cells of the class table are numbers. */
+static void tt_u64(struct ttable *t, size_t row, size_t col, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp), *cell = tt_cell(t, row, col);
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(cell, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void tt_str(struct ttable *t, size_t row, size_t col, const char *s)
+{
+	char *cell = tt_cell(t, row, col);
+	size_t len = strlen(s);
+
+	if (len > TCELL - 1)
+		len = TCELL - 1;
+	memcpy(cell, s, len);
+	cell[len] = '\0';
+}
+
+static void tt_free(struct ttable *t)
+{
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/* Widths from the contents; with maxw > 0, drop columns until a line fits. */
+static void tt_fit(struct ttable *t, int maxw)
+{
+	size_t total = 0, pos = 0;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct tcol *col = &t->cols[c];
+
+		col->width = strlen(col->head);
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t w = strlen(tt_cell(t, r, c));
+
+			if (w > col->width)
+				col->width = w;
+		}
+		col->shown = true;
+		total += col->width + (c ? 1 : 0);
+	}
+	while (maxw > 0 && total > (size_t)maxw) {
+		struct tcol *drop = NULL;
+
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->cols[c].shown && t->cols[c].prio > 0 &&
+			    (!drop || t->cols[c].prio > drop->prio))
+				drop = &t->cols[c];
+		if (!drop)
+			break; /* the screen cuts the rest */
+		drop->shown = false;
+		total -= drop->width + 1;
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!t->cols[c].shown)
+			continue;
+		if (pos)
+			pos++;
+		t->cols[c].pos = pos;
+		pos += t->cols[c].width;
+	}
+}
+
+/* One line of the table; row -1 is the heading. Trailing blanks are cut. */
+static void tt_render(const struct ttable *t, int row, char *buf, size_t size)
+{
+	size_t len = 0;
+	bool first = true;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		const struct tcol *col = &t->cols[c];
+		const char *s = row < 0 ? col->head : tt_cell((struct ttable *)t, (size_t)row, c);
+		size_t w = strlen(s), pad = col->width > w ? col->width - w : 0;
+
+		if (!col->shown)
+			continue;
+		if (len + !first + pad + w >= size)
+			break; /* wider than any screen: the rest is cut */
+		if (!first)
+			buf[len++] = ' ';
+		first = false;
+		if (!col->left) {
+			memset(buf + len, ' ', pad);
+			len += pad;
+		}
+		memcpy(buf + len, s, w);
+		len += w;
+		if (col->left) {
+			memset(buf + len, ' ', pad);
+			len += pad;
+		}
+	}
+	while (len && buf[len - 1] == ' ')
+		len--;
+	buf[len] = '\0';
+}
+
+/* ---- formatting ----------------------------------------------------------------- */
+
+static void fmt_size(const struct top_view *v, uint64_t bytes, bool estimate, char *buf,
+		     size_t size)
+{
+	char tmp[32];
+
+	format_size(bytes, v->bytes, tmp, sizeof(tmp));
+	snprintf(buf, size, "%s%s", estimate ? "~" : "", tmp);
+}
+
+static void fmt_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (!t || !gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "unknown");
+}
+
+static const char *pool_kind_str(enum zs_pool_kind k)
+{
+	return k == ZS_POOL_ZRAM ? "zram" : k == ZS_POOL_ZSWAP ? "zswap" : "other";
+}
+
+static bool class_empty(const struct zs_class *c)
+{
+	return !c->obj_allocated && !c->pages_used;
+}
+
+/* ---- the header: title, host totals, the gate ---------------------------------- */
+
+static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm)
+{
+	struct top_line *l = frame_add(f, TS_TITLE);
+	size_t npools = sm->npools;
+
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "zsctl top");
+	if (v->has_clock) {
+		char clock[16];
+		struct tm tm;
+
+		if (localtime_r(&v->now, &tm) && strftime(clock, sizeof(clock), "%H:%M:%S", &tm))
+			line_printf(l, " - %s", clock);
+	}
+	line_printf(l, ", every %gs: %zu zram device%s", v->delay, sm->ndevs,
+		    sm->ndevs == 1 ? "" : "s");
+	if (sm->classes_status == ZS_CLASSES_OK)
+		line_printf(l, ", %zu zsmalloc pool%s", npools, npools == 1 ? "" : "s");
+	else
+		line_printf(l, ", no class statistics");
+	if (v->paused)
+		line_printf(l, "  [paused]");
+	return 0;
+}
+
+static int build_totals(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm,
+			uint64_t page)
+{
+	uint64_t data = 0, compr = 0, total = 0, compactable = 0, swap_used = 0, swap_size = 0;
+	double frag_weighted = 0;
+	bool frag_est = false, comp_est = false, any = false, any_swap = false;
+	char a[40], b[40], c[40], d[40], e[40];
+	struct top_line *l;
+
+	for (size_t i = 0; i < sm->ndevs; i++) {
+		const struct zs_sample_device *sd = &sm->devs[i];
+		const struct zs_stat *mm = &sd->dev.mm;
+
+		if (sd->dev.is_swap) {
+			any_swap = true;
+			swap_used += sd->dev.swap.used;
+			swap_size += sd->dev.swap.size;
+		}
+		if (!sd->dev.initialised)
+			continue;
+		any = true;
+		data += zs_stat_has(mm, ZS_MM_ORIG_DATA_SIZE) ? mm->val[ZS_MM_ORIG_DATA_SIZE] : 0;
+		compr +=
+			zs_stat_has(mm, ZS_MM_COMPR_DATA_SIZE) ? mm->val[ZS_MM_COMPR_DATA_SIZE] : 0;
+		if (zs_stat_has(mm, ZS_MM_MEM_USED_TOTAL)) {
+			uint64_t t = mm->val[ZS_MM_MEM_USED_TOTAL];
+
+			total += t;
+			if (sd->derived.has_fragmentation) {
+				frag_weighted += sd->derived.fragmentation * (double)t;
+				frag_est |= !sd->derived.fragmentation_exact;
+			}
+		}
+		if (sd->derived.has_compactable) {
+			compactable += sd->derived.compactable;
+			comp_est |= !sd->derived.compactable_exact;
+		}
+	}
+	/* pools of no zram device (zswap): their memory and what compaction frees */
+	for (size_t i = 0; i < sm->npools; i++) {
+		const struct zs_pool *p = &sm->pools[i];
+		bool owned = false;
+
+		for (size_t j = 0; j < sm->ndevs && !owned; j++)
+			owned = !strcmp(sm->devs[j].dev.name, p->name);
+		if (owned)
+			continue;
+		any = true;
+		total += p->total.pages_used * page;
+		if (p->has_freeable)
+			compactable += p->total.freeable * page;
+	}
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	if (!any) {
+		line_printf(l, "Total: nothing stored");
+	} else {
+		fmt_size(v, data, false, a, sizeof(a));
+		fmt_size(v, compr, false, b, sizeof(b));
+		fmt_size(v, total, false, c, sizeof(c));
+		fmt_size(v, compactable, comp_est, d, sizeof(d));
+		line_printf(l, "Total: data %s, compr %s, total %s", a, b, c);
+		if (compr)
+			line_printf(l, ", ratio %.2f", (double)data / (double)compr);
+		if (total && frag_weighted > 0)
+			line_printf(l, ", frag %s%.1f%%", frag_est ? "~" : "",
+				    frag_weighted / (double)total * 100.0);
+		line_printf(l, ", compactable %s", d);
+	}
+	if (any_swap) {
+		fmt_size(v, swap_used, false, a, sizeof(a));
+		fmt_size(v, swap_size, false, e, sizeof(e));
+		line_printf(l, ", swap %s/%s", a, e);
+	}
+	return 0;
+}
+
+static int build_gate(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm)
+{
+	const struct zs_sample_gate *g = &sm->gate;
+	struct top_line *l;
+	char freed[40], when[40];
+	size_t start;
+
+	if (!sm->has_gate)
+		return 0;
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "Gate: ");
+	start = strlen(l->text);
+	if (g->held && g->holder.known) {
+		line_printf(l, "held by pid %d", (int)g->holder.pid);
+		if (g->holder.since) {
+			fmt_time((time_t)g->holder.since, when, sizeof(when));
+			line_printf(l, " since %s", when);
+		}
+	} else if (g->held) {
+		line_printf(l, "held");
+	} else {
+		line_printf(l, "free");
+	}
+	line_span(l, start, strlen(l->text) - start, g->held ? TS_WARN : TS_OK);
+	fmt_size(v, g->freed_total, false, freed, sizeof(freed));
+	line_printf(l, "; %" PRIu64 " run%s, %" PRIu64 " turned away, %s freed", g->runs,
+		    g->runs == 1 ? "" : "s", g->turned_away, freed);
+	if (g->has_state && g->last_result[0]) {
+		fmt_time((time_t)g->last_time, when, sizeof(when));
+		line_printf(l, "; last %s %s", when, g->last_result);
+	}
+	if (g->state_garbled)
+		line_printf(l, "; state file garbled");
+	if (g->has_kernel_gated)
+		line_printf(l, "; kernel compact_gated %" PRIu64, g->kernel_gated);
+	return 0;
+}
+
+/* ---- devices ---------------------------------------------------------------------- */
+
+enum dev_col {
+	DC_NAME,
+	DC_DISKSIZE,
+	DC_ALGO,
+	DC_DATA,
+	DC_COMPR,
+	DC_TOTAL,
+	DC_RATIO,
+	DC_FRAG,
+	DC_COMPACTABLE,
+	DC_SWAP,
+	DC_COUNT_,
+};
+
+static void mm_cell(struct ttable *t, size_t row, size_t col, const struct top_view *v,
+		    const struct zs_device *d, unsigned int mm)
+{
+	if (d->initialised && zs_stat_has(&d->mm, mm))
+		fmt_size(v, d->mm.val[mm], false, tt_cell(t, row, col), TCELL);
+	else
+		tt_set(t, row, col, "-");
+}
+
+static void device_row(struct ttable *t, size_t row, const struct top_view *v,
+		       const struct zs_sample_device *sd)
+{
+	const struct zs_device *d = &sd->dev;
+	const struct zs_derived *x = &sd->derived;
+
+	tt_set(t, row, DC_NAME, "%s", d->name);
+	fmt_size(v, d->disksize, false, tt_cell(t, row, DC_DISKSIZE), TCELL);
+	if (d->has_algorithms && d->algorithms.active >= 0)
+		tt_set(t, row, DC_ALGO, "%s", d->algorithms.name[d->algorithms.active]);
+	else
+		tt_set(t, row, DC_ALGO, "-");
+	mm_cell(t, row, DC_DATA, v, d, ZS_MM_ORIG_DATA_SIZE);
+	mm_cell(t, row, DC_COMPR, v, d, ZS_MM_COMPR_DATA_SIZE);
+	mm_cell(t, row, DC_TOTAL, v, d, ZS_MM_MEM_USED_TOTAL);
+	if (x->has_ratio)
+		tt_set(t, row, DC_RATIO, "%.2f", x->ratio);
+	else
+		tt_set(t, row, DC_RATIO, "-");
+	if (x->has_fragmentation)
+		tt_set(t, row, DC_FRAG, "%s%.1f%%", x->fragmentation_exact ? "" : "~",
+		       x->fragmentation * 100.0);
+	else
+		tt_set(t, row, DC_FRAG, "-");
+	if (x->has_compactable)
+		fmt_size(v, x->compactable, !x->compactable_exact, tt_cell(t, row, DC_COMPACTABLE),
+			 TCELL);
+	else
+		tt_set(t, row, DC_COMPACTABLE, "-");
+	if (d->is_swap) {
+		char used[40], size[40];
+
+		fmt_size(v, d->swap.used, false, used, sizeof(used));
+		fmt_size(v, d->swap.size, false, size, sizeof(size));
+		tt_set(t, row, DC_SWAP, "%s/%s", used, size);
+	} else {
+		tt_set(t, row, DC_SWAP, "-");
+	}
+}
+
+/* A pool of no zram device (zswap): what its class statistics say. */
+static void pool_row(struct ttable *t, size_t row, const struct top_view *v,
+		     const struct zs_pool *p, uint64_t page)
+{
+	double frag;
+	uint64_t waste;
+
+	for (size_t c = 0; c < DC_COUNT_; c++)
+		tt_set(t, row, c, "-");
+	tt_set(t, row, DC_NAME, "%s", p->name);
+	fmt_size(v, p->total.pages_used * page, false, tt_cell(t, row, DC_TOTAL), TCELL);
+	zs_pool_derive(p, &frag, &waste);
+	tt_set(t, row, DC_FRAG, "%.1f%%", frag * 100.0);
+	if (p->has_freeable)
+		fmt_size(v, p->total.freeable * page, false, tt_cell(t, row, DC_COMPACTABLE),
+			 TCELL);
+}
+
+static int build_devices(struct top_frame *f, const struct top_view *v, const struct top_entry *e,
+			 size_t n, const struct top_entry *sel, uint64_t page)
+{
+	struct tcol cols[DC_COUNT_] = {
+		[DC_NAME] = { "NAME", true, 0, 0, 0, 0 },
+		[DC_DISKSIZE] = { "DISKSIZE", false, 6, 0, 0, 0 },
+		[DC_ALGO] = { "ALGO", true, 5, 0, 0, 0 },
+		[DC_DATA] = { "DATA", false, 0, 0, 0, 0 },
+		[DC_COMPR] = { "COMPR", false, 2, 0, 0, 0 },
+		[DC_TOTAL] = { "TOTAL", false, 0, 0, 0, 0 },
+		[DC_RATIO] = { "RATIO", false, 3, 0, 0, 0 },
+		[DC_FRAG] = { "FRAG", false, 0, 0, 0, 0 },
+		[DC_COMPACTABLE] = { "COMPACTABLE", false, 1, 0, 0, 0 },
+		[DC_SWAP] = { "SWAP", false, 4, 0, 0, 0 },
+	};
+	struct ttable t = { .cols = cols, .ncols = DC_COUNT_ };
+	struct top_line *l;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int row = tt_add_row(&t);
+
+		if (row < 0) {
+			tt_free(&t);
+			return row;
+		}
+		if (e[i].dev)
+			device_row(&t, (size_t)row, v, e[i].dev);
+		else
+			pool_row(&t, (size_t)row, v, e[i].pool, page);
+	}
+	tt_fit(&t, v->cols);
+	l = frame_add(f, TS_HEADING);
+	if (!l) {
+		r = -ENOMEM;
+		goto out;
+	}
+	tt_render(&t, -1, l->text, sizeof(l->text));
+	for (size_t i = 0; i < n; i++) {
+		enum top_style st = TS_NORMAL;
+
+		if (e[i].dev && !e[i].dev->dev.initialised)
+			st = TS_DIM;
+		if (e[i].dev && e[i].dev->err)
+			st = TS_WARN;
+		if (!v->batch && &e[i] == sel)
+			st = TS_SELECTED;
+		l = frame_add(f, st);
+		if (!l) {
+			r = -ENOMEM;
+			goto out;
+		}
+		tt_render(&t, (int)i, l->text, sizeof(l->text));
+	}
+out:
+	tt_free(&t);
+	return r;
+}
+
+/* ---- the class table ----------------------------------------------------------- */
+
+enum class_col {
+	CC_CLASS,
+	CC_SIZE,
+	CC_OBJS,
+	CC_USED,
+	CC_PAGES,
+	CC_PPZ,
+	CC_FREEABLE,
+	CC_FRAG,
+	CC_BAR,
+	CC_FULLNESS,
+	CC_COUNT_,
+};
+
+#define BAR_WIDTH 10
+
+struct crow {
+	const struct zs_class *c;
+	double frag;
+	uint64_t waste;
+};
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_crow(const void *pa, const void *pb, void *arg)
+{
+	const struct top_view *v = arg;
+	const struct crow *a = pa, *b = pb;
+	int r = 0;
+
+	switch (v->sort) {
+	case TOP_SORT_FREEABLE:
+		r = cmp_u64(a->c->freeable, b->c->freeable);
+		break;
+	case TOP_SORT_FRAG:
+		r = a->frag < b->frag ? -1 : a->frag > b->frag;
+		break;
+	case TOP_SORT_SIZE:
+		r = cmp_u64(a->c->size, b->c->size);
+		break;
+	case TOP_SORT_USED:
+		r = cmp_u64(a->c->pages_used, b->c->pages_used);
+		break;
+	case TOP_SORT_COUNT_:
+		break;
+	}
+	if (sort_descending(v))
+		r = -r;
+	/* ties: the kernel's order, whatever the direction, so frames are stable */
+	return r ? r : a->c->index < b->c->index ? -1 : a->c->index > b->c->index;
+}
+
+static char strip_char(uint64_t n)
+{
+	return n == 0 ? '.' : n < 10 ? (char)('0' + n) : '+';
+}
+
+static void class_row(struct ttable *t, size_t row, const struct top_view *v,
+		      const struct zs_pool *p, const struct crow *cr, bool total, uint64_t page)
+{
+	const struct zs_class *c = cr->c;
+	int filled = (int)(cr->frag * BAR_WIDTH + 0.5);
+	char *bar = tt_cell(t, row, CC_BAR);
+
+	if (total) {
+		tt_str(t, row, CC_CLASS, "Total");
+		tt_str(t, row, CC_SIZE, "");
+		tt_str(t, row, CC_PPZ, "");
+	} else {
+		tt_u64(t, row, CC_CLASS, c->index);
+		tt_u64(t, row, CC_SIZE, c->size);
+		tt_u64(t, row, CC_PPZ, c->pages_per_zspage);
+	}
+	tt_u64(t, row, CC_OBJS, c->obj_allocated);
+	tt_u64(t, row, CC_USED, c->obj_used);
+	tt_u64(t, row, CC_PAGES, c->pages_used);
+	if (!p->has_freeable)
+		tt_str(t, row, CC_FREEABLE, "-");
+	else if (!c->freeable) /* most classes: spare format_size() its printf */
+		tt_str(t, row, CC_FREEABLE, v->bytes ? "0" : "0B");
+	else
+		fmt_size(v, c->freeable * page, false, tt_cell(t, row, CC_FREEABLE), TCELL);
+	/*
+	 * (allocated - used) / allocated in tenths of a percent without
+	 * printf's cost (a frame of every class of every pool is mostly this
+	 * column), rounded as printf("%.1f") rounds the double the other
+	 * columns and zsctl status print: the same unless the exact value is
+	 * a tie, whose rounding depends on the double's last bit: printf then.
+	 */
+	uint64_t a = c->obj_allocated, x = 0, q = 0, rem = 0;
+
+	if (!total && a && a <= UINT64_MAX / 2000) {
+		x = (a - c->obj_used) * 1000;
+		q = x / a;
+		rem = x % a;
+	}
+	if (total || !a || a > UINT64_MAX / 2000 || 2 * rem == a) {
+		tt_set(t, row, CC_FRAG, "%.1f%%", cr->frag * 100.0);
+	} else {
+		char *cell = tt_cell(t, row, CC_FRAG);
+		size_t len;
+
+		if (2 * rem > a)
+			q++;
+		tt_u64(t, row, CC_FRAG, q / 10);
+		len = strlen(cell);
+		cell[len++] = '.';
+		cell[len++] = (char)('0' + q % 10);
+		cell[len++] = '%';
+		cell[len] = '\0';
+	}
+	for (int i = 0; i < BAR_WIDTH; i++)
+		bar[i] = i < filled ? '|' : '.';
+	bar[BAR_WIDTH] = '\0';
+	if (p->format == ZS_CLASSES_FULLNESS) {
+		char *s = tt_cell(t, row, CC_FULLNESS);
+
+		for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
+			s[g] = strip_char(c->fullness[g]);
+		s[ZS_FULLNESS_GROUPS] = '\0';
+	} else {
+		tt_set(t, row, CC_FULLNESS, "%" PRIu64 "/%" PRIu64, c->almost_full,
+		       c->almost_empty);
+	}
+}
+
+static enum top_style bar_style(double frag)
+{
+	return frag >= 0.5 ? TS_BAR_HIGH : frag >= 0.25 ? TS_BAR_MID : TS_BAR_LOW;
+}
+
+/* The class table of one pool: its title line, heading and rows. */
+static int build_pool(struct top_frame *f, const struct top_view *v, const struct zs_pool *p,
+		      uint64_t page, bool interactive_table)
+{
+	struct tcol cols[CC_COUNT_] = {
+		[CC_CLASS] = { "CLASS", false, 0, 0, 0, 0 },
+		[CC_SIZE] = { "SIZE", false, 0, 0, 0, 0 },
+		[CC_OBJS] = { "OBJS", false, 5, 0, 0, 0 },
+		[CC_USED] = { "USED", false, 4, 0, 0, 0 },
+		[CC_PAGES] = { "PAGES", false, 3, 0, 0, 0 },
+		[CC_PPZ] = { "PPZ", false, 6, 0, 0, 0 },
+		[CC_FREEABLE] = { "FREEABLE", false, 0, 0, 0, 0 },
+		[CC_FRAG] = { "FRAG", false, 0, 0, 0, 0 },
+		[CC_BAR] = { "", true, 7, 0, 0, 0 },
+		[CC_FULLNESS] = { p->format == ZS_CLASSES_FULLNESS ? "FULLNESS" : "ALMOST-F/E",
+				  true, 8, 0, 0, 0 },
+	};
+	struct ttable t = { .cols = cols, .ncols = CC_COUNT_ };
+	struct crow *rows, total = { .c = &p->total };
+	size_t n = 0, hidden = 0;
+	struct top_line *l;
+	char freeable[40] = "-";
+	int r = 0;
+
+	rows = calloc(p->nclasses + 1, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nclasses; i++) {
+		if (v->hide_empty && class_empty(&p->classes[i])) {
+			hidden++;
+			continue;
+		}
+		rows[n].c = &p->classes[i];
+		zs_class_derive(rows[n].c, &rows[n].frag, &rows[n].waste);
+		n++;
+	}
+	qsort_r(rows, n, sizeof(*rows), cmp_crow, (void *)v);
+	zs_pool_derive(p, &total.frag, &total.waste);
+
+	for (size_t i = 0; i <= n; i++) {
+		int row = tt_add_row(&t);
+
+		if (row < 0) {
+			r = row;
+			goto out;
+		}
+		class_row(&t, (size_t)row, v, p, i < n ? &rows[i] : &total, i == n, page);
+	}
+	tt_fit(&t, v->cols);
+
+	l = frame_add(f, TS_TITLE);
+	if (!l) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (p->has_freeable)
+		fmt_size(v, p->total.freeable * page, false, freeable, sizeof(freeable));
+	line_printf(l, "Pool %s (%s, %s classes): %zu classes", p->name, pool_kind_str(p->kind),
+		    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", p->nclasses);
+	if (hidden)
+		line_printf(l, " (%zu empty hidden)", hidden);
+	line_printf(l, ", by %s %s; compaction would free %s", top_sort_name(v->sort),
+		    sort_descending(v) ? "descending" : "ascending", freeable);
+	if (interactive_table) {
+		f->head = f->n;
+		f->has_table = true;
+	}
+	l = frame_add(f, TS_HEADING);
+	if (!l) {
+		r = -ENOMEM;
+		goto out;
+	}
+	tt_render(&t, -1, l->text, sizeof(l->text));
+	for (size_t i = 0; i <= n; i++) {
+		const struct crow *cr = i < n ? &rows[i] : &total;
+
+		l = frame_add(f, i == n ? TS_TITLE : class_empty(cr->c) ? TS_DIM : TS_NORMAL);
+		if (!l) {
+			r = -ENOMEM;
+			goto out;
+		}
+		tt_render(&t, (int)i, l->text, sizeof(l->text));
+		if (cols[CC_BAR].shown && strlen(l->text) >= cols[CC_BAR].pos + BAR_WIDTH) {
+			size_t filled = strspn(l->text + cols[CC_BAR].pos, "|");
+
+			line_span(l, cols[CC_BAR].pos, filled, bar_style(cr->frag));
+			line_span(l, cols[CC_BAR].pos + filled, BAR_WIDTH - filled, TS_DIM);
+		}
+	}
+	if (interactive_table)
+		f->table_rows = n + 1;
+out:
+	tt_free(&t);
+	free(rows);
+	return r;
+}
+
+/* ---- the status line ---------------------------------------------------------------- */
+
+static void build_status(struct top_frame *f, const struct top_view *v)
+{
+	struct top_line *l = &f->status;
+
+	memset(l, 0, sizeof(*l));
+	switch (v->mode) {
+	case TOP_MODE_CONFIRM:
+		l->style = TS_WARN;
+		line_printf(l, "Compact %s now, through zsctl compact's gate? [y/N] ",
+			    v->compact_target);
+		return;
+	case TOP_MODE_DELAY:
+		l->style = TS_STATUS;
+		line_printf(l, "Delay between refreshes in seconds (now %g): %.*s", v->delay,
+			    (int)v->input_len, v->input);
+		return;
+	case TOP_MODE_HELP:
+		l->style = TS_STATUS;
+		line_printf(l, "Press any key to return");
+		return;
+	case TOP_MODE_NORMAL:
+		break;
+	}
+	if (v->message[0]) {
+		l->style = v->message_error ? TS_WARN : TS_STATUS;
+		line_printf(l, "%s", v->message);
+	} else if (!v->batch) {
+		l->style = TS_STATUS;
+		line_printf(l, "q quit  ? help  Tab pool  s sort  r reverse  e empty  c compact  "
+			       "d delay  p pause  b bytes");
+	}
+}
+
+/* ---- the whole frame ------------------------------------------------------------------ */
+
+int top_build(struct top_frame *f, struct top_view *v, const struct zs_sample *sm, uint64_t page)
+{
+	struct top_entry *e = NULL;
+	const struct top_entry *sel;
+	struct top_line *l;
+	size_t n = 0;
+	int r;
+
+	frame_reset(f);
+	r = top_entries(sm, &e, &n);
+	if (r < 0)
+		return r;
+	sel = top_selected(v, e, n);
+	if (sel && strcmp(v->selected, sel->name)) {
+		snprintf(v->selected, sizeof(v->selected), "%s", sel->name);
+		v->scroll = 0;
+	}
+
+	r = build_title(f, v, sm);
+	if (r >= 0)
+		r = build_totals(f, v, sm, page);
+	if (r >= 0)
+		r = build_gate(f, v, sm);
+	if (r >= 0 && n)
+		r = build_devices(f, v, e, n, sel, page);
+	if (r < 0)
+		goto out;
+	if (!n) {
+		l = frame_add(f, TS_DIM);
+		if (!l)
+			goto oom;
+		line_printf(l, "No zram device%s.",
+			    sm->classes_status == ZS_CLASSES_OK ? " and no zsmalloc pool" : "");
+	}
+
+	if (sm->classes_status != ZS_CLASSES_OK) {
+		if (!frame_add(f, TS_NORMAL))
+			goto oom;
+		l = frame_add(f, TS_WARN);
+		if (!l)
+			goto oom;
+		line_printf(l, "No class statistics: %s",
+			    zs_classes_status_str(sm->classes_status));
+	} else if (v->batch && v->all_pools) {
+		/* in the order of the device list: zram by number, then the others */
+		for (size_t i = 0; i < n && r >= 0; i++) {
+			if (!e[i].pool)
+				continue;
+			if (!frame_add(f, TS_NORMAL))
+				goto oom;
+			r = build_pool(f, v, e[i].pool, page, false);
+		}
+		if (r < 0)
+			goto out;
+	} else if (sel && sel->pool) {
+		if (!frame_add(f, TS_NORMAL))
+			goto oom;
+		r = build_pool(f, v, sel->pool, page, !v->batch);
+		if (r < 0)
+			goto out;
+	} else if (sel) {
+		if (!frame_add(f, TS_NORMAL))
+			goto oom;
+		l = frame_add(f, TS_DIM);
+		if (!l)
+			goto oom;
+		if (sel->dev && !sel->dev->dev.initialised)
+			line_printf(l, "%s is not initialised: it has no zsmalloc pool", sel->name);
+		else
+			line_printf(l, "%s: no class statistics for its pool", sel->name);
+	}
+	if (!f->has_table)
+		f->head = f->n;
+	build_status(f, v);
+	r = 0;
+	goto out;
+oom:
+	r = -ENOMEM;
+out:
+	free(e);
+	return r;
+}
+
+int top_build_help(struct top_frame *f, const struct top_view *v)
+{
+	struct top_line *l;
+
+	frame_reset(f);
+	l = frame_add(f, TS_TITLE);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "zsctl top: keys");
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	for (size_t i = 0; i < top_help_nkeys; i++) {
+		l = frame_add(f, TS_NORMAL);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "  %-12s %s", top_help_keys[i].key, top_help_keys[i].text);
+		line_span(l, 2, 12, TS_TITLE);
+	}
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "FULLNESS: one character per group of zspages by how full they are,");
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "10%% 20%% ... 90%% 99%% 100%% (. none, 1-9, + ten or more); ALMOST-F/E on");
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "kernels before 6.4. ~ marks an estimate from mm_stat. See zsctl-top(8).");
+	f->head = f->n;
+	build_status(f, v);
+	return 0;
+}
+
+bool top_events_message(struct top_view *v, const struct zs_sample *sm, uint64_t now_ns)
+{
+	char msg[sizeof(v->message)] = "";
+	bool error = false;
+
+	for (size_t i = 0; i < sm->nevents; i++) {
+		const struct zs_sample_event *e = &sm->events[i];
+		size_t len = strlen(msg);
+		const char *what = e->is_pool ? "pool " : "";
+
+		if (len >= sizeof(msg) - 1)
+			break;
+		if (len)
+			snprintf(msg + len, sizeof(msg) - len, "; ");
+		len = strlen(msg);
+		switch (e->kind) {
+		case ZS_SAMPLE_ADDED:
+			snprintf(msg + len, sizeof(msg) - len, "%s%s appeared", what, e->name);
+			break;
+		case ZS_SAMPLE_REMOVED:
+			snprintf(msg + len, sizeof(msg) - len, "%s%s removed", what, e->name);
+			break;
+		case ZS_SAMPLE_VANISHED:
+			snprintf(msg + len, sizeof(msg) - len, "%s%s vanished while being read",
+				 what, e->name);
+			break;
+		case ZS_SAMPLE_FAILED:
+			snprintf(msg + len, sizeof(msg) - len, "%s%s: /%s: %s", what, e->name,
+				 e->path, errno_cause(-e->err));
+			error = true;
+			break;
+		}
+	}
+	if (!msg[0])
+		return false;
+	snprintf(v->message, sizeof(v->message), "%s", msg);
+	v->message_error = error;
+	v->message_until_ns = now_ns ? now_ns + 10000000000ull : 0;
+	return true;
+}
+
+/* ---- layout ------------------------------------------------------------------------- */
+
+void top_layout(const struct top_frame *f, struct top_view *v, int rows,
+		const struct top_line **out)
+{
+	size_t avail, head, table_min = 0, visible = 0, max_scroll;
+	int row = 0;
+
+	for (int i = 0; i < rows; i++)
+		out[i] = NULL;
+	if (rows <= 0)
+		return;
+	out[rows - 1] = &f->status;
+	avail = (size_t)rows - 1;
+	if (f->has_table)
+		table_min = 1 + (f->table_rows < 3 ? f->table_rows : 3);
+	head = f->head;
+	if (head + table_min > avail)
+		head = avail > table_min ? avail - table_min : 0;
+	for (size_t i = 0; i < head && (size_t)row < avail; i++)
+		out[row++] = &f->lines[i];
+	if (!f->has_table || (size_t)row >= avail) {
+		v->page = 0;
+		return;
+	}
+	out[row++] = &f->lines[f->head]; /* the table's heading */
+	visible = avail - (size_t)row;
+	max_scroll = f->table_rows > visible ? f->table_rows - visible : 0;
+	if (v->scroll > max_scroll)
+		v->scroll = max_scroll;
+	v->page = visible;
+	for (size_t i = 0; i < visible && v->scroll + i < f->table_rows; i++)
+		out[row++] = &f->lines[f->head + 1 + v->scroll + i];
+}
+
+/* ---- keys ------------------------------------------------------------------------------- */
+
+static void select_step(struct top_view *v, const struct zs_sample *sm, int step)
+{
+	struct top_entry *e = NULL;
+	const struct top_entry *sel;
+	size_t n = 0, i;
+
+	if (!sm || top_entries(sm, &e, &n) < 0 || !n) {
+		free(e);
+		return;
+	}
+	sel = top_selected(v, e, n);
+	i = (size_t)(sel - e);
+	i = (i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	snprintf(v->selected, sizeof(v->selected), "%s", e[i].name);
+	v->scroll = 0;
+	free(e);
+}
+
+static void set_message(struct top_view *v, bool error, const char *msg)
+{
+	snprintf(v->message, sizeof(v->message), "%s", msg);
+	v->message_error = error;
+	v->message_until_ns = 0;
+}
+
+static int key_delay(struct top_view *v, int key)
+{
+	double d;
+
+	switch (key) {
+	case TOP_KEY_ESC:
+		v->mode = TOP_MODE_NORMAL;
+		return TOP_ACT_REBUILD;
+	case TOP_KEY_BACKSPACE:
+		if (v->input_len)
+			v->input_len--;
+		return TOP_ACT_REBUILD;
+	case TOP_KEY_ENTER:
+	case '\r':
+		v->mode = TOP_MODE_NORMAL;
+		if (!v->input_len)
+			return TOP_ACT_REBUILD;
+		v->input[v->input_len] = '\0';
+		if (zs_parse_seconds(v->input, &d) < 0 || d <= 0) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "invalid delay '%s': seconds, more than 0",
+				 v->input);
+			set_message(v, true, msg);
+			return TOP_ACT_REBUILD;
+		}
+		v->delay = d < 0.1 ? 0.1 : d;
+		set_message(v, false, "");
+		return TOP_ACT_REBUILD | TOP_ACT_DELAY;
+	default:
+		if (((key >= '0' && key <= '9') || key == '.') &&
+		    v->input_len < sizeof(v->input) - 1)
+			v->input[v->input_len++] = (char)key;
+		return TOP_ACT_REBUILD;
+	}
+}
+
+int top_key(struct top_view *v, const struct zs_sample *sm, int key)
+{
+	if (key == TOP_KEY_RESIZE)
+		return TOP_ACT_REBUILD | TOP_ACT_CLEAR;
+	if (key == TOP_KEY_REDRAW)
+		return TOP_ACT_REBUILD | TOP_ACT_CLEAR | TOP_ACT_RESCAN;
+	switch (v->mode) {
+	case TOP_MODE_HELP:
+		v->mode = TOP_MODE_NORMAL;
+		return TOP_ACT_REBUILD;
+	case TOP_MODE_CONFIRM:
+		v->mode = TOP_MODE_NORMAL;
+		if (key == 'y' || key == 'Y')
+			return TOP_ACT_REBUILD | TOP_ACT_COMPACT;
+		set_message(v, false, "compaction cancelled");
+		return TOP_ACT_REBUILD;
+	case TOP_MODE_DELAY:
+		return key_delay(v, key);
+	case TOP_MODE_NORMAL:
+		break;
+	}
+	/* a message stays until the next key (or, for hotplug news, ten seconds) */
+	if (v->message[0]) {
+		v->message[0] = '\0';
+		v->message_until_ns = 0;
+	}
+	switch (key) {
+	case 'q':
+	case 'Q':
+		return TOP_ACT_QUIT;
+	case '?':
+	case 'h':
+		v->mode = TOP_MODE_HELP;
+		return TOP_ACT_REBUILD;
+	case TOP_KEY_TAB:
+	case TOP_KEY_RIGHT:
+		select_step(v, sm, 1);
+		return TOP_ACT_REBUILD;
+	case TOP_KEY_BTAB:
+	case TOP_KEY_LEFT:
+		select_step(v, sm, -1);
+		return TOP_ACT_REBUILD;
+	case TOP_KEY_UP:
+	case 'k':
+		if (v->scroll)
+			v->scroll--;
+		return TOP_ACT_REDRAW;
+	case TOP_KEY_DOWN:
+	case 'j':
+		v->scroll++;
+		return TOP_ACT_REDRAW;
+	case TOP_KEY_PGUP:
+		v->scroll = v->scroll > v->page ? v->scroll - v->page : 0;
+		return TOP_ACT_REDRAW;
+	case TOP_KEY_PGDN:
+		v->scroll += v->page ? v->page : 1;
+		return TOP_ACT_REDRAW;
+	case TOP_KEY_HOME:
+		v->scroll = 0;
+		return TOP_ACT_REDRAW;
+	case TOP_KEY_END:
+		v->scroll = (size_t)-1 / 2; /* the layout clamps it */
+		return TOP_ACT_REDRAW;
+	case 's':
+		v->sort = (enum top_sort)((v->sort + 1) % TOP_SORT_COUNT_);
+		v->reverse = false;
+		v->scroll = 0;
+		return TOP_ACT_REBUILD;
+	case 'r':
+		v->reverse = !v->reverse;
+		v->scroll = 0;
+		return TOP_ACT_REBUILD;
+	case 'e':
+		v->hide_empty = !v->hide_empty;
+		return TOP_ACT_REBUILD;
+	case 'b':
+		v->bytes = !v->bytes;
+		return TOP_ACT_REBUILD;
+	case ' ':
+	case 'p':
+		v->paused = !v->paused;
+		return TOP_ACT_REBUILD | (v->paused ? 0 : TOP_ACT_REFRESH);
+	case 'd':
+		v->mode = TOP_MODE_DELAY;
+		v->input_len = 0;
+		return TOP_ACT_REBUILD;
+	case 'c': {
+		struct top_entry *e = NULL;
+		const struct top_entry *sel;
+		size_t n = 0;
+
+		if (!sm || top_entries(sm, &e, &n) < 0)
+			return 0;
+		sel = top_selected(v, e, n);
+		if (!sel) {
+			set_message(v, true, "no device to compact");
+		} else if (!sel->dev) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg),
+				 "%s is not a zram device: nothing to compact here", sel->name);
+			set_message(v, true, msg);
+		} else {
+			snprintf(v->compact_target, sizeof(v->compact_target), "%s", sel->name);
+			v->mode = TOP_MODE_CONFIRM;
+		}
+		free(e);
+		return TOP_ACT_REBUILD;
+	}
+	default:
+		return TOP_ACT_REBUILD;
+	}
+}
+
+/* ---- batch ------------------------------------------------------------------------------ */
+
+void top_print_frame(const struct top_frame *f, FILE *out)
+{
+	for (size_t i = 0; i < f->n; i++)
+		fprintf(out, "%s\n", f->lines[i].text);
+	if (f->status.text[0])
+		fprintf(out, "%s\n", f->status.text);
+	fputc('\n', out);
+}

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zsctl top: a live view of zram devices and zsmalloc class fragmentation.
+ * The library samples (lib/sample.c), the model makes lines (model.c),
+ * batch mode prints them and the screen (screen.c) draws them; this file
+ * parses the options and runs the loop: poll() on the terminal and the
+ * hotplug monitor, with the time to the next refresh as the timeout.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "top.h"
+
+#define DEFAULT_DELAY 2.0
+
+struct top_opts {
+	double delay;
+	uint64_t iterations; /* 0: until q */
+	bool batch;
+	const char *pool;
+	enum top_sort sort;
+	bool reverse;
+};
+
+static volatile sig_atomic_t quit_signal;
+
+static void on_quit_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+/* A crash must not leave the terminal in curses' modes. */
+static void on_fatal_signal(int sig)
+{
+	screen_close();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: poll() returns at once with EINTR */
+	sa.sa_handler = on_quit_signal;
+	for (size_t i = 0; i < ARRAY_SIZE(quit); i++)
+		sigaction(quit[i], &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ZSCTL_TEST_TIME=EPOCH: the clock the frames show (tests). */
+static time_t frame_time(void)
+{
+	const char *s = getenv("ZSCTL_TEST_TIME");
+	uint64_t t;
+
+	if (s && zs_parse_u64(s, &t) == 0)
+		return (time_t)t;
+	return time(NULL);
+}
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       " zsctl [global options] top [options]\n"
+	       "\n"
+	       "A live view of zram devices and their zsmalloc pools: what they hold,\n"
+	       "the fragmentation of each size class, and compaction from the screen.\n"
+	       "\n"
+	       "Options:\n"
+	       " -d, --delay SECS        refresh every SECS seconds (fractions allowed; default 2)\n"
+	       " -n, --iterations N      stop after N frames\n"
+	       " -b, --batch             plain-text frames on stdout, no curses (for logs and tests)\n"
+	       " -p, --pool NAME         select this device or pool (zramN, /dev/zramN, zswapN)\n"
+	       " -s, --sort KEY          sort classes by freeable, frag, size or used\n"
+	       " -r, --reverse           reverse the sort order\n"
+	       " -h, --help              display this help\n"
+	       "\n"
+	       "Keys: q quit, ? help, Tab/Left/Right pool, Up/Down/PgUp/PgDn/Home/End scroll,\n"
+	       "s sort, r reverse, e empty classes, c compact, d delay, Space/p pause, b bytes.\n"
+	       "\n"
+	       "For more details see zsctl-top(8).\n");
+}
+
+/* A device or pool name: zramN (or /dev/zramN), or a pool directory's name. */
+static int parse_pool_name(const char *arg, char *out, size_t size)
+{
+	char dev[ZS_DEVNAME_MAX];
+	size_t len = strlen(arg);
+
+	if (zs_devname_parse(arg, dev) == 0) {
+		snprintf(out, size, "%s", dev);
+		return 0;
+	}
+	if (!strncmp(arg, "zram", 4) || !strncmp(arg, "/dev/", 5))
+		return -EINVAL; /* a zram name that is not valid */
+	if (!len || len >= size || arg[0] == '.' ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
+		return -EINVAL;
+	snprintf(out, size, "%s", arg);
+	return 0;
+}
+
+static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "pool", required_argument, NULL, 'p' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:d:n:bp:s:rh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			r = zs_parse_seconds(optarg, &o->delay);
+			if (r < 0) {
+				cli_usage_error(cli, "top: --delay: invalid value '%.40s'%s",
+						optarg, r == -ERANGE ? " (out of range)" : "");
+				return -EINVAL;
+			}
+			break;
+		case 'n':
+			r = zs_parse_u64(optarg, &o->iterations);
+			if (r < 0 || !o->iterations) {
+				cli_usage_error(cli, "top: --iterations: invalid value '%.40s'",
+						optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case 'p':
+			o->pool = optarg;
+			break;
+		case 's':
+			if (top_parse_sort(optarg, &o->sort) < 0) {
+				cli_usage_error(cli,
+						"top: --sort: unknown key '%.40s' "
+						"(freeable, frag, size, used)",
+						optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'r':
+			o->reverse = true;
+			break;
+		case 'h':
+			usage();
+			return 1;
+		case ':':
+			cli_usage_error(cli, "top: option '%s' needs an argument",
+					argv[optind - 1]);
+			return -EINVAL;
+		default:
+			cli_usage_error(cli, "top: unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error(cli, "top: unexpected argument '%.40s' (a pool is chosen with -p)",
+				argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct top_run {
+	struct cli *cli;
+	struct top_opts *o;
+	struct zs_sampler *sampler;
+	const struct zs_sample *sample;
+	struct top_view view;
+	struct top_frame frame;
+	struct top_gate_paths gate;
+	uint64_t page;
+};
+
+static int refresh(struct top_run *t)
+{
+	int r = zs_sampler_refresh(t->sampler, &t->sample);
+
+	if (r < 0)
+		return r;
+	t->view.now = frame_time();
+	return 0;
+}
+
+static bool entry_exists(const struct zs_sample *sm, const char *name)
+{
+	struct top_entry *e = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	if (top_entries(sm, &e, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = !strcmp(e[i].name, name);
+	free(e);
+	return found;
+}
+
+/* Sleep up to secs, waking for hotplug (which the next refresh picks up anyway). */
+static void batch_wait(struct top_run *t, double secs)
+{
+	uint64_t end = mono_ns() + (uint64_t)(secs * 1e9);
+	int fd = zs_sampler_fd(t->sampler);
+
+	for (;;) {
+		uint64_t now = mono_ns();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (now >= end)
+			return;
+		if (poll(&p, fd >= 0 ? 1 : 0, (int)((end - now + 999999) / 1000000)) > 0)
+			zs_sampler_process_fd(t->sampler);
+	}
+}
+
+static int run_batch(struct top_run *t)
+{
+	static char outbuf[1 << 20];
+	int r;
+
+	/* one write per frame */
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	for (uint64_t i = 0; !t->o->iterations || i < t->o->iterations; i++) {
+		if (i) {
+			batch_wait(t, t->o->delay);
+			r = refresh(t);
+			if (r < 0) {
+				cli_lib_error(t->cli, "zram", r);
+				return t->cli->status;
+			}
+		}
+		t->view.message[0] = '\0';
+		top_events_message(&t->view, t->sample, 0);
+		r = top_build(&t->frame, &t->view, t->sample, t->page);
+		if (r < 0) {
+			cli_error(t->cli, NULL, -r, "out of memory");
+			return t->cli->status;
+		}
+		top_print_frame(&t->frame, stdout);
+		if (fflush(stdout) != 0)
+			return ZS_EXIT_FAILURE; /* main() reports the write error */
+	}
+	return ZS_EXIT_OK;
+}
+
+static int build(struct top_run *t)
+{
+	int rows, cols;
+
+	screen_size(&rows, &cols);
+	t->view.cols = cols;
+	if (t->view.mode == TOP_MODE_HELP)
+		return top_build_help(&t->frame, &t->view);
+	return top_build(&t->frame, &t->view, t->sample, t->page);
+}
+
+static void do_compact(struct top_run *t)
+{
+	char name[ZS_DEVNAME_MAX], msg[sizeof(t->view.message)];
+	bool ok;
+
+	snprintf(name, sizeof(name), "%s", t->view.compact_target);
+	snprintf(t->view.message, sizeof(t->view.message), "compacting %s...", name);
+	t->view.message_error = false;
+	if (build(t) >= 0)
+		screen_draw(&t->frame, &t->view, false);
+	ok = top_compact(t->cli, &t->gate, name, msg, sizeof(msg));
+	snprintf(t->view.message, sizeof(t->view.message), "%s", msg);
+	t->view.message_error = !ok;
+	t->view.message_until_ns = 0;
+}
+
+static int run_interactive(struct top_run *t)
+{
+	uint64_t next_due, frames = 1;
+	bool need_build = true, clear = false;
+	int r = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error(t->cli, NULL, ENOTTY, "top: not a terminal (use -b for batch mode)");
+		return t->cli->status;
+	}
+	if (screen_open(!(getenv("NO_COLOR") && *getenv("NO_COLOR"))) < 0) {
+		const char *term = getenv("TERM");
+
+		cli_error(t->cli, NULL, ENOTTY, "top: cannot use the terminal (TERM=%s)",
+			  term ? term : "unset");
+		return t->cli->status;
+	}
+	atexit(screen_close);
+	next_due = mono_ns() + (uint64_t)(t->view.delay * 1e9);
+	top_events_message(&t->view, t->sample, mono_ns());
+
+	while (!quit_signal) {
+		struct pollfd p[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = zs_sampler_fd(t->sampler), .events = POLLIN },
+		};
+		int timeout = -1, key, act = 0, n;
+		uint64_t now;
+
+		if (need_build) {
+			r = build(t);
+			if (r < 0)
+				break;
+			need_build = false;
+		}
+		screen_draw(&t->frame, &t->view, clear);
+		clear = false;
+		if (t->o->iterations && frames >= t->o->iterations)
+			break;
+
+		now = mono_ns();
+		if (!t->view.paused)
+			timeout = next_due > now ? (int)((next_due - now + 999999) / 1000000) : 0;
+		if (t->view.message_until_ns) {
+			int until = t->view.message_until_ns > now ?
+					    (int)((t->view.message_until_ns - now) / 1000000) + 1 :
+					    0;
+
+			if (timeout < 0 || until < timeout)
+				timeout = until;
+		}
+		n = poll(p, p[1].fd >= 0 ? 2 : 1, timeout);
+		if (n < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (quit_signal)
+			break;
+		if (p[1].fd >= 0 && (p[1].revents & POLLIN) &&
+		    zs_sampler_process_fd(t->sampler) > 0 && !t->view.paused)
+			next_due = 0; /* a device came or went: show it now */
+		/*
+		 * Keys only when the terminal has some, or after a signal (curses
+		 * turns SIGWINCH into KEY_RESIZE): a getch() with nothing to read
+		 * costs a system call per frame for nothing.
+		 */
+		while ((n < 0 || (p[0].revents & (POLLIN | POLLHUP | POLLERR))) &&
+		       (key = screen_getkey()) != TOP_KEY_NONE) {
+			int a = top_key(&t->view, t->sample, key);
+
+			act |= a;
+			if (a & TOP_ACT_QUIT)
+				break;
+			if (a & TOP_ACT_COMPACT) {
+				do_compact(t);
+				act |= TOP_ACT_REFRESH;
+			}
+		}
+		if (act & TOP_ACT_QUIT)
+			break;
+		if (act & (TOP_ACT_REBUILD | TOP_ACT_REDRAW))
+			need_build = need_build || (act & TOP_ACT_REBUILD);
+		if (act & TOP_ACT_CLEAR)
+			clear = true;
+		if (act & TOP_ACT_RESCAN) {
+			zs_sampler_rescan(t->sampler);
+			act |= TOP_ACT_REFRESH;
+		}
+		now = mono_ns();
+		if (act & TOP_ACT_DELAY)
+			next_due = now + (uint64_t)(t->view.delay * 1e9);
+		if (t->view.message_until_ns && now >= t->view.message_until_ns) {
+			t->view.message[0] = '\0';
+			t->view.message_until_ns = 0;
+			need_build = true;
+		}
+		if ((act & TOP_ACT_REFRESH) || (!t->view.paused && now >= next_due)) {
+			r = refresh(t);
+			if (r < 0)
+				break;
+			top_events_message(&t->view, t->sample, now);
+			frames++;
+			next_due = now + (uint64_t)(t->view.delay * 1e9);
+			need_build = true;
+		}
+	}
+	screen_close();
+	if (r == -ENOMEM)
+		cli_error(t->cli, NULL, ENOMEM, "out of memory");
+	else if (r < 0)
+		cli_lib_error(t->cli, "zram", r);
+	if (quit_signal)
+		return 128 + quit_signal;
+	return t->cli->status;
+}
+
+int verb_top(struct cli *cli, int argc, char **argv)
+{
+	struct top_opts o = { .delay = DEFAULT_DELAY };
+	struct top_run t = { .cli = cli, .o = &o };
+	int r;
+
+	r = parse_args(cli, argc, argv, &o);
+	if (r)
+		return r < 0 ? cli->status : ZS_EXIT_OK;
+	if (!o.batch && o.delay <= 0) {
+		cli_usage_error(cli, "top: --delay must be more than 0 (0 is for -b only)");
+		return cli->status;
+	}
+	t.view.delay = o.delay;
+	t.view.sort = o.sort;
+	t.view.reverse = o.reverse;
+	t.view.batch = o.batch;
+	t.view.all_pools = o.batch && !o.pool;
+	t.view.has_clock = true;
+	t.page = zs_ctx_page_size(cli->ctx);
+	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
+		cli_usage_error(cli, "top: --pool: invalid name '%.40s'", o.pool);
+		return cli->status;
+	}
+	cli_rooted_path(cli, ZS_LOCK_PATH, t.gate.lock, sizeof(t.gate.lock));
+	cli_rooted_path(cli, ZS_STATE_PATH, t.gate.state, sizeof(t.gate.state));
+
+	r = zs_sampler_new(cli->ctx, &t.sampler);
+	if (r >= 0)
+		r = zs_sampler_set_gate(t.sampler, t.gate.lock, t.gate.state);
+	if (r < 0) {
+		cli_error(cli, NULL, -r, "top: %s", strerror(-r));
+		goto out;
+	}
+	if (!o.batch)
+		install_signals();
+	r = refresh(&t);
+	if (r < 0) {
+		cli_lib_error(cli, "zram", r);
+		goto out;
+	}
+	if (o.pool && !entry_exists(t.sample, t.view.selected)) {
+		cli_error(cli, t.view.selected, ENODEV, "no such device or pool");
+		goto out;
+	}
+	r = o.batch ? run_batch(&t) : run_interactive(&t);
+	if (r > cli->status)
+		cli->status = r;
+out:
+	top_frame_free(&t.frame);
+	zs_sampler_free(t.sampler);
+	return cli->status;
+}

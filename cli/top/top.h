@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * zsctl top: what the verb, batch mode and the screen share. Nothing here
+ * (and nothing in model.c, action.c or top.c) includes curses: the model
+ * turns a sample into lines of text with styles, batch mode prints the
+ * text, and screen.c, the one file that includes curses, draws it.
+ */
+#ifndef ZSCTL_TOP_H
+#define ZSCTL_TOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../cli.h"
+
+/* Keys, as the model sees them: printable characters are themselves. */
+enum {
+	TOP_KEY_NONE = -1,
+	TOP_KEY_TAB = '\t',
+	TOP_KEY_ENTER = '\n',
+	TOP_KEY_ESC = 27,
+	TOP_KEY_UP = 0x1000,
+	TOP_KEY_DOWN,
+	TOP_KEY_LEFT,
+	TOP_KEY_RIGHT,
+	TOP_KEY_PGUP,
+	TOP_KEY_PGDN,
+	TOP_KEY_HOME,
+	TOP_KEY_END,
+	TOP_KEY_BTAB,
+	TOP_KEY_BACKSPACE,
+	TOP_KEY_RESIZE,
+	TOP_KEY_REDRAW, /* ^L */
+};
+
+/* What a key asks the loop to do. */
+enum {
+	TOP_ACT_REDRAW = 1 << 0,  /* draw the frame again */
+	TOP_ACT_REBUILD = 1 << 1, /* rebuild it from the sample (sort, view changes) */
+	TOP_ACT_REFRESH = 1 << 2, /* sample now */
+	TOP_ACT_QUIT = 1 << 3,
+	TOP_ACT_COMPACT = 1 << 4, /* compact the selected device (confirmed) */
+	TOP_ACT_DELAY = 1 << 5,	  /* the delay changed: reschedule */
+	TOP_ACT_CLEAR = 1 << 6,	  /* repaint the whole terminal (^L) */
+	TOP_ACT_RESCAN = 1 << 7,  /* look for devices and pools again (^L) */
+};
+
+enum top_sort {
+	TOP_SORT_FREEABLE,
+	TOP_SORT_FRAG,
+	TOP_SORT_SIZE,
+	TOP_SORT_USED,
+	TOP_SORT_COUNT_,
+};
+
+enum top_style {
+	TS_NORMAL,
+	TS_TITLE,
+	TS_HEADING, /* column headings */
+	TS_SELECTED,
+	TS_DIM,
+	TS_WARN,
+	TS_OK,
+	TS_STATUS,
+	TS_BAR_LOW,
+	TS_BAR_MID,
+	TS_BAR_HIGH,
+	TS_COUNT_,
+};
+
+enum top_mode {
+	TOP_MODE_NORMAL,
+	TOP_MODE_HELP,
+	TOP_MODE_CONFIRM, /* compact the selected device? */
+	TOP_MODE_DELAY,	  /* typing a new delay */
+};
+
+#define TOP_LINE_MAX 640
+#define TOP_SPANS 6
+
+struct top_span {
+	unsigned short start, len;
+	unsigned char style;
+};
+
+struct top_line {
+	char text[TOP_LINE_MAX];
+	unsigned char style;
+	unsigned int nspans;
+	struct top_span spans[TOP_SPANS]; /* styles of parts of the line, over style */
+};
+
+struct top_frame {
+	struct top_line *lines;
+	size_t n, cap;
+	size_t head;	/* lines before the class table: always shown first */
+	bool has_table; /* lines[head] is the table's heading, rows follow */
+	size_t table_rows;
+	struct top_line status; /* the bottom line */
+};
+
+/* What the user chose; it survives refreshes and hotplug. */
+struct top_view {
+	enum top_sort sort;
+	bool reverse;
+	bool hide_empty;
+	bool bytes;
+	bool paused;
+	double delay;	   /* seconds */
+	char selected[64]; /* the selected device or pool, by name; "" for the first */
+	bool all_pools;	   /* batch without -p: every pool's class table */
+	size_t scroll;	   /* first class row shown */
+	size_t page;	   /* class rows the last layout showed */
+	enum top_mode mode;
+	char input[32];
+	size_t input_len;
+	char message[512]; /* the status line; "" for the key hints */
+	bool message_error;
+	uint64_t message_until_ns; /* CLOCK_MONOTONIC; 0: until replaced */
+	char compact_target[ZS_DEVNAME_MAX];
+	bool batch;
+	int cols; /* 0: as wide as it takes (batch) */
+	time_t now;
+	bool has_clock;
+};
+
+/* One selectable entry: a zram device (with its pool, if any), or another pool. */
+struct top_entry {
+	const char *name;
+	const struct zs_sample_device *dev;
+	const struct zs_pool *pool;
+};
+
+const char *top_sort_name(enum top_sort s);
+int top_parse_sort(const char *s, enum top_sort *ret);
+
+/* Entries in display order; n is their count. The array is malloc'd. */
+int top_entries(const struct zs_sample *sm, struct top_entry **ret, size_t *n);
+/* The selected entry (by name, else the first); NULL when there is none. */
+const struct top_entry *top_selected(const struct top_view *v, const struct top_entry *e, size_t n);
+
+void top_frame_init(struct top_frame *f);
+void top_frame_free(struct top_frame *f);
+/* Build the frame of a sample for the view; page is the page size in bytes. */
+int top_build(struct top_frame *f, struct top_view *v, const struct zs_sample *sm, uint64_t page);
+/* The help screen. */
+int top_build_help(struct top_frame *f, const struct top_view *v);
+/* Turn the sample's events into the status message (returns true when it set one). */
+bool top_events_message(struct top_view *v, const struct zs_sample *sm, uint64_t now_ns);
+
+/*
+ * Which lines a screen of rows lines shows: out[i] for row i (the status
+ * line last), NULL for an empty row. Clamps v->scroll and sets v->page.
+ */
+void top_layout(const struct top_frame *f, struct top_view *v, int rows,
+		const struct top_line **out);
+
+/* A key; returns TOP_ACT_* flags. */
+int top_key(struct top_view *v, const struct zs_sample *sm, int key);
+
+/* Batch mode: the frame as plain text. */
+void top_print_frame(const struct top_frame *f, FILE *out);
+
+/* The help text: key, what it does. */
+struct top_help {
+	const char *key;
+	const char *text;
+};
+extern const struct top_help top_help_keys[];
+extern const size_t top_help_nkeys;
+
+/* action.c: compact one device through zsctl compact's gate. */
+struct top_gate_paths {
+	char lock[4096];
+	char state[4096];
+};
+/* Writes a one-line result to msg; returns true on success. */
+bool top_compact(struct cli *cli, const struct top_gate_paths *paths, const char *name, char *msg,
+		 size_t size);
+
+/* screen.c: the only file that includes curses. */
+int screen_open(bool color);
+void screen_close(void);
+bool screen_is_open(void);
+void screen_size(int *rows, int *cols);
+/* A key from the terminal (TOP_KEY_*), TOP_KEY_NONE when none is waiting. */
+int screen_getkey(void);
+void screen_draw(const struct top_frame *f, struct top_view *v, bool clear);
+
+#endif

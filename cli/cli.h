@@ -69,7 +69,19 @@ void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
 void cli_scan_json_flag(struct cli *cli, int argc, char **argv, const char *flag_chars);
 /* path (absolute) below the system root: itself live, DIR/path under --sysroot. */
 void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t size);
+/*
+ * Under --sysroot, -EXDEV when path's directory resolves outside the dump
+ * (a dump's run -> /run must not make zsctl take the host's gate).
+ */
+int cli_check_confined(const struct cli *cli, const char *path);
+/* Why a lock or state file was refused, for -ELOOP and -EPERM of zs_open_private(). */
+const char *private_file_cause(int err);
 void cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* arg made safe to print: control bytes as '?', cut at size with "...". */
+void cli_shown(const char *arg, char *buf, size_t size);
+/* getopt's ':' or '?' as one usage error naming the option (and the verb). */
+void cli_option_error(struct cli *cli, int c, char **argv);
 
 /* Device arguments: validated before any path is built. Returns 0 or sets status. */
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n);

@@ -23,6 +23,7 @@ struct compact_opts {
 	int conflict_code;
 	char lock_path[4096];
 	char state_path[4096];
+	bool lock_given, state_given; /* --lock-file, --state-file */
 	bool dry_run;
 	bool quiet;
 	bool json;
@@ -133,7 +134,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 		case 'E':
 			r = zs_parse_u64(optarg, &v);
 			if (r < 0 || v > 255)
-				return bad_value(cli, "--conflict-exit-code", optarg, -ERANGE);
+				return bad_value(cli, "--conflict-exit-code", optarg,
+						 r < 0 ? r : -ERANGE);
 			o->conflict_code = (int)v;
 			break;
 		case OPT_MIN_GAIN:
@@ -165,6 +167,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 				return -EINVAL;
 			}
 			strcpy(c == OPT_LOCK_FILE ? o->lock_path : o->state_path, optarg);
+			*(c == OPT_LOCK_FILE ? &o->lock_given : &o->state_given) = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -176,11 +179,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 			usage();
 			return 1;
 		case ':':
-			cli_usage_error(cli, "compact: option '%s' needs an argument",
-					argv[optind - 1]);
-			return -EINVAL;
 		default:
-			cli_usage_error(cli, "compact: unknown option '%s'", argv[optind - 1]);
+			cli_option_error(cli, c, argv);
 			return -EINVAL;
 		}
 	}
@@ -206,7 +206,7 @@ static int step_aside(struct cli *cli, const struct compact_opts *o,
 	r = zs_state_count_busy(o->state_path);
 	if (r < 0) {
 		cli_error(cli, o->state_path, -r, "cannot count this turned-away run: %s",
-			  errno_cause(-r));
+			  private_file_cause(-r));
 		return ZS_EXIT_COMPACT_FAILED;
 	}
 	format_time(h->known ? h->since : 0, since, sizeof(since));
@@ -320,6 +320,14 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 	(void)page;
 }
 
+static void add_name(char *list, size_t size, const char *name)
+{
+	size_t len = strlen(list);
+
+	if (len + strlen(name) + 2 < size)
+		snprintf(list + len, size - len, "%s%s", len ? " " : "", name);
+}
+
 /* ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long after compacting (tests only). */
 static void test_hold_gate(void)
 {
@@ -359,7 +367,8 @@ static int load_state(struct cli *cli, const struct compact_opts *o, struct zs_s
 		return 0;
 	}
 	if (r < 0)
-		cli_error(cli, o->state_path, -r, "cannot read the state file: %s", errno_cause(-r));
+		cli_error(cli, o->state_path, -r, "cannot read the state file: %s",
+			  private_file_cause(-r));
 	return r;
 }
 
@@ -386,6 +395,12 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &o);
 	if (r)
 		return r < 0 ? cli->status : ZS_EXIT_OK;
+	/* the defaults below a --sysroot must stay in it; --lock-file is the user's own */
+	if ((!o.lock_given && (r = cli_check_confined(cli, o.lock_path)) < 0) ||
+	    (!o.state_given && (r = cli_check_confined(cli, o.state_path)) < 0)) {
+		cli_error(cli, NULL, -r, "the gate's files: %s", private_file_cause(-r));
+		return ZS_EXIT_COMPACT_FAILED;
+	}
 	if (optind < argc) {
 		if (cli_parse_devices(cli, argc - optind, argv + optind, &names, &nnames) < 0)
 			return cli->status;
@@ -407,9 +422,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		}
 		if (r < 0) {
 			cli_error(cli, o.lock_path, -r, "cannot take the compaction gate: %s",
-				  r == -ELOOP ? "the lock file is a symlink" :
-				  r == -EPERM ? "unsafe lock file or directory (not ours, or writable by others)" :
-						errno_cause(-r));
+				  private_file_cause(-r));
 			zs_strv_free(names);
 			return ZS_EXIT_COMPACT_FAILED;
 		}
@@ -429,7 +442,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		if (r < 0) {
 			cli_error(cli, o.state_path, -r,
 				  "cannot write the state file: %s; nothing compacted",
-				  errno_cause(-r));
+				  private_file_cause(-r));
 			goto fail;
 		}
 	}
@@ -460,9 +473,15 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		struct zs_state_device *sd;
 
 		r = zs_device_read(cli->ctx, names[i], &d->dev);
+		if (r == -ENODEV && all) {
+			/* removed since the listing: nothing left to compact */
+			cli_warn(cli, names[i], "removed while zsctl ran; skipped");
+			continue;
+		}
 		if (r < 0) {
 			cli_lib_error(cli, names[i], r);
 			any_failed = true;
+			add_name(failed_names, sizeof(failed_names), names[i]);
 			continue;
 		}
 		nruns++;
@@ -485,10 +504,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			d->err = r;
 			d->result = "failed";
 			any_failed = true;
-			if (strlen(failed_names) + strlen(d->dev.name) + 2 < sizeof(failed_names))
-				snprintf(failed_names + strlen(failed_names),
-					 sizeof(failed_names) - strlen(failed_names), "%s%s",
-					 failed_names[0] ? " " : "", d->dev.name);
+			add_name(failed_names, sizeof(failed_names), d->dev.name);
 			if (r == -EACCES || r == -EPERM)
 				cli_error(cli, d->dev.name, -r, "compact: Permission denied (need root)");
 			else
@@ -520,8 +536,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			 any_failed ? "failed" : any_compacted ? "compacted" : "nothing");
 		r = zs_state_save(o.state_path, state);
 		if (r < 0) {
-			cli_error(cli, o.state_path, -r, "cannot write the state file: %s",
-				  errno_cause(-r));
+			cli_error(cli, o.state_path, -r,
+				  "cannot write the state file: %s (the compactions above did run)",
+				  private_file_cause(-r));
 			any_failed = true;
 		}
 	}

@@ -301,11 +301,8 @@ int verb_get(struct cli *cli, int argc, char **argv)
 			usage();
 			return ZS_EXIT_OK;
 		case ':':
-			cli_usage_error(cli, "get: option '%s' needs an argument",
-					argv[optind - 1]);
-			return cli->status;
 		default:
-			cli_usage_error(cli, "get: unknown option '%s'", argv[optind - 1]);
+			cli_option_error(cli, c, argv);
 			return cli->status;
 		}
 	}

@@ -3,12 +3,41 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/*
+ * Messages quote the user's arguments and the files' names: no control
+ * byte of theirs reaches the terminal (an escape sequence, a newline that
+ * fakes a second message).
+ */
+static void defang(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+const char *private_file_cause(int err)
+{
+	switch (err) {
+	case ELOOP:
+		return "it is a symlink";
+	case EPERM:
+		return "unsafe: not owned by root (or you), or in a directory others can write "
+		       "without the sticky bit";
+	case EXDEV:
+		return "its directory leads out of the --sysroot";
+	default:
+		return errno_cause(err);
+	}
+}
 
 const char *errno_cause(int err)
 {
@@ -29,17 +58,25 @@ const char *errno_cause(int err)
 	}
 }
 
-static void emit(struct cli *cli, const char *object, const char *file, int err,
-		 const char *msg)
+static void emit(struct cli *cli, const char *object_in, const char *file_in, int err,
+		 const char *msg_in)
 {
+	char object[256], file[4200], msg[1024];
+
+	snprintf(object, sizeof(object), "%s", object_in ? object_in : "");
+	snprintf(file, sizeof(file), "%s", file_in ? file_in : "");
+	snprintf(msg, sizeof(msg), "%s", msg_in);
+	defang(object);
+	defang(file);
+	defang(msg);
 	if (cli->json) {
 		json_t *e = json_object();
 
 		if (!cli->errors)
 			cli->errors = json_array();
-		if (object)
+		if (object_in)
 			json_object_set_new(e, "object", json_string(object));
-		if (file)
+		if (file_in)
 			json_object_set_new(e, "file", json_string(file));
 		json_object_set_new(e, "error", json_string(msg));
 		if (err)
@@ -47,9 +84,9 @@ static void emit(struct cli *cli, const char *object, const char *file, int err,
 		json_array_append_new(cli->errors, e);
 		return;
 	}
-	if (object && file)
+	if (object_in && file_in)
 		fprintf(stderr, "zsctl: %s: %s: %s\n", object, file, msg);
-	else if (object)
+	else if (object_in)
 		fprintf(stderr, "zsctl: %s: %s\n", object, msg);
 	else
 		fprintf(stderr, "zsctl: %s\n", msg);
@@ -84,14 +121,21 @@ void cli_lib_error(struct cli *cli, const char *object, int err)
 		cli->status = ZS_EXIT_FAILURE;
 }
 
-void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
+void cli_warn(struct cli *cli, const char *object_in, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], object_buf[256];
+	const char *object = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	defang(msg);
+	if (object_in) {
+		snprintf(object_buf, sizeof(object_buf), "%s", object_in);
+		defang(object_buf);
+		object = object_buf;
+	}
 	if (cli->json) {
 		json_t *w = json_object();
 
@@ -129,6 +173,34 @@ void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t 
 		snprintf(buf, size, "%s%s", zs_ctx_root(cli->ctx), path);
 }
 
+int cli_check_confined(const struct cli *cli, const char *path)
+{
+	char root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
+	size_t len;
+
+	if (zs_ctx_is_live(cli->ctx))
+		return 0;
+	if (!realpath(zs_ctx_root(cli->ctx), root))
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", path);
+	/* the deepest directory that exists: the rest zsctl creates itself */
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || slash == dir)
+			return -EXDEV;
+		*slash = '\0';
+		if (realpath(dir, real))
+			break;
+		if (errno != ENOENT)
+			return -errno;
+	}
+	len = strlen(root);
+	if (strncmp(real, root, len) || (real[len] != '/' && real[len] != '\0'))
+		return -EXDEV;
+	return 0;
+}
+
 void cli_usage_error(struct cli *cli, const char *fmt, ...)
 {
 	char msg[512];
@@ -157,6 +229,38 @@ void cli_flush_errors(struct cli *cli)
 	json_decref(doc);
 }
 
+void cli_shown(const char *arg, char *buf, size_t size)
+{
+	size_t j = 0;
+	const char *p = arg;
+
+	/* never echo a hostile argument raw: it may hold terminal escapes */
+	for (; *p && j + 4 < size; p++)
+		buf[j++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	buf[j] = '\0';
+	if (*p)
+		strcat(buf, "...");
+}
+
+void cli_option_error(struct cli *cli, int c, char **argv)
+{
+	const char *verb = cli->verb ? cli->verb : "", *sep = cli->verb ? ": " : "";
+	char shown[64];
+
+	/*
+	 * optopt names a short option even inside a group (-bx); only for
+	 * a long one is argv[optind - 1] the word that was wrong.
+	 */
+	if (optopt)
+		snprintf(shown, sizeof(shown), "-%c", optopt >= 0x20 && optopt < 0x7f ? optopt : '?');
+	else
+		cli_shown(argv[optind - 1], shown, sizeof(shown));
+	if (c == ':')
+		cli_usage_error(cli, "%s%soption '%s' needs an argument", verb, sep, shown);
+	else
+		cli_usage_error(cli, "%s%sunknown option '%s'", verb, sep, shown);
+}
+
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n)
 {
 	char **v = calloc((size_t)argc + 1, sizeof(char *));
@@ -167,15 +271,9 @@ int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, siz
 		char name[ZS_DEVNAME_MAX];
 
 		if (zs_devname_parse(argv[i], name) < 0) {
-			/* never echo a hostile argument raw: it may hold escapes */
 			char shown[64];
-			size_t j = 0;
 
-			for (const char *p = argv[i]; *p && j < sizeof(shown) - 4; p++)
-				shown[j++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-			shown[j] = '\0';
-			if (argv[i][j] && strlen(argv[i]) > j)
-				strcat(shown, "...");
+			cli_shown(argv[i], shown, sizeof(shown));
 			cli_usage_error(cli, "'%s' is not a zram device name (zramN or /dev/zramN)",
 					shown);
 			zs_strv_free(v);

@@ -415,11 +415,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 			usage();
 			return 1;
 		case ':':
-			cli_usage_error(cli, "set: option '%s' needs an argument",
-					argv[optind - 1]);
-			return -EINVAL;
 		default:
-			cli_usage_error(cli, "set: unknown option '%s'", argv[optind - 1]);
+			cli_option_error(cli, c, argv);
 			return -EINVAL;
 		}
 	}

@@ -836,10 +836,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			usage();
 			return 1;
 		case ':':
-			cli_usage_error(cli, "status: option '%s' needs an argument", argv[optind - 1]);
-			return -EINVAL;
 		default:
-			cli_usage_error(cli, "status: unknown option '%s'", argv[optind - 1]);
+			cli_option_error(cli, c, argv);
 			return -EINVAL;
 		}
 	}

@@ -79,10 +79,8 @@ int main(int argc, char **argv)
 			printf("zsctl %s\n", PACKAGE_VERSION);
 			return ZS_EXIT_OK;
 		case ':':
-			cli_usage_error(&cli, "option '%s' needs an argument", argv[optind - 1]);
-			return cli.status;
 		default:
-			cli_usage_error(&cli, "unknown option '%s'", argv[optind - 1]);
+			cli_option_error(&cli, c, argv);
 			return cli.status;
 		}
 	}

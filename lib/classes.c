@@ -290,6 +290,8 @@ const char *zs_classes_status_str(enum zs_classes_status st)
 		return "no zsmalloc/ in debugfs (kernel built without CONFIG_ZSMALLOC_STAT)";
 	case ZS_CLASSES_NO_PERMISSION:
 		return "debugfs is readable by root only";
+	case ZS_CLASSES_UNREADABLE:
+		return "the class statistics could not be read (see the error)";
 	}
 	return "unknown";
 }
@@ -420,9 +422,10 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 	char debugfs[PATH_MAX - 64], dir[PATH_MAX];
 	struct zs_pool *pools = NULL;
 	char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, kept = 0;
 	int r;
 
+	*status = ZS_CLASSES_UNREADABLE;
 	r = find_debugfs(ctx, debugfs, sizeof(debugfs));
 	if (r == -ENOENT) {
 		*status = ZS_CLASSES_NO_DEBUGFS;
@@ -449,30 +452,35 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 	}
 	for (size_t i = 0; i < n; i++) {
 		char rel[PATH_MAX + 80], *text = NULL;
+		struct zs_pool *p = &pools[kept];
 
 		snprintf(rel, sizeof(rel), "%s/%s/classes", dir, names[i]);
-		snprintf(pools[i].name, sizeof(pools[i].name), "%s", names[i]);
-		pools[i].kind = pool_kind(names[i]);
+		snprintf(p->name, sizeof(p->name), "%s", names[i]);
+		p->kind = pool_kind(names[i]);
 		r = zs_ctx_read_file(ctx, rel, ZS_CLASSES_MAX, &text);
+		if (r == -ENOENT)
+			continue; /* the pool went away since the listing (a device removed) */
 		if (r >= 0) {
-			r = zs_parse_classes(text, &pools[i]);
+			r = zs_parse_classes(text, p);
 			if (r < 0)
 				zs_ctx_fail(ctx, rel, r);
 		}
 		free(text);
 		if (r < 0) {
-			zs_pools_free(pools, i);
+			zs_pools_free(pools, kept);
 			zs_strv_free(names);
+			*status = ZS_CLASSES_UNREADABLE;
 			return r;
 		}
+		kept++;
 	}
 	zs_strv_free(names);
-	qsort(pools, n, sizeof(*pools), cmp_pool);
-	if (!ctx->live && n)
+	qsort(pools, kept, sizeof(*pools), cmp_pool);
+	if (!ctx->live && kept)
 		learn_page_size(ctx, &pools[0]);
 	*status = ZS_CLASSES_OK;
 	*ret = pools;
-	*nret = n;
+	*nret = kept;
 	return 0;
 none:
 	*ret = NULL;

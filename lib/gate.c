@@ -21,21 +21,36 @@
 
 #include "internal.h"
 
+static bool trusted_owner(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
 /*
  * A lock (or state) file must not be one that another user can swap
  * under us: refuse a directory writable by others unless it is sticky
- * (like /run/lock, 1777), and a file that is a symlink or not ours.
+ * (like /run/lock, 1777), and a file that is a symlink or not ours. A
+ * directory may be a symlink of root's or ours (Debian's /var/lock ->
+ * /run/lock); then its target is what is checked.
  */
 int zs_check_private_dir(const char *path)
 {
 	char copy[PATH_MAX];
 	struct stat st;
+	const char *dir;
 
 	if (strlen(path) >= sizeof(copy))
 		return -ENAMETOOLONG;
 	strcpy(copy, path);
-	if (lstat(dirname(copy), &st) < 0)
+	dir = dirname(copy);
+	if (lstat(dir, &st) < 0)
 		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		if (!trusted_owner(st.st_uid))
+			return -EPERM;
+		if (stat(dir, &st) < 0)
+			return -errno;
+	}
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
@@ -60,7 +75,7 @@ int zs_open_private(const char *path, int flags, mode_t mode)
 		return r;
 	}
 	/* root's files are trusted by everyone; a reader may be another user */
-	if (!S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0)) {
+	if (!S_ISREG(st.st_mode) || !trusted_owner(st.st_uid)) {
 		close(fd);
 		return -EPERM;
 	}
@@ -101,9 +116,18 @@ int zs_gate_acquire(const char *path, double wait_seconds, int *ret_fd,
 	char line[64];
 	int fd, r, len;
 
-	fd = zs_open_private(path, O_RDWR | O_CREAT, 0644);
+	/*
+	 * 0600: flock(2) needs only a read descriptor, so a lock file others
+	 * can read is one any user can hold to switch compaction off.
+	 */
+	fd = zs_open_private(path, O_RDWR | O_CREAT, 0600);
 	if (fd < 0)
 		return fd;
+	if (fchmod(fd, 0600) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
 	if (wait_seconds > 0)
 		deadline = now_ns() + (uint64_t)(wait_seconds * 1e9);
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -171,8 +195,8 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 	FILE *f;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0) {
+	/* lstat, not open: the lock file is 0600 and status runs as anyone */
+	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT) {
 			*held = false;
 			*holder = h;
@@ -180,19 +204,15 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 		}
 		return -errno;
 	}
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st.st_mode))
+		return -EPERM;
 	f = fopen("/proc/locks", "re");
-	if (!f) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
+	if (!f)
+		return -errno;
+	/* for the holder's "since"; unreadable without root, which is fine */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	while (!found && fgets(line, sizeof(line), f)) {
 		unsigned int maj, min;
 		unsigned long long ino;
@@ -208,7 +228,7 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 			continue;
 		if (makedev(maj, min) == st.st_dev && ino == st.st_ino) {
 			found = true;
-			if (read_holder(fd, &h) < 0 || h.pid != (pid_t)pid) {
+			if (fd < 0 || read_holder(fd, &h) < 0 || h.pid != (pid_t)pid) {
 				h.pid = (pid_t)pid;
 				h.since = 0;
 			}
@@ -216,7 +236,8 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 		}
 	}
 	fclose(f);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	*held = found;
 	*holder = h;
 	return 0;

@@ -241,6 +241,14 @@ int zs_state_save(const char *path, const struct zs_state *st)
 		free(text);
 		return r;
 	}
+	/*
+	 * Only the gate's owner saves, so a file of this name is a killed
+	 * owner's leftover (pids come back): remove it, then create anew.
+	 */
+	if (unlink(tmp) < 0 && errno != ENOENT) {
+		free(text);
+		return -errno;
+	}
 	fd = zs_open_private(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0644);
 	if (fd < 0) {
 		free(text);

@@ -234,6 +234,7 @@ enum zs_classes_status {
 	ZS_CLASSES_NO_DEBUGFS,     /* debugfs not mounted */
 	ZS_CLASSES_NO_ZSMALLOC,    /* debugfs mounted, no zsmalloc/ (no CONFIG_ZSMALLOC_STAT) */
 	ZS_CLASSES_NO_PERMISSION,  /* debugfs needs root */
+	ZS_CLASSES_UNREADABLE,     /* a failure, returned as -errno */
 };
 const char *zs_classes_status_str(enum zs_classes_status st);
 

@@ -180,17 +180,17 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 			usage();
 			return 1;
 		case ':':
-			cli_usage_error(cli, "top: option '%s' needs an argument",
-					argv[optind - 1]);
-			return -EINVAL;
 		default:
-			cli_usage_error(cli, "top: unknown option '%s'", argv[optind - 1]);
+			cli_option_error(cli, c, argv);
 			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
-		cli_usage_error(cli, "top: unexpected argument '%.40s' (a pool is chosen with -p)",
-				argv[optind]);
+		char shown[64];
+
+		cli_shown(argv[optind], shown, sizeof(shown));
+		cli_usage_error(cli, "top: unexpected argument '%s' (a pool is chosen with -p)",
+				shown);
 		return -EINVAL;
 	}
 	return 0;
@@ -442,11 +442,19 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	t.view.has_clock = true;
 	t.page = zs_ctx_page_size(cli->ctx);
 	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
-		cli_usage_error(cli, "top: --pool: invalid name '%.40s'", o.pool);
+		char shown[64];
+
+		cli_shown(o.pool, shown, sizeof(shown));
+		cli_usage_error(cli, "top: --pool: invalid name '%s'", shown);
 		return cli->status;
 	}
 	cli_rooted_path(cli, ZS_LOCK_PATH, t.gate.lock, sizeof(t.gate.lock));
 	cli_rooted_path(cli, ZS_STATE_PATH, t.gate.state, sizeof(t.gate.state));
+	if ((r = cli_check_confined(cli, t.gate.lock)) < 0 ||
+	    (r = cli_check_confined(cli, t.gate.state)) < 0) {
+		cli_error(cli, NULL, -r, "the gate's files: %s", private_file_cause(-r));
+		goto out;
+	}
 
 	r = zs_sampler_new(cli->ctx, &t.sampler);
 	if (r >= 0)

@@ -89,5 +89,7 @@ int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, siz
 /* "1.5G", "0B", like util-linux's size_to_human_string(). */
 void format_size(uint64_t bytes, bool exact, char *buf, size_t size);
 const char *errno_cause(int err);
+/* lead (already aligned to indent), then text wrapped at 79 columns, continued at indent. */
+void print_wrapped(const char *lead, size_t indent, const char *text);
 
 #endif

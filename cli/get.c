@@ -40,12 +40,17 @@ static void usage(void)
 	       " -J, --json     JSON output\n"
 	       " -h, --help     display this help\n"
 	       "\n"
-	       "DEVICE is zramN or /dev/zramN. Attributes (r: readable, w: writable):\n");
+	       "DEVICE is zramN or /dev/zramN.\n"
+	       "\n"
+	       "Attributes (r: readable, w: writable):\n");
 	for (size_t i = 0; i < n; i++) {
+		char lead[64];
+
 		if (t[i].flags & ZS_ATTR_LEGACY)
 			continue;
-		printf(" %-23s %c%c  %s\n", t[i].name, t[i].mode & ZS_ATTR_READ ? 'r' : '-',
-		       t[i].mode & ZS_ATTR_WRITE ? 'w' : '-', t[i].help);
+		snprintf(lead, sizeof(lead), " %-23s %c%c  ", t[i].name,
+			 t[i].mode & ZS_ATTR_READ ? 'r' : '-', t[i].mode & ZS_ATTR_WRITE ? 'w' : '-');
+		print_wrapped(lead, strlen(lead), t[i].help);
 	}
 	printf("\nFor more details see zsctl-get(8).\n");
 }

@@ -327,3 +327,31 @@ void cli_json_attach_errors(struct cli *cli, json_t *doc)
 		cli->warnings = NULL;
 	}
 }
+
+void print_wrapped(const char *lead, size_t indent, const char *text)
+{
+	size_t col = (size_t)printf("%s", lead);
+	bool first = true;
+
+	/* break at blanks so that no line of --help passes 79 columns */
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (!first) {
+			if (col + 1 + word > 79) {
+				printf("\n%*s", (int)indent, "");
+				col = indent;
+			} else {
+				putchar(' ');
+				col++;
+			}
+		}
+		printf("%.*s", (int)word, text);
+		col += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+		first = false;
+	}
+	putchar('\n');
+}

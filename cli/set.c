@@ -49,11 +49,15 @@ static void usage(void)
 	for (size_t i = 0; i < n; i++) {
 		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
 			continue;
-		printf(" %-23s %s\n", t[i].name, t[i].value_help);
+		char lead[64];
+
+		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
+		print_wrapped(lead, strlen(lead), t[i].value_help);
 	}
 	printf("\n"
-	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the device's\n"
-	       "state or the kernel, 2 usage (an unknown attribute, a malformed value).\n"
+	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
+	       "device's state or the kernel, 2 usage (an unknown attribute, a malformed\n"
+	       "value).\n"
 	       "\n"
 	       "For more details see zsctl-set(8).\n");
 }

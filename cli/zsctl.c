@@ -30,7 +30,7 @@ static void usage(void)
 		printf(" %-10s %s\n", verbs[i].name, verbs[i].summary);
 	printf("\n"
 	       "Global options:\n"
-	       "     --sysroot DIR   read sys/, proc/ and debugfs below DIR (a dump) instead of /\n"
+	       "     --sysroot DIR   read sys/, proc/ and debugfs below DIR (a dump), not /\n"
 	       " -h, --help          display this help\n"
 	       " -V, --version       display version\n"
 	       "\n"

@@ -339,8 +339,7 @@ int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
 	return 0;
 }
 
-/* The debugfs mount point below the root, without the leading '/'. */
-static int find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
+int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
 {
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
@@ -407,7 +406,7 @@ static void learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
 		ctx->page_size = max;
 }
 
-static enum zs_pool_kind pool_kind(const char *name)
+enum zs_pool_kind zs_pool_kind_of(const char *name)
 {
 	if (zs_devname_valid(name))
 		return ZS_POOL_ZRAM;
@@ -426,7 +425,7 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 	int r;
 
 	*status = ZS_CLASSES_UNREADABLE;
-	r = find_debugfs(ctx, debugfs, sizeof(debugfs));
+	r = zs_ctx_find_debugfs(ctx, debugfs, sizeof(debugfs));
 	if (r == -ENOENT) {
 		*status = ZS_CLASSES_NO_DEBUGFS;
 		goto none;
@@ -456,7 +455,7 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 
 		snprintf(rel, sizeof(rel), "%s/%s/classes", dir, names[i]);
 		snprintf(p->name, sizeof(p->name), "%s", names[i]);
-		p->kind = pool_kind(names[i]);
+		p->kind = zs_pool_kind_of(names[i]);
 		r = zs_ctx_read_file(ctx, rel, ZS_CLASSES_MAX, &text);
 		if (r == -ENOENT)
 			continue; /* the pool went away since the listing (a device removed) */

@@ -204,7 +204,7 @@ static int read_legacy_stat(struct zs_ctx *ctx, const char *dev, const char *con
 	return 0;
 }
 
-static const char *const legacy_mm_files[ZS_MM_KNOWN] = {
+const char *const zs_legacy_mm_files[ZS_MM_KNOWN] = {
 	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
 	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
 	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
@@ -214,7 +214,7 @@ static const char *const legacy_mm_files[ZS_MM_KNOWN] = {
 	[ZS_MM_PAGES_COMPACTED] = "num_migrated",
 };
 
-static const char *const legacy_io_files[ZS_IO_KNOWN] = {
+const char *const zs_legacy_io_files[ZS_IO_KNOWN] = {
 	[ZS_IO_FAILED_READS] = "failed_reads",
 	[ZS_IO_FAILED_WRITES] = "failed_writes",
 	[ZS_IO_INVALID_IO] = "invalid_io",
@@ -260,12 +260,12 @@ static int device_read(struct zs_ctx *ctx, const char *name, struct zs_device *d
 
 	r = READ_PARSED(ctx, name, "mm_stat", zs_parse_mm_stat, &d->mm);
 	if (r == -ENOENT)
-		r = read_legacy_stat(ctx, name, legacy_mm_files, ZS_MM_KNOWN, &d->mm);
+		r = read_legacy_stat(ctx, name, zs_legacy_mm_files, ZS_MM_KNOWN, &d->mm);
 	if (r < 0)
 		return r;
 	r = READ_PARSED(ctx, name, "io_stat", zs_parse_io_stat, &d->io);
 	if (r == -ENOENT)
-		r = read_legacy_stat(ctx, name, legacy_io_files, ZS_IO_KNOWN, &d->io);
+		r = read_legacy_stat(ctx, name, zs_legacy_io_files, ZS_IO_KNOWN, &d->io);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	r = optional(READ_PARSED(ctx, name, "bd_stat", zs_parse_bd_stat, &d->bd), &has);

@@ -30,6 +30,13 @@ int zs_strv_push(char ***strv, size_t *n, const char *s);
 /* Parse a proc table below the root with libmount (mountinfo, or swaps). */
 int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
 		       struct libmnt_table **ret);
+/* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
+int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
+enum zs_pool_kind zs_pool_kind_of(const char *name);
+/* Pre-4.1 kernels: the files that hold what mm_stat and io_stat hold now. */
+extern const char *const zs_legacy_mm_files[ZS_MM_KNOWN];
+extern const char *const zs_legacy_io_files[ZS_IO_KNOWN];
+
 /* The root's proc/self/mountinfo, parsed on first use and kept with the context. */
 int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret);
 

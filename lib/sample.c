@@ -267,17 +267,6 @@ static bool watch_changed(const struct dir_watch *w)
 
 /* ---- devices ------------------------------------------------------------- */
 
-/* clang-format off */
-static const char *const legacy_mm_files[ZS_MM_KNOWN] = {
-	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
-	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
-	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
-	[ZS_MM_MEM_LIMIT] = "mem_limit",
-	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
-	[ZS_MM_SAME_PAGES] = "zero_pages",
-	[ZS_MM_PAGES_COMPACTED] = "num_migrated",
-};
-/* clang-format on */
 
 static void slot_close(struct zs_sampler *s, struct dev_slot *d)
 {
@@ -322,9 +311,9 @@ static int slot_open(struct zs_sampler *s, struct dev_slot *d, const char *name)
 	d->fd_mm = -1;
 	/* pre-4.1: one file per value */
 	for (unsigned int i = 0; i < ZS_MM_KNOWN; i++) {
-		if (!legacy_mm_files[i])
+		if (!zs_legacy_mm_files[i])
 			continue;
-		snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, legacy_mm_files[i]);
+		snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, zs_legacy_mm_files[i]);
 		d->fd_legacy[i] = open_rel(s, rel, O_RDONLY);
 		if (d->fd_legacy[i] >= 0)
 			any = true;
@@ -385,7 +374,7 @@ static int slot_read_mm(struct zs_sampler *s, struct dev_slot *d, const char **f
 	for (unsigned int i = 0; i < ZS_MM_KNOWN; i++) {
 		if (d->fd_legacy[i] < 0)
 			continue;
-		*file = legacy_mm_files[i];
+		*file = zs_legacy_mm_files[i];
 		r = read_parse_u64(s, d->fd_legacy[i], &st.val[i]);
 		if (r < 0)
 			return r;
@@ -529,49 +518,6 @@ static int scan_devices(struct zs_sampler *s)
 
 /* ---- pools ---------------------------------------------------------------- */
 
-static int find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
-{
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs = NULL, *f;
-	int r;
-
-	r = zs_ctx_mountinfo(ctx, &tb);
-	if (r < 0)
-		return r;
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		return -ENOMEM;
-	while (!fs && mnt_table_next_fs(tb, it, &f) == 0) {
-		const char *type = mnt_fs_get_fstype(f);
-
-		if (type && !strcmp(type, "debugfs"))
-			fs = f;
-	}
-	mnt_free_iter(it);
-	if (!fs)
-		return -ENOENT;
-	{
-		const char *target = mnt_fs_get_target(fs);
-
-		while (target && *target == '/')
-			target++;
-		if (!target || !*target || strlen(target) >= size)
-			return -EINVAL;
-		snprintf(out, size, "%s", target);
-	}
-	return 0;
-}
-
-static enum zs_pool_kind pool_kind(const char *name)
-{
-	if (zs_devname_valid(name))
-		return ZS_POOL_ZRAM;
-	if (!strncmp(name, "zswap", 5))
-		return ZS_POOL_ZSWAP;
-	return ZS_POOL_OTHER;
-}
-
 static void pool_remove(struct zs_sampler *s, size_t i)
 {
 	close_fd(s, &s->pslots[i].fd);
@@ -621,7 +567,7 @@ static int pool_add(struct zs_sampler *s, const char *name)
 	memset(&s->pools[at], 0, sizeof(s->pools[at]));
 	memset(&s->pslots[at], 0, sizeof(s->pslots[at]));
 	snprintf(s->pools[at].name, sizeof(s->pools[at].name), "%s", name);
-	s->pools[at].kind = pool_kind(name);
+	s->pools[at].kind = zs_pool_kind_of(name);
 	s->pslots[at].fd = fd;
 	s->pslots[at].err = -ENODATA; /* not read yet */
 	s->npools++;
@@ -642,7 +588,7 @@ static int scan_pools(struct zs_sampler *s)
 		char dbg[sizeof(s->pool_dir) - 16];
 
 		s->debugfs_looked_up = true;
-		r = find_debugfs(s->ctx, dbg, sizeof(dbg));
+		r = zs_ctx_find_debugfs(s->ctx, dbg, sizeof(dbg));
 		if (r == -ENOMEM)
 			return r;
 		if (r >= 0)

@@ -62,9 +62,14 @@ int main(int argc, char **argv)
 	const struct verb *verb;
 	int c, r;
 
-	setlocale(LC_ALL, "");
-	/* numbers in output are for machines too: never a decimal comma */
-	setlocale(LC_NUMERIC, "C");
+	/*
+	 * Only what zsctl uses: LC_CTYPE (top's wide characters) and
+	 * LC_MESSAGES (strerror). Not LC_ALL: its dozen files cost a status
+	 * run a third of its opens, and LC_NUMERIC must stay "C" anyway
+	 * (numbers in output are for machines too: never a decimal comma).
+	 */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {

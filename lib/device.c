@@ -49,17 +49,16 @@ static int enumerate_udev(char ***names, size_t *n)
 		goto out;
 	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *d;
-		const char *sysname;
+		/*
+		 * The syspath's last component is the sysname: no udev_device
+		 * (each would read the device's uevent file) is needed.
+		 */
+		const char *syspath = udev_list_entry_get_name(entry);
+		const char *sysname = syspath ? strrchr(syspath, '/') : NULL;
 
-		d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(entry));
-		if (!d)
-			continue; /* removed since the scan */
-		sysname = udev_device_get_sysname(d);
 		/* zram partitions (zram0p1) are not devices of ours */
-		if (sysname && zs_devname_valid(sysname))
-			r = zs_strv_push(names, n, sysname);
-		udev_device_unref(d);
+		if (sysname && zs_devname_valid(sysname + 1))
+			r = zs_strv_push(names, n, sysname + 1);
 		if (r < 0)
 			goto out;
 	}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zs_state_parse: zsctl compact's state file. Whatever it accepts must
+ * survive a round trip through zs_state_format (the writer) unchanged, and
+ * the writer's output must be accepted: a state that zsctl writes and then
+ * refuses would be set aside as corrupt and its counters lost.
+ */
+#include "config.h"
+
+#include "fuzz.h"
+
+static void check_state(const struct zs_state *st)
+{
+	FUZZ_CHECK(st->ndevices <= ZS_STATE_MAX_DEVICES);
+	FUZZ_CHECK(strnlen(st->last_result, ZS_RESULT_MAX) < ZS_RESULT_MAX);
+	for (size_t i = 0; i < st->ndevices; i++) {
+		const struct zs_state_device *d = &st->devices[i];
+
+		FUZZ_CHECK(strnlen(d->name, ZS_DEVNAME_MAX) < ZS_DEVNAME_MAX);
+		FUZZ_CHECK(zs_devname_valid(d->name));
+		FUZZ_CHECK(strnlen(d->last_result, ZS_RESULT_MAX) < ZS_RESULT_MAX);
+		FUZZ_CHECK(d->last_result[0]);
+		for (size_t j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(st->devices[j].name, d->name));
+	}
+}
+
+static int same_state(const struct zs_state *a, const struct zs_state *b)
+{
+	if (a->runs != b->runs || a->freed_total != b->freed_total ||
+	    a->ndevices != b->ndevices || strcmp(a->last_result, b->last_result))
+		return 0;
+	/* the writer leaves out last_time and last_pid when there is no last result */
+	if (a->last_result[0] && (a->last_time != b->last_time || a->last_pid != b->last_pid))
+		return 0;
+	for (size_t i = 0; i < a->ndevices; i++) {
+		const struct zs_state_device *x = &a->devices[i], *y = &b->devices[i];
+
+		if (strcmp(x->name, y->name) || x->last_time != y->last_time ||
+		    strcmp(x->last_result, y->last_result) || x->last_freed != y->last_freed)
+			return 0;
+	}
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct zs_state st, st2, pattern;
+	char *s = fuzz_string(data, size), *text = NULL, *text2 = NULL;
+	int r;
+
+	if (!s)
+		return 0;
+	memset(&st, FUZZ_PATTERN, sizeof(st));
+	memset(&pattern, FUZZ_PATTERN, sizeof(pattern));
+	r = zs_state_parse(s, &st);
+	if (r < 0) {
+		FUZZ_CHECK(r == -EBADMSG || r == -ENOMEM);
+		FUZZ_CHECK(fuzz_same_bytes(&st, &pattern, sizeof(st)));
+		free(s);
+		return 0;
+	}
+	FUZZ_CHECK(r == 0);
+	check_state(&st);
+
+	FUZZ_CHECK(zs_state_format(&st, &text) == 0);
+	r = zs_state_parse(text, &st2);
+	if (r != 0) {
+		fprintf(stderr, "the writer's output is refused (%d):\n%s", r, text);
+		FUZZ_CHECK(!"zs_state_parse accepts what zs_state_format writes");
+	}
+	FUZZ_CHECK(same_state(&st, &st2));
+	FUZZ_CHECK(zs_state_format(&st2, &text2) == 0);
+	FUZZ_CHECK(!strcmp(text, text2));
+	free(text);
+	free(text2);
+	free(s);
+	return 0;
+}

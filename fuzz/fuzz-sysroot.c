@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The whole read path over a dump (--sysroot): one input is a tree of
+ * files, zram0's sysfs attributes, its debugfs classes file, mountinfo and
+ * swaps, separated by \001 (a part of exactly \002 leaves that file out).
+ * Read as zsctl status reads it (zs_device_read, zs_devices_read_users,
+ * zs_pools_read, zs_device_derive), as zsctl top samples it (two refreshes
+ * of zs_sampler), and checked by zsctl set (the last part is an
+ * ATTR=VALUE: zs_set_parse, zs_set_check, zs_set_apply, which writes into
+ * the tree). Slower than the one-parser targets (files on every run), it
+ * covers the glue between them: optional and legacy files, libmount on
+ * hostile mountinfo and swaps, derived values, the sampler's own parsing.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "known-bugs.h"
+
+static const char *const files[] = {
+	"sys/block/zram0/dev",
+	"sys/block/zram0/initstate",
+	"sys/block/zram0/disksize",
+	"sys/block/zram0/comp_algorithm",
+	"sys/block/zram0/mm_stat",
+	"sys/block/zram0/io_stat",
+	"sys/block/zram0/bd_stat",
+	"sys/block/zram0/debug_stat",
+	"sys/block/zram0/max_comp_streams",
+	"sys/block/zram0/backing_dev",
+	"sys/block/zram0/writeback_limit",
+	"sys/block/zram0/writeback_limit_enable",
+	"sys/kernel/debug/zsmalloc/zram0/classes",
+	"proc/self/mountinfo",
+	"proc/swaps",
+	/* pre-4.1 kernels: read when mm_stat or io_stat is absent */
+	"sys/block/zram0/orig_data_size",
+	"sys/block/zram0/compr_data_size",
+	"sys/block/zram0/mem_used_total",
+	"sys/block/zram0/num_migrated",
+	"sys/block/zram0/failed_reads",
+	/* written by set */
+	"sys/block/zram0/mem_limit",
+	"sys/block/zram0/idle",
+};
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
+static char root[64];
+
+/* What the status path read, for the sampler's reading to be compared with. */
+static struct zs_device status_dev;
+static bool status_ok, status_users_ok;
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+static void cleanup(void)
+{
+	if (root[0])
+		nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void make_dirs(void)
+{
+	static const char *const dirs[] = {
+		"sys",	 "sys/block",	      "sys/block/zram0", "sys/kernel",
+		"sys/kernel/debug", "sys/kernel/debug/zsmalloc", "sys/kernel/debug/zsmalloc/zram0",
+		"sys/class", "sys/class/block", "sys/class/block/sdb", "proc", "proc/self",
+	};
+	const char *tmp = getenv("TMPDIR");
+	char path[256];
+
+	snprintf(root, sizeof(root), "%s/zsctl-fuzz.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(root))
+		abort();
+	atexit(cleanup);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, dirs[i]);
+		if (mkdir(path, 0755) < 0)
+			abort();
+	}
+}
+
+static void put_file(const char *rel, const char *data, size_t len)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (!data) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			abort();
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len) || close(fd) < 0)
+		abort();
+}
+
+static void check_derived(const struct zs_device *dev, const struct zs_pool *pool,
+			  const struct zs_derived *x)
+{
+	if (x->has_ratio)
+		FUZZ_CHECK(x->ratio >= 0 && !isnan(x->ratio));
+	if (x->has_fragmentation && !(pool && known_bug_b2_pool_overflows(pool)))
+		FUZZ_CHECK(x->fragmentation >= 0.0 && x->fragmentation <= 1.0);
+	if (x->has_compactable && !x->compactable_exact)
+		FUZZ_CHECK(x->compactable <= dev->mm.val[ZS_MM_MEM_USED_TOTAL]);
+}
+
+/* The dev file as the kernel prints it: MAJOR:MINOR, decimal, one line. */
+static void check_devno(const struct zs_device *dev)
+{
+	char path[256], buf[64], want[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sys/block/zram0/dev", root);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	FUZZ_CHECK(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	FUZZ_CHECK(n > 0);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "%u:%u\n", dev->major, dev->minor);
+	if (strcmp(buf, want) && !known_bug_b3_devno(buf))
+		FUZZ_CHECK(!"the dev file reads back as MAJOR:MINOR");
+}
+
+/* The sampler (top) and the status path read the same files alike. */
+static void compare_with_status(const struct zs_device *d)
+{
+	const struct zs_device *st = &status_dev;
+
+	FUZZ_CHECK(d->initialised == st->initialised);
+	if (d->initialised) {
+		FUZZ_CHECK(d->mm.ncols == st->mm.ncols && d->mm.present == st->mm.present);
+		FUZZ_CHECK(!memcmp(d->mm.val, st->mm.val, sizeof(d->mm.val)));
+	}
+	if (status_users_ok && !known_bug_b4_swaps(root)) {
+		FUZZ_CHECK(d->is_swap == st->is_swap);
+		if (d->is_swap) {
+			FUZZ_CHECK(d->swap.size == st->swap.size);
+			FUZZ_CHECK(d->swap.used == st->swap.used);
+			FUZZ_CHECK(d->swap.priority == st->swap.priority);
+		}
+	}
+}
+
+static void read_like_status(void)
+{
+	struct zs_ctx *ctx;
+	struct zs_device dev;
+	struct zs_pool *pools = NULL;
+	enum zs_classes_status cst;
+	struct zs_derived x;
+	size_t npools = 0;
+	int r;
+
+	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
+	memset(&dev, 0, sizeof(dev));
+	status_ok = status_users_ok = false;
+	r = zs_device_read(ctx, "zram0", &dev);
+	if (r == 0) {
+		FUZZ_CHECK(!strcmp(dev.name, "zram0") && dev.id == 0);
+		FUZZ_CHECK(dev.mm.ncols <= ZS_STAT_MAX && dev.io.ncols <= ZS_STAT_MAX);
+		if (dev.has_devno)
+			check_devno(&dev);
+		status_users_ok = zs_devices_read_users(ctx, &dev, 1) == 0;
+		if (status_users_ok && dev.mountpoints)
+			for (char **m = dev.mountpoints; *m; m++)
+				FUZZ_CHECK(strlen(*m) < 4096 * 4);
+		status_dev = dev;
+		status_dev.mountpoints = NULL;
+		status_ok = true;
+		r = zs_pools_read(ctx, &pools, &npools, &cst);
+		if (r == 0) {
+			const struct zs_pool *p = zs_pool_find(pools, npools, "zram0");
+
+			zs_device_derive(ctx, &dev, p, &x);
+			check_derived(&dev, p, &x);
+			zs_pools_free(pools, npools);
+		}
+		zs_device_clear(&dev);
+	} else {
+		FUZZ_CHECK(r < 0 && r != -EFAULT);
+	}
+	zs_ctx_free(ctx);
+}
+
+static void sample_like_top(void)
+{
+	struct zs_ctx *ctx;
+	struct zs_sampler *s;
+	const struct zs_sample *sm;
+
+	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
+	if (zs_sampler_new(ctx, &s) == 0) {
+		for (int i = 0; i < 2; i++) {
+			if (zs_sampler_refresh(s, &sm) < 0)
+				break;
+			FUZZ_CHECK(sm->ndevs <= 1);
+			for (size_t d = 0; d < sm->ndevs; d++) {
+				if (sm->devs[d].err)
+					continue;
+				check_derived(&sm->devs[d].dev, sm->devs[d].pool,
+					      &sm->devs[d].derived);
+				if (status_ok)
+					compare_with_status(&sm->devs[d].dev);
+			}
+		}
+		zs_sampler_free(s);
+	}
+	zs_ctx_free(ctx);
+}
+
+static void check_like_set(const char *line)
+{
+	static struct zs_set_plan plan;
+	struct zs_ctx *ctx;
+	int r;
+
+	memset(&plan, 0, sizeof(plan));
+	snprintf(plan.dev, sizeof(plan.dev), "zram0");
+	zs_set_parse(line, &plan.items[0]);
+	plan.n = 1;
+	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
+	r = zs_set_check(ctx, &plan);
+	if (r == 0) {
+		FUZZ_CHECK(plan.n == 1 && plan.items[0].problem == ZS_SET_OK);
+		zs_set_apply(ctx, &plan);
+	}
+	zs_set_plan_clear(&plan);
+	zs_ctx_free(ctx);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	char *set_line = NULL;
+
+	if (size > FUZZ_MAX_INPUT)
+		return 0;
+	if (!root[0])
+		make_dirs();
+	for (size_t i = 0; i < NFILES; i++) {
+		const char *sep = p < end ? memchr(p, '\001', (size_t)(end - p)) : NULL;
+		size_t len = sep ? (size_t)(sep - p) : (size_t)(end - p);
+
+		if (p >= end || (len == 1 && *p == '\002'))
+			put_file(files[i], NULL, 0);
+		else
+			put_file(files[i], p, len);
+		p = sep ? sep + 1 : end;
+	}
+	if (p < end)
+		set_line = fuzz_string((const uint8_t *)p, (size_t)(end - p));
+
+	read_like_status();
+	sample_like_top();
+	if (set_line)
+		check_like_set(set_line);
+	free(set_line);
+	return 0;
+}

@@ -40,7 +40,7 @@ void table_free(struct table *t)
 		free(t->cells[r]);
 	}
 	free(t->cells);
-	for (size_t c = 0; c < t->ncols; c++)
+	for (size_t c = 0; t->headers && c < t->ncols; c++)
 		free(t->headers[c]);
 	free(t->headers);
 	free(t->flags);

@@ -21,7 +21,7 @@
  * arithmetic, so it can round up where it promises to round down: "6.5506E"
  * is 7552327608077611800.98 bytes and gives ...801.
  */
-#define KNOWN_BUG_B1_SIZE_ROUNDING 1
+#define KNOWN_BUG_B1_SIZE_ROUNDING 0
 
 /*
  * B2: zs_pool_derive() sums obj_allocated * size over the classes in
@@ -29,7 +29,7 @@
  * and the fragmentation goes past 100% (zsctl status --classes shows
  * 200.0%).
  */
-#define KNOWN_BUG_B2_DERIVE_OVERFLOW 1
+#define KNOWN_BUG_B2_DERIVE_OVERFLOW 0
 
 /* B2's trigger: some product or sum of zs_pool_derive() passes 2^64 - 1. */
 static inline bool known_bug_b2_pool_overflows(const struct zs_pool *pool)
@@ -53,7 +53,7 @@ static inline bool known_bug_b2_pool_overflows(const struct zs_pool *pool)
  * line ("254:0\n254:0\n"), blanks (" 254: 0\n"), signs ("-1:0\n" becomes
  * 4294967295:0), so a garbled dev file is not refused.
  */
-#define KNOWN_BUG_B3_DEVNO 1
+#define KNOWN_BUG_B3_DEVNO 0
 /* B3's trigger: the dev file was accepted and is not MAJOR:MINOR\n. */
 static inline bool known_bug_b3_devno(const char *text)
 {

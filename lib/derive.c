@@ -7,14 +7,16 @@
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste)
 {
 	uint64_t unused = c->obj_allocated - c->obj_used;
+	unsigned __int128 bytes = (unsigned __int128)unused * c->size;
 
 	*frag = c->obj_allocated ? (double)unused / (double)c->obj_allocated : 0.0;
-	*waste = unused * c->size;
+	*waste = bytes > UINT64_MAX ? UINT64_MAX : (uint64_t)bytes;
 }
 
 void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste)
 {
-	uint64_t allocated = 0, wasted = 0;
+	/* 128 bits: a garbled or hostile classes file must not wrap the sums */
+	unsigned __int128 allocated = 0, wasted = 0;
 
 	/*
 	 * Weighted by bytes, so a class of 3 KiB objects counts more than
@@ -23,11 +25,11 @@ void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste)
 	for (size_t i = 0; i < pool->nclasses; i++) {
 		const struct zs_class *c = &pool->classes[i];
 
-		allocated += c->obj_allocated * c->size;
-		wasted += (c->obj_allocated - c->obj_used) * c->size;
+		allocated += (unsigned __int128)c->obj_allocated * c->size;
+		wasted += (unsigned __int128)(c->obj_allocated - c->obj_used) * c->size;
 	}
 	*frag = allocated ? (double)wasted / (double)allocated : 0.0;
-	*waste = wasted;
+	*waste = wasted > UINT64_MAX ? UINT64_MAX : (uint64_t)wasted;
 }
 
 void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,

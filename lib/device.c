@@ -135,15 +135,27 @@ static int read_attr(struct zs_ctx *ctx, const char *dev, const char *attr, char
 		_r;                                                                \
 	})
 
+/* "MAJOR:MINOR\n" exactly, as the kernel prints it: no sign, blank or second line */
 static int parse_devno(const char *s, struct zs_device *dev)
 {
-	unsigned int maj, min;
-	char tail;
+	const char *colon = strchr(s, ':');
+	uint64_t maj, min;
+	char buf[16];
+	int r;
 
-	if (sscanf(s, "%u:%u%c", &maj, &min, &tail) != 3 || tail != '\n')
+	if (!colon || (size_t)(colon - s) >= sizeof(buf))
 		return -EINVAL;
-	dev->major = maj;
-	dev->minor = min;
+	memcpy(buf, s, (size_t)(colon - s));
+	buf[colon - s] = '\0';
+	r = zs_parse_u64(buf, &maj);
+	if (r < 0 || !strchr(colon + 1, '\n'))
+		return -EINVAL;
+	r = zs_parse_u64(colon + 1, &min);
+	/* dev_t: 12 bits of major, 20 of minor; more is no device number */
+	if (r < 0 || maj > 0xfff || min > 0xfffff)
+		return -EINVAL;
+	dev->major = (unsigned int)maj;
+	dev->minor = (unsigned int)min;
 	return 0;
 }
 

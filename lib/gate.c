@@ -93,18 +93,24 @@ static uint64_t now_ns(void)
 /* The holder writes "pid since" into the lock file, for the losers to name it. */
 static int read_holder(int fd, struct zs_gate_holder *h)
 {
-	char buf[64];
-	long long pid, since;
+	char buf[64], *sp;
+	uint64_t pid, since;
 	ssize_t n;
 
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return -ENODATA;
 	buf[n] = '\0';
-	if (sscanf(buf, "%lld %lld", &pid, &since) != 2 || pid <= 0 || since < 0)
+	/* "PID SINCE\n", as zs_gate_acquire() writes it, or nothing */
+	sp = strchr(buf, ' ');
+	if (!sp)
+		return -ENODATA;
+	*sp = '\0';
+	if (zs_parse_u64(buf, &pid) < 0 || zs_parse_u64(sp + 1, &since) < 0 || !pid ||
+	    pid > INT32_MAX || since > INT64_MAX)
 		return -ENODATA;
 	h->pid = (pid_t)pid;
-	h->since = since;
+	h->since = (int64_t)since;
 	h->known = true;
 	return 0;
 }

@@ -329,12 +329,15 @@ int zs_parse_size(const char *s, uint64_t *ret)
 		return -EINVAL; /* 1.5 bytes */
 	if (whole > UINT64_MAX / mult)
 		return -ERANGE;
-	/* frac/div of a unit, rounded down to a byte; div <= 10^12, mult <= 2^60 */
+	/*
+	 * frac/div of a unit, rounded down to a byte, in integers: div <=
+	 * 10^12 and mult <= 2^60, so the product fits 128 bits exactly.
+	 */
 	whole *= mult;
 	if (frac) {
-		long double part = (long double)frac / (long double)div * (long double)mult;
+		unsigned __int128 part = (unsigned __int128)frac * mult / div;
 
-		if ((long double)(UINT64_MAX - whole) < part)
+		if (part > UINT64_MAX - whole)
 			return -ERANGE;
 		whole += (uint64_t)part;
 	}

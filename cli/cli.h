@@ -60,6 +60,10 @@ void cli_error(struct cli *cli, const char *object, int err, const char *fmt, ..
 void cli_lib_error(struct cli *cli, const char *object, int err);
 /* Print collected JSON errors alone (a verb that fails before its document). */
 void cli_flush_errors(struct cli *cli);
+/* A u64 in JSON without turning negative past INT64_MAX. */
+json_t *json_u64(uint64_t v);
+/* a * b, saturating at UINT64_MAX (pages times the page size of a garbled file). */
+uint64_t mul_sat(uint64_t a, uint64_t b);
 /* Move collected errors and warnings into a verb's JSON document. */
 void cli_json_attach_errors(struct cli *cli, json_t *doc);
 /* A warning: stderr, or the JSON document's "warnings"; the status is untouched. */

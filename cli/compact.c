@@ -264,7 +264,7 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
 		json_object_set_new(o, "pages_compacted", json_integer((json_int_t)r->pages_compacted));
 		json_object_set_new(o, "pages_compacted_bytes",
-				    json_integer((json_int_t)(r->pages_compacted * page)));
+				    json_u64(mul_sat(r->pages_compacted, page)));
 		json_object_set_new(o, "duration_ns", json_integer((json_int_t)r->duration_ns));
 		if (r->has_gate_counter) {
 			json_object_set_new(o, "compact_gated_delta", json_integer((json_int_t)r->gated));

@@ -316,6 +316,17 @@ void format_size(uint64_t bytes, bool exact, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 "%c", whole, suffix[exp]);
 }
 
+json_t *json_u64(uint64_t v)
+{
+	/* jansson's integers are signed: past INT64_MAX, a real keeps the magnitude */
+	return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
+}
+
+uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
 void cli_json_attach_errors(struct cli *cli, json_t *doc)
 {
 	if (cli->errors) {

@@ -492,7 +492,7 @@ static json_t *json_class(const struct zs_pool *p, const struct zs_class *c, boo
 		zs_pool_derive(p, &frag, &waste);
 		if (p->has_freeable)
 			json_object_set_new(o, "freeable_bytes",
-					    json_integer((json_int_t)(c->freeable * page)));
+					    json_u64(mul_sat(c->freeable, page)));
 	} else {
 		zs_class_derive(c, &frag, &waste);
 	}

@@ -161,7 +161,7 @@ int zs_gate_acquire(const char *path, double wait_seconds, int *ret_fd,
 			return -EWOULDBLOCK;
 		}
 		/* flock has no timeout: poll, backing off to 50 ms */
-		usleep((useconds_t)delay_us);
+		nanosleep(&(struct timespec){ .tv_nsec = (long)delay_us * 1000 }, NULL);
 		if (delay_us < 50000)
 			delay_us *= 2;
 	}

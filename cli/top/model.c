@@ -738,14 +738,12 @@ static void class_row(struct ttable *t, size_t row, const struct top_view *v,
 	 * columns and zsctl status print: the same unless the exact value is
 	 * a tie, whose rounding depends on the double's last bit: printf then.
 	 */
-	uint64_t a = c->obj_allocated, x = 0, q = 0, rem = 0;
+	uint64_t a = c->obj_allocated;
+	bool fast = !total && a && a <= UINT64_MAX / 2000;
+	uint64_t x = fast ? (a - c->obj_used) * 1000 : 0;
+	uint64_t q = fast ? x / a : 0, rem = fast ? x % a : 0;
 
-	if (!total && a && a <= UINT64_MAX / 2000) {
-		x = (a - c->obj_used) * 1000;
-		q = x / a;
-		rem = x % a;
-	}
-	if (total || !a || a > UINT64_MAX / 2000 || 2 * rem == a) {
+	if (!fast || 2 * rem == a) {
 		tt_set(t, row, CC_FRAG, "%.1f%%", cr->frag * 100.0);
 	} else {
 		char *cell = tt_cell(t, row, CC_FRAG);

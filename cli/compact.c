@@ -244,7 +244,7 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 	json_object_set_new(o, "decision", json_string(decision_str(d->decision)));
 	json_object_set_new(o, "result", json_string(d->result));
 	if (d->est.has_compactable) {
-		json_object_set_new(est, "compactable", json_integer((json_int_t)d->est.compactable));
+		json_object_set_new(est, "compactable", json_u64(d->est.compactable));
 		json_object_set_new(est, "compactable_estimated",
 				    json_boolean(!d->est.compactable_exact));
 	}
@@ -258,16 +258,16 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		const struct zs_compact_result *r = &d->res;
 
 		json_object_set_new(o, "mem_used_total_before",
-				    json_integer((json_int_t)r->before.val[ZS_MM_MEM_USED_TOTAL]));
+				    json_u64(r->before.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "mem_used_total_after",
-				    json_integer((json_int_t)r->after.val[ZS_MM_MEM_USED_TOTAL]));
+				    json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
-		json_object_set_new(o, "pages_compacted", json_integer((json_int_t)r->pages_compacted));
+		json_object_set_new(o, "pages_compacted", json_u64(r->pages_compacted));
 		json_object_set_new(o, "pages_compacted_bytes",
 				    json_u64(mul_sat(r->pages_compacted, page)));
-		json_object_set_new(o, "duration_ns", json_integer((json_int_t)r->duration_ns));
+		json_object_set_new(o, "duration_ns", json_u64(r->duration_ns));
 		if (r->has_gate_counter) {
-			json_object_set_new(o, "compact_gated_delta", json_integer((json_int_t)r->gated));
+			json_object_set_new(o, "compact_gated_delta", json_u64(r->gated));
 			json_object_set_new(o, "kernel_gated", json_boolean(r->kernel_gated));
 		}
 	}
@@ -558,9 +558,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			json_array_append_new(jd, json_result(&runs[i], page));
 		json_object_set_new(doc, "devices", jd);
 		zs_state_busy_count(o.state_path, &busy);
-		json_object_set_new(js, "runs", json_integer((json_int_t)state->runs));
-		json_object_set_new(js, "turned_away", json_integer((json_int_t)busy));
-		json_object_set_new(js, "freed_total", json_integer((json_int_t)state->freed_total));
+		json_object_set_new(js, "runs", json_u64(state->runs));
+		json_object_set_new(js, "turned_away", json_u64(busy));
+		json_object_set_new(js, "freed_total", json_u64(state->freed_total));
 		json_object_set_new(doc, "state", js);
 		cli_json_attach_errors(cli, doc);
 		json_dumpf(doc, stdout, JSON_INDENT(2));

@@ -130,12 +130,12 @@ static json_t *json_columns(const struct zs_attr *a, const char *text)
 	o = json_object();
 	for (unsigned int i = 0; i < st.ncols; i++) {
 		if (i < known) {
-			json_object_set_new(o, name(i), json_integer((json_int_t)st.val[i]));
+			json_object_set_new(o, name(i), json_u64(st.val[i]));
 			continue;
 		}
 		if (!extra)
 			extra = json_array();
-		json_array_append_new(extra, json_integer((json_int_t)st.val[i]));
+		json_array_append_new(extra, json_u64(st.val[i]));
 	}
 	if (extra)
 		json_object_set_new(o, "unknown_columns", extra);
@@ -153,7 +153,7 @@ static json_t *json_value(const struct zs_attr *a, char *text)
 	case ZS_ATTR_KIND_U64:
 	case ZS_ATTR_KIND_BOOL:
 		if (!zs_parse_u64(text, &u))
-			v = json_integer((json_int_t)u);
+			v = json_u64(u);
 		break;
 	case ZS_ATTR_KIND_ALGORITHMS:
 		if (!zs_parse_comp_algorithm(text, &algs)) {

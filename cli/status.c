@@ -357,13 +357,13 @@ static json_t *json_stat(const struct zs_stat *st, unsigned int known,
 	for (unsigned int i = 0; i < st->ncols; i++) {
 		if (i < known) {
 			if (zs_stat_has(st, i))
-				json_object_set_new(o, name(i), json_integer((json_int_t)st->val[i]));
+				json_object_set_new(o, name(i), json_u64(st->val[i]));
 			continue;
 		}
 		/* columns of a newer kernel: kept, by position */
 		if (!extra)
 			extra = json_array();
-		json_array_append_new(extra, json_integer((json_int_t)st->val[i]));
+		json_array_append_new(extra, json_u64(st->val[i]));
 	}
 	if (extra)
 		json_object_set_new(o, "unknown_columns", extra);
@@ -378,7 +378,7 @@ static json_t *json_device(const struct view *vw)
 
 	json_object_set_new(o, "name", json_string(d->name));
 	json_object_set_new(o, "initstate", json_integer(d->initialised));
-	json_object_set_new(o, "disksize", json_integer((json_int_t)d->disksize));
+	json_object_set_new(o, "disksize", json_u64(d->disksize));
 	if (d->has_algorithms) {
 		json_t *a = json_array();
 
@@ -403,18 +403,18 @@ static json_t *json_device(const struct view *vw)
 		json_t *ds = json_object();
 
 		json_object_set_new(ds, "version", json_integer(d->debug.version));
-		json_object_set_new(ds, "writestall", json_integer((json_int_t)d->debug.writestall));
-		json_object_set_new(ds, "miss_free", json_integer((json_int_t)d->debug.miss_free));
+		json_object_set_new(ds, "writestall", json_u64(d->debug.writestall));
+		json_object_set_new(ds, "miss_free", json_u64(d->debug.miss_free));
 		json_object_set_new(o, "debug_stat", ds);
 	}
 	if (d->has_max_comp_streams)
 		json_object_set_new(o, "max_comp_streams",
-				    json_integer((json_int_t)d->max_comp_streams));
+				    json_u64(d->max_comp_streams));
 	if (d->has_backing_dev)
 		json_object_set_new(o, "backing_dev", json_string(d->backing_dev));
 	if (d->has_writeback_limit)
 		json_object_set_new(o, "writeback_limit",
-				    json_integer((json_int_t)d->writeback_limit));
+				    json_u64(d->writeback_limit));
 	if (d->has_writeback_limit_enable)
 		json_object_set_new(o, "writeback_limit_enable",
 				    json_boolean(d->writeback_limit_enable));
@@ -423,14 +423,14 @@ static json_t *json_device(const struct view *vw)
 	if (x->has_ratio)
 		json_object_set_new(dv, "compression_ratio", json_real(x->ratio));
 	if (x->has_overhead)
-		json_object_set_new(dv, "overhead", json_integer((json_int_t)x->overhead));
+		json_object_set_new(dv, "overhead", json_u64(x->overhead));
 	if (x->has_fragmentation) {
 		json_object_set_new(dv, "fragmentation", json_real(x->fragmentation));
 		json_object_set_new(dv, "fragmentation_estimated",
 				    json_boolean(!x->fragmentation_exact));
 	}
 	if (x->has_compactable) {
-		json_object_set_new(dv, "compactable", json_integer((json_int_t)x->compactable));
+		json_object_set_new(dv, "compactable", json_u64(x->compactable));
 		json_object_set_new(dv, "compactable_estimated",
 				    json_boolean(!x->compactable_exact));
 	}
@@ -446,8 +446,8 @@ static json_t *json_device(const struct view *vw)
 	if (d->is_swap) {
 		json_t *s = json_object();
 
-		json_object_set_new(s, "size", json_integer((json_int_t)d->swap.size));
-		json_object_set_new(s, "used", json_integer((json_int_t)d->swap.used));
+		json_object_set_new(s, "size", json_u64(d->swap.size));
+		json_object_set_new(s, "used", json_u64(d->swap.used));
 		json_object_set_new(s, "priority", json_integer(d->swap.priority));
 		json_object_set_new(o, "swap", s);
 	}
@@ -470,24 +470,24 @@ static json_t *json_class(const struct zs_pool *p, const struct zs_class *c, boo
 
 	if (!total) {
 		json_object_set_new(o, "class", json_integer(c->index));
-		json_object_set_new(o, "size", json_integer((json_int_t)c->size));
+		json_object_set_new(o, "size", json_u64(c->size));
 	}
 	if (p->format == ZS_CLASSES_FULLNESS) {
 		for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
 			json_object_set_new(o, zs_fullness_label(g),
-					    json_integer((json_int_t)c->fullness[g]));
+					    json_u64(c->fullness[g]));
 	} else {
-		json_object_set_new(o, "almost_full", json_integer((json_int_t)c->almost_full));
-		json_object_set_new(o, "almost_empty", json_integer((json_int_t)c->almost_empty));
+		json_object_set_new(o, "almost_full", json_u64(c->almost_full));
+		json_object_set_new(o, "almost_empty", json_u64(c->almost_empty));
 	}
-	json_object_set_new(o, "obj_allocated", json_integer((json_int_t)c->obj_allocated));
-	json_object_set_new(o, "obj_used", json_integer((json_int_t)c->obj_used));
-	json_object_set_new(o, "pages_used", json_integer((json_int_t)c->pages_used));
+	json_object_set_new(o, "obj_allocated", json_u64(c->obj_allocated));
+	json_object_set_new(o, "obj_used", json_u64(c->obj_used));
+	json_object_set_new(o, "pages_used", json_u64(c->pages_used));
 	if (!total)
 		json_object_set_new(o, "pages_per_zspage",
-				    json_integer((json_int_t)c->pages_per_zspage));
+				    json_u64(c->pages_per_zspage));
 	if (p->has_freeable)
-		json_object_set_new(o, "freeable", json_integer((json_int_t)c->freeable));
+		json_object_set_new(o, "freeable", json_u64(c->freeable));
 	if (total) {
 		zs_pool_derive(p, &frag, &waste);
 		if (p->has_freeable)
@@ -497,7 +497,7 @@ static json_t *json_class(const struct zs_pool *p, const struct zs_class *c, boo
 		zs_class_derive(c, &frag, &waste);
 	}
 	json_object_set_new(o, "fragmentation", json_real(frag));
-	json_object_set_new(o, "waste", json_integer((json_int_t)waste));
+	json_object_set_new(o, "waste", json_u64(waste));
 	return o;
 }
 
@@ -555,16 +555,16 @@ static json_t *json_gate(const struct gate_view *g)
 		if (g->holder.since)
 			json_object_set_new(o, "holder_since", json_integer(g->holder.since));
 	}
-	json_object_set_new(o, "runs", json_integer((json_int_t)g->state.runs));
-	json_object_set_new(o, "turned_away", json_integer((json_int_t)g->turned_away));
-	json_object_set_new(o, "freed_total", json_integer((json_int_t)g->state.freed_total));
+	json_object_set_new(o, "runs", json_u64(g->state.runs));
+	json_object_set_new(o, "turned_away", json_u64(g->turned_away));
+	json_object_set_new(o, "freed_total", json_u64(g->state.freed_total));
 	if (g->state.last_result[0]) {
-		json_object_set_new(o, "last_time", json_integer((json_int_t)g->state.last_time));
-		json_object_set_new(o, "last_pid", json_integer((json_int_t)g->state.last_pid));
+		json_object_set_new(o, "last_time", json_u64(g->state.last_time));
+		json_object_set_new(o, "last_pid", json_u64(g->state.last_pid));
 		json_object_set_new(o, "last_result", json_string(g->state.last_result));
 	}
 	if (g->has_kernel_gated)
-		json_object_set_new(o, "compact_gated", json_integer((json_int_t)g->kernel_gated));
+		json_object_set_new(o, "compact_gated", json_u64(g->kernel_gated));
 	return o;
 }
 

@@ -533,7 +533,7 @@ static void read_gate(struct cli *cli, const struct view *views, size_t n, struc
 	if (r == -EBADMSG)
 		cli_warn(cli, state, "garbled; the next zsctl compact sets it aside");
 	else if (r < 0)
-		cli_warn(cli, state, "cannot read: %s", errno_cause(-r));
+		cli_warn(cli, state, "cannot read: %s", private_file_cause(-r));
 	else
 		g->has_state = g->state.runs > 0;
 	zs_state_busy_count(state, &g->turned_away);

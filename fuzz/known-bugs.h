@@ -54,10 +54,21 @@ static inline bool known_bug_b2_pool_overflows(const struct zs_pool *pool)
  * 4294967295:0), so a garbled dev file is not refused.
  */
 #define KNOWN_BUG_B3_DEVNO 0
-/* B3's trigger: the dev file was accepted and is not MAJOR:MINOR\n. */
+/*
+ * B5: B3's fix still takes a newline before the colon ("254\n:1\n"): the
+ * major is read with zs_parse_u64(), which allows one trailing newline.
+ */
+#define KNOWN_BUG_B5_DEVNO_NEWLINE 0
+
+/* B3's and B5's trigger: the dev file was accepted and is not MAJOR:MINOR\n. */
 static inline bool known_bug_b3_devno(const char *text)
 {
-	(void)text;
+	if (KNOWN_BUG_B5_DEVNO_NEWLINE) {
+		const char *colon = strchr(text, ':');
+
+		if (colon && memchr(text, '\n', (size_t)(colon - text)))
+			return true;
+	}
 	return KNOWN_BUG_B3_DEVNO;
 }
 

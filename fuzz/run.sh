@@ -53,10 +53,18 @@ run_one()
 	for d in "$FUZZ_SRCDIR/fuzz/seeds/$t" "$FUZZ_WORKDIR/seeds-gen/$t"; do
 		[ -d "$d" ] && set -- "$@" "$d"
 	done
+	# files a target writes (sysroot's tree) go to a directory removed here,
+	# also when the target crashed; on tmpfs when there is one
+	base=/dev/shm
+	[ -d "$base" ] && [ -w "$base" ] || base=${TMPDIR:-/tmp}
+	tmp=$(mktemp -d "$base/zsctl-fuzz-run.XXXXXX") || return 2
 	# shellcheck disable=SC2086
-	"$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+	TMPDIR=$tmp "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$art/" \
 		-dict="$FUZZ_SRCDIR/fuzz/dict/$(dict_of "$t").dict" $FUZZ_ARGS "$@" >"$log" 2>&1
+	rc=$?
+	rm -rf "$tmp"
+	return $rc
 }
 
 if [ "${1:-}" = --one ]; then

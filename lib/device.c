@@ -143,7 +143,9 @@ static int parse_devno(const char *s, struct zs_device *dev)
 	char buf[16];
 	int r;
 
-	if (!colon || (size_t)(colon - s) >= sizeof(buf))
+	/* digits only before the colon: zs_parse_u64() would take a newline there */
+	if (!colon || (size_t)(colon - s) >= sizeof(buf) ||
+	    strspn(s, "0123456789") != (size_t)(colon - s))
 		return -EINVAL;
 	memcpy(buf, s, (size_t)(colon - s));
 	buf[colon - s] = '\0';

@@ -183,6 +183,40 @@ static void test_b3_devno_strict(void **state)
 	remove_tree(root);
 }
 
+/* ---- B5: B3's fix takes a newline before the colon (fuzz/regress/sysroot) */
+
+static void test_b5_devno_newline_before_colon(void **state)
+{
+	static const char *const dirs[] = { "sys", "sys/block", "sys/block/zram0" };
+	char root[] = "/tmp/zsctl-regress.XXXXXX";
+	struct zs_ctx *ctx;
+	struct zs_device d;
+	char *path;
+	int r;
+
+	if (!mkdtemp(root))
+		fail_msg("mkdtemp: %s", strerror(errno));
+	for (unsigned int i = 0; i < UNIT_N(dirs); i++) {
+		path = unit_printf("%s/%s", root, dirs[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+		free(path);
+	}
+	put(root, "sys/block/zram0/initstate", "1\n");
+	put(root, "sys/block/zram0/disksize", "268435456\n");
+	put(root, "sys/block/zram0/mm_stat", "4096 74 12288 0 12288 0 0\n");
+	put(root, "sys/block/zram0/dev", "254\n:1\n"); /* the fuzzer's */
+	assert_int_equal(zs_ctx_new(root, &ctx), 0);
+	memset(&d, 0, sizeof(d));
+	r = zs_device_read(ctx, "zram0", &d);
+	if (r == 0)
+		zs_device_clear(&d);
+	zs_ctx_free(ctx);
+	remove_tree(root);
+	KNOWN_BUG_SEEN(KNOWN_BUG_B5_DEVNO_NEWLINE, r == 0,
+		       "B5: parse_devno takes a newline before the colon");
+	assert_errno(r, -EINVAL);
+}
+
 /* ---- B4: garbled proc/swaps records are read (fuzz/regress/sysroot) ----- */
 
 #define SWAPS_HEAD "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
@@ -337,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_b2_fragmentation_at_most_one),
 		cmocka_unit_test(test_b3_devno_strict),
 		cmocka_unit_test(test_b4_swaps_garbled),
+		cmocka_unit_test(test_b5_devno_newline_before_colon),
 		cmocka_unit_test(test_overflow_before_syntax),
 		cmocka_unit_test(test_classes_header_words),
 		cmocka_unit_test(test_state_round_trip),

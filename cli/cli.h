@@ -10,6 +10,8 @@
 
 #include "zsctl.h"
 
+struct libscols_table;
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Exit statuses, documented in zsctl(8). */
@@ -20,10 +22,6 @@ enum {
 	/* compact: 1 is the gate conflict there, as in flock(1) */
 	ZS_EXIT_COMPACT_FAILED = 3,
 };
-
-/* The compaction gate's files, below the system root (or --sysroot). */
-#define ZS_LOCK_PATH "/run/lock/zsctl-compact.lock"
-#define ZS_STATE_PATH "/var/lib/zsctl/compact.state"
 
 
 struct cli {
@@ -51,19 +49,24 @@ int verb_set(struct cli *cli, int argc, char **argv);
 void cli_attr_availability(const struct zs_attr *a, char *buf, size_t size);
 
 /*
+ * Errors carry a negative errno, as libzsctl returns them (0 for none);
+ * the helpers turn it into words.
+ *
  * Report an error about object (a device, a file, an option). In text mode
  * one line to stderr; in JSON mode it joins the document's "errors".
  */
 void cli_error(struct cli *cli, const char *object, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* An error from libzsctl: names the file the library recorded, and the cause. */
+/*
+ * An error from libzsctl: names the file the call that failed recorded
+ * (zs_ctx_error_path()), or file when not NULL, and the cause.
+ */
 void cli_lib_error(struct cli *cli, const char *object, int err);
+void cli_file_error(struct cli *cli, const char *object, const char *rel, int err);
 /* Print collected JSON errors alone (a verb that fails before its document). */
 void cli_flush_errors(struct cli *cli);
 /* A u64 in JSON without turning negative past INT64_MAX. */
-json_t *json_u64(uint64_t v);
-/* a * b, saturating at UINT64_MAX (pages times the page size of a garbled file). */
-uint64_t mul_sat(uint64_t a, uint64_t b);
+json_t *cli_json_u64(uint64_t v);
 /* Move collected errors and warnings into a verb's JSON document. */
 void cli_json_attach_errors(struct cli *cli, json_t *doc);
 /* A warning: stderr, or the JSON document's "warnings"; the status is untouched. */
@@ -71,15 +74,8 @@ void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Set cli->json early when -J/--json is among argv, so option errors are JSON too. */
 void cli_scan_json_flag(struct cli *cli, int argc, char **argv, const char *flag_chars);
-/* path (absolute) below the system root: itself live, DIR/path under --sysroot. */
-void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t size);
-/*
- * Under --sysroot, -EXDEV when path's directory resolves outside the dump
- * (a dump's run -> /run must not make zsctl take the host's gate).
- */
-int cli_check_confined(const struct cli *cli, const char *path);
-/* Why a lock or state file was refused, for -ELOOP and -EPERM of zs_open_private(). */
-const char *private_file_cause(int err);
+/* Why a lock or state file was refused (-ELOOP, -EPERM), else the errno's words. */
+const char *cli_private_file_cause(int err);
 void cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* arg made safe to print: control bytes as '?', cut at size with "...". */
@@ -91,9 +87,17 @@ void cli_option_error(struct cli *cli, int c, char **argv);
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n);
 
 /* "1.5G", "0B", like util-linux's size_to_human_string(). */
-void format_size(uint64_t bytes, bool exact, char *buf, size_t size);
-const char *errno_cause(int err);
+void cli_format_size(uint64_t bytes, bool exact, char *buf, size_t size);
+/* A negative errno in words: "malformed contents" for -EINVAL, and so on. */
+const char *cli_errno_cause(int err);
+/*
+ * A libsmartcols table as util-linux prints them: aligned, or --raw (blanks
+ * and backslashes escaped). Printed without blanks at the ends of lines.
+ */
+struct libscols_table *cli_table_new(bool raw, bool noheadings);
+int cli_table_column(struct libscols_table *tb, const char *name, bool right);
+int cli_table_print(struct libscols_table *tb, bool raw);
 /* lead (already aligned to indent), then text wrapped at 79 columns, continued at indent. */
-void print_wrapped(const char *lead, size_t indent, const char *text);
+void cli_print_wrapped(const char *lead, size_t indent, const char *text);
 
 #endif

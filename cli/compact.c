@@ -21,22 +21,20 @@ struct compact_opts {
 	struct zs_policy policy;
 	double wait;
 	int conflict_code;
-	char lock_path[4096];
-	char state_path[4096];
-	bool lock_given, state_given; /* --lock-file, --state-file */
+	const char *lock_path, *state_path; /* --lock-file, --state-file; NULL: the defaults */
 	bool dry_run;
 	bool quiet;
 	bool json;
 };
 
 struct device_run {
-	struct zs_device dev;
+	const struct zs_snap_device *sd;
 	struct zs_derived est;
 	enum zs_decision decision;
 	bool attempted;
 	int err; /* the compaction's error, 0 when it worked */
 	struct zs_compact_result res;
-	const char *result; /* compacted, nothing, gated, failed, skipped */
+	enum zs_result result;
 };
 
 static const char *decision_str(enum zs_decision d)
@@ -163,13 +161,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 			break;
 		case OPT_LOCK_FILE:
 		case OPT_STATE_FILE:
-			if (optarg[0] != '/' || strlen(optarg) >= sizeof(o->lock_path)) {
+			if (optarg[0] != '/' || strlen(optarg) >= 4096 ||
+			    !strrchr(optarg, '/')[1]) {
 				cli_usage_error(cli, "compact: %s needs an absolute path",
 						c == OPT_LOCK_FILE ? "--lock-file" : "--state-file");
 				return -EINVAL;
 			}
-			strcpy(c == OPT_LOCK_FILE ? o->lock_path : o->state_path, optarg);
-			*(c == OPT_LOCK_FILE ? &o->lock_given : &o->state_given) = true;
+			*(c == OPT_LOCK_FILE ? &o->lock_path : &o->state_path) = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -189,34 +187,18 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 	return 0;
 }
 
-static void format_time(int64_t t, char *buf, size_t size)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "unknown");
-}
-
-/* The gate is held: count ourselves, say who holds it, leave. */
-static int step_aside(struct cli *cli, const struct compact_opts *o,
+/* The gate is held: this run was counted; say who holds it, leave. */
+static int step_aside(const struct compact_opts *o, struct zs_gate *gate,
 		      const struct zs_gate_holder *h)
 {
 	char since[32];
-	int r;
 
-	r = zs_state_count_busy(o->state_path);
-	if (r < 0) {
-		cli_error(cli, o->state_path, -r, "cannot count this turned-away run: %s",
-			  private_file_cause(-r));
-		return ZS_EXIT_COMPACT_FAILED;
-	}
-	format_time(h->known ? h->since : 0, since, sizeof(since));
+	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
 	if (o->json) {
 		json_t *doc = json_object(), *jh = json_object();
 
 		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(o->lock_path));
+		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
 		if (h->known) {
 			json_object_set_new(jh, "pid", json_integer(h->pid));
 			json_object_set_new(jh, "since", json_integer(h->since));
@@ -228,10 +210,10 @@ static int step_aside(struct cli *cli, const struct compact_opts *o,
 	} else if (!o->quiet) {
 		if (h->known)
 			printf("zsctl: compaction gate held by pid %d since %s (%s): stepping aside\n",
-			       (int)h->pid, since, o->lock_path);
+			       (int)h->pid, since, zs_gate_lock_path(gate));
 		else
 			printf("zsctl: compaction gate held by another process (%s): stepping aside\n",
-			       o->lock_path);
+			       zs_gate_lock_path(gate));
 	}
 	return o->conflict_code;
 }
@@ -240,11 +222,11 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 {
 	json_t *o = json_object(), *est = json_object();
 
-	json_object_set_new(o, "name", json_string(d->dev.name));
+	json_object_set_new(o, "name", json_string(d->sd->dev.name));
 	json_object_set_new(o, "decision", json_string(decision_str(d->decision)));
-	json_object_set_new(o, "result", json_string(d->result));
+	json_object_set_new(o, "result", json_string(zs_result_name(d->result)));
 	if (d->est.has_compactable) {
-		json_object_set_new(est, "compactable", json_u64(d->est.compactable));
+		json_object_set_new(est, "compactable", cli_json_u64(d->est.compactable));
 		json_object_set_new(est, "compactable_estimated",
 				    json_boolean(!d->est.compactable_exact));
 	}
@@ -258,46 +240,46 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		const struct zs_compact_result *r = &d->res;
 
 		json_object_set_new(o, "mem_used_total_before",
-				    json_u64(r->before.val[ZS_MM_MEM_USED_TOTAL]));
+				    cli_json_u64(r->before.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "mem_used_total_after",
-				    json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
+				    cli_json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
-		json_object_set_new(o, "pages_compacted", json_u64(r->pages_compacted));
+		json_object_set_new(o, "pages_compacted", cli_json_u64(r->pages_compacted));
 		json_object_set_new(o, "pages_compacted_bytes",
-				    json_u64(mul_sat(r->pages_compacted, page)));
-		json_object_set_new(o, "duration_ns", json_u64(r->duration_ns));
+				    cli_json_u64(zs_mul_sat(r->pages_compacted, page)));
+		json_object_set_new(o, "duration_ns", cli_json_u64(r->duration_ns));
 		if (r->has_gate_counter) {
-			json_object_set_new(o, "compact_gated_delta", json_u64(r->gated));
+			json_object_set_new(o, "compact_gated_delta", cli_json_u64(r->gated));
 			json_object_set_new(o, "kernel_gated", json_boolean(r->kernel_gated));
 		}
 	}
 	return o;
 }
 
-static void print_result(const struct compact_opts *o, const struct device_run *d, uint64_t page)
+static void print_result(const struct compact_opts *o, const struct device_run *d)
 {
-	char est[32], freed[32], gain[32];
+	const char *name = d->sd->dev.name;
 	const struct zs_compact_result *r = &d->res;
+	char est[32], freed[32], gain[32];
 
 	if (o->quiet || d->err)
 		return; /* errors were reported where they happened */
-	if (d->est.has_compactable) {
-		format_size(d->est.compactable, false, est, sizeof(est));
-	} else {
+	if (d->est.has_compactable)
+		cli_format_size(d->est.compactable, false, est, sizeof(est));
+	else
 		snprintf(est, sizeof(est), "unknown");
-	}
 	switch (d->decision) {
 	case ZS_DECIDE_UNINITIALISED:
-		printf("%s: not initialised, nothing to compact\n", d->dev.name);
+		printf("%s: not initialised, nothing to compact\n", name);
 		return;
 	case ZS_DECIDE_TOO_SOON:
-		printf("%s: skipped: compacted less than --min-interval ago\n", d->dev.name);
+		printf("%s: skipped: compacted less than --min-interval ago\n", name);
 		return;
 	case ZS_DECIDE_NOT_WORTH:
-		format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
 		       "(below --min-gain %s and --min-frag %.0f%%)\n",
-		       d->dev.name, d->est.compactable_exact ? "" : "~", est,
+		       name, d->est.compactable_exact ? "" : "~", est,
 		       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0, gain,
 		       o->policy.min_frag * 100.0);
 		return;
@@ -305,21 +287,20 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		break;
 	}
 	if (o->dry_run) {
-		printf("%s: would compact: it would free %s%s\n", d->dev.name,
+		printf("%s: would compact: it would free %s%s\n", name,
 		       d->est.compactable_exact ? "" : "~", est);
 		return;
 	}
 	if (r->kernel_gated) {
 		printf("%s: turned away by the kernel: another compaction of this pool was running "
 		       "(compact_gated +%" PRIu64 ")\n",
-		       d->dev.name, r->gated);
+		       name, r->gated);
 		return;
 	}
-	format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
+	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
 	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s) in %.1f ms\n",
-	       d->dev.name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
+	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
 	       (double)r->duration_ns / 1e6);
-	(void)page;
 }
 
 static void add_name(char *list, size_t size, const char *name)
@@ -330,7 +311,8 @@ static void add_name(char *list, size_t size, const char *name)
 		snprintf(list + len, size - len, "%s%s", len ? " " : "", name);
 }
 
-/* ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long after compacting (tests only). */
+#ifdef ZSCTL_TEST_HOOKS
+/* ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long after compacting (zsctl-test only). */
 static void test_hold_gate(void)
 {
 	const char *s = getenv("ZSCTL_TEST_HOLD_GATE");
@@ -344,34 +326,64 @@ static void test_hold_gate(void)
 			;
 	}
 }
-
-static int load_state(struct cli *cli, const struct compact_opts *o, struct zs_state *st)
+#else
+static void test_hold_gate(void)
 {
-	char aside[4200];
+}
+#endif
+
+/* Why the gate run could not begin, in one line; the exit status. */
+static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
+			const struct zs_gate_begin_info *info)
+{
+	switch (info->stage) {
+	case ZS_GATE_STAGE_LOCK:
+		cli_error(cli, zs_gate_lock_path(gate), r, "cannot take the compaction gate: %s",
+			  cli_private_file_cause(r));
+		break;
+	case ZS_GATE_STAGE_COUNT:
+		cli_error(cli, zs_gate_state_path(gate), r, "cannot count this turned-away run: %s",
+			  cli_private_file_cause(r));
+		break;
+	case ZS_GATE_STAGE_STATE_READ:
+		if (r == -EBADMSG || info->set_aside[0])
+			cli_error(cli, zs_gate_state_path(gate), r,
+				  "garbled, and cannot be set aside: %s", cli_errno_cause(r));
+		else
+			cli_error(cli, zs_gate_state_path(gate), r,
+				  "cannot read the state file: %s", cli_private_file_cause(r));
+		break;
+	case ZS_GATE_STAGE_STATE_WRITE:
+		cli_error(cli, zs_gate_state_path(gate), r,
+			  "cannot write the state file: %s; nothing compacted",
+			  cli_private_file_cause(r));
+		break;
+	}
+	return ZS_EXIT_COMPACT_FAILED;
+}
+
+/* The reader's view of what compact decides on: mm_stat and the pools. */
+static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS;
+
+static void compact_one(struct cli *cli, struct zs_reader *reader, struct device_run *d,
+			char *failed_names, size_t size)
+{
+	const char *name = d->sd->dev.name;
 	int r;
 
-	r = zs_state_load(o->state_path, st);
-	if (r == -EBADMSG && o->dry_run) {
-		cli_warn(cli, o->state_path, "garbled state file ignored (a real run sets it aside)");
-		memset(st, 0, sizeof(*st));
-		return 0;
+	d->attempted = true;
+	r = zs_reader_compact(reader, name, &d->res);
+	if (r < 0) {
+		d->err = r;
+		d->result = ZS_RESULT_FAILED;
+		add_name(failed_names, size, name);
+		if (r == -EACCES || r == -EPERM)
+			cli_error(cli, name, r, "compact: Permission denied (need root)");
+		else
+			cli_lib_error(cli, name, r);
+	} else {
+		d->result = d->res.kernel_gated ? ZS_RESULT_GATED : ZS_RESULT_COMPACTED;
 	}
-	if (r == -EBADMSG) {
-		r = zs_state_set_aside(o->state_path, aside, sizeof(aside));
-		if (r < 0) {
-			cli_error(cli, o->state_path, -r, "garbled, and cannot be set aside: %s",
-				  errno_cause(-r));
-			return r;
-		}
-		cli_warn(cli, o->state_path, "garbled state file set aside as %s; starting anew",
-			 aside);
-		memset(st, 0, sizeof(*st));
-		return 0;
-	}
-	if (r < 0)
-		cli_error(cli, o->state_path, -r, "cannot read the state file: %s",
-			  private_file_cause(-r));
-	return r;
 }
 
 int verb_compact(struct cli *cli, int argc, char **argv)
@@ -380,174 +392,130 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		.policy = { .min_gain = 1024 * 1024, .min_frag = 0.5 },
 		.conflict_code = 1,
 	};
-	struct zs_gate_holder holder = { 0 };
-	struct zs_state *state = NULL;
+	struct zs_gate_begin_info info;
+	struct zs_reader_opts ro = { .needs = compact_needs };
+	const struct zs_snapshot *s = NULL;
+	struct zs_gate_run *run = NULL;
+	struct zs_reader *reader = NULL;
+	struct zs_gate *gate = NULL;
 	struct device_run *runs = NULL;
-	struct zs_pool *pools = NULL;
-	enum zs_classes_status cstatus;
 	char **names = NULL;
-	size_t nnames = 0, npools = 0, nruns = 0;
-	uint64_t page = zs_ctx_page_size(cli->ctx), now, freed_total = 0;
+	size_t nnames = 0, nruns = 0;
+	uint64_t now, freed_total = 0;
 	bool all, any_compacted = false, any_failed = false, any_gated = false;
 	char failed_names[256] = "";
-	int gate_fd = -1, r, exit_code = ZS_EXIT_OK;
+	int r, exit_code = ZS_EXIT_OK;
 
-	cli_rooted_path(cli, ZS_LOCK_PATH, o.lock_path, sizeof(o.lock_path));
-	cli_rooted_path(cli, ZS_STATE_PATH, o.state_path, sizeof(o.state_path));
 	r = parse_args(cli, argc, argv, &o);
 	if (r)
 		return r < 0 ? cli->status : ZS_EXIT_OK;
-	/* the defaults below a --sysroot must stay in it; --lock-file is the user's own */
-	if ((!o.lock_given && (r = cli_check_confined(cli, o.lock_path)) < 0) ||
-	    (!o.state_given && (r = cli_check_confined(cli, o.state_path)) < 0)) {
-		cli_error(cli, NULL, -r, "the gate's files: %s", private_file_cause(-r));
+	all = optind >= argc;
+	if (!all && cli_parse_devices(cli, argc - optind, argv + optind, &names, &nnames) < 0)
+		return cli->status;
+	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
+		cli_error(cli, NULL, -EPERM, "compaction needs root");
+		zs_strv_free(names);
 		return ZS_EXIT_COMPACT_FAILED;
 	}
-	if (optind < argc) {
-		if (cli_parse_devices(cli, argc - optind, argv + optind, &names, &nnames) < 0)
-			return cli->status;
-		all = false;
-	} else {
-		all = true;
-	}
-	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
-		cli_error(cli, NULL, EPERM, "compaction needs root");
+	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
+	if (r < 0) {
+		cli_error(cli, NULL, r, "out of memory");
 		zs_strv_free(names);
 		return ZS_EXIT_COMPACT_FAILED;
 	}
 
-	if (!o.dry_run) {
-		r = zs_gate_acquire(o.lock_path, o.wait, &gate_fd, &holder);
-		if (r == -EWOULDBLOCK) {
-			zs_strv_free(names);
-			return step_aside(cli, &o, &holder);
-		}
-		if (r < 0) {
-			cli_error(cli, o.lock_path, -r, "cannot take the compaction gate: %s",
-				  private_file_cause(-r));
-			zs_strv_free(names);
-			return ZS_EXIT_COMPACT_FAILED;
-		}
+	/* the gate first: a run that steps aside reads nothing */
+	r = zs_gate_begin(gate, o.wait, o.dry_run, &run, &info);
+	if (r == -EWOULDBLOCK) {
+		exit_code = step_aside(&o, gate, &info.holder);
+		goto out;
 	}
-
-	state = calloc(1, sizeof(*state));
-	if (!state) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	r = load_state(cli, &o, state);
-	if (r < 0)
-		goto fail;
-	if (!o.dry_run) {
-		/* prove the state can be written before touching any device */
-		r = zs_state_save(o.state_path, state);
-		if (r < 0) {
-			cli_error(cli, o.state_path, -r,
-				  "cannot write the state file: %s; nothing compacted",
-				  private_file_cause(-r));
-			goto fail;
-		}
-	}
-
-	if (all) {
-		r = zs_enumerate_devices(cli->ctx, &names, &nnames);
-		if (r < 0) {
-			cli_lib_error(cli, "zram", r);
-			goto fail;
-		}
-	}
-	runs = calloc(nnames ? nnames : 1, sizeof(*runs));
-	if (!runs) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	r = zs_pools_read(cli->ctx, &pools, &npools, &cstatus);
 	if (r < 0) {
-		/* the estimate from mm_stat still serves */
-		cli_lib_error(cli, "zsmalloc", r);
-		cli->status = ZS_EXIT_OK;
-		pools = NULL;
-		npools = 0;
+		exit_code = begin_failed(cli, gate, r, &info);
+		goto out;
+	}
+	if (info.garbled_ignored)
+		cli_warn(cli, zs_gate_state_path(gate),
+			 "garbled state file ignored (a real run sets it aside)");
+	if (info.set_aside[0])
+		cli_warn(cli, zs_gate_state_path(gate),
+			 "garbled state file set aside as %s; starting anew", info.set_aside);
+
+	ro.devices = names;
+	ro.ndevices = nnames;
+	r = zs_reader_new(cli->ctx, &ro, &reader);
+	if (r >= 0)
+		r = zs_reader_refresh(reader, &s);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			cli_error(cli, NULL, r, "out of memory");
+		else
+			cli_lib_error(cli, "zram", r);
+		exit_code = ZS_EXIT_COMPACT_FAILED;
+		goto out;
+	}
+	/* without class statistics the estimate from mm_stat still serves */
+	if (s->pools_err)
+		cli_file_error(cli, "zsmalloc", s->pools_err_path, s->pools_err);
+
+	runs = calloc(s->ndevs ? s->ndevs : 1, sizeof(*runs));
+	if (!runs) {
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
+		exit_code = ZS_EXIT_COMPACT_FAILED;
+		goto out;
 	}
 	now = (uint64_t)time(NULL);
-	for (size_t i = 0; i < nnames; i++) {
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct zs_snap_device *sd = &s->devs[i];
 		struct device_run *d = &runs[nruns];
-		struct zs_state_device *sd;
 
-		r = zs_device_read(cli->ctx, names[i], &d->dev);
-		if (r == -ENODEV && all) {
+		if (sd->err == -ENODEV && all) {
 			/* removed since the listing: nothing left to compact */
-			cli_warn(cli, names[i], "removed while zsctl ran; skipped");
+			cli_warn(cli, sd->dev.name, "removed while zsctl ran; skipped");
 			continue;
 		}
-		if (r < 0) {
-			cli_lib_error(cli, names[i], r);
+		if (sd->err) {
+			cli_file_error(cli, sd->dev.name, sd->err_path, sd->err);
 			any_failed = true;
-			add_name(failed_names, sizeof(failed_names), names[i]);
+			add_name(failed_names, sizeof(failed_names), sd->dev.name);
+			/* the run failed, though the device was not touched */
+			zs_gate_run_record(run, NULL, ZS_RESULT_FAILED, 0, now);
 			continue;
 		}
 		nruns++;
-		zs_device_derive(cli->ctx, &d->dev, zs_pool_find(pools, npools, d->dev.name),
-				 &d->est);
-		sd = zs_state_device(state, d->dev.name, false);
-		/* --min-interval counts from the last compaction that went through */
-		d->decision = zs_compact_decide(&o.policy, &d->dev, &d->est,
-						sd && !strcmp(sd->last_result, "compacted") ?
-							sd->last_time :
-							0,
-						now);
-		d->result = "skipped";
+		d->sd = sd;
+		d->est = sd->derived;
+		d->decision = zs_compact_decide(&o.policy, &sd->dev, &d->est,
+						zs_gate_run_last_compacted(run, sd->dev.name), now);
+		d->result = ZS_RESULT_SKIPPED;
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
-
-		d->attempted = true;
-		r = zs_device_compact(cli->ctx, d->dev.name, &d->res);
-		if (r < 0) {
-			d->err = r;
-			d->result = "failed";
-			any_failed = true;
-			add_name(failed_names, sizeof(failed_names), d->dev.name);
-			if (r == -EACCES || r == -EPERM)
-				cli_error(cli, d->dev.name, -r, "compact: Permission denied (need root)");
-			else
-				cli_lib_error(cli, d->dev.name, r);
-		} else if (d->res.kernel_gated) {
-			d->result = "gated";
-			any_gated = true;
-		} else {
-			d->result = "compacted";
+		compact_one(cli, reader, d, failed_names, sizeof(failed_names));
+		zs_gate_run_record(run, sd->dev.name, d->result, d->res.freed, now);
+		any_failed |= d->result == ZS_RESULT_FAILED;
+		any_gated |= d->result == ZS_RESULT_GATED;
+		if (d->result == ZS_RESULT_COMPACTED) {
 			any_compacted = true;
 			if (d->res.freed > 0)
-				freed_total += (uint64_t)d->res.freed;
-		}
-		sd = zs_state_device(state, d->dev.name, true);
-		if (sd) {
-			sd->last_time = now;
-			snprintf(sd->last_result, sizeof(sd->last_result), "%s", d->result);
-			sd->last_freed = d->res.freed > 0 ? (uint64_t)d->res.freed : 0;
+				freed_total = zs_add_sat(freed_total, (uint64_t)d->res.freed);
 		}
 	}
-
 	if (!o.dry_run) {
 		test_hold_gate();
-		state->runs++;
-		state->freed_total += freed_total;
-		state->last_time = now;
-		state->last_pid = (uint64_t)getpid();
-		snprintf(state->last_result, sizeof(state->last_result), "%s",
-			 any_failed ? "failed" : any_compacted ? "compacted" : "nothing");
-		r = zs_state_save(o.state_path, state);
+		r = zs_gate_end(run, now);
 		if (r < 0) {
-			cli_error(cli, o.state_path, -r,
+			cli_error(cli, zs_gate_state_path(gate), r,
 				  "cannot write the state file: %s (the compactions above did run)",
-				  private_file_cause(-r));
+				  cli_private_file_cause(r));
 			any_failed = true;
 		}
 	}
 
 	if (o.json) {
+		const struct zs_state *st = zs_gate_run_state(run);
 		json_t *doc = json_object(), *jd = json_array(), *js = json_object();
 		uint64_t busy = 0;
+		struct zs_gate_view view;
 
 		json_object_set_new(doc, "result",
 				    json_string(o.dry_run   ? "dry-run" :
@@ -555,12 +523,13 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 						any_compacted ? "compacted" :
 								"nothing"));
 		for (size_t i = 0; i < nruns; i++)
-			json_array_append_new(jd, json_result(&runs[i], page));
+			json_array_append_new(jd, json_result(&runs[i], s->page_size));
 		json_object_set_new(doc, "devices", jd);
-		zs_state_busy_count(o.state_path, &busy);
-		json_object_set_new(js, "runs", json_u64(state->runs));
-		json_object_set_new(js, "turned_away", json_u64(busy));
-		json_object_set_new(js, "freed_total", json_u64(state->freed_total));
+		zs_gate_view_read(gate, &view);
+		busy = view.turned_away;
+		json_object_set_new(js, "runs", cli_json_u64(st->runs));
+		json_object_set_new(js, "turned_away", cli_json_u64(busy));
+		json_object_set_new(js, "freed_total", cli_json_u64(st->freed_total));
 		json_object_set_new(doc, "state", js);
 		cli_json_attach_errors(cli, doc);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
@@ -568,7 +537,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		json_decref(doc);
 	} else {
 		for (size_t i = 0; i < nruns; i++)
-			print_result(&o, &runs[i], page);
+			print_result(&o, &runs[i]);
 	}
 
 	/*
@@ -579,7 +548,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && (any_compacted || any_failed || any_gated)) {
 		char freed[32];
 
-		format_size(freed_total, false, freed, sizeof(freed));
+		cli_format_size(freed_total, false, freed, sizeof(freed));
 		openlog("zsctl", LOG_PID, LOG_DAEMON);
 		if (any_failed)
 			syslog(LOG_ERR, "compact: failed on %s; freed %s",
@@ -592,18 +561,11 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		closelog();
 	}
 	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;
-	goto out;
-fail:
-	if (r == -ENOMEM)
-		cli_error(cli, NULL, ENOMEM, "out of memory");
-	exit_code = ZS_EXIT_COMPACT_FAILED;
 out:
-	zs_gate_release(gate_fd);
-	for (size_t i = 0; i < nruns; i++)
-		zs_device_clear(&runs[i].dev);
+	zs_gate_run_free(run);
+	zs_reader_free(reader);
+	zs_gate_free(gate);
 	free(runs);
-	free(state);
-	zs_pools_free(pools, npools);
 	zs_strv_free(names);
 	return exit_code;
 }

@@ -50,23 +50,9 @@ static void usage(void)
 			continue;
 		snprintf(lead, sizeof(lead), " %-23s %c%c  ", t[i].name,
 			 t[i].mode & ZS_ATTR_READ ? 'r' : '-', t[i].mode & ZS_ATTR_WRITE ? 'w' : '-');
-		print_wrapped(lead, strlen(lead), t[i].help);
+		cli_print_wrapped(lead, strlen(lead), t[i].help);
 	}
 	printf("\nFor more details see zsctl-get(8).\n");
-}
-
-/* The device's sysfs directory is there (below the root). */
-static bool device_exists(struct cli *cli, const char *dev)
-{
-	char rel[64];
-	int fd;
-
-	snprintf(rel, sizeof(rel), "sys/block/%s", dev);
-	fd = zs_ctx_open(cli->ctx, rel, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
 }
 
 /*
@@ -130,12 +116,12 @@ static json_t *json_columns(const struct zs_attr *a, const char *text)
 	o = json_object();
 	for (unsigned int i = 0; i < st.ncols; i++) {
 		if (i < known) {
-			json_object_set_new(o, name(i), json_u64(st.val[i]));
+			json_object_set_new(o, name(i), cli_json_u64(st.val[i]));
 			continue;
 		}
 		if (!extra)
 			extra = json_array();
-		json_array_append_new(extra, json_u64(st.val[i]));
+		json_array_append_new(extra, cli_json_u64(st.val[i]));
 	}
 	if (extra)
 		json_object_set_new(o, "unknown_columns", extra);
@@ -153,7 +139,7 @@ static json_t *json_value(const struct zs_attr *a, char *text)
 	case ZS_ATTR_KIND_U64:
 	case ZS_ATTR_KIND_BOOL:
 		if (!zs_parse_u64(text, &u))
-			v = json_u64(u);
+			v = cli_json_u64(u);
 		break;
 	case ZS_ATTR_KIND_ALGORITHMS:
 		if (!zs_parse_comp_algorithm(text, &algs)) {
@@ -188,21 +174,23 @@ struct get_opts {
 	size_t nattrs;
 };
 
-static void get_device(struct cli *cli, const struct get_opts *o, const char *dev, json_t *jdevs)
+static void get_device(struct cli *cli, const struct get_opts *o, struct zs_reader *reader,
+		       const struct zs_snap_device *sd, json_t *jdevs)
 {
 	const struct zs_attr *table, **list = o->attrs;
 	json_t *jattrs = NULL, *jwo = NULL;
+	const char *dev = sd->dev.name;
 	size_t n = o->nattrs;
 
-	if (!device_exists(cli, dev)) {
-		cli_error(cli, dev, ENODEV, "no such device");
+	if (sd->err) {
+		cli_file_error(cli, dev, sd->err_path, sd->err);
 		return;
 	}
 	if (!list) {
 		table = zs_attr_table(&n);
 		list = calloc(n, sizeof(*list));
 		if (!list) {
-			cli_error(cli, NULL, ENOMEM, "out of memory");
+			cli_error(cli, NULL, -ENOMEM, "out of memory");
 			return;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -228,7 +216,7 @@ static void get_device(struct cli *cli, const struct get_opts *o, const char *de
 			if (!o->attrs)
 				continue; /* another kernel's or configuration's */
 			cli_attr_availability(a, avail, sizeof(avail));
-			cli_error(cli, dev, ENOENT, "%s: this kernel has no such attribute (%s)",
+			cli_error(cli, dev, -ENOENT, "%s: this kernel has no such attribute (%s)",
 				  a->name, avail);
 			continue;
 		}
@@ -240,7 +228,7 @@ static void get_device(struct cli *cli, const struct get_opts *o, const char *de
 				       o->prefix ? " " : "", a->name);
 			continue;
 		}
-		r = zs_attr_read(cli->ctx, dev, a, &text);
+		r = zs_reader_read_attr(reader, dev, a->name, &text);
 		if (r < 0) {
 			cli_lib_error(cli, dev, r);
 			continue;
@@ -290,6 +278,9 @@ int verb_get(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct get_opts o = { 0 };
+	struct zs_reader_opts ro = { 0 };
+	const struct zs_snapshot *s;
+	struct zs_reader *reader = NULL;
 	char **names = NULL;
 	size_t nnames = 0;
 	json_t *doc = NULL, *jdevs = NULL;
@@ -315,7 +306,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 		r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
 		if (r < 0) {
 			if (r == -ENOMEM)
-				cli_error(cli, NULL, ENOMEM, "out of memory");
+				cli_error(cli, NULL, -ENOMEM, "out of memory");
 			return cli->status;
 		}
 		optind++;
@@ -326,7 +317,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 		o.nattrs = (size_t)(argc - optind);
 		o.attrs = calloc(o.nattrs, sizeof(*o.attrs));
 		if (!o.attrs) {
-			cli_error(cli, NULL, ENOMEM, "out of memory");
+			cli_error(cli, NULL, -ENOMEM, "out of memory");
 			goto out;
 		}
 		for (size_t i = 0; i < o.nattrs; i++) {
@@ -343,19 +334,22 @@ int verb_get(struct cli *cli, int argc, char **argv)
 			}
 		}
 	}
-	if (o.prefix) {
-		r = zs_enumerate_devices(cli->ctx, &names, &nnames);
-		if (r < 0) {
-			cli_lib_error(cli, "zram", r);
-			goto out;
-		}
+	/* the devices (and whether they exist): the reader, reading no attribute yet */
+	ro.devices = o.prefix ? NULL : names;
+	ro.ndevices = nnames;
+	r = zs_reader_new(cli->ctx, &ro, &reader);
+	if (r >= 0)
+		r = zs_reader_refresh(reader, &s);
+	if (r < 0) {
+		cli_lib_error(cli, "zram", r);
+		goto out;
 	}
 	if (o.json) {
 		doc = json_object();
 		jdevs = json_array();
 	}
-	for (size_t i = 0; i < nnames; i++)
-		get_device(cli, &o, names[i], jdevs);
+	for (size_t i = 0; i < s->ndevs; i++)
+		get_device(cli, &o, reader, &s->devs[i], jdevs);
 	if (o.json) {
 		json_object_set_new(doc, "devices", jdevs);
 		cli_json_attach_errors(cli, doc);
@@ -364,6 +358,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 		json_decref(doc);
 	}
 out:
+	zs_reader_free(reader);
 	free(o.attrs);
 	zs_strv_free(names);
 	return cli->status;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libsmartcols.h>
+
 #include "cli.h"
 
 /*
@@ -24,23 +26,22 @@ static void defang(char *s)
 			*s = '?';
 }
 
-const char *private_file_cause(int err)
+const char *cli_private_file_cause(int err)
 {
-	switch (err) {
+	switch (-err) {
 	case ELOOP:
 		return "it is a symlink";
 	case EPERM:
 		return "unsafe: not owned by root (or you), or in a directory others can write "
-		       "without the sticky bit";
-	case EXDEV:
-		return "its directory leads out of the --sysroot";
+		       "without the sticky bit, or of another user";
 	default:
-		return errno_cause(err);
+		return cli_errno_cause(err);
 	}
 }
 
-const char *errno_cause(int err)
+const char *cli_errno_cause(int err)
 {
+	err = -err;
 	switch (err) {
 	case EINVAL:
 		return "malformed contents";
@@ -80,7 +81,7 @@ static void emit(struct cli *cli, const char *object_in, const char *file_in, in
 			json_object_set_new(e, "file", json_string(file));
 		json_object_set_new(e, "error", json_string(msg));
 		if (err)
-			json_object_set_new(e, "errno", json_integer(err));
+			json_object_set_new(e, "errno", json_integer(-err));
 		json_array_append_new(cli->errors, e);
 		return;
 	}
@@ -105,20 +106,23 @@ void cli_error(struct cli *cli, const char *object, int err, const char *fmt, ..
 		cli->status = ZS_EXIT_FAILURE;
 }
 
-void cli_lib_error(struct cli *cli, const char *object, int err)
+void cli_file_error(struct cli *cli, const char *object, const char *rel, int err)
 {
-	const char *rel = cli->ctx ? zs_ctx_error_path(cli->ctx) : "";
 	char file[4200];
 
-	err = abs(err);
-	if (err == ENODEV || !rel[0]) {
-		emit(cli, object, NULL, err, errno_cause(err));
+	if (err == -ENODEV || !rel || !rel[0]) {
+		emit(cli, object, NULL, err, cli_errno_cause(err));
 	} else {
 		snprintf(file, sizeof(file), "/%s", rel);
-		emit(cli, object, file, err, errno_cause(err));
+		emit(cli, object, file, err, cli_errno_cause(err));
 	}
 	if (cli->status == ZS_EXIT_OK)
 		cli->status = ZS_EXIT_FAILURE;
+}
+
+void cli_lib_error(struct cli *cli, const char *object, int err)
+{
+	cli_file_error(cli, object, cli->ctx ? zs_ctx_error_path(cli->ctx) : NULL, err);
 }
 
 void cli_warn(struct cli *cli, const char *object_in, const char *fmt, ...)
@@ -163,42 +167,6 @@ void cli_scan_json_flag(struct cli *cli, int argc, char **argv, const char *flag
 		     strspn(a + 1, flag_chars) == strlen(a + 1)))
 			cli->json = true;
 	}
-}
-
-void cli_rooted_path(const struct cli *cli, const char *path, char *buf, size_t size)
-{
-	if (zs_ctx_is_live(cli->ctx))
-		snprintf(buf, size, "%s", path);
-	else
-		snprintf(buf, size, "%s%s", zs_ctx_root(cli->ctx), path);
-}
-
-int cli_check_confined(const struct cli *cli, const char *path)
-{
-	char root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
-	size_t len;
-
-	if (zs_ctx_is_live(cli->ctx))
-		return 0;
-	if (!realpath(zs_ctx_root(cli->ctx), root))
-		return -errno;
-	snprintf(dir, sizeof(dir), "%s", path);
-	/* the deepest directory that exists: the rest zsctl creates itself */
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-
-		if (!slash || slash == dir)
-			return -EXDEV;
-		*slash = '\0';
-		if (realpath(dir, real))
-			break;
-		if (errno != ENOENT)
-			return -errno;
-	}
-	len = strlen(root);
-	if (strncmp(real, root, len) || (real[len] != '/' && real[len] != '\0'))
-		return -EXDEV;
-	return 0;
 }
 
 void cli_usage_error(struct cli *cli, const char *fmt, ...)
@@ -290,7 +258,7 @@ int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, siz
 	return 0;
 }
 
-void format_size(uint64_t bytes, bool exact, char *buf, size_t size)
+void cli_format_size(uint64_t bytes, bool exact, char *buf, size_t size)
 {
 	static const char suffix[] = "BKMGTPE";
 	unsigned int exp = 0;
@@ -316,15 +284,10 @@ void format_size(uint64_t bytes, bool exact, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 "%c", whole, suffix[exp]);
 }
 
-json_t *json_u64(uint64_t v)
+json_t *cli_json_u64(uint64_t v)
 {
 	/* jansson's integers are signed: past INT64_MAX, a real keeps the magnitude */
 	return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
-}
-
-uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
 void cli_json_attach_errors(struct cli *cli, json_t *doc)
@@ -339,7 +302,7 @@ void cli_json_attach_errors(struct cli *cli, json_t *doc)
 	}
 }
 
-void print_wrapped(const char *lead, size_t indent, const char *text)
+void cli_print_wrapped(const char *lead, size_t indent, const char *text)
 {
 	size_t col = (size_t)printf("%s", lead);
 	bool first = true;
@@ -365,4 +328,50 @@ void print_wrapped(const char *lead, size_t indent, const char *text)
 		first = false;
 	}
 	putchar('\n');
+}
+
+struct libscols_table *cli_table_new(bool raw, bool noheadings)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_raw(tb, raw);
+	scols_table_enable_noheadings(tb, noheadings);
+	return tb;
+}
+
+int cli_table_column(struct libscols_table *tb, const char *name, bool right)
+{
+	/*
+	 * libsmartcols 2.38 sizes a column by its header even when headings
+	 * are off: without one, -n columns are as wide as their cells.
+	 */
+	const char *head = scols_table_is_noheadings(tb) ? "" : name;
+
+	return scols_table_new_column(tb, head, 0, right ? SCOLS_FL_RIGHT : 0) ? 0 : -ENOMEM;
+}
+
+int cli_table_print(struct libscols_table *tb, bool raw)
+{
+	char *text = NULL, *line, *next;
+
+	if (raw)
+		return scols_print_table(tb);
+	if (scols_print_table_to_string(tb, &text) < 0)
+		return -ENOMEM;
+	/* an empty last cell leaves its separator behind: no line ends in blanks */
+	for (line = text; line && *line; line = next) {
+		size_t len;
+
+		next = strchr(line, '\n');
+		len = next ? (size_t)(next - line) : strlen(line);
+		if (next)
+			next++;
+		while (len && line[len - 1] == ' ')
+			len--;
+		printf("%.*s\n", (int)len, line);
+	}
+	free(text);
+	return 0;
 }

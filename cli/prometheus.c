@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "status.h"
 
 /* A sample's value: an integer printed exactly, or a double. */
@@ -96,415 +97,232 @@ static struct sample real(double d)
 	return s;
 }
 
-/* ---- per device ---------------------------------------------------------- */
+/* ---- per device ------------------------------------------------------------------------ */
 
-enum source {
-	SRC_MM,
-	SRC_IO,
-	SRC_BD,
-	SRC_FN,
-};
-
-struct dev_metric {
-	const char *name;
-	const char *type;
-	const char *help;
-	enum source src;
-	unsigned int col;
-	uint64_t scale; /* bd_stat and writeback_limit count 4K pages */
-	bool (*fn)(const struct view *v, struct sample *s);
-};
-
-static bool m_disksize(const struct view *v, struct sample *s)
+/* A device field's sample: its value, scaled, or 1 with the string as a label. */
+static bool dev_sample(const struct dev_field *f, const struct zs_snap_device *d, struct sample *s,
+		       char *scratch, size_t size)
 {
-	*s = integer(v->dev->disksize);
-	return true;
-}
+	struct fval v;
 
-static bool m_initstate(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->initialised);
-	return true;
-}
-
-static bool m_algorithm(const struct view *v, struct sample *s)
-{
-	const struct zs_device *d = v->dev;
-
-	if (!d->has_algorithms || d->algorithms.active < 0)
+	dev_field_value(f, d, &v, scratch, size);
+	if (!v.present)
 		return false;
-	*s = integer(1);
-	s->lname = "algorithm";
-	s->lvalue = d->algorithms.name[d->algorithms.active];
-	return true;
-}
-
-static bool m_backing(const struct view *v, struct sample *s)
-{
-	const struct zs_device *d = v->dev;
-
-	if (!d->has_backing_dev || !d->backing_dev[0] || !strcmp(d->backing_dev, "none"))
-		return false;
-	*s = integer(1);
-	s->lname = "backing_dev";
-	s->lvalue = d->backing_dev;
-	return true;
-}
-
-static bool m_streams(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->max_comp_streams);
-	return v->dev->has_max_comp_streams;
-}
-
-static bool m_writestall(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->debug.writestall);
-	return v->dev->has_debug;
-}
-
-static bool m_miss_free(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->debug.miss_free);
-	return v->dev->has_debug;
-}
-
-static bool m_wb_limit(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->writeback_limit * 4096);
-	return v->dev->has_writeback_limit;
-}
-
-static bool m_wb_limit_enable(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->writeback_limit_enable);
-	return v->dev->has_writeback_limit_enable;
-}
-
-static bool m_ratio(const struct view *v, struct sample *s)
-{
-	*s = real(v->derived.ratio);
-	return v->derived.has_ratio;
-}
-
-static bool m_overhead(const struct view *v, struct sample *s)
-{
-	*s = integer(v->derived.overhead);
-	return v->derived.has_overhead;
-}
-
-static bool m_frag(const struct view *v, struct sample *s)
-{
-	*s = real(v->derived.fragmentation);
-	s->lname = "method";
-	s->lvalue = v->derived.fragmentation_exact ? "classes" : "estimate";
-	return v->derived.has_fragmentation;
-}
-
-static bool m_compactable(const struct view *v, struct sample *s)
-{
-	*s = integer(v->derived.compactable);
-	s->lname = "method";
-	s->lvalue = v->derived.compactable_exact ? "classes" : "estimate";
-	return v->derived.has_compactable;
-}
-
-static bool m_swap_size(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->swap.size);
-	return v->dev->is_swap;
-}
-
-static bool m_swap_used(const struct view *v, struct sample *s)
-{
-	*s = integer(v->dev->swap.used);
-	return v->dev->is_swap;
-}
-
-/* clang-format off */
-#define MM(n, t, c, h) { n, t, h, SRC_MM, c, 1, NULL }
-#define IO(n, c, h) { n, "counter", h, SRC_IO, c, 1, NULL }
-#define BD(n, t, c, h) { n, t, h, SRC_BD, c, 4096, NULL }
-#define FN(n, t, f, h) { n, t, h, SRC_FN, 0, 1, f }
-/* clang-format on */
-
-static const struct dev_metric dev_metrics[] = {
-	FN("zram_disksize_bytes", "gauge", m_disksize,
-	   "Size of the zram device: the most uncompressed data it holds (disksize)."),
-	FN("zram_initstate", "gauge", m_initstate,
-	   "1 when the zram device is initialised (disksize set), else 0."),
-	FN("zram_comp_algorithm_info", "gauge", m_algorithm,
-	   "The zram device's compression algorithm, in the algorithm label; always 1."),
-	FN("zram_backing_dev_info", "gauge", m_backing,
-	   "The zram device's writeback device, in the backing_dev label; always 1."),
-	FN("zram_max_comp_streams", "gauge", m_streams,
-	   "Compression streams (max_comp_streams; ignored since Linux 4.7)."),
-	MM("zram_orig_data_size_bytes", "gauge", ZS_MM_ORIG_DATA_SIZE,
-	   "Uncompressed size of the data stored (mm_stat orig_data_size)."),
-	MM("zram_compr_data_size_bytes", "gauge", ZS_MM_COMPR_DATA_SIZE,
-	   "Compressed size of the data stored (mm_stat compr_data_size)."),
-	MM("zram_mem_used_total_bytes", "gauge", ZS_MM_MEM_USED_TOTAL,
-	   "Memory taken by the device's zsmalloc pool (mm_stat mem_used_total)."),
-	MM("zram_mem_limit_bytes", "gauge", ZS_MM_MEM_LIMIT,
-	   "Limit on mem_used_total, 0 for none (mm_stat mem_limit)."),
-	MM("zram_mem_used_max_bytes", "gauge", ZS_MM_MEM_USED_MAX,
-	   "Peak of mem_used_total since set-up or the last reset of the peak (mm_stat mem_used_max)."),
-	MM("zram_same_pages", "gauge", ZS_MM_SAME_PAGES,
-	   "Pages of one repeated value, stored without memory (mm_stat same_pages)."),
-	MM("zram_pages_compacted_total", "counter", ZS_MM_PAGES_COMPACTED,
-	   "Pages freed by compaction since set-up (mm_stat pages_compacted)."),
-	MM("zram_huge_pages", "gauge", ZS_MM_HUGE_PAGES,
-	   "Incompressible pages stored whole (mm_stat huge_pages)."),
-	MM("zram_huge_pages_since_total", "counter", ZS_MM_HUGE_PAGES_SINCE,
-	   "Incompressible pages stored since set-up (mm_stat huge_pages_since)."),
-	MM("zram_compact_gated_total", "counter", ZS_MM_COMPACT_GATED,
-	   "Compactions zsmalloc turned away because another was running on the pool (mm_stat compact_gated, patched kernels)."),
-	IO("zram_failed_reads_total", ZS_IO_FAILED_READS, "Failed reads (io_stat failed_reads)."),
-	IO("zram_failed_writes_total", ZS_IO_FAILED_WRITES,
-	   "Failed writes (io_stat failed_writes)."),
-	IO("zram_invalid_io_total", ZS_IO_INVALID_IO,
-	   "Unaligned or out-of-range requests (io_stat invalid_io)."),
-	IO("zram_notify_free_total", ZS_IO_NOTIFY_FREE,
-	   "Pages freed because swap slots were freed or discarded (io_stat notify_free)."),
-	BD("zram_bd_count_bytes", "gauge", ZS_BD_COUNT,
-	   "Data now on the backing device (bd_stat bd_count, 4K pages, times 4096)."),
-	BD("zram_bd_reads_bytes_total", "counter", ZS_BD_READS,
-	   "Data read from the backing device (bd_stat bd_reads, 4K pages, times 4096)."),
-	BD("zram_bd_writes_bytes_total", "counter", ZS_BD_WRITES,
-	   "Data written to the backing device (bd_stat bd_writes, 4K pages, times 4096)."),
-	FN("zram_writeback_limit_bytes", "gauge", m_wb_limit,
-	   "What writeback may still write when the limit is enabled (writeback_limit, times 4096)."),
-	FN("zram_writeback_limit_enable", "gauge", m_wb_limit_enable,
-	   "1 when writeback_limit applies (writeback_limit_enable)."),
-	FN("zram_writestall_total", "counter", m_writestall,
-	   "Writes that waited for memory (debug_stat writestall)."),
-	FN("zram_miss_free_total", "counter", m_miss_free,
-	   "Slot frees missed for contention (debug_stat miss_free)."),
-	FN("zram_compression_ratio", "gauge", m_ratio, "orig_data_size / compr_data_size."),
-	FN("zram_overhead_bytes", "gauge", m_overhead,
-	   "mem_used_total - compr_data_size: what the allocator costs on top of the data."),
-	FN("zram_fragmentation_ratio", "gauge", m_frag,
-	   "Fragmentation of the device's zsmalloc pool, 0 to 1; method is classes (exact) or estimate (from mm_stat)."),
-	FN("zram_compactable_bytes", "gauge", m_compactable,
-	   "Memory compaction would free; method is classes (exact) or estimate (from mm_stat)."),
-	FN("zram_swap_size_bytes", "gauge", m_swap_size,
-	   "Size of the swap area on the device (/proc/swaps)."),
-	FN("zram_swap_used_bytes", "gauge", m_swap_used,
-	   "Swap in use on the device (/proc/swaps)."),
-};
-
-static bool dev_value(const struct dev_metric *m, const struct view *v, struct sample *s)
-{
-	const struct zs_stat *st;
-
-	switch (m->src) {
-	case SRC_FN:
-		return m->fn(v, s);
-	case SRC_MM:
-		st = &v->dev->mm;
-		break;
-	case SRC_IO:
-		st = &v->dev->io;
-		break;
-	case SRC_BD:
-		st = &v->dev->bd;
+	*s = integer(v.u);
+	switch (f->kind) {
+	case FK_STR:
+		if ((f->flags & F_NOT_NONE) && (!v.s[0] || !strcmp(v.s, "none")))
+			return false;
+		if (f->json_kind == FK_INT) {
+			s->u = (uint64_t)v.i; /* initstate: the number, not the word */
+			return true;
+		}
+		s->u = 1;
+		s->lname = f->metric_label;
+		s->lvalue = v.s;
+		return true;
+	case FK_RATIO:
+	case FK_PERCENT:
+		*s = real(v.d);
 		break;
 	default:
-		return false;
+		s->u = f->metric_scale ? zs_mul_sat(v.u, f->metric_scale) : v.u;
+		break;
 	}
-	if (!zs_stat_has(st, m->col))
-		return false;
-	*s = integer(st->val[m->col] * m->scale);
+	if (f->metric_label) {
+		/* an estimate or the kernel's own figure */
+		s->lname = f->metric_label;
+		s->lvalue = v.estimate ? "estimate" : "classes";
+	}
 	return true;
 }
 
 static void put_devices(FILE *f, const struct prom_input *in)
 {
-	for (size_t m = 0; m < ARRAY_SIZE(dev_metrics); m++) {
+	for (size_t m = 0; m < dev_nfields; m++) {
+		const struct dev_field *df = &dev_fields[m];
 		bool header = false;
 
-		for (size_t i = 0; i < in->nviews; i++) {
+		if (!df->metric)
+			continue;
+		for (size_t i = 0; i < in->ndevs; i++) {
 			struct sample s = { 0 };
+			char scratch[1024];
 
-			if (!dev_value(&dev_metrics[m], &in->views[i], &s))
+			if (!dev_sample(df, in->devs[i], &s, scratch, sizeof(scratch)))
 				continue;
 			if (!header)
-				put_header(f, dev_metrics[m].name, dev_metrics[m].type,
-					   dev_metrics[m].help);
+				put_header(f, df->metric, df->metric_type, df->metric_help);
 			header = true;
-			put_sample(f, dev_metrics[m].name, "device", in->views[i].dev->name, NULL,
-				   NULL, &s);
+			put_sample(f, df->metric, "device", in->devs[i]->dev.name, NULL, NULL, &s);
 		}
 	}
 }
 
-/* ---- pools and classes ----------------------------------------------------- */
-
-static const char *pool_kind(enum zs_pool_kind k)
-{
-	return k == ZS_POOL_ZRAM ? "zram" : k == ZS_POOL_ZSWAP ? "zswap" : "other";
-}
+/* ---- pools and classes ------------------------------------------------------------------- */
 
 static bool pool_shown(const struct prom_input *in, const struct zs_pool *p)
 {
 	if (in->all_pools)
 		return true;
-	for (size_t i = 0; i < in->nviews; i++)
-		if (in->views[i].pool == p)
+	for (size_t i = 0; i < in->ndevs; i++)
+		if (in->devs[i]->pool == p)
 			return true;
 	return false;
 }
 
-enum pool_value {
-	PV_INFO,
-	PV_USED,
-	PV_FREEABLE,
-	PV_FRAG,
-	PV_WASTE,
-};
-
-static const struct {
-	const char *name, *type, *help;
-	enum pool_value what;
-} pool_metrics[] = {
-	{ "zsctl_pool_info", "gauge",
-	  "A zsmalloc pool with class statistics: kind (zram, zswap, other) and classes format; always 1.",
-	  PV_INFO },
-	{ "zsctl_pool_used_bytes", "gauge",
-	  "Pages used by the pool's classes (Total pages_used), in bytes.", PV_USED },
-	{ "zsctl_pool_freeable_bytes", "gauge",
-	  "Memory compaction would free in the pool (Total freeable, the kernel's zs_can_compact()).",
-	  PV_FREEABLE },
-	{ "zsctl_pool_fragmentation_ratio", "gauge",
-	  "Fragmentation of the pool from its class statistics, 0 to 1.", PV_FRAG },
-	{ "zsctl_pool_waste_bytes", "gauge", "Memory of allocated but unused objects in the pool.",
-	  PV_WASTE },
-};
-
-static bool pool_value(const struct prom_input *in, const struct zs_pool *p,
-		       const struct zs_class *c, bool total, enum pool_value what, struct sample *s)
+static bool class_sample(const struct class_field *cf, const struct zs_pool *p,
+			 const struct zs_class *c, bool total, uint64_t page, struct sample *s)
 {
-	double frag;
-	uint64_t waste;
+	struct fval v = { 0 };
 
-	if (total)
-		zs_pool_derive(p, &frag, &waste);
+	cf->get(p, c, total, page, &v);
+	if (!v.present)
+		return false;
+	if (cf->kind == FK_PERCENT)
+		*s = real(v.d);
+	else if (cf->flags & CF_PAGES)
+		*s = integer(zs_mul_sat(v.u, page));
 	else
-		zs_class_derive(c, &frag, &waste);
-	switch (what) {
-	case PV_INFO:
-		*s = integer(1);
-		return true;
-	case PV_USED:
-		*s = integer(c->pages_used * in->page_size);
-		return true;
-	case PV_FREEABLE:
-		*s = integer(c->freeable * in->page_size);
-		return p->has_freeable;
-	case PV_FRAG:
-		*s = real(frag);
-		return true;
-	case PV_WASTE:
-		*s = integer(waste);
-		return true;
-	}
-	return false;
+		*s = integer(v.u);
+	return true;
 }
 
 static void put_pools(FILE *f, const struct prom_input *in)
 {
-	for (size_t m = 0; m < ARRAY_SIZE(pool_metrics); m++) {
-		bool header = false;
+	const struct zs_snapshot *sn = in->snap;
+	bool header = false;
 
-		for (size_t i = 0; i < in->npools; i++) {
-			const struct zs_pool *p = &in->pools[i];
-			struct sample s = { 0 };
-			bool first = true;
+	for (size_t i = 0; i < sn->npools; i++) {
+		const struct zs_pool *p = &sn->pools[i];
+		bool first = true;
+
+		if (!pool_shown(in, p))
+			continue;
+		if (!header)
+			put_header(f, "zsctl_pool_info", "gauge",
+				   "A zsmalloc pool with class statistics: kind (zram, zswap, other) and classes format; always 1.");
+		header = true;
+		fputs("zsctl_pool_info", f);
+		put_label(f, &first, "pool", p->name);
+		put_label(f, &first, "kind", zs_pool_kind_name(p->kind));
+		put_label(f, &first, "format", p->format == ZS_CLASSES_FULLNESS ? "fullness" : "almost");
+		fputs("} 1\n", f);
+	}
+	for (size_t m = 0; m < class_nfields; m++) {
+		const struct class_field *cf = &class_fields[m];
+		char name[96];
+
+		if (!cf->metric)
+			continue;
+		snprintf(name, sizeof(name), "zsctl_pool_%s", cf->metric);
+		header = false;
+		for (size_t i = 0; i < sn->npools; i++) {
+			const struct zs_pool *p = &sn->pools[i];
+			struct sample s;
 
 			if (!pool_shown(in, p) ||
-			    !pool_value(in, p, &p->total, true, pool_metrics[m].what, &s))
+			    !class_sample(cf, p, &p->total, true, sn->page_size, &s))
 				continue;
 			if (!header)
-				put_header(f, pool_metrics[m].name, pool_metrics[m].type,
-					   pool_metrics[m].help);
+				put_header(f, name, "gauge", cf->pool_help);
 			header = true;
-			if (pool_metrics[m].what != PV_INFO) {
-				put_sample(f, pool_metrics[m].name, "pool", p->name, NULL, NULL,
-					   &s);
-				continue;
-			}
-			fputs(pool_metrics[m].name, f);
-			put_label(f, &first, "pool", p->name);
-			put_label(f, &first, "kind", pool_kind(p->kind));
-			put_label(f, &first, "format",
-				  p->format == ZS_CLASSES_FULLNESS ? "fullness" : "almost");
-			fputs("} 1\n", f);
+			put_sample(f, name, "pool", p->name, NULL, NULL, &s);
 		}
 	}
 }
 
-static const struct {
-	const char *name, *type, *help;
-	enum pool_value what;
-} class_metrics[] = {
-	{ "zsctl_pool_class_used_bytes", "gauge",
-	  "Pages used by one size class of a pool, in bytes.", PV_USED },
-	{ "zsctl_pool_class_freeable_bytes", "gauge",
-	  "Memory compaction would free in one size class of a pool.", PV_FREEABLE },
-	{ "zsctl_pool_class_fragmentation_ratio", "gauge",
-	  "Fragmentation of one size class of a pool, 0 to 1.", PV_FRAG },
-};
-
 static void put_classes(FILE *f, const struct prom_input *in)
 {
-	for (size_t m = 0; m < ARRAY_SIZE(class_metrics); m++) {
-		bool header = false;
+	const struct zs_snapshot *sn = in->snap;
 
-		for (size_t i = 0; i < in->npools; i++) {
-			const struct zs_pool *p = &in->pools[i];
+	for (size_t m = 0; m < class_nfields; m++) {
+		const struct class_field *cf = &class_fields[m];
+		bool header = false;
+		char name[96];
+
+		if (!cf->metric || !cf->class_help)
+			continue;
+		snprintf(name, sizeof(name), "zsctl_pool_class_%s", cf->metric);
+		for (size_t i = 0; i < sn->npools; i++) {
+			const struct zs_pool *p = &sn->pools[i];
 
 			if (!pool_shown(in, p))
 				continue;
 			for (size_t k = 0; k < p->nclasses; k++) {
-				struct sample s = { 0 };
+				struct sample s;
 				char cls[16];
 
-				if (!pool_value(in, p, &p->classes[k], false, class_metrics[m].what,
-						&s))
+				if (!class_sample(cf, p, &p->classes[k], false, sn->page_size, &s))
 					continue;
 				if (!header)
-					put_header(f, class_metrics[m].name, class_metrics[m].type,
-						   class_metrics[m].help);
+					put_header(f, name, "gauge", cf->class_help);
 				header = true;
 				snprintf(cls, sizeof(cls), "%u", p->classes[k].index);
-				put_sample(f, class_metrics[m].name, "pool", p->name, "class", cls,
-					   &s);
+				put_sample(f, name, "pool", p->name, "class", cls, &s);
 			}
 		}
 	}
 }
 
-/* ---- the compaction gate ----------------------------------------------------- */
+/* ---- the compaction gate ----------------------------------------------------------------- */
 
-static const char *const results[] = { "compacted", "nothing", "gated", "failed", "skipped" };
-
-static void put_result_set(FILE *f, const char *name, const char *device, const char *result)
+static void put_result_set(FILE *f, const char *name, const char *device, enum zs_result result)
 {
-	for (size_t r = 0; r < ARRAY_SIZE(results); r++) {
-		struct sample s = integer(!strcmp(result, results[r]));
+	for (unsigned int r = 1; r < ZS_RESULT_COUNT_; r++) {
+		struct sample s = integer(result == (enum zs_result)r);
 
 		s.lname = "result";
-		s.lvalue = results[r];
+		s.lvalue = zs_result_name((enum zs_result)r);
 		put_sample(f, name, device ? "device" : NULL, device, NULL, NULL, &s);
+	}
+}
+
+/* The gate's records of the devices shown, one family at a time. */
+enum dev_record {
+	REC_TIME,
+	REC_FREED,
+	REC_RESULT,
+};
+
+static void put_device_records(FILE *f, const struct prom_input *in, enum dev_record what)
+{
+	static const char *const names[] = {
+		[REC_TIME] = "zsctl_compact_device_last_run_timestamp_seconds",
+		[REC_FREED] = "zsctl_compact_device_last_freed_bytes",
+		[REC_RESULT] = "zsctl_compact_device_last_result",
+	};
+	static const char *const helps[] = {
+		[REC_TIME] = "When zsctl compact last compacted (or tried) the device, in seconds since the epoch.",
+		[REC_FREED] = "What zsctl compact's last compaction of the device freed.",
+		[REC_RESULT] = "zsctl compact's last result on the device: 1 for the result label that applies, 0 for the others.",
+	};
+	const struct zs_state *st = &in->snap->gate.state;
+	bool header = false;
+
+	for (size_t i = 0; i < in->ndevs; i++) {
+		const struct zs_state_device *sd = zs_state_device_find(st, in->devs[i]->dev.name);
+		struct sample s;
+
+		if (!sd || (what == REC_RESULT && sd->last_result == ZS_RESULT_NONE))
+			continue;
+		if (!header)
+			put_header(f, names[what], "gauge", helps[what]);
+		header = true;
+		if (what == REC_RESULT) {
+			put_result_set(f, names[what], sd->name, sd->last_result);
+			continue;
+		}
+		s = integer(what == REC_TIME ? sd->last_time : sd->last_freed);
+		put_sample(f, names[what], "device", sd->name, NULL, NULL, &s);
 	}
 }
 
 static void put_gate(FILE *f, const struct prom_input *in)
 {
-	const struct gate_view *g = in->gate;
+	const struct zs_gate_view *g = &in->snap->gate;
 	const struct zs_state *st = &g->state;
 	struct sample s;
-	bool header;
 
 	put_header(f, "zsctl_compact_gate_held", "gauge",
 		   "1 while a zsctl compact holds the compaction gate (the flock), else 0.");
@@ -523,7 +341,7 @@ static void put_gate(FILE *f, const struct prom_input *in)
 	s = integer(st->freed_total);
 	put_sample(f, "zsctl_compact_freed_bytes_total", NULL, NULL, NULL, NULL, &s);
 
-	if (st->last_result[0]) {
+	if (st->last_result != ZS_RESULT_NONE) {
 		put_header(
 			f, "zsctl_compact_last_run_timestamp_seconds", "gauge",
 			"When the last zsctl compact run that held the gate ended, in seconds since the epoch.");
@@ -535,59 +353,9 @@ static void put_gate(FILE *f, const struct prom_input *in)
 			"The last zsctl compact run's result: 1 for the result label that applies, 0 for the others.");
 		put_result_set(f, "zsctl_compact_last_result", NULL, st->last_result);
 	}
-
-	/* per device, for the devices shown that zsctl compact has seen */
-	header = false;
-	for (size_t i = 0; i < in->nviews; i++) {
-		const struct zs_state_device *sd = NULL;
-
-		for (size_t k = 0; k < st->ndevices; k++)
-			if (!strcmp(st->devices[k].name, in->views[i].dev->name))
-				sd = &st->devices[k];
-		if (!sd)
-			continue;
-		if (!header)
-			put_header(
-				f, "zsctl_compact_device_last_run_timestamp_seconds", "gauge",
-				"When zsctl compact last compacted (or tried) the device, in seconds since the epoch.");
-		header = true;
-		s = integer(sd->last_time);
-		put_sample(f, "zsctl_compact_device_last_run_timestamp_seconds", "device", sd->name,
-			   NULL, NULL, &s);
-	}
-	header = false;
-	for (size_t i = 0; i < in->nviews; i++) {
-		for (size_t k = 0; k < st->ndevices; k++) {
-			const struct zs_state_device *sd = &st->devices[k];
-
-			if (strcmp(sd->name, in->views[i].dev->name))
-				continue;
-			if (!header)
-				put_header(
-					f, "zsctl_compact_device_last_freed_bytes", "gauge",
-					"What zsctl compact's last compaction of the device freed.");
-			header = true;
-			s = integer(sd->last_freed);
-			put_sample(f, "zsctl_compact_device_last_freed_bytes", "device", sd->name,
-				   NULL, NULL, &s);
-		}
-	}
-	header = false;
-	for (size_t i = 0; i < in->nviews; i++) {
-		for (size_t k = 0; k < st->ndevices; k++) {
-			const struct zs_state_device *sd = &st->devices[k];
-
-			if (strcmp(sd->name, in->views[i].dev->name) || !sd->last_result[0])
-				continue;
-			if (!header)
-				put_header(
-					f, "zsctl_compact_device_last_result", "gauge",
-					"zsctl compact's last result on the device: 1 for the result label that applies, 0 for the others.");
-			header = true;
-			put_result_set(f, "zsctl_compact_device_last_result", sd->name,
-				       sd->last_result);
-		}
-	}
+	put_device_records(f, in, REC_TIME);
+	put_device_records(f, in, REC_FREED);
+	put_device_records(f, in, REC_RESULT);
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -600,7 +368,7 @@ static void put_all(FILE *f, struct cli *cli, const struct prom_input *in)
 	put_header(
 		f, "zsctl_class_statistics_available", "gauge",
 		"1 when zsmalloc's class statistics could be read (debugfs, CONFIG_ZSMALLOC_STAT, root), else 0.");
-	s = integer(in->classes_status == ZS_CLASSES_OK);
+	s = integer(in->snap->classes_status == ZS_CLASSES_OK);
 	put_sample(f, "zsctl_class_statistics_available", NULL, NULL, NULL, NULL, &s);
 	put_pools(f, in);
 	if (in->classes)
@@ -684,18 +452,18 @@ int prom_status(struct cli *cli, const struct prom_input *in, const char *file)
 			 "node_exporter's textfile collector reads only files named *.prom");
 	f = open_memstream(&buf, &len);
 	if (!f) {
-		cli_error(cli, NULL, ENOMEM, "out of memory");
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	put_all(f, cli, in);
 	if (fclose(f) != 0) {
 		free(buf);
-		cli_error(cli, NULL, ENOMEM, "out of memory");
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	r = write_atomically(file, buf, len);
 	free(buf);
 	if (r < 0)
-		cli_error(cli, file, -r, "cannot write the metrics: %s", strerror(-r));
+		cli_error(cli, file, r, "cannot write the metrics: %s", strerror(-r));
 	return r;
 }

@@ -52,7 +52,7 @@ static void usage(void)
 		char lead[64];
 
 		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
-		print_wrapped(lead, strlen(lead), t[i].value_help);
+		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
 	}
 	printf("\n"
 	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
@@ -161,7 +161,7 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 			 it->name, it->arg, plan->dev, tmp);
 		return;
 	case ZS_SET_NEEDS_UNINIT:
-		format_size(plan->before.disksize, false, tmp, sizeof(tmp));
+		cli_format_size(plan->before.disksize, false, tmp, sizeof(tmp));
 		snprintf(buf, size,
 			 "%s: %s is initialised (disksize %s) and this can only be set before; "
 			 "add --reset to discard its data and settings first",
@@ -307,9 +307,9 @@ static void warn_reset(struct cli *cli, const struct zs_set_plan *plan, bool dry
 		cli_warn(cli, plan->dev, "--reset: not initialised, it holds no data to discard");
 		return;
 	}
-	format_size(zs_stat_has(&d->mm, ZS_MM_ORIG_DATA_SIZE) ? d->mm.val[ZS_MM_ORIG_DATA_SIZE] : 0,
+	cli_format_size(zs_stat_has(&d->mm, ZS_MM_ORIG_DATA_SIZE) ? d->mm.val[ZS_MM_ORIG_DATA_SIZE] : 0,
 		    false, data, sizeof(data));
-	format_size(d->disksize, false, disk, sizeof(disk));
+	cli_format_size(d->disksize, false, disk, sizeof(disk));
 	cli_warn(cli, plan->dev,
 		 "--reset %s all it holds (%s of data) and its settings: disksize (%s), "
 		 "mem_limit, backing_dev, writeback limits, statistics; comp_algorithm returns "
@@ -322,10 +322,10 @@ static void report_in_use(struct cli *cli, const struct zs_set_plan *plan)
 	const struct zs_device *d = &plan->before;
 
 	if (d->is_swap)
-		cli_error(cli, plan->dev, EBUSY,
+		cli_error(cli, plan->dev, -EBUSY,
 			  "--reset: it is in use as swap; run 'swapoff /dev/%s' first", plan->dev);
 	else
-		cli_error(cli, plan->dev, EBUSY, "--reset: it is mounted on %s; unmount it first",
+		cli_error(cli, plan->dev, -EBUSY, "--reset: it is mounted on %s; unmount it first",
 			  d->mountpoints && d->mountpoints[0] ? d->mountpoints[0] : "?");
 }
 
@@ -462,13 +462,13 @@ int verb_set(struct cli *cli, int argc, char **argv)
 	r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
 	if (r < 0) {
 		if (r == -ENOMEM)
-			cli_error(cli, NULL, ENOMEM, "out of memory");
+			cli_error(cli, NULL, -ENOMEM, "out of memory");
 		return cli->status;
 	}
 	plan = calloc(1, sizeof(*plan));
 	if (!plan) {
 		zs_strv_free(names);
-		cli_error(cli, NULL, ENOMEM, "out of memory");
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
 		return cli->status;
 	}
 	snprintf(plan->dev, sizeof(plan->dev), "%s", names[0]);
@@ -485,7 +485,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 				it->problem = ZS_SET_DUPLICATE;
 		if (it->problem != ZS_SET_OK) {
 			problem_sentence(plan, it, msg, sizeof(msg));
-			cli_error(cli, plan->dev, EINVAL, "%s", msg);
+			cli_error(cli, plan->dev, -EINVAL, "%s", msg);
 			usage_bad = true;
 		}
 	}
@@ -504,7 +504,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 			if (it->problem == ZS_SET_OK)
 				continue;
 			problem_sentence(plan, it, msg, sizeof(msg));
-			cli_error(cli, plan->dev, EINVAL, "%s", msg);
+			cli_error(cli, plan->dev, -EINVAL, "%s", msg);
 			bad = true;
 			usage_bad |= usage_problem(it->problem);
 		}
@@ -512,7 +512,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		report_in_use(cli, plan);
 		bad = true;
 	} else if (r == -ENODEV) {
-		cli_error(cli, plan->dev, ENODEV, "no such device");
+		cli_error(cli, plan->dev, -ENODEV, "no such device");
 		bad = true;
 	} else if (r < 0) {
 		cli_lib_error(cli, plan->dev, r);
@@ -553,10 +553,10 @@ int verb_set(struct cli *cli, int argc, char **argv)
 				continue;
 			refusal_sentence(plan, it, -it->err, msg, sizeof(msg));
 			if (!strcmp(it->name, "reset"))
-				cli_error(cli, plan->dev, -it->err, "--reset: refused (%s): %s",
+				cli_error(cli, plan->dev, it->err, "--reset: refused (%s): %s",
 					  strerror(-it->err), msg);
 			else
-				cli_error(cli, plan->dev, -it->err, "%s=%s: refused (%s): %s",
+				cli_error(cli, plan->dev, it->err, "%s=%s: refused (%s): %s",
 					  it->name, it->arg, strerror(-it->err), msg);
 			break;
 		}

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	}
 	r = zs_ctx_new(cli.sysroot, &cli.ctx);
 	if (r < 0) {
-		cli_error(&cli, cli.sysroot, -r, "cannot open the system root: %s", strerror(-r));
+		cli_error(&cli, cli.sysroot, r, "cannot open the system root: %s", strerror(-r));
 		return cli.status;
 	}
 	cli.verb = verb->name;

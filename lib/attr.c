@@ -157,14 +157,23 @@ int zs_attr_exists(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a)
 
 int zs_attr_read(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, char **ret)
 {
-	char rel[128];
+	struct zs_read_buf rb = { 0 };
+	struct zs_dev_files f;
+	int r;
 
 	if (!zs_devname_valid(dev))
 		return -EINVAL;
 	if (!(a->mode & ZS_ATTR_READ))
 		return -EOPNOTSUPP;
-	attr_rel(dev, a->name, rel, sizeof(rel));
-	return zs_ctx_read_file(ctx, rel, ZS_ATTR_MAX, ret);
+	zs_ctx_begin(ctx);
+	/* the reader's own way into a device: its directory, then the file */
+	r = zs_dev_files_open(ctx, &f, dev, &rb);
+	if (r >= 0) {
+		r = zs_dev_read_attr(ctx, &f, dev, a->name, &rb, ret);
+		zs_dev_files_close(&f, &rb);
+	}
+	free(rb.buf);
+	return r;
 }
 
 int zs_attr_write(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, const char *value)

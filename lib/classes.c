@@ -296,87 +296,8 @@ const char *zs_classes_status_str(enum zs_classes_status st)
 	return "unknown";
 }
 
-/*
- * Parse a proc table (mountinfo, swaps) that lives below the root: the fd
- * comes from the rooted context, libmount reads it through /proc/self/fd.
- */
-int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
-		       struct libmnt_table **ret)
-{
-	struct libmnt_table *tb;
-	char path[64];
-	int fd, r;
-
-	fd = zs_ctx_open(ctx, rel, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	tb = mnt_new_table();
-	if (!tb) {
-		close(fd);
-		return -ENOMEM;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	r = swaps ? mnt_table_parse_swaps(tb, path) : mnt_table_parse_file(tb, path);
-	close(fd);
-	if (r < 0) {
-		mnt_unref_table(tb);
-		return zs_ctx_fail(ctx, rel, r);
-	}
-	*ret = tb;
-	return 0;
-}
-
-int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
-{
-	int r;
-
-	if (!ctx->mountinfo) {
-		r = zs_ctx_parse_table(ctx, "proc/self/mountinfo", false, &ctx->mountinfo);
-		if (r < 0)
-			return r;
-	}
-	*ret = ctx->mountinfo;
-	return 0;
-}
-
-int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
-{
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs = NULL, *f;
-	int r;
-
-	r = zs_ctx_mountinfo(ctx, &tb);
-	if (r < 0)
-		return r;
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		return -ENOMEM;
-	while (!fs && mnt_table_next_fs(tb, it, &f) == 0) {
-		const char *type = mnt_fs_get_fstype(f);
-
-		if (type && !strcmp(type, "debugfs"))
-			fs = f;
-	}
-	mnt_free_iter(it);
-	r = -ENOENT;
-	if (fs) {
-		const char *target = mnt_fs_get_target(fs);
-
-		while (target && *target == '/')
-			target++;
-		if (target && *target && strlen(target) < size) {
-			strcpy(out, target);
-			r = 0;
-		} else if (target && !*target) {
-			r = -EINVAL; /* debugfs on / is nonsense */
-		}
-	}
-	return r;
-}
-
 /* zram pools in device order (zram2 before zram10), then the others by name */
-static int cmp_pool(const void *a, const void *b)
+int zs_pool_cmp(const void *a, const void *b)
 {
 	const struct zs_pool *pa = a, *pb = b;
 
@@ -391,21 +312,6 @@ static int cmp_pool(const void *a, const void *b)
 	return strcmp(pa->name, pb->name);
 }
 
-/*
- * zsmalloc's largest class is PAGE_SIZE (ZS_MAX_ALLOC_SIZE): in a dump
- * that is the page size of the machine it came from, not ours.
- */
-static void learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
-{
-	uint64_t max = 0;
-
-	for (size_t i = 0; i < pool->nclasses; i++)
-		if (pool->classes[i].size > max)
-			max = pool->classes[i].size;
-	if (max >= 4096 && !(max & (max - 1)))
-		ctx->page_size = max;
-}
-
 enum zs_pool_kind zs_pool_kind_of(const char *name)
 {
 	if (zs_devname_valid(name))
@@ -413,6 +319,24 @@ enum zs_pool_kind zs_pool_kind_of(const char *name)
 	if (!strncmp(name, "zswap", 5))
 		return ZS_POOL_ZSWAP;
 	return ZS_POOL_OTHER;
+}
+
+void zs_pools_sort(struct zs_pool *pools, size_t n)
+{
+	qsort(pools, n, sizeof(*pools), zs_pool_cmp);
+}
+
+const char *zs_pool_kind_name(enum zs_pool_kind kind)
+{
+	switch (kind) {
+	case ZS_POOL_ZRAM:
+		return "zram";
+	case ZS_POOL_ZSWAP:
+		return "zswap";
+	case ZS_POOL_OTHER:
+		break;
+	}
+	return "other";
 }
 
 int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
@@ -424,6 +348,7 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 	size_t n = 0, kept = 0;
 	int r;
 
+	zs_ctx_begin(ctx);
 	*status = ZS_CLASSES_UNREADABLE;
 	r = zs_ctx_find_debugfs(ctx, debugfs, sizeof(debugfs));
 	if (r == -ENOENT) {
@@ -474,9 +399,9 @@ int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **ret, size_t *nret,
 		kept++;
 	}
 	zs_strv_free(names);
-	qsort(pools, kept, sizeof(*pools), cmp_pool);
-	if (!ctx->live && kept)
-		learn_page_size(ctx, &pools[0]);
+	zs_pools_sort(pools, kept);
+	if (kept)
+		zs_ctx_learn_page_size(ctx, &pools[0]);
 	*status = ZS_CLASSES_OK;
 	*ret = pools;
 	*nret = kept;

@@ -134,6 +134,74 @@ int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags)
 	return fd;
 }
 
+int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
+		  const char *rel_for_errors)
+{
+	int fd;
+
+	flags |= O_CLOEXEC | O_NOCTTY;
+	if (ctx->live) {
+		/* umockdev's preload library interposes on openat() too */
+		fd = openat(dirfd, name, flags);
+	} else {
+		struct open_how how = {
+			.flags = (uint64_t)flags,
+			/* a plain name below a directory already confined to the dump */
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+
+		fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+		if (fd < 0 && errno == ENOSYS)
+			fd = openat(dirfd, name, flags | O_NOFOLLOW);
+	}
+	if (fd < 0)
+		return zs_ctx_fail(ctx, rel_for_errors, -errno);
+	return fd;
+}
+
+int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len)
+{
+	size_t n = 0;
+
+	if (!*buf) {
+		*cap = 4096;
+		*buf = malloc(*cap + 1);
+		if (!*buf)
+			return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == *cap) {
+			char *nb;
+
+			if (*cap >= max)
+				return -EFBIG;
+			nb = realloc(*buf, *cap * 2 + 1);
+			if (!nb)
+				return -ENOMEM;
+			*buf = nb;
+			*cap *= 2;
+		}
+		r = pread(fd, *buf + n, *cap - n, (off_t)n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		n += (size_t)r;
+		/* sysfs hands out an attribute whole: a short read is all of it */
+		if (r == 0 || (!until_eof && n < *cap))
+			break;
+	}
+	(*buf)[n] = '\0';
+	if (memchr(*buf, '\0', n))
+		return -EINVAL; /* sysfs, procfs and debugfs text never holds a NUL */
+	if (len)
+		*len = n;
+	return 0;
+}
+
 int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -271,4 +339,109 @@ int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *nr
 	if (nret)
 		*nret = n;
 	return 0;
+}
+
+/*
+ * Parse a proc table (mountinfo, swaps) that lives below the root: the fd
+ * comes from the rooted context, libmount reads it through /proc/self/fd.
+ */
+int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
+		       struct libmnt_table **ret)
+{
+	struct libmnt_table *tb;
+	char path[PATH_MAX];
+	int fd = -1, r;
+
+	if (ctx->live) {
+		/* libmount opens and reads it itself: no second open */
+		snprintf(path, sizeof(path), "/%s", rel);
+	} else {
+		/* the file comes from the rooted context, libmount reads it through the fd */
+		fd = zs_ctx_open(ctx, rel, O_RDONLY);
+		if (fd < 0)
+			return fd;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	tb = mnt_new_table();
+	if (!tb) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	r = swaps ? mnt_table_parse_swaps(tb, path) : mnt_table_parse_file(tb, path);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		mnt_unref_table(tb);
+		return zs_ctx_fail(ctx, rel, r);
+	}
+	*ret = tb;
+	return 0;
+}
+
+int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
+{
+	int r;
+
+	if (!ctx->mountinfo) {
+		r = zs_ctx_parse_table(ctx, "proc/self/mountinfo", false, &ctx->mountinfo);
+		if (r < 0)
+			return r;
+	}
+	*ret = ctx->mountinfo;
+	return 0;
+}
+
+int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs = NULL, *f;
+	int r;
+
+	r = zs_ctx_mountinfo(ctx, &tb);
+	if (r < 0)
+		return r;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (!fs && mnt_table_next_fs(tb, it, &f) == 0) {
+		const char *type = mnt_fs_get_fstype(f);
+
+		if (type && !strcmp(type, "debugfs"))
+			fs = f;
+	}
+	mnt_free_iter(it);
+	r = -ENOENT;
+	if (fs) {
+		const char *target = mnt_fs_get_target(fs);
+
+		while (target && *target == '/')
+			target++;
+		if (target && *target && strlen(target) < size) {
+			strcpy(out, target);
+			r = 0;
+		} else if (target && !*target) {
+			/* debugfs on / is nonsense: the mount table is what is wrong */
+			r = zs_ctx_fail(ctx, "proc/self/mountinfo", -EINVAL);
+		}
+	}
+	return r;
+}
+
+void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
+{
+	uint64_t max = 0;
+
+	/*
+	 * zsmalloc's largest class is PAGE_SIZE (ZS_MAX_ALLOC_SIZE): in a dump
+	 * that is the page size of the machine it came from, not ours.
+	 */
+	if (ctx->live)
+		return;
+	for (size_t i = 0; i < pool->nclasses; i++)
+		if (pool->classes[i].size > max)
+			max = pool->classes[i].size;
+	if (max >= 4096 && !(max & (max - 1)))
+		ctx->page_size = max;
 }

@@ -32,12 +32,16 @@ void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste)
 	*waste = wasted > UINT64_MAX ? UINT64_MAX : (uint64_t)wasted;
 }
 
-void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,
-		      const struct zs_pool *pool, struct zs_derived *ret)
+uint64_t zs_freeable_bytes(const struct zs_class *c, uint64_t page_size)
+{
+	return zs_mul_sat(c->freeable, page_size);
+}
+
+void zs_device_derive(const struct zs_device *dev, const struct zs_pool *pool, uint64_t page,
+		      struct zs_derived *ret)
 {
 	const struct zs_stat *mm = &dev->mm;
 	struct zs_derived d = { 0 };
-	uint64_t page = zs_ctx_page_size(ctx);
 
 	if (!dev->initialised) {
 		*ret = d;
@@ -67,7 +71,7 @@ void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,
 	}
 	if (pool && pool->has_freeable) {
 		/* the kernel's own zs_can_compact(), summed over classes */
-		d.compactable = pool->total.freeable * page;
+		d.compactable = zs_freeable_bytes(&pool->total, page);
 		d.has_compactable = d.compactable_exact = true;
 	} else if (d.has_overhead) {
 		/*

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* zram devices: discovery and their sysfs attributes. */
+/*
+ * zram devices: discovery, and the reading of their sysfs attributes that
+ * the reader (reader.c) does for every verb.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -13,14 +16,14 @@
 
 #include "internal.h"
 
-static unsigned int devname_id(const char *name)
+unsigned int zs_devname_id(const char *name)
 {
 	return (unsigned int)strtoul(name + 4, NULL, 10);
 }
 
 static int cmp_devname(const void *a, const void *b)
 {
-	unsigned int ia = devname_id(*(char *const *)a), ib = devname_id(*(char *const *)b);
+	unsigned int ia = zs_devname_id(*(char *const *)a), ib = zs_devname_id(*(char *const *)b);
 
 	return ia < ib ? -1 : ia > ib;
 }
@@ -106,35 +109,6 @@ int zs_enumerate_devices(struct zs_ctx *ctx, char ***ret, size_t *nret)
 	return 0;
 }
 
-/* Read sys/block/<dev>/<attr>. Returns -ENOENT when the attribute is absent. */
-static int read_attr(struct zs_ctx *ctx, const char *dev, const char *attr, char **ret)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "sys/block/%s/%s", dev, attr);
-	return zs_ctx_read_file(ctx, rel, ZS_ATTR_MAX, ret);
-}
-
-/*
- * Read and parse one attribute with parse(text, out). A parse failure is
- * recorded against the attribute's path.
- */
-#define READ_PARSED(ctx, dev, attr, parse, out)                                    \
-	({                                                                         \
-		char *_buf = NULL;                                                 \
-		int _r = read_attr(ctx, dev, attr, &_buf);                         \
-		if (_r >= 0) {                                                     \
-			_r = parse(_buf, out);                                     \
-			if (_r < 0) {                                              \
-				char _rel[128];                                    \
-				snprintf(_rel, sizeof(_rel), "sys/block/%s/%s", dev, attr); \
-				zs_ctx_fail(ctx, _rel, _r);                        \
-			}                                                          \
-		}                                                                  \
-		free(_buf);                                                        \
-		_r;                                                                \
-	})
-
 /* "MAJOR:MINOR\n" exactly, as the kernel prints it: no sign, blank or second line */
 static int parse_devno(const char *s, struct zs_device *dev)
 {
@@ -192,20 +166,186 @@ static int parse_backing_dev(const char *s, char out[256])
 	return parse_string(s, out, 256);
 }
 
+/* ---- reading a device's files ------------------------------------------------ */
+
+/*
+ * What each file is for. setup: read when the device appears and when its
+ * initstate changes (they change only across a reset); the others on
+ * every refresh, through a descriptor kept open.
+ */
+struct dev_file {
+	const char *name;
+	unsigned int needs; /* 0: always */
+	bool setup;
+};
+
+static const struct dev_file dev_files[ZS_F_LEGACY_MM0] = {
+	[ZS_F_INITSTATE] = { "initstate", 0, false },
+	[ZS_F_DISKSIZE] = { "disksize", ZS_NEED_DISKSIZE, true },
+	[ZS_F_COMP_ALGORITHM] = { "comp_algorithm", ZS_NEED_ALGORITHM, true },
+	[ZS_F_DEV] = { "dev", ZS_NEED_DEVNO | ZS_NEED_MOUNTS, true },
+	[ZS_F_MM_STAT] = { "mm_stat", ZS_NEED_MM, false },
+	[ZS_F_IO_STAT] = { "io_stat", ZS_NEED_IO, false },
+	[ZS_F_BD_STAT] = { "bd_stat", ZS_NEED_BD, false },
+	[ZS_F_DEBUG_STAT] = { "debug_stat", ZS_NEED_DEBUG, false },
+	[ZS_F_MAX_COMP_STREAMS] = { "max_comp_streams", ZS_NEED_STREAMS, true },
+	[ZS_F_BACKING_DEV] = { "backing_dev", ZS_NEED_BACKING, true },
+	[ZS_F_WRITEBACK_LIMIT] = { "writeback_limit", ZS_NEED_BACKING, false },
+	[ZS_F_WRITEBACK_LIMIT_ENABLE] = { "writeback_limit_enable", ZS_NEED_BACKING, false },
+};
+
 /* Pre-4.1 kernels: one file per value instead of mm_stat and io_stat. */
-static int read_legacy_stat(struct zs_ctx *ctx, const char *dev, const char *const *files,
-			    unsigned int nfiles, struct zs_stat *st)
+static const char *const legacy_mm_files[ZS_MM_KNOWN] = {
+	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
+	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
+	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
+	[ZS_MM_MEM_LIMIT] = "mem_limit",
+	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
+	[ZS_MM_SAME_PAGES] = "zero_pages",
+	[ZS_MM_PAGES_COMPACTED] = "num_migrated",
+};
+
+static const char *const legacy_io_files[ZS_IO_KNOWN] = {
+	[ZS_IO_FAILED_READS] = "failed_reads",
+	[ZS_IO_FAILED_WRITES] = "failed_writes",
+	[ZS_IO_INVALID_IO] = "invalid_io",
+	[ZS_IO_NOTIFY_FREE] = "notify_free",
+};
+
+static const char *file_name(enum zs_dev_file f)
+{
+	if (f < ZS_F_LEGACY_MM0)
+		return dev_files[f].name;
+	if (f < ZS_F_LEGACY_IO0)
+		return legacy_mm_files[f - ZS_F_LEGACY_MM0];
+	return legacy_io_files[f - ZS_F_LEGACY_IO0];
+}
+
+void zs_dev_files_init(struct zs_dev_files *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->dirfd = -1;
+	for (unsigned int i = 0; i < ZS_F_COUNT_; i++)
+		f->fd[i] = -1;
+}
+
+static void close_one(int *fd, struct zs_read_buf *rb)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		rb->files--;
+	}
+	*fd = -1;
+}
+
+void zs_dev_files_close(struct zs_dev_files *f, struct zs_read_buf *rb)
+{
+	for (unsigned int i = 0; i < ZS_F_COUNT_; i++)
+		close_one(&f->fd[i], rb);
+	close_one(&f->dirfd, rb);
+	zs_dev_files_init(f);
+}
+
+int zs_dev_files_open(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		      struct zs_read_buf *rb)
+{
+	char rel[64];
+	int fd;
+
+	snprintf(rel, sizeof(rel), "sys/block/%s", name);
+	fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
+	rb->opens++;
+	if (fd < 0)
+		return fd == -ENOENT ? zs_ctx_fail(ctx, rel, -ENODEV) : fd;
+	zs_dev_files_init(f);
+	f->dirfd = fd;
+	rb->files++;
+	return 0;
+}
+
+static void fail_path(const char *name, enum zs_dev_file file, char *err_path, size_t size)
+{
+	snprintf(err_path, size, "sys/block/%s/%s", name, file_name(file));
+}
+
+/*
+ * Read one file into rb->buf: through a kept descriptor (opened on first
+ * use), or opened and closed now. -ENOENT when the kernel has no such file
+ * (remembered, so a kept absent file costs nothing later).
+ */
+static int read_file(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		     enum zs_dev_file file, bool keep, struct zs_read_buf *rb)
+{
+	char rel[128];
+	int fd = f->fd[file], r;
+
+	if (fd == ZS_FD_ABSENT)
+		return -ENOENT;
+	snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, file_name(file));
+	if (fd < 0) {
+		fd = zs_ctx_openat(ctx, f->dirfd, file_name(file), O_RDONLY, rel);
+		rb->opens++;
+		if (fd < 0) {
+			if (fd == -ENOENT && keep)
+				f->fd[file] = ZS_FD_ABSENT;
+			return fd;
+		}
+		rb->files++;
+		if (keep)
+			f->fd[file] = fd;
+	}
+	r = zs_pread_all(fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
+	rb->reads++;
+	if (!keep)
+		close_one(&fd, rb);
+	return r < 0 ? zs_ctx_fail(ctx, rel, r) : 0;
+}
+
+/* Read and parse; a parse failure names the file. */
+#define READ_PARSED(file, keep, parse, out)                                               \
+	({                                                                                \
+		int _r = read_file(ctx, f, name, file, keep, rb);                         \
+		if (_r >= 0)                                                              \
+			_r = parse(rb->buf, out);                                         \
+		if (_r < 0)                                                               \
+			fail_path(name, file, err_path, err_size);                        \
+		_r;                                                                       \
+	})
+
+/* An optional file: absent is fine (and clears has), garbled is not. */
+static int optional(int r, bool *has, char *err_path)
+{
+	*has = r >= 0;
+	if (r == -ENOENT) {
+		err_path[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
+static bool wanted(enum zs_dev_file file, unsigned int needs)
+{
+	return !dev_files[file].needs || (dev_files[file].needs & needs);
+}
+
+/* Pre-4.1: mm_stat or io_stat assembled from one-value files. */
+static int read_legacy(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		       enum zs_dev_file first, unsigned int n, struct zs_read_buf *rb,
+		       struct zs_stat *st, char *err_path, size_t err_size)
 {
 	struct zs_stat tmp = { .legacy = true };
 
-	for (unsigned int i = 0; i < nfiles; i++) {
+	for (unsigned int i = 0; i < n; i++) {
+		enum zs_dev_file file = (enum zs_dev_file)(first + i);
 		int r;
 
-		if (!files[i])
+		if (!file_name(file))
 			continue;
-		r = READ_PARSED(ctx, dev, files[i], zs_parse_u64, &tmp.val[i]);
-		if (r == -ENOENT)
+		r = READ_PARSED(file, true, zs_parse_u64, &tmp.val[i]);
+		if (r == -ENOENT) {
+			err_path[0] = '\0';
 			continue; /* absent stays absent */
+		}
 		if (r < 0)
 			return r;
 		tmp.present |= UINT32_C(1) << i;
@@ -217,117 +357,130 @@ static int read_legacy_stat(struct zs_ctx *ctx, const char *dev, const char *con
 	return 0;
 }
 
-const char *const zs_legacy_mm_files[ZS_MM_KNOWN] = {
-	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
-	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
-	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
-	[ZS_MM_MEM_LIMIT] = "mem_limit",
-	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
-	[ZS_MM_SAME_PAGES] = "zero_pages",
-	[ZS_MM_PAGES_COMPACTED] = "num_migrated",
-};
-
-const char *const zs_legacy_io_files[ZS_IO_KNOWN] = {
-	[ZS_IO_FAILED_READS] = "failed_reads",
-	[ZS_IO_FAILED_WRITES] = "failed_writes",
-	[ZS_IO_INVALID_IO] = "invalid_io",
-	[ZS_IO_NOTIFY_FREE] = "notify_free",
-};
-
-/* An optional attribute: absent is fine, garbled is not. */
-static int optional(int r, bool *has)
+/* mm_stat or io_stat, or their pre-4.1 files when the kernel lacks them. */
+static int read_stat(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		     enum zs_dev_file file, bool *legacy, enum zs_dev_file first, unsigned int n,
+		     int (*parse)(const char *, struct zs_stat *), struct zs_read_buf *rb,
+		     struct zs_stat *st, char *err_path, size_t err_size)
 {
-	*has = r >= 0;
-	return r == -ENOENT ? 0 : r;
+	int r;
+
+	if (!*legacy) {
+		r = READ_PARSED(file, true, parse, st);
+		if (r != -ENOENT)
+			return r;
+		*legacy = true;
+	}
+	return read_legacy(ctx, f, name, first, n, rb, st, err_path, err_size);
 }
 
-static int device_read(struct zs_ctx *ctx, const char *name, struct zs_device *d)
+static int read_setup(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		      unsigned int needs, struct zs_read_buf *rb, struct zs_device *d,
+		      char *err_path, size_t err_size)
 {
-	char rel[64];
-	bool has;
-	int r, fd;
+	int r = 0;
 
-	snprintf(rel, sizeof(rel), "sys/block/%s", name);
-	fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd == -ENOENT ? -ENODEV : fd;
-	close(fd);
-
-	strcpy(d->name, name);
-	d->id = devname_id(name);
-
-	r = optional(READ_PARSED(ctx, name, "dev", parse_devno, d), &d->has_devno);
-	if (r < 0)
-		return r;
-	r = READ_PARSED(ctx, name, "initstate", parse_bool01, &d->initialised);
-	if (r < 0)
-		return r;
-	r = READ_PARSED(ctx, name, "disksize", zs_parse_u64, &d->disksize);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "comp_algorithm", zs_parse_comp_algorithm,
-				 &d->algorithms),
-		     &d->has_algorithms);
-	if (r < 0)
-		return r;
-
-	r = READ_PARSED(ctx, name, "mm_stat", zs_parse_mm_stat, &d->mm);
-	if (r == -ENOENT)
-		r = read_legacy_stat(ctx, name, zs_legacy_mm_files, ZS_MM_KNOWN, &d->mm);
-	if (r < 0)
-		return r;
-	r = READ_PARSED(ctx, name, "io_stat", zs_parse_io_stat, &d->io);
-	if (r == -ENOENT)
-		r = read_legacy_stat(ctx, name, zs_legacy_io_files, ZS_IO_KNOWN, &d->io);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "bd_stat", zs_parse_bd_stat, &d->bd), &has);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "debug_stat", zs_parse_debug_stat, &d->debug),
-		     &d->has_debug);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "max_comp_streams", zs_parse_u64,
-				 &d->max_comp_streams),
-		     &d->has_max_comp_streams);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "backing_dev", parse_backing_dev, d->backing_dev),
-		     &d->has_backing_dev);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "writeback_limit", zs_parse_u64, &d->writeback_limit),
-		     &d->has_writeback_limit);
-	if (r < 0)
-		return r;
-	r = optional(READ_PARSED(ctx, name, "writeback_limit_enable", parse_bool01,
-				 &d->writeback_limit_enable),
-		     &d->has_writeback_limit_enable);
+	if (wanted(ZS_F_DEV, needs))
+		r = optional(READ_PARSED(ZS_F_DEV, false, parse_devno, d), &d->has_devno,
+			     err_path);
+	if (r >= 0 && wanted(ZS_F_DISKSIZE, needs))
+		r = READ_PARSED(ZS_F_DISKSIZE, false, zs_parse_u64, &d->disksize);
+	if (r >= 0 && wanted(ZS_F_COMP_ALGORITHM, needs))
+		r = optional(READ_PARSED(ZS_F_COMP_ALGORITHM, false, zs_parse_comp_algorithm,
+					 &d->algorithms),
+			     &d->has_algorithms, err_path);
+	if (r >= 0 && wanted(ZS_F_MAX_COMP_STREAMS, needs))
+		r = optional(READ_PARSED(ZS_F_MAX_COMP_STREAMS, false, zs_parse_u64,
+					 &d->max_comp_streams),
+			     &d->has_max_comp_streams, err_path);
+	if (r >= 0 && wanted(ZS_F_BACKING_DEV, needs))
+		r = optional(READ_PARSED(ZS_F_BACKING_DEV, false, parse_backing_dev,
+					 d->backing_dev),
+			     &d->has_backing_dev, err_path);
 	return r;
 }
 
-int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
+int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, unsigned int needs,
+		struct zs_read_buf *rb, struct zs_device *d, char *err_path, size_t err_size)
 {
-	struct zs_device d = { 0 };
-	char rel[64];
-	int r, fd;
+	bool init, has;
+	int r;
 
-	if (!zs_devname_valid(name))
-		return -EINVAL;
-	r = device_read(ctx, name, &d);
-	if (r == -ENOENT || r == -ENODEV) {
-		/* an attribute every zram device has is gone: the device went away */
-		snprintf(rel, sizeof(rel), "sys/block/%s", name);
-		fd = zs_ctx_open(ctx, rel, O_RDONLY | O_DIRECTORY);
-		if (fd >= 0)
-			close(fd);
-		else
-			r = zs_ctx_fail(ctx, rel, -ENODEV);
-	}
+	err_path[0] = '\0';
+	r = READ_PARSED(ZS_F_INITSTATE, true, parse_bool01, &init);
 	if (r < 0)
 		return r;
-	*ret = d;
+	if (!f->setup_known || init != d->initialised) {
+		d->initialised = init;
+		r = read_setup(ctx, f, name, needs, rb, d, err_path, err_size);
+		if (r < 0)
+			return r;
+		f->setup_known = true;
+	}
+	if (needs & ZS_NEED_MM) {
+		r = read_stat(ctx, f, name, ZS_F_MM_STAT, &f->legacy_mm, ZS_F_LEGACY_MM0,
+			      ZS_MM_KNOWN, zs_parse_mm_stat, rb, &d->mm, err_path, err_size);
+		if (r == -ENOENT)
+			fail_path(name, ZS_F_MM_STAT, err_path, err_size);
+		if (r < 0)
+			return r;
+	}
+	if (needs & ZS_NEED_IO) {
+		r = read_stat(ctx, f, name, ZS_F_IO_STAT, &f->legacy_io, ZS_F_LEGACY_IO0,
+			      ZS_IO_KNOWN, zs_parse_io_stat, rb, &d->io, err_path, err_size);
+		if (r == -ENOENT) {
+			err_path[0] = '\0';
+			r = 0;
+		}
+		if (r < 0)
+			return r;
+	}
+	if (needs & ZS_NEED_BD) {
+		r = optional(READ_PARSED(ZS_F_BD_STAT, true, zs_parse_bd_stat, &d->bd), &has,
+			     err_path);
+		if (r < 0)
+			return r;
+	}
+	if (needs & ZS_NEED_DEBUG) {
+		r = optional(READ_PARSED(ZS_F_DEBUG_STAT, true, zs_parse_debug_stat, &d->debug),
+			     &d->has_debug, err_path);
+		if (r < 0)
+			return r;
+	}
+	if (needs & ZS_NEED_BACKING) {
+		r = optional(READ_PARSED(ZS_F_WRITEBACK_LIMIT, true, zs_parse_u64,
+					 &d->writeback_limit),
+			     &d->has_writeback_limit, err_path);
+		if (r >= 0)
+			r = optional(READ_PARSED(ZS_F_WRITEBACK_LIMIT_ENABLE, true, parse_bool01,
+						 &d->writeback_limit_enable),
+				     &d->has_writeback_limit_enable, err_path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int zs_dev_read_attr(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		     const char *attr, struct zs_read_buf *rb, char **ret)
+{
+	char rel[128], *copy;
+	int fd, r;
+
+	snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, attr);
+	fd = zs_ctx_openat(ctx, f->dirfd, attr, O_RDONLY, rel);
+	rb->opens++;
+	if (fd < 0)
+		return fd;
+	r = zs_pread_all(fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
+	rb->reads++;
+	close(fd);
+	if (r < 0)
+		return zs_ctx_fail(ctx, rel, r);
+	copy = strdup(rb->buf);
+	if (!copy)
+		return -ENOMEM;
+	*ret = copy;
 	return 0;
 }
 

@@ -2,14 +2,14 @@
 /*
  * The user-space compaction gate: one flock(2) on a lock file for the whole
  * host, never on /dev/zramN (udev skips a device under an exclusive lock,
- * and an open node makes the device's reset fail with EBUSY).
+ * and an open node makes the device's reset fail with EBUSY); and the run
+ * that owns it, from taking the lock to the saved state.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,47 +26,157 @@ static bool trusted_owner(uid_t uid)
 	return uid == 0 || uid == geteuid();
 }
 
-/*
- * A lock (or state) file must not be one that another user can swap
- * under us: refuse a directory writable by others unless it is sticky
- * (like /run/lock, 1777), and a file that is a symlink or not ours. A
- * directory may be a symlink of root's or ours (Debian's /var/lock ->
- * /run/lock); then its target is what is checked.
- */
-int zs_check_private_dir(const char *path)
+static int set_path(struct zs_gate *g, const char *given, const char *dflt, char *path,
+		    bool *in_root, char *shown, size_t shown_size)
 {
-	char copy[PATH_MAX];
-	struct stat st;
-	const char *dir;
+	const char *p = given ? given : dflt;
 
-	if (strlen(path) >= sizeof(copy))
-		return -ENAMETOOLONG;
-	strcpy(copy, path);
-	dir = dirname(copy);
-	if (lstat(dir, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		if (!trusted_owner(st.st_uid))
-			return -EPERM;
-		if (stat(dir, &st) < 0)
-			return -errno;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-		return -EPERM;
+	if (p[0] != '/' || strlen(p) >= PATH_MAX || !strrchr(p, '/')[1])
+		return -EINVAL;
+	strcpy(path, p);
+	*in_root = !given;
+	if (*in_root && !zs_ctx_is_live(g->ctx))
+		snprintf(shown, shown_size, "%s%s", zs_ctx_root(g->ctx), p);
+	else
+		snprintf(shown, shown_size, "%s", p);
 	return 0;
 }
 
-int zs_open_private(const char *path, int flags, mode_t mode)
+int zs_gate_new(struct zs_ctx *ctx, const char *lock_path, const char *state_path,
+		struct zs_gate **ret)
+{
+	struct zs_gate *g = calloc(1, sizeof(*g));
+	int r;
+
+	if (!g)
+		return -ENOMEM;
+	g->ctx = ctx;
+	g->lock_dirfd = g->state_dirfd = -1;
+	r = set_path(g, lock_path, ZS_LOCK_PATH, g->lock_path, &g->lock_in_root, g->lock_shown,
+		     sizeof(g->lock_shown));
+	if (r >= 0)
+		r = set_path(g, state_path, ZS_STATE_PATH, g->state_path, &g->state_in_root,
+			     g->state_shown, sizeof(g->state_shown));
+	if (r < 0) {
+		free(g);
+		return r;
+	}
+	*ret = g;
+	return 0;
+}
+
+void zs_gate_free(struct zs_gate *g)
+{
+	if (!g)
+		return;
+	if (g->lock_dirfd >= 0)
+		close(g->lock_dirfd);
+	if (g->state_dirfd >= 0)
+		close(g->state_dirfd);
+	free(g);
+}
+
+const char *zs_gate_lock_path(const struct zs_gate *g)
+{
+	return g->lock_shown;
+}
+
+const char *zs_gate_state_path(const struct zs_gate *g)
+{
+	return g->state_shown;
+}
+
+/* Open a directory: below the root for the defaults (openat2 RESOLVE_IN_ROOT), else as named. */
+static int open_dir(struct zs_gate *g, const char *dir, bool in_root)
+{
+	struct stat st;
+	int fd;
+
+	if (in_root && !zs_ctx_is_live(g->ctx))
+		return zs_ctx_open(g->ctx, dir[1] ? dir + 1 : ".", O_RDONLY | O_DIRECTORY);
+	/*
+	 * A directory may be a symlink of root's or ours (Debian's /var/lock
+	 * -> /run/lock); then its target is what is checked.
+	 */
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode) && !trusted_owner(st.st_uid))
+		return -EPERM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int private_dir_open(struct zs_gate *g, const char *path, bool in_root, bool create)
+{
+	char dir[PATH_MAX], parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int fd, pfd, r;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open_dir(g, dir, in_root);
+	if (fd == -ENOENT && create && strcmp(dir, "/")) {
+		/* /var/lib/zsctl is ours to create, its parent is not */
+		const char *last = strrchr(dir, '/');
+
+		snprintf(parent, sizeof(parent), "%.*s", last == dir ? 1 : (int)(last - dir), dir);
+		pfd = open_dir(g, parent, in_root);
+		if (pfd < 0)
+			return pfd;
+		if (mkdirat(pfd, last + 1, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			close(pfd);
+			return r;
+		}
+		fd = openat(pfd, last + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+		close(pfd);
+		if (r < 0)
+			return r;
+	}
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	/*
+	 * A lock or state file must not be one that another user can swap
+	 * under us: refuse a directory of another user, or one writable by
+	 * others unless it is sticky (like /run/lock, 1777).
+	 */
+	if (!trusted_owner(st.st_uid) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+int zs_gate_dir(struct zs_gate *g, bool state, bool create, const char **base)
+{
+	int *cached = state ? &g->state_dirfd : &g->lock_dirfd;
+	const char *path = state ? g->state_path : g->lock_path;
+	int fd;
+
+	*base = strrchr(path, '/') + 1;
+	if (*cached >= 0)
+		return *cached;
+	/* held for the gate's life: every later file is opened relative to it */
+	fd = private_dir_open(g, path, state ? g->state_in_root : g->lock_in_root, create);
+	if (fd < 0)
+		return zs_ctx_fail(g->ctx, path + 1, fd);
+	*cached = fd;
+	return fd;
+}
+
+int zs_private_openat(int dirfd, const char *base, int flags, mode_t mode)
 {
 	struct stat st;
 	int fd, r;
 
-	r = zs_check_private_dir(path);
-	if (r < 0)
-		return r;
-	fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, mode);
+	fd = openat(dirfd, base, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, mode);
 	if (fd < 0)
 		return -errno; /* ELOOP: a symlink */
 	if (fstat(fd, &st) < 0) {
@@ -115,100 +225,37 @@ static int read_holder(int fd, struct zs_gate_holder *h)
 	return 0;
 }
 
-int zs_gate_acquire(const char *path, double wait_seconds, int *ret_fd,
-		    struct zs_gate_holder *holder)
-{
-	uint64_t deadline = 0, delay_us = 200;
-	char line[64];
-	int fd, r, len;
-
-	/*
-	 * 0600: flock(2) needs only a read descriptor, so a lock file others
-	 * can read is one any user can hold to switch compaction off.
-	 */
-	fd = zs_open_private(path, O_RDWR | O_CREAT, 0600);
-	if (fd < 0)
-		return fd;
-	if (fchmod(fd, 0600) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (wait_seconds > 0)
-		deadline = now_ns() + (uint64_t)(wait_seconds * 1e9);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (!deadline || now_ns() >= deadline) {
-			close(fd);
-			if (holder) {
-				struct zs_gate_holder h = { 0 };
-				bool held;
-
-				/*
-				 * The line in the file may be a killed owner's:
-				 * name the pid /proc/locks shows holding it.
-				 */
-				if (zs_gate_query(path, &held, &h) < 0 || !held)
-					memset(&h, 0, sizeof(h));
-				*holder = h;
-			}
-			return -EWOULDBLOCK;
-		}
-		/* flock has no timeout: poll, backing off to 50 ms */
-		nanosleep(&(struct timespec){ .tv_nsec = (long)delay_us * 1000 }, NULL);
-		if (delay_us < 50000)
-			delay_us *= 2;
-	}
-	len = snprintf(line, sizeof(line), "%lld %lld\n", (long long)getpid(),
-		       (long long)time(NULL));
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)len, 0) != len) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
-void zs_gate_release(int fd)
-{
-	if (fd < 0)
-		return;
-	/* a stale holder line would name a process that is gone */
-	if (ftruncate(fd, 0) < 0) {
-		/* nothing to do: the lock goes with the descriptor anyway */
-	}
-	close(fd);
-}
-
 /*
  * Who holds the gate now, without touching the lock: a test lock of our
- * own would turn a real compaction away. /proc/locks lists flock holders
- * as "N: FLOCK ADVISORY WRITE pid maj:min:ino 0 EOF" (maj, min in hex).
+ * own would turn a real compaction away. /proc/locks (the host's: the
+ * flock is on a real file, also under --sysroot) lists flock holders as
+ * "N: FLOCK ADVISORY WRITE pid maj:min:ino 0 EOF" (maj, min in hex).
  */
-int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
+static int query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder)
 {
 	struct zs_gate_holder h = { 0 };
+	const char *base;
 	struct stat st;
 	char line[256];
 	bool found = false;
 	FILE *f;
-	int fd;
+	int dfd, fd;
 
-	/* lstat, not open: the lock file is 0600 and status runs as anyone */
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT) {
-			*held = false;
-			*holder = h;
-			return 0;
-		}
-		return -errno;
+	dfd = zs_gate_dir(g, false, false, &base);
+	if (dfd == -ENOENT) {
+		*held = false;
+		*holder = h;
+		return 0;
+	}
+	if (dfd < 0)
+		return dfd;
+	/* fstatat, not open: the lock file is 0600 and status runs as anyone */
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		*held = false;
+		*holder = h;
+		return 0;
 	}
 	if (S_ISLNK(st.st_mode))
 		return -ELOOP;
@@ -218,7 +265,7 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 	if (!f)
 		return -errno;
 	/* for the holder's "since"; unreadable without root, which is fine */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	fd = openat(dfd, base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	while (!found && fgets(line, sizeof(line), f)) {
 		unsigned int maj, min;
 		unsigned long long ino;
@@ -247,4 +294,233 @@ int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder)
 	*held = found;
 	*holder = h;
 	return 0;
+}
+
+int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder)
+{
+	zs_ctx_begin(g->ctx);
+	return query(g, held, holder);
+}
+
+/*
+ * Take the gate: flock(LOCK_EX|LOCK_NB), polling up to wait_seconds.
+ * -EWOULDBLOCK when another process holds it, with *holder naming it
+ * when it can be told.
+ */
+static int acquire(struct zs_gate *g, double wait_seconds, int *ret_fd,
+		   struct zs_gate_holder *holder)
+{
+	uint64_t deadline = 0, delay_us = 200;
+	const char *base;
+	char line[64];
+	int dfd, fd, r, len;
+
+	dfd = zs_gate_dir(g, false, false, &base);
+	if (dfd < 0)
+		return dfd;
+	/*
+	 * 0600: flock(2) needs only a read descriptor, so a lock file others
+	 * can read is one any user can hold to switch compaction off.
+	 */
+	fd = zs_private_openat(dfd, base, O_RDWR | O_CREAT, 0600);
+	if (fd < 0)
+		return zs_ctx_fail(g->ctx, g->lock_path + 1, fd);
+	if (fchmod(fd, 0600) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (wait_seconds > 0)
+		deadline = now_ns() + (uint64_t)(wait_seconds * 1e9);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (!deadline || now_ns() >= deadline) {
+			struct zs_gate_holder h = { 0 };
+			bool held;
+
+			close(fd);
+			/*
+			 * The line in the file may be a killed owner's: name
+			 * the pid /proc/locks shows holding it.
+			 */
+			if (query(g, &held, &h) < 0 || !held)
+				memset(&h, 0, sizeof(h));
+			*holder = h;
+			return -EWOULDBLOCK;
+		}
+		/* flock has no timeout: poll, backing off to 50 ms */
+		nanosleep(&(struct timespec){ .tv_nsec = (long)delay_us * 1000 }, NULL);
+		if (delay_us < 50000)
+			delay_us *= 2;
+	}
+	len = snprintf(line, sizeof(line), "%lld %lld\n", (long long)getpid(),
+		       (long long)time(NULL));
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)len, 0) != len) {
+		r = errno ? -errno : -EIO;
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static void release(int fd)
+{
+	if (fd < 0)
+		return;
+	/* a stale holder line would name a process that is gone; the lock goes with the fd */
+	(void)!ftruncate(fd, 0);
+	close(fd);
+}
+
+void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *v)
+{
+	int r;
+
+	zs_ctx_begin(g->ctx);
+	memset(v, 0, sizeof(*v));
+	v->query_err = query(g, &v->held, &v->holder);
+	if (v->query_err < 0) {
+		v->held = false;
+		memset(&v->holder, 0, sizeof(v->holder));
+	}
+	r = zs_state_load(g, &v->state);
+	v->state_err = r < 0 ? r : 0;
+	if (r < 0)
+		memset(&v->state, 0, sizeof(v->state));
+	v->has_state = r >= 0 && v->state.runs > 0;
+	if (zs_state_busy_get(g, &v->turned_away) < 0)
+		v->turned_away = 0;
+}
+
+/* ---- the run that owns the gate -------------------------------------------------- */
+
+struct zs_gate_run {
+	struct zs_gate *g;
+	int fd; /* the lock; -1 for a dry run */
+	bool dry_run;
+	bool any_compacted, any_failed;
+	uint64_t freed;
+	struct zs_state state;
+};
+
+int zs_gate_begin(struct zs_gate *g, double wait_seconds, bool dry_run, struct zs_gate_run **ret,
+		  struct zs_gate_begin_info *info)
+{
+	struct zs_gate_run *run;
+	int r;
+
+	zs_ctx_begin(g->ctx);
+	memset(info, 0, sizeof(*info));
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		return -ENOMEM;
+	run->g = g;
+	run->fd = -1;
+	run->dry_run = dry_run;
+	if (!dry_run) {
+		info->stage = ZS_GATE_STAGE_LOCK;
+		r = acquire(g, wait_seconds, &run->fd, &info->holder);
+		if (r == -EWOULDBLOCK) {
+			/* counted before the caller says it stepped aside: no count is lost */
+			info->stage = ZS_GATE_STAGE_COUNT;
+			r = zs_state_busy_add(g);
+			if (r >= 0)
+				r = -EWOULDBLOCK;
+		}
+		if (r < 0)
+			goto fail;
+	}
+	info->stage = ZS_GATE_STAGE_STATE_READ;
+	r = zs_state_load(g, &run->state);
+	if (r == -EBADMSG && dry_run) {
+		info->garbled_ignored = true;
+		memset(&run->state, 0, sizeof(run->state));
+		r = 0;
+	} else if (r == -EBADMSG) {
+		r = zs_state_set_aside(g, info->set_aside, sizeof(info->set_aside));
+		memset(&run->state, 0, sizeof(run->state));
+	}
+	if (r < 0)
+		goto fail;
+	if (!dry_run) {
+		/* prove the state can be written before any device is touched */
+		info->stage = ZS_GATE_STAGE_STATE_WRITE;
+		r = zs_state_save(g, &run->state);
+		if (r < 0)
+			goto fail;
+	}
+	*ret = run;
+	return 0;
+fail:
+	release(run->fd);
+	free(run);
+	return r;
+}
+
+const struct zs_state *zs_gate_run_state(const struct zs_gate_run *run)
+{
+	return &run->state;
+}
+
+uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name)
+{
+	const struct zs_state_device *sd = zs_state_device_find(&run->state, name);
+
+	/* --min-interval counts from the last compaction that went through */
+	return sd && sd->last_result == ZS_RESULT_COMPACTED ? sd->last_time : 0;
+}
+
+void zs_gate_run_record(struct zs_gate_run *run, const char *name, enum zs_result result,
+			int64_t freed, uint64_t now)
+{
+	struct zs_state_device *sd = name ? zs_state_device(&run->state, name, true) : NULL;
+	uint64_t gain = freed > 0 ? (uint64_t)freed : 0;
+
+	if (result == ZS_RESULT_COMPACTED) {
+		run->any_compacted = true;
+		run->freed = zs_add_sat(run->freed, gain);
+	} else if (result == ZS_RESULT_FAILED) {
+		run->any_failed = true;
+	}
+	if (sd) {
+		sd->last_time = now;
+		sd->last_result = result;
+		sd->last_freed = gain;
+	}
+}
+
+int zs_gate_end(struct zs_gate_run *run, uint64_t now)
+{
+	struct zs_state *st = &run->state;
+	int r = 0;
+
+	zs_ctx_begin(run->g->ctx);
+	if (!run->dry_run) {
+		st->runs = zs_add_sat(st->runs, 1);
+		st->freed_total = zs_add_sat(st->freed_total, run->freed);
+		st->last_time = now;
+		st->last_pid = (uint64_t)getpid();
+		st->last_result = run->any_failed    ? ZS_RESULT_FAILED :
+				  run->any_compacted ? ZS_RESULT_COMPACTED :
+						       ZS_RESULT_NOTHING;
+		r = zs_state_save(run->g, st);
+	}
+	release(run->fd);
+	run->fd = -1;
+	return r;
+}
+
+void zs_gate_run_free(struct zs_gate_run *run)
+{
+	if (!run)
+		return;
+	release(run->fd);
+	free(run);
 }

@@ -17,27 +17,155 @@ struct zs_ctx {
 	struct libmnt_table *mountinfo; /* parsed once, see zs_ctx_mountinfo() */
 };
 
-/* Record rel as the failing file and return err. */
-int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
-int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len);
-int zs_strv_push(char ***strv, size_t *n, const char *s);
+#define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define ZS_ATTR_MAX (64 * 1024)
 #define ZS_CLASSES_MAX (4 * 1024 * 1024)
 
-#define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* ---- the context (ctx.c) ------------------------------------------------------- */
+
+/* A public call begins: the error path of an earlier one is not this one's. */
+static inline void zs_ctx_begin(struct zs_ctx *ctx)
+{
+	ctx->error_path[0] = '\0';
+}
+
+/* Record rel as the failing file and return err. */
+int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
+/*
+ * Open rel relative to dirfd, a directory the context opened: openat()
+ * live, openat2(RESOLVE_BENEATH) in a dump. Records rel_for_errors.
+ */
+int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
+		  const char *rel_for_errors);
+/*
+ * Read a file from offset 0 with pread into *buf (grown up to max, kept for
+ * the next read): a read shorter than the buffer is the whole file, as for
+ * sysfs attributes and regular files in a dump; until_eof keeps reading to
+ * a read of 0 (seq_files of many records such as proc/swaps). Refuses a
+ * NUL in the text (-EINVAL): the kernel's text never holds one.
+ */
+int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len);
+int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len);
+int zs_strv_push(char ***strv, size_t *n, const char *s);
 
 /* Parse a proc table below the root with libmount (mountinfo, or swaps). */
 int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
 		       struct libmnt_table **ret);
-/* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
-int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
-enum zs_pool_kind zs_pool_kind_of(const char *name);
-/* Pre-4.1 kernels: the files that hold what mm_stat and io_stat hold now. */
-extern const char *const zs_legacy_mm_files[ZS_MM_KNOWN];
-extern const char *const zs_legacy_io_files[ZS_IO_KNOWN];
-
 /* The root's proc/self/mountinfo, parsed on first use and kept with the context. */
 int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret);
+/* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
+int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
+/* A dump's pools tell its page size (the largest class is PAGE_SIZE). */
+void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool);
+
+/* ---- devices (device.c) ----------------------------------------------------------- */
+
+/* The files of a zram device a reader may read; see device.c's table. */
+enum zs_dev_file {
+	ZS_F_INITSTATE,
+	ZS_F_DISKSIZE,
+	ZS_F_COMP_ALGORITHM,
+	ZS_F_DEV,
+	ZS_F_MM_STAT,
+	ZS_F_IO_STAT,
+	ZS_F_BD_STAT,
+	ZS_F_DEBUG_STAT,
+	ZS_F_MAX_COMP_STREAMS,
+	ZS_F_BACKING_DEV,
+	ZS_F_WRITEBACK_LIMIT,
+	ZS_F_WRITEBACK_LIMIT_ENABLE,
+	ZS_F_LEGACY_MM0, /* pre-4.1: one file per mm_stat column */
+	ZS_F_LEGACY_IO0 = ZS_F_LEGACY_MM0 + ZS_MM_KNOWN,
+	ZS_F_COUNT_ = ZS_F_LEGACY_IO0 + ZS_IO_KNOWN,
+};
+
+/* A device's open directory and files: kept by a reader between refreshes. */
+struct zs_dev_files {
+	int dirfd;
+	int fd[ZS_F_COUNT_]; /* -1: not open; ZS_FD_ABSENT: the kernel has no such file */
+	bool setup_known;    /* the set-up files were read for the current initstate */
+	bool legacy_mm;	     /* mm_stat is absent: the pre-4.1 files */
+	bool legacy_io;
+};
+#define ZS_FD_ABSENT (-2)
+
+/* The buffer a reader reads into, and its counters. */
+struct zs_read_buf {
+	char *buf;
+	size_t cap;
+	uint64_t opens, reads;
+	unsigned int files; /* held open */
+};
+
+void zs_dev_files_init(struct zs_dev_files *f);
+void zs_dev_files_close(struct zs_dev_files *f, struct zs_read_buf *rb);
+/*
+ * Open the device's directory: -ENODEV when it does not exist. name must
+ * be valid (zs_devname_valid).
+ */
+int zs_dev_files_open(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		      struct zs_read_buf *rb);
+/*
+ * Read what needs asks for into dev (name and id set by the caller). The
+ * files read on every refresh stay open in f for the next one (pread from
+ * 0); the set-up files (disksize, comp_algorithm, dev, backing_dev,
+ * max_comp_streams) are opened and read again only when initstate
+ * changes. On a failure, err_path names the file (relative to the root)
+ * and dev keeps what was read before.
+ */
+int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, unsigned int needs,
+		struct zs_read_buf *rb, struct zs_device *dev, char *err_path, size_t err_size);
+/* Read one attribute's text through the device's directory. */
+int zs_dev_read_attr(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+		     const char *attr, struct zs_read_buf *rb, char **ret);
+/* zram device names below the root: libudev live, the dump's sys/block; sorted by id. */
+int zs_enumerate_devices(struct zs_ctx *ctx, char ***names, size_t *n);
+unsigned int zs_devname_id(const char *name);
+
+/* ---- pools, users ------------------------------------------------------------------ */
+
+enum zs_pool_kind zs_pool_kind_of(const char *name);
+void zs_pools_sort(struct zs_pool *pools, size_t n);
+/* zram pools in device order (zram2 before zram10), then the others by name. */
+int zs_pool_cmp(const void *a, const void *b);
+/* Mount points (replacing the devices' earlier ones) and swap use of devs. */
+int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);
+int zs_users_read_swaps(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);
+
+/* ---- compaction (compact.c) ---------------------------------------------------------- */
+
+void zs_compact_result_from(struct zs_compact_result *res);
+
+/* ---- the gate (gate.c, state.c) ------------------------------------------------------- */
+
+struct zs_gate {
+	struct zs_ctx *ctx;
+	char lock_path[PATH_MAX];  /* as given: absolute, host-style */
+	char state_path[PATH_MAX];
+	bool lock_in_root, state_in_root; /* the defaults: below the context's root */
+	char lock_shown[PATH_MAX + 64];	  /* as a user would name them */
+	char state_shown[PATH_MAX + 64];
+	int lock_dirfd, state_dirfd;	  /* opened once, checked once; -1 until then */
+};
+
+/*
+ * The directory of the lock file (or of the state file), opened once and
+ * kept: below the root for the defaults, without following a symlink that
+ * is not root's or ours, refused (-EPERM) when it belongs to another user
+ * or others can write to it without the sticky bit. create: make the last
+ * directory (0755) when missing (/var/lib/zsctl is ours to create). The fd
+ * is the gate's (not to be closed); *base is the file's name in it.
+ */
+int zs_gate_dir(struct zs_gate *g, bool state, bool create, const char **base);
+/* Open a private file in dirfd: no symlink (-ELOOP), regular and ours or root's (-EPERM). */
+int zs_private_openat(int dirfd, const char *base, int flags, mode_t mode);
+
+int zs_state_load(struct zs_gate *g, struct zs_state *ret);
+int zs_state_save(struct zs_gate *g, const struct zs_state *st);
+int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size);
+/* The turned-away counter: one byte appended per process that found the gate held. */
+int zs_state_busy_add(struct zs_gate *g);
+int zs_state_busy_get(struct zs_gate *g, uint64_t *ret);
 
 #endif

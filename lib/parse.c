@@ -11,31 +11,11 @@
 
 #include "internal.h"
 
-static const char *const mm_col_names[ZS_MM_KNOWN] = {
-	[ZS_MM_ORIG_DATA_SIZE] = "orig_data_size",
-	[ZS_MM_COMPR_DATA_SIZE] = "compr_data_size",
-	[ZS_MM_MEM_USED_TOTAL] = "mem_used_total",
-	[ZS_MM_MEM_LIMIT] = "mem_limit",
-	[ZS_MM_MEM_USED_MAX] = "mem_used_max",
-	[ZS_MM_SAME_PAGES] = "same_pages",
-	[ZS_MM_PAGES_COMPACTED] = "pages_compacted",
-	[ZS_MM_HUGE_PAGES] = "huge_pages",
-	[ZS_MM_HUGE_PAGES_SINCE] = "huge_pages_since",
-	[ZS_MM_COMPACT_GATED] = "compact_gated",
-};
-
-static const char *const io_col_names[ZS_IO_KNOWN] = {
-	[ZS_IO_FAILED_READS] = "failed_reads",
-	[ZS_IO_FAILED_WRITES] = "failed_writes",
-	[ZS_IO_INVALID_IO] = "invalid_io",
-	[ZS_IO_NOTIFY_FREE] = "notify_free",
-};
-
-static const char *const bd_col_names[ZS_BD_KNOWN] = {
-	[ZS_BD_COUNT] = "bd_count",
-	[ZS_BD_READS] = "bd_reads",
-	[ZS_BD_WRITES] = "bd_writes",
-};
+#define ZS_COL_NAME(e, name) name,
+static const char *const mm_col_names[ZS_MM_KNOWN] = { ZS_MM_COLUMNS(ZS_COL_NAME) };
+static const char *const io_col_names[ZS_IO_KNOWN] = { ZS_IO_COLUMNS(ZS_COL_NAME) };
+static const char *const bd_col_names[ZS_BD_KNOWN] = { ZS_BD_COLUMNS(ZS_COL_NAME) };
+#undef ZS_COL_NAME
 
 const char *zs_mm_col_name(unsigned int col)
 {

@@ -9,13 +9,15 @@
  * owner's fsync and the owner never waits for them; the file's size is the
  * count. A kill can lose no count that was reported: the byte is written
  * before the loser says it stepped aside.
+ *
+ * Every file is opened relative to the state directory's descriptor, so a
+ * dump's gate stays in the dump whatever its symlinks say.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +30,6 @@
 #define STATE_MAGIC "# zsctl compact state"
 #define STATE_VERSION 1
 
-static bool result_valid(const char *s)
-{
-	static const char *const results[] = { "compacted", "nothing", "failed", "gated",
-					       "skipped" };
-
-	for (size_t i = 0; i < ZS_ARRAY_SIZE(results); i++)
-		if (!strcmp(s, results[i]))
-			return true;
-	return false;
-}
-
-static int parse_u64_word(const char *s, uint64_t *ret)
-{
-	return zs_parse_u64(s, ret);
-}
-
 struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create)
 {
 	for (size_t i = 0; i < st->ndevices; i++)
@@ -54,6 +40,17 @@ struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, b
 	memset(&st->devices[st->ndevices], 0, sizeof(st->devices[0]));
 	snprintf(st->devices[st->ndevices].name, sizeof(st->devices[0].name), "%s", name);
 	return &st->devices[st->ndevices++];
+}
+
+const struct zs_state_device *zs_state_device_find(const struct zs_state *st, const char *name)
+{
+	return zs_state_device((struct zs_state *)st, name, false);
+}
+
+/* A result word of the file: never NONE (an empty word is no word). */
+static int parse_result(const char *s, enum zs_result *ret)
+{
+	return zs_result_parse(s, ret) < 0 ? -EBADMSG : 0;
 }
 
 int zs_state_parse(const char *text, struct zs_state *ret)
@@ -95,27 +92,25 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 		if (n == 2 && !strcmp(key, "version")) {
 			uint64_t v;
 
-			if (parse_u64_word(a, &v) < 0 || v != STATE_VERSION)
+			if (zs_parse_u64(a, &v) < 0 || v != STATE_VERSION)
 				r = -EBADMSG;
 			version = true;
 		} else if (n == 2 && !strcmp(key, "runs")) {
-			r = parse_u64_word(a, &st->runs);
+			r = zs_parse_u64(a, &st->runs);
 		} else if (n == 2 && !strcmp(key, "freed_total")) {
-			r = parse_u64_word(a, &st->freed_total);
+			r = zs_parse_u64(a, &st->freed_total);
 		} else if (n == 2 && !strcmp(key, "last_time")) {
-			r = parse_u64_word(a, &st->last_time);
+			r = zs_parse_u64(a, &st->last_time);
 		} else if (n == 2 && !strcmp(key, "last_pid")) {
-			r = parse_u64_word(a, &st->last_pid);
+			r = zs_parse_u64(a, &st->last_pid);
 		} else if (n == 2 && !strcmp(key, "last_result")) {
-			if (!result_valid(a) || strlen(a) >= sizeof(st->last_result))
-				r = -EBADMSG;
-			else
-				strcpy(st->last_result, a);
+			r = parse_result(a, &st->last_result);
 		} else if (n == 5 && !strcmp(key, "device")) {
 			struct zs_state_device *dev;
+			enum zs_result res;
 
 			if (!zs_devname_valid(a) || zs_state_device(st, a, false) ||
-			    !result_valid(c)) {
+			    parse_result(c, &res) < 0) {
 				r = -EBADMSG;
 				continue;
 			}
@@ -124,10 +119,10 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 				r = -EBADMSG;
 				continue;
 			}
-			strcpy(dev->last_result, c);
-			r = parse_u64_word(b, &dev->last_time);
+			dev->last_result = res;
+			r = zs_parse_u64(b, &dev->last_time);
 			if (!r)
-				r = parse_u64_word(d, &dev->last_freed);
+				r = zs_parse_u64(d, &dev->last_freed);
 		} else {
 			r = -EBADMSG;
 		}
@@ -147,18 +142,48 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 	return 0;
 }
 
-int zs_state_load(const char *path, struct zs_state *ret)
+int zs_state_format(const struct zs_state *st, char **ret)
 {
-	char *text = NULL;
-	int fd, r;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
 
-	fd = zs_open_private(path, O_RDONLY, 0);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "%s\nversion %d\n", STATE_MAGIC, STATE_VERSION);
+	fprintf(f, "runs %" PRIu64 "\nfreed_total %" PRIu64 "\n", st->runs, st->freed_total);
+	if (st->last_result != ZS_RESULT_NONE)
+		fprintf(f, "last_time %" PRIu64 "\nlast_pid %" PRIu64 "\nlast_result %s\n",
+			st->last_time, st->last_pid, zs_result_name(st->last_result));
+	for (size_t i = 0; i < st->ndevices; i++) {
+		const struct zs_state_device *d = &st->devices[i];
+
+		fprintf(f, "device %s %" PRIu64 " %s %" PRIu64 "\n", d->name, d->last_time,
+			zs_result_name(d->last_result), d->last_freed);
+	}
+	fputs("end\n", f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*ret = buf;
+	return 0;
+}
+
+int zs_state_load(struct zs_gate *g, struct zs_state *ret)
+{
+	const char *base;
+	char *text = NULL;
+	int dfd, fd, r;
+
+	dfd = zs_gate_dir(g, true, false, &base);
+	fd = dfd < 0 ? dfd : zs_private_openat(dfd, base, O_RDONLY, 0);
 	if (fd == -ENOENT) {
 		memset(ret, 0, sizeof(*ret));
 		return 0; /* the first run */
 	}
 	if (fd < 0)
-		return fd;
+		return zs_ctx_fail(g->ctx, g->state_path + 1, fd);
 	r = zs_read_fd_all(fd, 1024 * 1024, &text, NULL);
 	close(fd);
 	if (r == -EINVAL || r == -EFBIG)
@@ -170,155 +195,141 @@ int zs_state_load(const char *path, struct zs_state *ret)
 	return r;
 }
 
-int zs_state_format(const struct zs_state *st, char **ret)
+static int write_all(int fd, const char *buf, size_t len)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	while (len) {
+		ssize_t n = write(fd, buf, len);
 
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "%s\nversion %d\n", STATE_MAGIC, STATE_VERSION);
-	fprintf(f, "runs %" PRIu64 "\nfreed_total %" PRIu64 "\n", st->runs, st->freed_total);
-	if (st->last_result[0])
-		fprintf(f, "last_time %" PRIu64 "\nlast_pid %" PRIu64 "\nlast_result %s\n",
-			st->last_time, st->last_pid, st->last_result);
-	for (size_t i = 0; i < st->ndevices; i++) {
-		const struct zs_state_device *d = &st->devices[i];
-
-		fprintf(f, "device %s %" PRIu64 " %s %" PRIu64 "\n", d->name, d->last_time,
-			d->last_result, d->last_freed);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		/* a short write is followed by one that says why (ENOSPC) */
+		buf += n;
+		len -= (size_t)n;
 	}
-	fputs("end\n", f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return -ENOMEM;
-	}
-	*ret = buf;
 	return 0;
 }
 
-/* The state directory (/var/lib/zsctl) is ours to create, its parent is not. */
-static int ensure_dir_of(const char *path)
+int zs_state_save(struct zs_gate *g, const struct zs_state *st)
 {
-	char copy[PATH_MAX];
+	char tmp[NAME_MAX + 1], *text = NULL;
+	const char *base;
+	int dfd, fd, r;
 
-	snprintf(copy, sizeof(copy), "%s", path);
-	if (mkdir(dirname(copy), 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char copy[PATH_MAX];
-	int fd, r = 0;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int zs_state_save(const char *path, const struct zs_state *st)
-{
-	char tmp[PATH_MAX], *text = NULL;
-	size_t len;
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	r = zs_state_format(st, &text);
 	if (r < 0)
 		return r;
-	len = strlen(text);
-	r = ensure_dir_of(path);
-	if (r < 0) {
+	dfd = zs_gate_dir(g, true, true, &base);
+	if (dfd < 0) {
 		free(text);
-		return r;
+		return dfd;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", base, (long)getpid()) >= (int)sizeof(tmp)) {
+		r = -ENAMETOOLONG;
+		goto out;
 	}
 	/*
 	 * Only the gate's owner saves, so a file of this name is a killed
 	 * owner's leftover (pids come back): remove it, then create anew.
 	 */
-	if (unlink(tmp) < 0 && errno != ENOENT) {
-		free(text);
-		return -errno;
+	if (unlinkat(dfd, tmp, 0) < 0 && errno != ENOENT) {
+		r = -errno;
+		goto out;
 	}
-	fd = zs_open_private(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0644);
+	fd = zs_private_openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0644);
 	if (fd < 0) {
-		free(text);
-		return fd;
+		r = fd;
+		goto out;
 	}
-	r = 0;
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
+	r = write_all(fd, text, strlen(text));
+	if (!r && fsync(fd) < 0)
+		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
-	free(text);
-	if (!r && rename(tmp, path) < 0)
+	if (!r && renameat(dfd, tmp, dfd, base) < 0)
 		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	return fsync_dir_of(path);
+	if (r < 0)
+		unlinkat(dfd, tmp, 0);
+	else if (fsync(dfd) < 0)
+		r = -errno;
+out:
+	free(text);
+	return r < 0 ? zs_ctx_fail(g->ctx, g->state_path + 1, r) : 0;
 }
 
-static void busy_path(const char *state_path, char *out, size_t size)
+static int busy_name(const char *base, char *out, size_t size)
 {
-	snprintf(out, size, "%s.busy", state_path);
+	return snprintf(out, size, "%s.busy", base) >= (int)size ? -ENAMETOOLONG : 0;
 }
 
-int zs_state_count_busy(const char *state_path)
+int zs_state_busy_add(struct zs_gate *g)
 {
-	char path[PATH_MAX];
-	int fd, r = 0;
+	char name[NAME_MAX + 1];
+	const char *base;
+	int dfd, fd, r;
 
-	busy_path(state_path, path, sizeof(path));
-	fd = zs_open_private(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-	if (fd == -ENOENT) {
-		r = ensure_dir_of(path);
-		if (r < 0)
-			return r;
-		fd = zs_open_private(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-	}
+	dfd = zs_gate_dir(g, true, true, &base);
+	if (dfd < 0)
+		return dfd;
+	r = busy_name(base, name, sizeof(name));
+	fd = r < 0 ? r : zs_private_openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT, 0644);
 	if (fd < 0)
 		return fd;
-	if (write(fd, "x", 1) != 1)
-		r = -errno;
+	r = write(fd, "x", 1) == 1 ? 0 : errno ? -errno : -EIO;
 	close(fd);
 	return r;
 }
 
-int zs_state_busy_count(const char *state_path, uint64_t *ret)
+int zs_state_busy_get(struct zs_gate *g, uint64_t *ret)
 {
-	char path[PATH_MAX];
+	char name[NAME_MAX + 1];
+	const char *base;
 	struct stat st;
+	int dfd, r;
 
-	busy_path(state_path, path, sizeof(path));
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return -errno;
+	dfd = zs_gate_dir(g, true, false, &base);
+	if (dfd == -ENOENT) {
 		*ret = 0;
 		return 0;
 	}
+	if (dfd < 0)
+		return dfd;
+	r = busy_name(base, name, sizeof(name));
+	if (r >= 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	if (r == -ENOENT) {
+		*ret = 0;
+		return 0;
+	}
+	if (r < 0)
+		return r;
 	if (!S_ISREG(st.st_mode))
 		return -EBADMSG;
 	*ret = (uint64_t)st.st_size;
 	return 0;
 }
 
-int zs_state_set_aside(const char *path, char *aside, size_t size)
+int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size)
 {
-	if (snprintf(aside, size, "%s.corrupt.%lld.%ld", path, (long long)time(NULL),
-		     (long)getpid()) >= (int)size)
-		return -ENAMETOOLONG;
-	if (rename(path, aside) < 0)
-		return -errno;
+	char name[NAME_MAX + 1];
+	const char *base;
+	int dfd, r = 0;
+
+	dfd = zs_gate_dir(g, true, false, &base);
+	if (dfd < 0)
+		return dfd;
+	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
+		     (long)getpid()) >= (int)sizeof(name))
+		r = -ENAMETOOLONG;
+	if (!r && renameat(dfd, base, dfd, name) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	snprintf(aside, size, "%.*s%s", (int)(strlen(g->state_shown) - strlen(base)),
+		 g->state_shown, name);
 	return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Who uses a zram device: mount points (mountinfo) and swap (proc/swaps). */
+/* Who uses a zram device: mount points (mountinfo) and swap (proc/swaps), with libmount. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -10,32 +11,37 @@
 
 #include "internal.h"
 
-static struct zs_device *find_by_devno(struct zs_device *devs, size_t n, dev_t devno)
+static struct zs_device *find_by_devno(struct zs_device *const *devs, size_t n, dev_t devno)
 {
 	for (size_t i = 0; i < n; i++)
-		if (devs[i].has_devno && makedev(devs[i].major, devs[i].minor) == devno)
-			return &devs[i];
+		if (devs[i]->has_devno && makedev(devs[i]->major, devs[i]->minor) == devno)
+			return devs[i];
 	return NULL;
 }
 
-static struct zs_device *find_by_source(struct zs_device *devs, size_t n, const char *src)
+static struct zs_device *find_by_source(struct zs_device *const *devs, size_t n, const char *src)
 {
 	if (!src || strncmp(src, "/dev/", 5))
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(devs[i].name, src + 5))
-			return &devs[i];
+		if (!strcmp(devs[i]->name, src + 5))
+			return devs[i];
 	return NULL;
 }
 
-static int read_mounts(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
+int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n)
 {
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
 	int r;
 
+	for (size_t i = 0; i < n; i++)
+		zs_device_clear(devs[i]);
 	r = zs_ctx_mountinfo(ctx, &tb);
+	/* a dump without proc/ has no users to show, which is not an error */
+	if (r == -ENOENT)
+		return 0;
 	if (r < 0)
 		return r;
 	it = mnt_new_iter(MNT_ITER_FORWARD);
@@ -57,16 +63,20 @@ static int read_mounts(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
 	return r;
 }
 
-static int read_swaps(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
+int zs_users_read_swaps(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n)
 {
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
 	int r;
 
+	for (size_t i = 0; i < n; i++) {
+		devs[i]->is_swap = false;
+		memset(&devs[i]->swap, 0, sizeof(devs[i]->swap));
+	}
 	r = zs_ctx_parse_table(ctx, "proc/swaps", true, &tb);
 	if (r == -ENOENT)
-		return 0; /* no swap support in the kernel */
+		return 0; /* no swap support in the kernel, or a dump without proc/ */
 	if (r < 0)
 		return r;
 	it = mnt_new_iter(MNT_ITER_FORWARD);
@@ -81,8 +91,8 @@ static int read_swaps(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
 			continue;
 		d->is_swap = true;
 		/* /proc/swaps counts KiB */
-		d->swap.size = (uint64_t)mnt_fs_get_size(fs) * 1024;
-		d->swap.used = (uint64_t)mnt_fs_get_usedsize(fs) * 1024;
+		d->swap.size = zs_mul_sat((uint64_t)mnt_fs_get_size(fs), 1024);
+		d->swap.used = zs_mul_sat((uint64_t)mnt_fs_get_usedsize(fs), 1024);
 		d->swap.priority = mnt_fs_get_priority(fs);
 	}
 	mnt_free_iter(it);
@@ -92,11 +102,17 @@ static int read_swaps(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
 
 int zs_devices_read_users(struct zs_ctx *ctx, struct zs_device *devs, size_t n)
 {
+	struct zs_device **p = calloc(n ? n : 1, sizeof(*p));
 	int r;
 
-	r = read_mounts(ctx, devs, n);
-	/* a dump without proc/ has no users to show, which is not an error */
-	if (r < 0 && r != -ENOENT)
-		return r;
-	return read_swaps(ctx, devs, n);
+	if (!p)
+		return -ENOMEM;
+	zs_ctx_begin(ctx);
+	for (size_t i = 0; i < n; i++)
+		p[i] = &devs[i];
+	r = zs_users_read_mounts(ctx, p, n);
+	if (r >= 0)
+		r = zs_users_read_swaps(ctx, p, n);
+	free(p);
+	return r;
 }

@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libzsctl: the model of zram devices and zsmalloc pools, and all kernel I/O.
+ * libzsctl: zsctl's internal library. It models zram devices, zsmalloc
+ * pools and zsctl's compaction gate, and does all of zsctl's kernel I/O.
+ * It is linked statically into zsctl's programs and makes no ABI promise:
+ * structures are public and change with the tool.
  *
- * Rules: nothing here prints; every function that can fail returns 0 or a
- * negative errno and leaves its out-parameters untouched on failure; every
- * file is reached through a struct zs_ctx, so a dump under --sysroot is read
- * exactly like a live system. After a failure, zs_ctx_error_path() names the
- * file (relative to the root) that caused it.
+ * Rules:
+ * - Nothing here prints. A function that can fail returns 0 (or a count)
+ *   or a negative errno.
+ * - Out-parameters are written only on success, except where a comment
+ *   says otherwise (a plan or a holder that says why something failed).
+ * - Every file is reached through a struct zs_ctx, so a dump under
+ *   --sysroot is read exactly like the live system. When a call fails on a
+ *   file, zs_ctx_error_path() names that file; the path is cleared when a
+ *   public call begins, so it never names the file of an earlier failure.
+ *
+ * Objects, in this order: the context; numbers and names; the kernel's
+ * files; devices; pools; derived values; the reader and its snapshot;
+ * the gate and its state; compaction; attributes (get/set).
  */
 #ifndef ZSCTL_H
 #define ZSCTL_H
@@ -16,17 +27,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct zs_ctx;
+/* ==== the context ========================================================== */
 
-/* ---- context ---------------------------------------------------------- */
+struct zs_ctx;
 
 /* sysroot: NULL or "/" for the live system, else the root of a dump. */
 int zs_ctx_new(const char *sysroot, struct zs_ctx **ret);
 void zs_ctx_free(struct zs_ctx *ctx);
 bool zs_ctx_is_live(const struct zs_ctx *ctx);
 const char *zs_ctx_root(const struct zs_ctx *ctx);
+/*
+ * The page size of the machine the files come from: this machine's, or,
+ * for a dump, learnt from zsmalloc's largest size class when the reader
+ * reads the pools (ZS_MAX_ALLOC_SIZE is PAGE_SIZE).
+ */
 uint64_t zs_ctx_page_size(const struct zs_ctx *ctx);
-/* The file (relative to the root, no leading '/') of the last failure. */
+/* The file (relative to the root, no leading '/') of this call's failure, or "". */
 const char *zs_ctx_error_path(const struct zs_ctx *ctx);
 
 /* Open a file below the root; rel must not start with '/'. Returns an fd. */
@@ -40,7 +56,7 @@ int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret
 int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *n);
 void zs_strv_free(char **strv);
 
-/* ---- strict parsing ---------------------------------------------------- */
+/* ==== numbers, times and names ============================================= */
 
 /* A decimal u64 and nothing else: -EINVAL on junk, -ERANGE past 2^64-1. */
 int zs_parse_u64(const char *s, uint64_t *ret);
@@ -50,8 +66,24 @@ int zs_parse_u64(const char *s, uint64_t *ret);
  * max is -E2BIG so callers can say the file is stranger than expected.
  */
 int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsigned int *n);
+/* Sizes like util-linux's: 4096, 4K, 1.5M, 2GiB (binary units). */
+int zs_parse_size(const char *s, uint64_t *ret);
+/* Durations: 90, 90s, 5m, 1h30m, 2d; in seconds. */
+int zs_parse_duration(const char *s, uint64_t *ret);
+/* Seconds with a fraction: 0.25, 3, 1.5; at most a day. */
+int zs_parse_seconds(const char *s, double *ret);
+/* 0..100, with or without a trailing '%'; returned as a fraction 0..1. */
+int zs_parse_percent(const char *s, double *ret);
 
-/* ---- device names ------------------------------------------------------ */
+/*
+ * Saturating arithmetic: a garbled or hostile file (pages times the page
+ * size, sums over devices) must never wrap to a small number.
+ */
+uint64_t zs_mul_sat(uint64_t a, uint64_t b);
+uint64_t zs_add_sat(uint64_t a, uint64_t b);
+
+/* An epoch time as "2026-12-06T05:10:18Z"; "unknown" for 0 or a time gmtime refuses. */
+void zs_format_utc(int64_t t, char *buf, size_t size);
 
 #define ZS_DEVNAME_MAX 16 /* "zram" + up to 9 digits + NUL, and room */
 
@@ -63,41 +95,45 @@ int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsign
 int zs_devname_parse(const char *arg, char name[ZS_DEVNAME_MAX]);
 bool zs_devname_valid(const char *name);
 
-/* ---- zram attributes ---------------------------------------------------- */
+/* ==== the kernel's files ===================================================== */
 
 /*
- * mm_stat columns in kernel order (Documentation/admin-guide/blockdev/zram.rst).
- * Kernels only append; column 10 comes from our kernel series.
+ * mm_stat columns in kernel order (Documentation/admin-guide/blockdev/zram.rst):
+ * X(ENUM, kernel name). Kernels only append; column 10 comes from the series
+ * in kernel/. Adding a column: a line here, a field in cli/fields.c, a fixture.
  */
-enum zs_mm_col {
-	ZS_MM_ORIG_DATA_SIZE,
-	ZS_MM_COMPR_DATA_SIZE,
-	ZS_MM_MEM_USED_TOTAL,
-	ZS_MM_MEM_LIMIT,
-	ZS_MM_MEM_USED_MAX,
-	ZS_MM_SAME_PAGES,
-	ZS_MM_PAGES_COMPACTED,
-	ZS_MM_HUGE_PAGES,
-	ZS_MM_HUGE_PAGES_SINCE,
-	ZS_MM_COMPACT_GATED,
-	ZS_MM_KNOWN,
-};
-#define ZS_MM_MAX 32
+#define ZS_MM_COLUMNS(X)                         \
+	X(ORIG_DATA_SIZE, "orig_data_size")      \
+	X(COMPR_DATA_SIZE, "compr_data_size")    \
+	X(MEM_USED_TOTAL, "mem_used_total")      \
+	X(MEM_LIMIT, "mem_limit")                \
+	X(MEM_USED_MAX, "mem_used_max")          \
+	X(SAME_PAGES, "same_pages")              \
+	X(PAGES_COMPACTED, "pages_compacted")    \
+	X(HUGE_PAGES, "huge_pages")              \
+	X(HUGE_PAGES_SINCE, "huge_pages_since")  \
+	X(COMPACT_GATED, "compact_gated")
 
-enum zs_io_col {
-	ZS_IO_FAILED_READS,
-	ZS_IO_FAILED_WRITES,
-	ZS_IO_INVALID_IO,
-	ZS_IO_NOTIFY_FREE,
-	ZS_IO_KNOWN,
-};
+#define ZS_IO_COLUMNS(X)                   \
+	X(FAILED_READS, "failed_reads")    \
+	X(FAILED_WRITES, "failed_writes")  \
+	X(INVALID_IO, "invalid_io")        \
+	X(NOTIFY_FREE, "notify_free")
 
-enum zs_bd_col {
-	ZS_BD_COUNT,
-	ZS_BD_READS,
-	ZS_BD_WRITES,
-	ZS_BD_KNOWN,
-};
+#define ZS_BD_COLUMNS(X)           \
+	X(COUNT, "bd_count")       \
+	X(READS, "bd_reads")       \
+	X(WRITES, "bd_writes")
+
+#define ZS_COL_ENUM_MM(e, name) ZS_MM_##e,
+#define ZS_COL_ENUM_IO(e, name) ZS_IO_##e,
+#define ZS_COL_ENUM_BD(e, name) ZS_BD_##e,
+enum zs_mm_col { ZS_MM_COLUMNS(ZS_COL_ENUM_MM) ZS_MM_KNOWN };
+enum zs_io_col { ZS_IO_COLUMNS(ZS_COL_ENUM_IO) ZS_IO_KNOWN };
+enum zs_bd_col { ZS_BD_COLUMNS(ZS_COL_ENUM_BD) ZS_BD_KNOWN };
+#undef ZS_COL_ENUM_MM
+#undef ZS_COL_ENUM_IO
+#undef ZS_COL_ENUM_BD
 
 #define ZS_STAT_MAX 32
 
@@ -141,7 +177,29 @@ struct zs_algorithms {
 };
 int zs_parse_comp_algorithm(const char *s, struct zs_algorithms *ret);
 
-/* ---- devices ------------------------------------------------------------ */
+/* ==== devices =================================================================== */
+
+/*
+ * What a reader reads of each device and of the host. Each output says
+ * what it needs (cli/fields.c); a reader opens only the files that serve
+ * it. initstate is always read: every value depends on it.
+ */
+enum zs_need {
+	ZS_NEED_DISKSIZE = 1u << 0,
+	ZS_NEED_ALGORITHM = 1u << 1, /* comp_algorithm */
+	ZS_NEED_MM = 1u << 2,	     /* mm_stat, or the pre-4.1 one-value files */
+	ZS_NEED_IO = 1u << 3,	     /* io_stat */
+	ZS_NEED_BD = 1u << 4,	     /* bd_stat (CONFIG_ZRAM_WRITEBACK) */
+	ZS_NEED_DEBUG = 1u << 5,     /* debug_stat */
+	ZS_NEED_STREAMS = 1u << 6,   /* max_comp_streams (gone in 6.15) */
+	ZS_NEED_BACKING = 1u << 7,   /* backing_dev, writeback_limit, writeback_limit_enable */
+	ZS_NEED_DEVNO = 1u << 8,     /* dev: MAJOR:MINOR */
+	ZS_NEED_MOUNTS = 1u << 9,    /* mountinfo (and DEVNO to match it) */
+	ZS_NEED_SWAPS = 1u << 10,    /* proc/swaps */
+	ZS_NEED_POOLS = 1u << 11,    /* zsmalloc's class statistics in debugfs */
+	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
+	ZS_NEED_ALL = (1u << 13) - 1,
+};
 
 struct zs_swap_use {
 	uint64_t size;  /* bytes */
@@ -178,15 +236,16 @@ struct zs_device {
 	bool is_swap;
 };
 
-/* Names of zram devices (libudev live, the dump's sys/block under a sysroot), sorted by id. */
-int zs_enumerate_devices(struct zs_ctx *ctx, char ***names, size_t *n);
-/* Read every attribute of one device. -ENODEV when it does not exist (or vanished). */
+/*
+ * Read everything of one device (a reader of one device, for zsctl set's
+ * checks). -ENODEV when it does not exist (or vanished).
+ */
 int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *dev);
 void zs_device_clear(struct zs_device *dev);
 /* Fill mountpoints and swap use of each device from the root's proc files. */
 int zs_devices_read_users(struct zs_ctx *ctx, struct zs_device *devs, size_t n);
 
-/* ---- zsmalloc pools (debugfs) -------------------------------------------- */
+/* ==== pools (zsmalloc, debugfs) ================================================== */
 
 enum zs_classes_format {
 	ZS_CLASSES_ALMOST,   /* until 6.3: almost_full almost_empty */
@@ -223,12 +282,14 @@ struct zs_pool {
 	struct zs_class total;
 };
 
+/* "zram", "zswap", "other" */
+const char *zs_pool_kind_name(enum zs_pool_kind kind);
 const char *zs_fullness_label(unsigned int group);
 
 int zs_parse_classes(const char *s, struct zs_pool *pool);
 void zs_pool_clear(struct zs_pool *pool);
 
-/* Why class statistics are not there, as a sentence. */
+/* Why class statistics are not there. */
 enum zs_classes_status {
 	ZS_CLASSES_OK,
 	ZS_CLASSES_NO_DEBUGFS,     /* debugfs not mounted */
@@ -240,15 +301,16 @@ const char *zs_classes_status_str(enum zs_classes_status st);
 
 /*
  * Find debugfs through the root's proc/self/mountinfo and read every pool
- * under zsmalloc/. Returns 0 with *status saying why there are none, or
- * -errno for a real failure (a garbled classes file).
+ * under zsmalloc/ (learning a dump's page size). Returns 0 with *status
+ * saying why there are none, or -errno for a real failure (a garbled
+ * classes file). *status is written in both cases.
  */
 int zs_pools_read(struct zs_ctx *ctx, struct zs_pool **pools, size_t *n,
 		  enum zs_classes_status *status);
 void zs_pools_free(struct zs_pool *pools, size_t n);
 const struct zs_pool *zs_pool_find(const struct zs_pool *pools, size_t n, const char *name);
 
-/* ---- derived values ----------------------------------------------------- */
+/* ==== derived values ================================================================ */
 
 struct zs_derived {
 	double ratio; /* orig_data_size / compr_data_size */
@@ -265,20 +327,231 @@ struct zs_derived {
 
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);
 void zs_pool_derive(const struct zs_pool *pool, double *frag, uint64_t *waste);
+/* The pool's (or a class's) freeable pages in bytes, saturated. */
+uint64_t zs_freeable_bytes(const struct zs_class *c, uint64_t page_size);
 /* pool may be NULL (no class statistics): then estimates from mm_stat. */
-void zs_device_derive(const struct zs_ctx *ctx, const struct zs_device *dev,
-		      const struct zs_pool *pool, struct zs_derived *ret);
+void zs_device_derive(const struct zs_device *dev, const struct zs_pool *pool, uint64_t page_size,
+		      struct zs_derived *ret);
 
-/* ---- compaction: policy, the user-space gate, state ---------------------- */
+/* ==== the gate and its state (lib/gate.c, lib/state.c) ============================= */
 
-/* Sizes like util-linux's: 4096, 4K, 1.5M, 2GiB (binary units). */
-int zs_parse_size(const char *s, uint64_t *ret);
-/* Durations: 90, 90s, 5m, 1h30m, 2d; in seconds. */
-int zs_parse_duration(const char *s, uint64_t *ret);
-/* Seconds with a fraction: 0.25, 3, 1.5; at most a day. */
-int zs_parse_seconds(const char *s, double *ret);
-/* 0..100, with or without a trailing '%'; returned as a fraction 0..1. */
-int zs_parse_percent(const char *s, double *ret);
+/*
+ * zsctl compact's gate: one flock(2) on a lock file for the whole host,
+ * and a state file that records what the owners did. The files are named
+ * by absolute paths; the default ones lie below the context's root (so a
+ * dump carries its own gate) and are opened through it, other paths are
+ * the user's own and are opened as given.
+ */
+#define ZS_LOCK_PATH "/run/lock/zsctl-compact.lock"
+#define ZS_STATE_PATH "/var/lib/zsctl/compact.state"
+
+struct zs_gate;
+
+/* lock_path, state_path: NULL for the defaults below the root. */
+int zs_gate_new(struct zs_ctx *ctx, const char *lock_path, const char *state_path,
+		struct zs_gate **ret);
+void zs_gate_free(struct zs_gate *g);
+/* The paths as a user would name them (under --sysroot: DUMP/run/lock/...). */
+const char *zs_gate_lock_path(const struct zs_gate *g);
+const char *zs_gate_state_path(const struct zs_gate *g);
+
+struct zs_gate_holder {
+	pid_t pid;
+	int64_t since; /* epoch seconds, 0 when unknown */
+	bool known;
+};
+
+/* What the owners of the gate did, and what happened to each device. */
+enum zs_result {
+	ZS_RESULT_NONE,	     /* never ran */
+	ZS_RESULT_COMPACTED,
+	ZS_RESULT_NOTHING,   /* a run that compacted nothing */
+	ZS_RESULT_GATED,     /* zsmalloc turned the compaction away (compact_gated) */
+	ZS_RESULT_FAILED,
+	ZS_RESULT_SKIPPED,
+	ZS_RESULT_COUNT_,
+};
+/* The state file's word for a result ("compacted"), "" for NONE. */
+const char *zs_result_name(enum zs_result r);
+int zs_result_parse(const char *s, enum zs_result *ret);
+
+#define ZS_STATE_MAX_DEVICES 256
+
+struct zs_state_device {
+	char name[ZS_DEVNAME_MAX];
+	uint64_t last_time; /* epoch seconds of its last compaction */
+	enum zs_result last_result;
+	uint64_t last_freed;
+};
+
+struct zs_state {
+	uint64_t runs; /* runs that held the gate */
+	uint64_t freed_total;
+	uint64_t last_time, last_pid;
+	enum zs_result last_result; /* COMPACTED, NOTHING or FAILED */
+	struct zs_state_device devices[ZS_STATE_MAX_DEVICES];
+	size_t ndevices;
+};
+
+int zs_state_parse(const char *text, struct zs_state *ret);
+int zs_state_format(const struct zs_state *st, char **ret);
+struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create);
+const struct zs_state_device *zs_state_device_find(const struct zs_state *st, const char *name);
+
+/* The gate as seen from outside: never takes the lock. */
+struct zs_gate_view {
+	bool held;
+	struct zs_gate_holder holder;
+	bool has_state;     /* the state file exists, parses and records a run */
+	int state_err;	    /* 0, -EBADMSG for a garbled file, or why it could not be read */
+	struct zs_state state;
+	uint64_t turned_away; /* processes that found the gate held */
+	int query_err;	      /* why /proc/locks could not tell who holds it, or 0 */
+	bool has_kernel_gated;
+	uint64_t kernel_gated; /* sum of mm_stat compact_gated where present */
+};
+
+/*
+ * A run that owns the gate: take it (or count this process as turned
+ * away), load the state (a garbled file is set aside), prove it can be
+ * written, record each device's result, save crash-safely and let go.
+ * A dry run takes nothing and writes nothing.
+ */
+struct zs_gate_run;
+
+/* Where zs_gate_begin() failed, for the message. */
+enum zs_gate_stage {
+	ZS_GATE_STAGE_LOCK,	  /* the lock file could not be taken */
+	ZS_GATE_STAGE_COUNT,	  /* turned away, and the count could not be written */
+	ZS_GATE_STAGE_STATE_READ, /* the state file could not be read or set aside */
+	ZS_GATE_STAGE_STATE_WRITE,
+};
+
+struct zs_gate_begin_info {
+	enum zs_gate_stage stage;    /* when it failed */
+	struct zs_gate_holder holder; /* -EWOULDBLOCK: who holds the gate */
+	char set_aside[4200];	      /* a garbled state file moved here, or "" */
+	bool garbled_ignored;	      /* a dry run found the state file garbled */
+};
+
+/*
+ * 0: the gate is ours (or a dry run); -EWOULDBLOCK: another process holds
+ * it and this one was counted; -errno otherwise. info is written in every
+ * case.
+ */
+int zs_gate_begin(struct zs_gate *g, double wait_seconds, bool dry_run, struct zs_gate_run **ret,
+		  struct zs_gate_begin_info *info);
+const struct zs_state *zs_gate_run_state(const struct zs_gate_run *run);
+/* When the device was last compacted for real (for --min-interval), 0 for never. */
+uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name);
+/* What happened to a device (name NULL: to the run, with no device to name). */
+void zs_gate_run_record(struct zs_gate_run *run, const char *name, enum zs_result result,
+			int64_t freed, uint64_t now);
+/* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
+int zs_gate_end(struct zs_gate_run *run, uint64_t now);
+/* Let go (without saving, when zs_gate_end() was not called) and free. */
+void zs_gate_run_free(struct zs_gate_run *run);
+
+/* Who holds the gate now, from /proc/locks; never takes the lock itself. */
+int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder);
+/* The gate, its state and its busy count, as status and top show them. */
+void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
+
+/* ==== the reader and its snapshot (lib/reader.c) ===================================== */
+
+/*
+ * The one reader: discovers the devices (libudev live, sys/block in a
+ * dump) and the pools, reads what the output needs of each, the users
+ * (libmount) and the gate's view, and derives. It keeps the files it
+ * reads open and re-reads them with pread on every refresh, so zsctl top
+ * refreshes cheaply; zsctl status is one refresh. With watch, hot-added
+ * and removed devices are followed (a uevent monitor live, the directory's
+ * times in a dump); a device that vanishes in the middle of a read is
+ * dropped and reported as an event, not as an error.
+ */
+struct zs_reader;
+
+struct zs_reader_opts {
+	unsigned int needs;	 /* ZS_NEED_* */
+	char *const *devices;	 /* these, in this order; NULL for every zram device */
+	size_t ndevices;
+	bool watch;		 /* follow hotplug and keep refreshing (top) */
+	struct zs_gate *gate;	 /* ZS_NEED_GATE: the gate to show */
+};
+
+struct zs_snap_device {
+	struct zs_device dev;
+	const struct zs_pool *pool; /* its class statistics, or NULL */
+	struct zs_derived derived;
+	int err;		    /* 0, or why it could not be read (its values are stale) */
+	char err_path[192];	    /* the file of err, relative to the root, or "" */
+};
+
+enum zs_event_kind {
+	ZS_EVENT_ADDED,	   /* a device or pool appeared */
+	ZS_EVENT_REMOVED,  /* it was removed (a pool: its device was reset) */
+	ZS_EVENT_VANISHED, /* it went away while being read */
+	ZS_EVENT_FAILED,   /* a file of it could not be read or parsed */
+};
+
+struct zs_event {
+	enum zs_event_kind kind;
+	bool is_pool;
+	char name[64];
+	int err;	/* FAILED: -errno */
+	char path[192]; /* FAILED: the file, relative to the root */
+};
+
+struct zs_snapshot {
+	uint64_t seq; /* 1 for the first refresh */
+	struct zs_snap_device *devs;
+	size_t ndevs; /* by id, or in the order asked for */
+	struct zs_pool *pools;
+	size_t npools; /* zram pools by device id, then the others by name */
+	enum zs_classes_status classes_status;
+	int pools_err;		 /* a classes file that could not be read or parsed */
+	char pools_err_path[4096];
+	int users_err;		 /* mountinfo or swaps could not be read */
+	char users_err_path[4096];
+	uint64_t page_size;
+	bool has_gate;
+	struct zs_gate_view gate;
+	const struct zs_event *events; /* since the previous refresh (watch) */
+	size_t nevents;
+};
+
+int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *opts, struct zs_reader **ret);
+void zs_reader_free(struct zs_reader *r);
+/*
+ * Read everything once more. The snapshot stays valid until the next
+ * refresh or zs_reader_free(). -errno only when nothing can be shown (the
+ * device list cannot be read on the first refresh, or memory ran out).
+ */
+int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret);
+/* The snapshot of one device by name, or NULL. */
+struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const char *name);
+/* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
+int zs_reader_fd(const struct zs_reader *r);
+/* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */
+int zs_reader_process_fd(struct zs_reader *r);
+/* Look for devices and pools again at the next refresh. */
+void zs_reader_rescan(struct zs_reader *r);
+
+struct zs_reader_stats {
+	uint64_t opens;	    /* files and directories the reader opened */
+	uint64_t reads;	    /* pread() calls */
+	uint64_t scans;	    /* device and pool list scans */
+	unsigned int files; /* files held open now */
+};
+void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret);
+
+/*
+ * Read one attribute of a device as text (zsctl get), through the device's
+ * directory. -ENOENT when the kernel lacks it, -ENODEV without the device.
+ */
+int zs_reader_read_attr(struct zs_reader *r, const char *dev, const char *attr, char **ret);
+
+/* ==== compaction ========================================================================= */
 
 struct zs_policy {
 	uint64_t min_gain;     /* bytes */
@@ -308,61 +581,14 @@ struct zs_compact_result {
 	bool kernel_gated;        /* it rose while pages_compacted did not */
 };
 
-/* Write the device's compact attribute, with mm_stat read just before and after. */
-int zs_device_compact(struct zs_ctx *ctx, const char *name, struct zs_compact_result *ret);
-
-struct zs_gate_holder {
-	pid_t pid;
-	int64_t since; /* epoch seconds, 0 when unknown */
-	bool known;
-};
-
 /*
- * Take the gate: flock(LOCK_EX|LOCK_NB) on path, polling up to
- * wait_seconds (0: no wait). -EWOULDBLOCK when another process holds it,
- * with *holder naming it when it could be read. Refuses a symlink
- * (-ELOOP), a directory writable by others without the sticky bit and a
- * file that is not the caller's (-EPERM).
+ * Write the device's compact attribute, with mm_stat read through the
+ * reader just before and after (the snapshot's values are updated).
+ * -EINVAL: the kernel refused (an uninitialised device).
  */
-int zs_gate_acquire(const char *path, double wait_seconds, int *fd, struct zs_gate_holder *holder);
-void zs_gate_release(int fd);
-/* Who holds the gate now, from /proc/locks; never takes the lock itself. */
-int zs_gate_query(const char *path, bool *held, struct zs_gate_holder *holder);
+int zs_reader_compact(struct zs_reader *r, const char *name, struct zs_compact_result *ret);
 
-int zs_check_private_dir(const char *path);
-int zs_open_private(const char *path, int flags, mode_t mode);
-
-#define ZS_STATE_MAX_DEVICES 256
-#define ZS_RESULT_MAX 16
-
-struct zs_state_device {
-	char name[ZS_DEVNAME_MAX];
-	uint64_t last_time; /* epoch seconds of its last compaction */
-	char last_result[ZS_RESULT_MAX];
-	uint64_t last_freed;
-};
-
-struct zs_state {
-	uint64_t runs; /* runs that held the gate */
-	uint64_t freed_total;
-	uint64_t last_time, last_pid;
-	char last_result[ZS_RESULT_MAX]; /* compacted, nothing, failed, gated */
-	struct zs_state_device devices[ZS_STATE_MAX_DEVICES];
-	size_t ndevices;
-};
-
-/* -EBADMSG for a garbled file: the caller sets it aside and starts anew. */
-int zs_state_load(const char *path, struct zs_state *ret);
-int zs_state_parse(const char *text, struct zs_state *ret);
-int zs_state_format(const struct zs_state *st, char **ret);
-int zs_state_save(const char *path, const struct zs_state *st);
-int zs_state_set_aside(const char *path, char *aside, size_t size);
-struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create);
-/* The user-space gate counter: processes that found the gate held. */
-int zs_state_count_busy(const char *state_path);
-int zs_state_busy_count(const char *state_path, uint64_t *ret);
-
-/* ==== BEGIN zram attributes: get and set (lib/attr.c) ==================== */
+/* ==== attributes: get and set (lib/attr.c) ============================================== */
 
 /*
  * The table of zram's sysfs attributes: what each is, which kernels and
@@ -497,99 +723,5 @@ void zs_set_plan_clear(struct zs_set_plan *plan);
  */
 int zs_blockdev_check(struct zs_ctx *ctx, const char *path);
 
-/* ==== END zram attributes ================================================= */
-
-/* ==== zsctl top: the sampler (lib/sample.c) ===============================
- *
- * Keeps every file a refresh needs open and re-reads it with one
- * pread(fd, buf, size, 0) per refresh: initstate and mm_stat of each zram
- * device (the one-value files on pre-4.1 kernels), the classes file of each
- * zsmalloc pool, proc/swaps. Once the files are open, a refresh opens
- * nothing unless the devices change. Devices that are hot-added or removed
- * are picked up by a kernel uevent monitor (live) or by watching sys/block
- * (--sysroot, or live without a monitor); a device that vanishes in the
- * middle of a read is dropped and reported as an event, not as an error.
- */
-
-struct zs_sampler;
-
-struct zs_sample_device {
-	/*
-	 * name, id, initialised, disksize, algorithms (read when the device
-	 * appears and when its initstate changes), mm (every refresh), swap.
-	 */
-	struct zs_device dev;
-	const struct zs_pool *pool; /* its class statistics in this sample, or NULL */
-	struct zs_derived derived;
-	int err; /* 0, or why the last refresh could not read it (values kept) */
-};
-
-enum zs_sample_event_kind {
-	ZS_SAMPLE_ADDED,    /* a device or pool appeared */
-	ZS_SAMPLE_REMOVED,  /* it was removed (a pool: its device was reset) */
-	ZS_SAMPLE_VANISHED, /* it went away while being read */
-	ZS_SAMPLE_FAILED,   /* a file of it could not be read or parsed */
-};
-
-struct zs_sample_event {
-	enum zs_sample_event_kind kind;
-	bool is_pool;
-	char name[64];
-	int err;        /* FAILED: -errno */
-	char path[192]; /* FAILED: the file, relative to the root */
-};
-
-/* zsctl compact's gate as seen from outside: never takes the lock. */
-struct zs_sample_gate {
-	bool held;
-	struct zs_gate_holder holder;
-	bool has_state;     /* the state file exists and parses */
-	bool state_garbled; /* it exists and does not */
-	uint64_t runs, freed_total, last_time;
-	char last_result[ZS_RESULT_MAX];
-	uint64_t turned_away; /* processes that found the gate held */
-	bool has_kernel_gated;
-	uint64_t kernel_gated; /* sum of mm_stat compact_gated where present */
-};
-
-struct zs_sample {
-	uint64_t seq; /* 1 for the first refresh */
-	struct zs_sample_device *devs;
-	size_t ndevs; /* by id */
-	struct zs_pool *pools;
-	size_t npools; /* by name */
-	enum zs_classes_status classes_status;
-	bool has_gate; /* zs_sampler_set_gate() was called */
-	struct zs_sample_gate gate;
-	const struct zs_sample_event *events; /* since the previous refresh */
-	size_t nevents;
-};
-
-struct zs_sampler_stats {
-	uint64_t opens; /* files and directories the sampler opened */
-	uint64_t reads; /* pread() calls */
-	uint64_t scans; /* device and pool list scans */
-	unsigned int files; /* files held open now */
-};
-
-int zs_sampler_new(struct zs_ctx *ctx, struct zs_sampler **ret);
-void zs_sampler_free(struct zs_sampler *s);
-/* Sample zsctl compact's gate too (absolute paths, rooted by the caller). */
-int zs_sampler_set_gate(struct zs_sampler *s, const char *lock_path, const char *state_path);
-/*
- * Read everything once. The sample stays valid until the next refresh or
- * zs_sampler_free(). -errno only when nothing can be shown (the device list
- * cannot be read on the first refresh, or memory ran out).
- */
-int zs_sampler_refresh(struct zs_sampler *s, const struct zs_sample **ret);
-/* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
-int zs_sampler_fd(const struct zs_sampler *s);
-/* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */
-int zs_sampler_process_fd(struct zs_sampler *s);
-/* Rescan devices and pools at the next refresh. */
-void zs_sampler_rescan(struct zs_sampler *s);
-void zs_sampler_get_stats(const struct zs_sampler *s, struct zs_sampler_stats *ret);
-
-/* ==== end of zsctl top's section ========================================= */
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../fields.h"
 #include "top.h"
 
 static const char *const sort_names[TOP_SORT_COUNT_] = {
@@ -66,7 +67,7 @@ const size_t top_help_nkeys = sizeof(top_help_keys) / sizeof(top_help_keys[0]);
 
 /* ---- entries: devices, then pools that belong to no device ----------------- */
 
-int top_entries(const struct zs_sample *sm, struct top_entry **ret, size_t *nret)
+int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *nret)
 {
 	struct top_entry *e = calloc(sm->ndevs + sm->npools + 1, sizeof(*e));
 	size_t n = 0;
@@ -334,21 +335,8 @@ static void fmt_size(const struct top_view *v, uint64_t bytes, bool estimate, ch
 {
 	char tmp[32];
 
-	format_size(bytes, v->bytes, tmp, sizeof(tmp));
+	cli_format_size(bytes, v->bytes, tmp, sizeof(tmp));
 	snprintf(buf, size, "%s%s", estimate ? "~" : "", tmp);
-}
-
-static void fmt_time(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (!t || !gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "unknown");
-}
-
-static const char *pool_kind_str(enum zs_pool_kind k)
-{
-	return k == ZS_POOL_ZRAM ? "zram" : k == ZS_POOL_ZSWAP ? "zswap" : "other";
 }
 
 static bool class_empty(const struct zs_class *c)
@@ -358,7 +346,7 @@ static bool class_empty(const struct zs_class *c)
 
 /* ---- the header: title, host totals, the gate ---------------------------------- */
 
-static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm)
+static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm)
 {
 	struct top_line *l = frame_add(f, TS_TITLE);
 	size_t npools = sm->npools;
@@ -384,7 +372,7 @@ static int build_title(struct top_frame *f, const struct top_view *v, const stru
 	return 0;
 }
 
-static int build_totals(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm,
+static int build_totals(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm,
 			uint64_t page)
 {
 	uint64_t data = 0, compr = 0, total = 0, compactable = 0, swap_used = 0, swap_size = 0;
@@ -394,31 +382,34 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 	struct top_line *l;
 
 	for (size_t i = 0; i < sm->ndevs; i++) {
-		const struct zs_sample_device *sd = &sm->devs[i];
+		const struct zs_snap_device *sd = &sm->devs[i];
 		const struct zs_stat *mm = &sd->dev.mm;
 
 		if (sd->dev.is_swap) {
 			any_swap = true;
-			swap_used += sd->dev.swap.used;
-			swap_size += sd->dev.swap.size;
+			swap_used = zs_add_sat(swap_used, sd->dev.swap.used);
+			swap_size = zs_add_sat(swap_size, sd->dev.swap.size);
 		}
 		if (!sd->dev.initialised)
 			continue;
 		any = true;
-		data += zs_stat_has(mm, ZS_MM_ORIG_DATA_SIZE) ? mm->val[ZS_MM_ORIG_DATA_SIZE] : 0;
-		compr +=
-			zs_stat_has(mm, ZS_MM_COMPR_DATA_SIZE) ? mm->val[ZS_MM_COMPR_DATA_SIZE] : 0;
+		if (sd->err)
+			continue; /* stale values, and said on the status line */
+		if (zs_stat_has(mm, ZS_MM_ORIG_DATA_SIZE))
+			data = zs_add_sat(data, mm->val[ZS_MM_ORIG_DATA_SIZE]);
+		if (zs_stat_has(mm, ZS_MM_COMPR_DATA_SIZE))
+			compr = zs_add_sat(compr, mm->val[ZS_MM_COMPR_DATA_SIZE]);
 		if (zs_stat_has(mm, ZS_MM_MEM_USED_TOTAL)) {
 			uint64_t t = mm->val[ZS_MM_MEM_USED_TOTAL];
 
-			total += t;
+			total = zs_add_sat(total, t);
 			if (sd->derived.has_fragmentation) {
 				frag_weighted += sd->derived.fragmentation * (double)t;
 				frag_est |= !sd->derived.fragmentation_exact;
 			}
 		}
 		if (sd->derived.has_compactable) {
-			compactable += sd->derived.compactable;
+			compactable = zs_add_sat(compactable, sd->derived.compactable);
 			comp_est |= !sd->derived.compactable_exact;
 		}
 	}
@@ -432,9 +423,9 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 		if (owned)
 			continue;
 		any = true;
-		total += p->total.pages_used * page;
+		total = zs_add_sat(total, zs_mul_sat(p->total.pages_used, page));
 		if (p->has_freeable)
-			compactable += p->total.freeable * page;
+			compactable = zs_add_sat(compactable, zs_freeable_bytes(&p->total, page));
 	}
 	l = frame_add(f, TS_NORMAL);
 	if (!l)
@@ -462,148 +453,96 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 	return 0;
 }
 
-static int build_gate(struct top_frame *f, const struct top_view *v, const struct zs_sample *sm)
+static int build_gate(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm)
 {
-	const struct zs_sample_gate *g = &sm->gate;
+	const struct zs_gate_view *g = &sm->gate;
 	struct top_line *l;
-	char freed[40], when[40];
-	size_t start;
+	char text[512];
+	size_t at, len;
 
 	if (!sm->has_gate)
 		return 0;
 	l = frame_add(f, TS_NORMAL);
 	if (!l)
 		return -ENOMEM;
-	line_printf(l, "Gate: ");
-	start = strlen(l->text);
-	if (g->held && g->holder.known) {
-		line_printf(l, "held by pid %d", (int)g->holder.pid);
-		if (g->holder.since) {
-			fmt_time((time_t)g->holder.since, when, sizeof(when));
-			line_printf(l, " since %s", when);
-		}
-	} else if (g->held) {
-		line_printf(l, "held");
-	} else {
-		line_printf(l, "free");
-	}
-	line_span(l, start, strlen(l->text) - start, g->held ? TS_WARN : TS_OK);
-	fmt_size(v, g->freed_total, false, freed, sizeof(freed));
-	line_printf(l, "; %" PRIu64 " run%s, %" PRIu64 " turned away, %s freed", g->runs,
-		    g->runs == 1 ? "" : "s", g->turned_away, freed);
-	if (g->has_state && g->last_result[0]) {
-		fmt_time((time_t)g->last_time, when, sizeof(when));
-		line_printf(l, "; last %s %s", when, g->last_result);
-	}
-	if (g->state_garbled)
-		line_printf(l, "; state file garbled");
-	if (g->has_kernel_gated)
-		line_printf(l, "; kernel compact_gated %" PRIu64, g->kernel_gated);
+	/* the same sentence as zsctl status's */
+	gate_sentence(g, v->bytes, text, sizeof(text), &at, &len);
+	line_printf(l, "Gate: %s", text);
+	line_span(l, strlen("Gate: ") + at, len, g->held ? TS_WARN : TS_OK);
 	return 0;
 }
 
 /* ---- devices ---------------------------------------------------------------------- */
 
-enum dev_col {
-	DC_NAME,
-	DC_DISKSIZE,
-	DC_ALGO,
-	DC_DATA,
-	DC_COMPR,
-	DC_TOTAL,
-	DC_RATIO,
-	DC_FRAG,
-	DC_COMPACTABLE,
-	DC_SWAP,
-	DC_COUNT_,
-};
-
-static void mm_cell(struct ttable *t, size_t row, size_t col, const struct top_view *v,
-		    const struct zs_device *d, unsigned int mm)
+/* The device fields top shows, in the order of status's columns. */
+static size_t top_dev_fields(const struct dev_field **out, size_t max)
 {
-	if (d->initialised && zs_stat_has(&d->mm, mm))
-		fmt_size(v, d->mm.val[mm], false, tt_cell(t, row, col), TCELL);
-	else
-		tt_set(t, row, col, "-");
+	size_t n = 0;
+
+	for (size_t i = 0; i < dev_nfields && n < max; i++)
+		if (dev_fields[i].top_prio >= 0)
+			out[n++] = &dev_fields[i];
+	return n;
 }
 
 static void device_row(struct ttable *t, size_t row, const struct top_view *v,
-		       const struct zs_sample_device *sd)
+		       const struct zs_snap_device *sd, const struct dev_field *const *cols,
+		       size_t ncols, uint64_t page)
 {
-	const struct zs_device *d = &sd->dev;
-	const struct zs_derived *x = &sd->derived;
+	for (size_t c = 0; c < ncols; c++) {
+		const struct dev_field *f = cols[c];
+		char scratch[256];
+		struct fval val;
 
-	tt_set(t, row, DC_NAME, "%s", d->name);
-	fmt_size(v, d->disksize, false, tt_cell(t, row, DC_DISKSIZE), TCELL);
-	if (d->has_algorithms && d->algorithms.active >= 0)
-		tt_set(t, row, DC_ALGO, "%s", d->algorithms.name[d->algorithms.active]);
-	else
-		tt_set(t, row, DC_ALGO, "-");
-	mm_cell(t, row, DC_DATA, v, d, ZS_MM_ORIG_DATA_SIZE);
-	mm_cell(t, row, DC_COMPR, v, d, ZS_MM_COMPR_DATA_SIZE);
-	mm_cell(t, row, DC_TOTAL, v, d, ZS_MM_MEM_USED_TOTAL);
-	if (x->has_ratio)
-		tt_set(t, row, DC_RATIO, "%.2f", x->ratio);
-	else
-		tt_set(t, row, DC_RATIO, "-");
-	if (x->has_fragmentation)
-		tt_set(t, row, DC_FRAG, "%s%.1f%%", x->fragmentation_exact ? "" : "~",
-		       x->fragmentation * 100.0);
-	else
-		tt_set(t, row, DC_FRAG, "-");
-	if (x->has_compactable)
-		fmt_size(v, x->compactable, !x->compactable_exact, tt_cell(t, row, DC_COMPACTABLE),
-			 TCELL);
-	else
-		tt_set(t, row, DC_COMPACTABLE, "-");
-	if (d->is_swap) {
-		char used[40], size[40];
-
-		fmt_size(v, d->swap.used, false, used, sizeof(used));
-		fmt_size(v, d->swap.size, false, size, sizeof(size));
-		tt_set(t, row, DC_SWAP, "%s/%s", used, size);
-	} else {
-		tt_set(t, row, DC_SWAP, "-");
+		dev_field_value(f, sd, &val, scratch, sizeof(scratch));
+		if ((f->flags & F_INIT_ONLY) && !sd->dev.initialised)
+			val.present = false;
+		field_format(f->kind, &val, v->bytes, true, page, tt_cell(t, row, c), TCELL);
 	}
 }
 
-/* A pool of no zram device (zswap): what its class statistics say. */
+/* A pool of no zram device (zswap): what its class statistics say, in device columns. */
 static void pool_row(struct ttable *t, size_t row, const struct top_view *v,
-		     const struct zs_pool *p, uint64_t page)
+		     const struct zs_pool *p, const struct dev_field *const *cols, size_t ncols,
+		     uint64_t page)
 {
 	double frag;
 	uint64_t waste;
 
-	for (size_t c = 0; c < DC_COUNT_; c++)
-		tt_set(t, row, c, "-");
-	tt_set(t, row, DC_NAME, "%s", p->name);
-	fmt_size(v, p->total.pages_used * page, false, tt_cell(t, row, DC_TOTAL), TCELL);
 	zs_pool_derive(p, &frag, &waste);
-	tt_set(t, row, DC_FRAG, "%.1f%%", frag * 100.0);
-	if (p->has_freeable)
-		fmt_size(v, p->total.freeable * page, false, tt_cell(t, row, DC_COMPACTABLE),
-			 TCELL);
+	for (size_t c = 0; c < ncols; c++) {
+		const char *col = cols[c]->column ? cols[c]->column : "";
+		char *cell = tt_cell(t, row, c);
+
+		if (!strcmp(col, "NAME"))
+			tt_set(t, row, c, "%s", p->name);
+		else if (!strcmp(col, "TOTAL"))
+			fmt_size(v, zs_mul_sat(p->total.pages_used, page), false, cell, TCELL);
+		else if (!strcmp(col, "FRAG"))
+			tt_set(t, row, c, "%.1f%%", frag * 100.0);
+		else if (!strcmp(col, "COMPACTABLE") && p->has_freeable)
+			fmt_size(v, zs_freeable_bytes(&p->total, page), false, cell, TCELL);
+		else
+			tt_set(t, row, c, "-");
+	}
 }
 
 static int build_devices(struct top_frame *f, const struct top_view *v, const struct top_entry *e,
 			 size_t n, const struct top_entry *sel, uint64_t page)
 {
-	struct tcol cols[DC_COUNT_] = {
-		[DC_NAME] = { "NAME", true, 0, 0, 0, 0 },
-		[DC_DISKSIZE] = { "DISKSIZE", false, 6, 0, 0, 0 },
-		[DC_ALGO] = { "ALGO", true, 5, 0, 0, 0 },
-		[DC_DATA] = { "DATA", false, 0, 0, 0, 0 },
-		[DC_COMPR] = { "COMPR", false, 2, 0, 0, 0 },
-		[DC_TOTAL] = { "TOTAL", false, 0, 0, 0, 0 },
-		[DC_RATIO] = { "RATIO", false, 3, 0, 0, 0 },
-		[DC_FRAG] = { "FRAG", false, 0, 0, 0, 0 },
-		[DC_COMPACTABLE] = { "COMPACTABLE", false, 1, 0, 0, 0 },
-		[DC_SWAP] = { "SWAP", false, 4, 0, 0, 0 },
-	};
-	struct ttable t = { .cols = cols, .ncols = DC_COUNT_ };
+	const struct dev_field *fields[32];
+	struct tcol cols[32];
+	size_t ncols = top_dev_fields(fields, ARRAY_SIZE(fields));
+	struct ttable t = { .cols = cols, .ncols = ncols };
 	struct top_line *l;
 	int r = 0;
 
+	memset(cols, 0, sizeof(cols));
+	for (size_t c = 0; c < ncols; c++) {
+		cols[c].head = fields[c]->top_head ? fields[c]->top_head : fields[c]->column;
+		cols[c].left = fields[c]->kind == FK_STR;
+		cols[c].prio = fields[c]->top_prio;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int row = tt_add_row(&t);
 
@@ -612,9 +551,9 @@ static int build_devices(struct top_frame *f, const struct top_view *v, const st
 			return row;
 		}
 		if (e[i].dev)
-			device_row(&t, (size_t)row, v, e[i].dev);
+			device_row(&t, (size_t)row, v, e[i].dev, fields, ncols, page);
 		else
-			pool_row(&t, (size_t)row, v, e[i].pool, page);
+			pool_row(&t, (size_t)row, v, e[i].pool, fields, ncols, page);
 	}
 	tt_fit(&t, v->cols);
 	l = frame_add(f, TS_HEADING);
@@ -645,20 +584,6 @@ out:
 }
 
 /* ---- the class table ----------------------------------------------------------- */
-
-enum class_col {
-	CC_CLASS,
-	CC_SIZE,
-	CC_OBJS,
-	CC_USED,
-	CC_PAGES,
-	CC_PPZ,
-	CC_FREEABLE,
-	CC_FRAG,
-	CC_BAR,
-	CC_FULLNESS,
-	CC_COUNT_,
-};
 
 #define BAR_WIDTH 10
 
@@ -706,31 +631,10 @@ static char strip_char(uint64_t n)
 	return n == 0 ? '.' : n < 10 ? (char)('0' + n) : '+';
 }
 
-static void class_row(struct ttable *t, size_t row, const struct top_view *v,
-		      const struct zs_pool *p, const struct crow *cr, bool total, uint64_t page)
+/* A count into a cell; a fraction as a percentage with one decimal, both without printf. */
+static void frag_cell(struct ttable *t, size_t row, size_t col, const struct zs_class *c,
+		      bool total, double frag)
 {
-	const struct zs_class *c = cr->c;
-	int filled = (int)(cr->frag * BAR_WIDTH + 0.5);
-	char *bar = tt_cell(t, row, CC_BAR);
-
-	if (total) {
-		tt_str(t, row, CC_CLASS, "Total");
-		tt_str(t, row, CC_SIZE, "");
-		tt_str(t, row, CC_PPZ, "");
-	} else {
-		tt_u64(t, row, CC_CLASS, c->index);
-		tt_u64(t, row, CC_SIZE, c->size);
-		tt_u64(t, row, CC_PPZ, c->pages_per_zspage);
-	}
-	tt_u64(t, row, CC_OBJS, c->obj_allocated);
-	tt_u64(t, row, CC_USED, c->obj_used);
-	tt_u64(t, row, CC_PAGES, c->pages_used);
-	if (!p->has_freeable)
-		tt_str(t, row, CC_FREEABLE, "-");
-	else if (!c->freeable) /* most classes: spare format_size() its printf */
-		tt_str(t, row, CC_FREEABLE, v->bytes ? "0" : "0B");
-	else
-		fmt_size(v, c->freeable * page, false, tt_cell(t, row, CC_FREEABLE), TCELL);
 	/*
 	 * (allocated - used) / allocated in tenths of a percent without
 	 * printf's cost (a frame of every class of every pool is mostly this
@@ -739,36 +643,75 @@ static void class_row(struct ttable *t, size_t row, const struct top_view *v,
 	 * a tie, whose rounding depends on the double's last bit: printf then.
 	 */
 	uint64_t a = c->obj_allocated;
-	bool fast = !total && a && a <= UINT64_MAX / 2000;
+	bool fast = !total && a && a <= UINT64_MAX / 2000 && c->obj_used <= a;
 	uint64_t x = fast ? (a - c->obj_used) * 1000 : 0;
 	uint64_t q = fast ? x / a : 0, rem = fast ? x % a : 0;
+	char *cell = tt_cell(t, row, col);
+	size_t len;
 
 	if (!fast || 2 * rem == a) {
-		tt_set(t, row, CC_FRAG, "%.1f%%", cr->frag * 100.0);
-	} else {
-		char *cell = tt_cell(t, row, CC_FRAG);
-		size_t len;
+		tt_set(t, row, col, "%.1f%%", frag * 100.0);
+		return;
+	}
+	if (2 * rem > a)
+		q++;
+	tt_u64(t, row, col, q / 10);
+	len = strlen(cell);
+	cell[len++] = '.';
+	cell[len++] = (char)('0' + q % 10);
+	cell[len++] = '%';
+	cell[len] = '\0';
+}
 
-		if (2 * rem > a)
-			q++;
-		tt_u64(t, row, CC_FRAG, q / 10);
-		len = strlen(cell);
-		cell[len++] = '.';
-		cell[len++] = (char)('0' + q % 10);
-		cell[len++] = '%';
-		cell[len] = '\0';
+/* The class fields top shows (in status's order), then its two pictures. */
+static size_t top_class_fields(const struct class_field **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < class_nfields && n < max; i++)
+		if (class_fields[i].top_prio >= 0)
+			out[n++] = &class_fields[i];
+	return n;
+}
+
+static void class_row(struct ttable *t, size_t row, const struct top_view *v,
+		      const struct zs_pool *p, const struct crow *cr, bool total, uint64_t page,
+		      const struct class_field *const *fields, size_t nfields)
+{
+	const struct zs_class *c = cr->c;
+	int filled = (int)(cr->frag * BAR_WIDTH + 0.5);
+	char *bar = tt_cell(t, row, nfields);
+	char *strip = tt_cell(t, row, nfields + 1);
+
+	for (size_t i = 0; i < nfields; i++) {
+		const struct class_field *f = fields[i];
+		struct fval val = { 0 };
+
+		if (f->kind == FK_PERCENT) {
+			frag_cell(t, row, i, c, total, cr->frag);
+			continue;
+		}
+		f->get(p, c, total, page, &val);
+		if (total && (f->flags & CF_NOT_TOTAL))
+			tt_str(t, row, i, val.s ? val.s : "");
+		else if (!val.present)
+			tt_str(t, row, i, "-");
+		else if (f->kind == FK_PAGES && !val.u) /* most classes: spare printf */
+			tt_str(t, row, i, v->bytes ? "0" : "0B");
+		else if (f->kind == FK_PAGES)
+			fmt_size(v, zs_mul_sat(val.u, page), false, tt_cell(t, row, i), TCELL);
+		else
+			tt_u64(t, row, i, val.u);
 	}
 	for (int i = 0; i < BAR_WIDTH; i++)
 		bar[i] = i < filled ? '|' : '.';
 	bar[BAR_WIDTH] = '\0';
 	if (p->format == ZS_CLASSES_FULLNESS) {
-		char *s = tt_cell(t, row, CC_FULLNESS);
-
 		for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
-			s[g] = strip_char(c->fullness[g]);
-		s[ZS_FULLNESS_GROUPS] = '\0';
+			strip[g] = strip_char(c->fullness[g]);
+		strip[ZS_FULLNESS_GROUPS] = '\0';
 	} else {
-		tt_set(t, row, CC_FULLNESS, "%" PRIu64 "/%" PRIu64, c->almost_full,
+		tt_set(t, row, nfields + 1, "%" PRIu64 "/%" PRIu64, c->almost_full,
 		       c->almost_empty);
 	}
 }
@@ -782,26 +725,27 @@ static enum top_style bar_style(double frag)
 static int build_pool(struct top_frame *f, const struct top_view *v, const struct zs_pool *p,
 		      uint64_t page, bool interactive_table)
 {
-	struct tcol cols[CC_COUNT_] = {
-		[CC_CLASS] = { "CLASS", false, 0, 0, 0, 0 },
-		[CC_SIZE] = { "SIZE", false, 0, 0, 0, 0 },
-		[CC_OBJS] = { "OBJS", false, 5, 0, 0, 0 },
-		[CC_USED] = { "USED", false, 4, 0, 0, 0 },
-		[CC_PAGES] = { "PAGES", false, 3, 0, 0, 0 },
-		[CC_PPZ] = { "PPZ", false, 6, 0, 0, 0 },
-		[CC_FREEABLE] = { "FREEABLE", false, 0, 0, 0, 0 },
-		[CC_FRAG] = { "FRAG", false, 0, 0, 0, 0 },
-		[CC_BAR] = { "", true, 7, 0, 0, 0 },
-		[CC_FULLNESS] = { p->format == ZS_CLASSES_FULLNESS ? "FULLNESS" : "ALMOST-F/E",
-				  true, 8, 0, 0, 0 },
-	};
-	struct ttable t = { .cols = cols, .ncols = CC_COUNT_ };
+	const struct class_field *fields[16];
+	size_t nfields = top_class_fields(fields, ARRAY_SIZE(fields));
+	struct tcol cols[18];
+	struct ttable t = { .cols = cols, .ncols = nfields + 2 };
 	struct crow *rows, total = { .c = &p->total };
-	size_t n = 0, hidden = 0;
+	size_t n = 0, hidden = 0, bar_col = nfields;
 	struct top_line *l;
 	char freeable[40] = "-";
 	int r = 0;
 
+	memset(cols, 0, sizeof(cols));
+	for (size_t i = 0; i < nfields; i++) {
+		cols[i].head = fields[i]->top_head ? fields[i]->top_head : fields[i]->column;
+		cols[i].prio = fields[i]->top_prio;
+	}
+	cols[bar_col] = (struct tcol){ .head = "", .left = true, .prio = 7 };
+	cols[bar_col + 1] = (struct tcol){
+		.head = p->format == ZS_CLASSES_FULLNESS ? "FULLNESS" : "ALMOST-F/E",
+		.left = true,
+		.prio = 8,
+	};
 	rows = calloc(p->nclasses + 1, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
@@ -824,7 +768,8 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 			r = row;
 			goto out;
 		}
-		class_row(&t, (size_t)row, v, p, i < n ? &rows[i] : &total, i == n, page);
+		class_row(&t, (size_t)row, v, p, i < n ? &rows[i] : &total, i == n, page, fields,
+			  nfields);
 	}
 	tt_fit(&t, v->cols);
 
@@ -834,8 +779,8 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 		goto out;
 	}
 	if (p->has_freeable)
-		fmt_size(v, p->total.freeable * page, false, freeable, sizeof(freeable));
-	line_printf(l, "Pool %s (%s, %s classes): %zu classes", p->name, pool_kind_str(p->kind),
+		fmt_size(v, zs_freeable_bytes(&p->total, page), false, freeable, sizeof(freeable));
+	line_printf(l, "Pool %s (%s, %s classes): %zu classes", p->name, zs_pool_kind_name(p->kind),
 		    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", p->nclasses);
 	if (hidden)
 		line_printf(l, " (%zu empty hidden)", hidden);
@@ -860,11 +805,11 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 			goto out;
 		}
 		tt_render(&t, (int)i, l->text, sizeof(l->text));
-		if (cols[CC_BAR].shown && strlen(l->text) >= cols[CC_BAR].pos + BAR_WIDTH) {
-			size_t filled = strspn(l->text + cols[CC_BAR].pos, "|");
+		if (cols[bar_col].shown && strlen(l->text) >= cols[bar_col].pos + BAR_WIDTH) {
+			size_t filled = strspn(l->text + cols[bar_col].pos, "|");
 
-			line_span(l, cols[CC_BAR].pos, filled, bar_style(cr->frag));
-			line_span(l, cols[CC_BAR].pos + filled, BAR_WIDTH - filled, TS_DIM);
+			line_span(l, cols[bar_col].pos, filled, bar_style(cr->frag));
+			line_span(l, cols[bar_col].pos + filled, BAR_WIDTH - filled, TS_DIM);
 		}
 	}
 	if (interactive_table)
@@ -912,8 +857,9 @@ static void build_status(struct top_frame *f, const struct top_view *v)
 
 /* ---- the whole frame ------------------------------------------------------------------ */
 
-int top_build(struct top_frame *f, struct top_view *v, const struct zs_sample *sm, uint64_t page)
+int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm)
 {
+	uint64_t page = sm->page_size;
 	struct top_entry *e = NULL;
 	const struct top_entry *sel;
 	struct top_line *l;
@@ -1032,13 +978,13 @@ int top_build_help(struct top_frame *f, const struct top_view *v)
 	return 0;
 }
 
-bool top_events_message(struct top_view *v, const struct zs_sample *sm, uint64_t now_ns)
+bool top_events_message(struct top_view *v, const struct zs_snapshot *sm, uint64_t now_ns)
 {
 	char msg[sizeof(v->message)] = "";
 	bool error = false;
 
 	for (size_t i = 0; i < sm->nevents; i++) {
-		const struct zs_sample_event *e = &sm->events[i];
+		const struct zs_event *e = &sm->events[i];
 		size_t len = strlen(msg);
 		const char *what = e->is_pool ? "pool " : "";
 
@@ -1048,19 +994,19 @@ bool top_events_message(struct top_view *v, const struct zs_sample *sm, uint64_t
 			snprintf(msg + len, sizeof(msg) - len, "; ");
 		len = strlen(msg);
 		switch (e->kind) {
-		case ZS_SAMPLE_ADDED:
+		case ZS_EVENT_ADDED:
 			snprintf(msg + len, sizeof(msg) - len, "%s%s appeared", what, e->name);
 			break;
-		case ZS_SAMPLE_REMOVED:
+		case ZS_EVENT_REMOVED:
 			snprintf(msg + len, sizeof(msg) - len, "%s%s removed", what, e->name);
 			break;
-		case ZS_SAMPLE_VANISHED:
+		case ZS_EVENT_VANISHED:
 			snprintf(msg + len, sizeof(msg) - len, "%s%s vanished while being read",
 				 what, e->name);
 			break;
-		case ZS_SAMPLE_FAILED:
+		case ZS_EVENT_FAILED:
 			snprintf(msg + len, sizeof(msg) - len, "%s%s: /%s: %s", what, e->name,
-				 e->path, errno_cause(-e->err));
+				 e->path, cli_errno_cause(e->err));
 			error = true;
 			break;
 		}
@@ -1110,7 +1056,7 @@ void top_layout(const struct top_frame *f, struct top_view *v, int rows,
 
 /* ---- keys ------------------------------------------------------------------------------- */
 
-static void select_step(struct top_view *v, const struct zs_sample *sm, int step)
+static void select_step(struct top_view *v, const struct zs_snapshot *sm, int step)
 {
 	struct top_entry *e = NULL;
 	const struct top_entry *sel;
@@ -1172,7 +1118,7 @@ static int key_delay(struct top_view *v, int key)
 	}
 }
 
-int top_key(struct top_view *v, const struct zs_sample *sm, int key)
+int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 {
 	if (key == TOP_KEY_RESIZE)
 		return TOP_ACT_REBUILD | TOP_ACT_CLEAR;

@@ -72,14 +72,17 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* ZSCTL_TEST_TIME=EPOCH: the clock the frames show (tests). */
+/* The clock the frames show. */
 static time_t frame_time(void)
 {
+#ifdef ZSCTL_TEST_HOOKS
+	/* ZSCTL_TEST_TIME=EPOCH: a fixed clock (zsctl-test, the test build, only) */
 	const char *s = getenv("ZSCTL_TEST_TIME");
 	uint64_t t;
 
 	if (s && zs_parse_u64(s, &t) == 0)
 		return (time_t)t;
+#endif
 	return time(NULL);
 }
 
@@ -199,17 +202,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 struct top_run {
 	struct cli *cli;
 	struct top_opts *o;
-	struct zs_sampler *sampler;
-	const struct zs_sample *sample;
+	struct zs_reader *reader;
+	struct zs_gate *gate;
+	const struct zs_snapshot *sample;
 	struct top_view view;
 	struct top_frame frame;
-	struct top_gate_paths gate;
-	uint64_t page;
 };
+
+/* What top shows of each device, the pools, swap and the gate. */
+static const unsigned int top_needs = ZS_NEED_DISKSIZE | ZS_NEED_ALGORITHM | ZS_NEED_MM |
+				      ZS_NEED_SWAPS | ZS_NEED_POOLS | ZS_NEED_GATE;
 
 static int refresh(struct top_run *t)
 {
-	int r = zs_sampler_refresh(t->sampler, &t->sample);
+	int r = zs_reader_refresh(t->reader, &t->sample);
 
 	if (r < 0)
 		return r;
@@ -217,7 +223,7 @@ static int refresh(struct top_run *t)
 	return 0;
 }
 
-static bool entry_exists(const struct zs_sample *sm, const char *name)
+static bool entry_exists(const struct zs_snapshot *sm, const char *name)
 {
 	struct top_entry *e = NULL;
 	size_t n = 0;
@@ -235,7 +241,7 @@ static bool entry_exists(const struct zs_sample *sm, const char *name)
 static void batch_wait(struct top_run *t, double secs)
 {
 	uint64_t end = mono_ns() + (uint64_t)(secs * 1e9);
-	int fd = zs_sampler_fd(t->sampler);
+	int fd = zs_reader_fd(t->reader);
 
 	for (;;) {
 		uint64_t now = mono_ns();
@@ -244,7 +250,7 @@ static void batch_wait(struct top_run *t, double secs)
 		if (now >= end)
 			return;
 		if (poll(&p, fd >= 0 ? 1 : 0, (int)((end - now + 999999) / 1000000)) > 0)
-			zs_sampler_process_fd(t->sampler);
+			zs_reader_process_fd(t->reader);
 	}
 }
 
@@ -266,9 +272,9 @@ static int run_batch(struct top_run *t)
 		}
 		t->view.message[0] = '\0';
 		top_events_message(&t->view, t->sample, 0);
-		r = top_build(&t->frame, &t->view, t->sample, t->page);
+		r = top_build(&t->frame, &t->view, t->sample);
 		if (r < 0) {
-			cli_error(t->cli, NULL, -r, "out of memory");
+			cli_error(t->cli, NULL, r, "out of memory");
 			return t->cli->status;
 		}
 		top_print_frame(&t->frame, stdout);
@@ -286,7 +292,7 @@ static int build(struct top_run *t)
 	t->view.cols = cols;
 	if (t->view.mode == TOP_MODE_HELP)
 		return top_build_help(&t->frame, &t->view);
-	return top_build(&t->frame, &t->view, t->sample, t->page);
+	return top_build(&t->frame, &t->view, t->sample);
 }
 
 static void do_compact(struct top_run *t)
@@ -299,7 +305,7 @@ static void do_compact(struct top_run *t)
 	t->view.message_error = false;
 	if (build(t) >= 0)
 		screen_draw(&t->frame, &t->view, false);
-	ok = top_compact(t->cli, &t->gate, name, msg, sizeof(msg));
+	ok = top_compact(t->cli, t->gate, t->reader, name, msg, sizeof(msg));
 	snprintf(t->view.message, sizeof(t->view.message), "%s", msg);
 	t->view.message_error = !ok;
 	t->view.message_until_ns = 0;
@@ -312,13 +318,13 @@ static int run_interactive(struct top_run *t)
 	int r = 0;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cli_error(t->cli, NULL, ENOTTY, "top: not a terminal (use -b for batch mode)");
+		cli_error(t->cli, NULL, -ENOTTY, "top: not a terminal (use -b for batch mode)");
 		return t->cli->status;
 	}
 	if (screen_open(!(getenv("NO_COLOR") && *getenv("NO_COLOR"))) < 0) {
 		const char *term = getenv("TERM");
 
-		cli_error(t->cli, NULL, ENOTTY, "top: cannot use the terminal (TERM=%s)",
+		cli_error(t->cli, NULL, -ENOTTY, "top: cannot use the terminal (TERM=%s)",
 			  term ? term : "unset");
 		return t->cli->status;
 	}
@@ -329,7 +335,7 @@ static int run_interactive(struct top_run *t)
 	while (!quit_signal) {
 		struct pollfd p[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = zs_sampler_fd(t->sampler), .events = POLLIN },
+			{ .fd = zs_reader_fd(t->reader), .events = POLLIN },
 		};
 		int timeout = -1, key, act = 0, n;
 		uint64_t now;
@@ -364,7 +370,7 @@ static int run_interactive(struct top_run *t)
 		if (quit_signal)
 			break;
 		if (p[1].fd >= 0 && (p[1].revents & POLLIN) &&
-		    zs_sampler_process_fd(t->sampler) > 0 && !t->view.paused)
+		    zs_reader_process_fd(t->reader) > 0 && !t->view.paused)
 			next_due = 0; /* a device came or went: show it now */
 		/*
 		 * Keys only when the terminal has some, or after a signal (curses
@@ -390,7 +396,7 @@ static int run_interactive(struct top_run *t)
 		if (act & TOP_ACT_CLEAR)
 			clear = true;
 		if (act & TOP_ACT_RESCAN) {
-			zs_sampler_rescan(t->sampler);
+			zs_reader_rescan(t->reader);
 			act |= TOP_ACT_REFRESH;
 		}
 		now = mono_ns();
@@ -413,7 +419,7 @@ static int run_interactive(struct top_run *t)
 	}
 	screen_close();
 	if (r == -ENOMEM)
-		cli_error(t->cli, NULL, ENOMEM, "out of memory");
+		cli_error(t->cli, NULL, -ENOMEM, "out of memory");
 	else if (r < 0)
 		cli_lib_error(t->cli, "zram", r);
 	if (quit_signal)
@@ -440,7 +446,6 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	t.view.batch = o.batch;
 	t.view.all_pools = o.batch && !o.pool;
 	t.view.has_clock = true;
-	t.page = zs_ctx_page_size(cli->ctx);
 	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
 		char shown[64];
 
@@ -448,19 +453,14 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli_usage_error(cli, "top: --pool: invalid name '%s'", shown);
 		return cli->status;
 	}
-	cli_rooted_path(cli, ZS_LOCK_PATH, t.gate.lock, sizeof(t.gate.lock));
-	cli_rooted_path(cli, ZS_STATE_PATH, t.gate.state, sizeof(t.gate.state));
-	if ((r = cli_check_confined(cli, t.gate.lock)) < 0 ||
-	    (r = cli_check_confined(cli, t.gate.state)) < 0) {
-		cli_error(cli, NULL, -r, "the gate's files: %s", private_file_cause(-r));
-		goto out;
-	}
+	r = zs_gate_new(cli->ctx, NULL, NULL, &t.gate);
+	if (r >= 0) {
+		struct zs_reader_opts ro = { .needs = top_needs, .watch = true, .gate = t.gate };
 
-	r = zs_sampler_new(cli->ctx, &t.sampler);
-	if (r >= 0)
-		r = zs_sampler_set_gate(t.sampler, t.gate.lock, t.gate.state);
+		r = zs_reader_new(cli->ctx, &ro, &t.reader);
+	}
 	if (r < 0) {
-		cli_error(cli, NULL, -r, "top: %s", strerror(-r));
+		cli_error(cli, NULL, r, "top: %s", strerror(-r));
 		goto out;
 	}
 	if (!o.batch)
@@ -471,7 +471,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (o.pool && !entry_exists(t.sample, t.view.selected)) {
-		cli_error(cli, t.view.selected, ENODEV, "no such device or pool");
+		cli_error(cli, t.view.selected, -ENODEV, "no such device or pool");
 		goto out;
 	}
 	r = o.batch ? run_batch(&t) : run_interactive(&t);
@@ -479,6 +479,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli->status = r;
 out:
 	top_frame_free(&t.frame);
-	zs_sampler_free(t.sampler);
+	zs_reader_free(t.reader);
+	zs_gate_free(t.gate);
 	return cli->status;
 }

@@ -129,7 +129,7 @@ struct top_view {
 /* One selectable entry: a zram device (with its pool, if any), or another pool. */
 struct top_entry {
 	const char *name;
-	const struct zs_sample_device *dev;
+	const struct zs_snap_device *dev;
 	const struct zs_pool *pool;
 };
 
@@ -137,18 +137,18 @@ const char *top_sort_name(enum top_sort s);
 int top_parse_sort(const char *s, enum top_sort *ret);
 
 /* Entries in display order; n is their count. The array is malloc'd. */
-int top_entries(const struct zs_sample *sm, struct top_entry **ret, size_t *n);
+int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *n);
 /* The selected entry (by name, else the first); NULL when there is none. */
 const struct top_entry *top_selected(const struct top_view *v, const struct top_entry *e, size_t n);
 
 void top_frame_init(struct top_frame *f);
 void top_frame_free(struct top_frame *f);
-/* Build the frame of a sample for the view; page is the page size in bytes. */
-int top_build(struct top_frame *f, struct top_view *v, const struct zs_sample *sm, uint64_t page);
+/* Build the frame of a snapshot for the view. */
+int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm);
 /* The help screen. */
 int top_build_help(struct top_frame *f, const struct top_view *v);
 /* Turn the sample's events into the status message (returns true when it set one). */
-bool top_events_message(struct top_view *v, const struct zs_sample *sm, uint64_t now_ns);
+bool top_events_message(struct top_view *v, const struct zs_snapshot *sm, uint64_t now_ns);
 
 /*
  * Which lines a screen of rows lines shows: out[i] for row i (the status
@@ -158,7 +158,7 @@ void top_layout(const struct top_frame *f, struct top_view *v, int rows,
 		const struct top_line **out);
 
 /* A key; returns TOP_ACT_* flags. */
-int top_key(struct top_view *v, const struct zs_sample *sm, int key);
+int top_key(struct top_view *v, const struct zs_snapshot *sm, int key);
 
 /* Batch mode: the frame as plain text. */
 void top_print_frame(const struct top_frame *f, FILE *out);
@@ -171,14 +171,13 @@ struct top_help {
 extern const struct top_help top_help_keys[];
 extern const size_t top_help_nkeys;
 
-/* action.c: compact one device through zsctl compact's gate. */
-struct top_gate_paths {
-	char lock[4096];
-	char state[4096];
-};
-/* Writes a one-line result to msg; returns true on success. */
-bool top_compact(struct cli *cli, const struct top_gate_paths *paths, const char *name, char *msg,
-		 size_t size);
+/*
+ * action.c: compact one device through zsctl compact's gate and its state
+ * (the same run as zsctl compact's). Writes a one-line result to msg;
+ * returns true on success.
+ */
+bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader, const char *name,
+		 char *msg, size_t size);
 
 /* screen.c: the only file that includes curses. */
 int screen_open(bool color);

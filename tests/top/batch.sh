@@ -21,6 +21,7 @@ export TOP_SRCDIR ZSCTL
 # the same bytes whatever the caller's locale and time zone; a fixed clock
 LC_ALL=C
 TZ=UTC0
+# the test build of zsctl (zsctl-test) reads a fixed clock from it
 ZSCTL_TEST_TIME=1700000000
 export LC_ALL TZ ZSCTL_TEST_TIME
 unset LANG LANGUAGE NO_COLOR
@@ -77,7 +78,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	err=$TMPD/$name.err
 	(
 		eval "set -- $args" || exit 125
-		cd "$TMPD" && exec "$ZSCTL" --sysroot "$FIX/$fixture" top "$@"
+		cd "$TMPD" && exec "$ZSCTL_TEST" --sysroot "$FIX/$fixture" top "$@"
 	) >"$out" 2>"$err" </dev/null
 	rc=$?
 	desc="$name: zsctl --sysroot fixtures/$fixture top $args"

@@ -1,0 +1,865 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The description of every value zsctl shows (see fields.h), and the
+ * printing that every output shares: a value as a table cell, a device,
+ * a pool and the gate as JSON, the gate as a sentence.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fields.h"
+
+/* ---- getters ------------------------------------------------------------------------ */
+
+static void set_u64(struct fval *v, bool present, uint64_t u)
+{
+	v->present = present;
+	v->u = u;
+}
+
+static void set_str(struct fval *v, const char *s)
+{
+	v->present = s != NULL;
+	v->s = s;
+}
+
+static void g_name(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_str(v, d->dev.name);
+}
+
+static void g_initstate(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_str(v, d->dev.initialised ? "initialised" : "uninitialised");
+	v->i = d->dev.initialised;
+}
+
+static void g_disksize(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+		       size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, true, d->dev.disksize);
+}
+
+static void g_algorithm(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	const struct zs_algorithms *a = &d->dev.algorithms;
+
+	(void)arg, (void)b, (void)n;
+	if (d->dev.has_algorithms && a->active >= 0)
+		set_str(v, a->name[a->active]);
+}
+
+static void g_algorithms(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			 size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->dev.has_algorithms;
+	v->algos = &d->dev.algorithms;
+}
+
+static void g_mm(const struct zs_snap_device *d, int col, struct fval *v, char *b, size_t n)
+{
+	(void)b, (void)n;
+	set_u64(v, zs_stat_has(&d->dev.mm, (unsigned int)col), d->dev.mm.val[col]);
+}
+
+static void g_io(const struct zs_snap_device *d, int col, struct fval *v, char *b, size_t n)
+{
+	(void)b, (void)n;
+	set_u64(v, zs_stat_has(&d->dev.io, (unsigned int)col), d->dev.io.val[col]);
+}
+
+static void g_bd(const struct zs_snap_device *d, int col, struct fval *v, char *b, size_t n)
+{
+	(void)b, (void)n;
+	set_u64(v, zs_stat_has(&d->dev.bd, (unsigned int)col), d->dev.bd.val[col]);
+}
+
+/* Columns of a newer kernel than zsctl knows: kept, by position. */
+static void unknown_columns(const struct zs_stat *st, unsigned int known, struct fval *v)
+{
+	if (st->ncols > known) {
+		v->present = true;
+		v->u64v = &st->val[known];
+		v->n = st->ncols - known;
+	}
+}
+
+static void g_mm_unknown(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			 size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	unknown_columns(&d->dev.mm, ZS_MM_KNOWN, v);
+}
+
+static void g_io_unknown(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			 size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	unknown_columns(&d->dev.io, ZS_IO_KNOWN, v);
+}
+
+static void g_bd_unknown(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			 size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	unknown_columns(&d->dev.bd, ZS_BD_KNOWN, v);
+}
+
+static void g_mm_legacy(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->dev.mm.present && d->dev.mm.legacy;
+	v->b = true;
+}
+
+static void g_ratio(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->derived.has_ratio;
+	v->d = d->derived.ratio;
+}
+
+static void g_frag(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->derived.has_fragmentation;
+	v->d = d->derived.fragmentation;
+	v->estimate = !d->derived.fragmentation_exact;
+}
+
+static void g_compactable(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			  size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->derived.has_compactable, d->derived.compactable);
+	v->estimate = !d->derived.compactable_exact;
+}
+
+static void g_overhead(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+		       size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->derived.has_overhead, d->derived.overhead);
+}
+
+static void join(char *const *list, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (char *const *p = list; p && *p; p++) {
+		if (buf[0])
+			strncat(buf, ",", size - strlen(buf) - 1);
+		strncat(buf, *p, size - strlen(buf) - 1);
+	}
+}
+
+static void g_used_by(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg;
+	if (d->dev.is_swap) {
+		set_str(v, "[SWAP]");
+		return;
+	}
+	join(d->dev.mountpoints, b, n);
+	set_str(v, b);
+}
+
+static void g_mountpoints(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			  size_t n)
+{
+	(void)arg;
+	join(d->dev.mountpoints, b, n);
+	set_str(v, b);
+	v->strv = d->dev.mountpoints; /* none: an empty cell, and no key in JSON */
+}
+
+static void g_debug(const struct zs_snap_device *d, int which, struct fval *v, char *b, size_t n)
+{
+	const struct zs_debug_stat *ds = &d->dev.debug;
+
+	(void)b, (void)n;
+	set_u64(v, d->dev.has_debug,
+		which == 0 ? ds->version : which == 1 ? ds->writestall : ds->miss_free);
+}
+
+static void g_streams(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->dev.has_max_comp_streams, d->dev.max_comp_streams);
+}
+
+static void g_backing_dev(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			  size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_str(v, d->dev.has_backing_dev ? d->dev.backing_dev : NULL);
+}
+
+static void g_wb_limit_shown(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			     size_t n)
+{
+	const struct zs_device *x = &d->dev;
+
+	(void)arg, (void)b, (void)n;
+	/* the budget means something only while the limit applies */
+	set_u64(v,
+		x->has_writeback_limit && x->has_writeback_limit_enable &&
+			x->writeback_limit_enable,
+		x->writeback_limit);
+}
+
+static void g_wb_limit(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->dev.has_writeback_limit, d->dev.writeback_limit);
+}
+
+static void g_wb_limit_enable(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			      size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->dev.has_writeback_limit_enable;
+	v->b = d->dev.writeback_limit_enable;
+	v->u = v->b;
+}
+
+static void g_swap(const struct zs_snap_device *d, int which, struct fval *v, char *b, size_t n)
+{
+	const struct zs_swap_use *s = &d->dev.swap;
+
+	if (which == 2) {
+		v->present = d->dev.is_swap;
+		v->i = s->priority;
+		snprintf(b, n, "%d", s->priority);
+		v->s = b;
+		return;
+	}
+	set_u64(v, d->dev.is_swap, which == 0 ? s->size : s->used);
+}
+
+static void g_swap_both(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->dev.is_swap, d->dev.swap.used);
+	v->i = (int64_t)d->dev.swap.size;
+}
+
+static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_str(v, d->pool ? d->pool->name : NULL);
+}
+
+/* ---- the device table ----------------------------------------------------------------- */
+
+#define MM_NEEDS ZS_NEED_MM
+#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS)
+
+/* clang-format off */
+#define COL(c, k, h) .column = c, .kind = k, .help = h
+#define TOP(head, prio) .top_head = head, .top_prio = prio
+#define NOTOP .top_prio = -1
+#define JSON(grp, key, jk) .json_group = grp, .json_key = key, .json_kind = jk
+#define PROM(m, t, h) .metric = m, .metric_type = t, .metric_help = h
+#define MM(c) .needs = MM_NEEDS, .flags = F_INIT_ONLY, .arg = c, .get = g_mm
+
+/*
+ * In the order status lists its columns; JSON keys and metrics come in
+ * this order too. A field without a column is JSON or Prometheus only.
+ */
+const struct dev_field dev_fields[] = {
+	{ COL("NAME", FK_STR, "zram device name"), TOP(NULL, 0), .flags = F_DEFAULT,
+	  JSON(NULL, "name", FK_STR), .get = g_name },
+	{ COL("DISKSIZE", FK_SIZE, "limit on the uncompressed amount of data"), TOP(NULL, 6),
+	  .needs = ZS_NEED_DISKSIZE, .flags = F_DEFAULT, JSON(NULL, "disksize", FK_SIZE),
+	  PROM("zram_disksize_bytes", "gauge",
+	       "Size of the zram device: the most uncompressed data it holds (disksize)."),
+	  .get = g_disksize },
+	{ COL("ALGORITHM", FK_STR, "the selected compression algorithm"), TOP("ALGO", 5),
+	  .needs = ZS_NEED_ALGORITHM, .flags = F_DEFAULT, JSON(NULL, "comp_algorithm", FK_STR),
+	  PROM("zram_comp_algorithm_info", "gauge",
+	       "The zram device's compression algorithm, in the algorithm label; always 1."),
+	  .metric_label = "algorithm", .get = g_algorithm },
+	{ NOTOP, .kind = FK_STRV, .needs = ZS_NEED_ALGORITHM,
+	  JSON(NULL, "comp_algorithms", FK_STRV),
+	  .get = g_algorithms },
+	{ COL("DATA", FK_SIZE, "uncompressed size of stored data (orig_data_size)"), TOP(NULL, 0),
+	  .flags = F_DEFAULT | F_INIT_ONLY, .needs = MM_NEEDS, .arg = ZS_MM_ORIG_DATA_SIZE,
+	  .get = g_mm, JSON("mm_stat", "orig_data_size", FK_SIZE),
+	  PROM("zram_orig_data_size_bytes", "gauge",
+	       "Uncompressed size of the data stored (mm_stat orig_data_size).") },
+	{ COL("COMPR", FK_SIZE, "compressed size of stored data (compr_data_size)"), TOP(NULL, 2),
+	  .flags = F_DEFAULT | F_INIT_ONLY, .needs = MM_NEEDS, .arg = ZS_MM_COMPR_DATA_SIZE,
+	  .get = g_mm, JSON("mm_stat", "compr_data_size", FK_SIZE),
+	  PROM("zram_compr_data_size_bytes", "gauge",
+	       "Compressed size of the data stored (mm_stat compr_data_size).") },
+	{ COL("TOTAL", FK_SIZE, "memory used, allocator overhead included (mem_used_total)"),
+	  TOP(NULL, 0), .flags = F_DEFAULT | F_INIT_ONLY, .needs = MM_NEEDS,
+	  .arg = ZS_MM_MEM_USED_TOTAL, .get = g_mm, JSON("mm_stat", "mem_used_total", FK_SIZE),
+	  PROM("zram_mem_used_total_bytes", "gauge",
+	       "Memory taken by the device's zsmalloc pool (mm_stat mem_used_total).") },
+	{ COL("RATIO", FK_RATIO, "compression ratio, DATA / COMPR"), TOP(NULL, 3),
+	  .flags = F_DEFAULT, .needs = MM_NEEDS, JSON("derived", "compression_ratio", FK_RATIO),
+	  PROM("zram_compression_ratio", "gauge", "orig_data_size / compr_data_size."),
+	  .get = g_ratio },
+	{ COL("FRAG", FK_PERCENT, "zsmalloc fragmentation; ~ marks an estimate from mm_stat"),
+	  TOP(NULL, 0), .flags = F_DEFAULT, .needs = DERIVED_NEEDS,
+	  JSON("derived", "fragmentation", FK_RATIO),
+	  .json_estimated_key = "fragmentation_estimated",
+	  PROM("zram_fragmentation_ratio", "gauge",
+	       "Fragmentation of the device's zsmalloc pool, 0 to 1; method is classes (exact) or estimate (from mm_stat)."),
+	  .metric_label = "method", .get = g_frag },
+	{ COL("COMPACTABLE", FK_SIZE, "memory compaction would free; ~ marks an estimate"),
+	  TOP(NULL, 1), .flags = F_DEFAULT, .needs = DERIVED_NEEDS,
+	  JSON("derived", "compactable", FK_SIZE), .json_estimated_key = "compactable_estimated",
+	  PROM("zram_compactable_bytes", "gauge",
+	       "Memory compaction would free; method is classes (exact) or estimate (from mm_stat)."),
+	  .metric_label = "method", .get = g_compactable },
+	{ COL("USED-BY", FK_STR, "mount point, or [SWAP]"), NOTOP, .flags = F_DEFAULT,
+	  .needs = ZS_NEED_MOUNTS | ZS_NEED_SWAPS, .get = g_used_by },
+	{ .top_head = "SWAP", .top_prio = 4, .kind = FK_SIZE_PAIR, .needs = ZS_NEED_SWAPS,
+	  .get = g_swap_both },
+	{ COL("STATE", FK_STR, "initialised or uninitialised (initstate)"), NOTOP,
+	  JSON(NULL, "initstate", FK_INT),
+	  PROM("zram_initstate", "gauge", "1 when the zram device is initialised (disksize set), else 0."),
+	  .get = g_initstate },
+	{ COL("OVERHEAD", FK_SIZE, "TOTAL - COMPR: what the allocator costs"), NOTOP,
+	  .needs = MM_NEEDS, JSON("derived", "overhead", FK_SIZE),
+	  PROM("zram_overhead_bytes", "gauge",
+	       "mem_used_total - compr_data_size: what the allocator costs on top of the data."),
+	  .get = g_overhead },
+	{ COL("MEM-LIMIT", FK_SIZE, "memory limit, 0 for none (mem_limit)"), NOTOP,
+	  MM(ZS_MM_MEM_LIMIT), JSON("mm_stat", "mem_limit", FK_SIZE),
+	  PROM("zram_mem_limit_bytes", "gauge", "Limit on mem_used_total, 0 for none (mm_stat mem_limit).") },
+	{ COL("MEM-USED-MAX", FK_SIZE, "peak of TOTAL (mem_used_max)"), NOTOP,
+	  MM(ZS_MM_MEM_USED_MAX), JSON("mm_stat", "mem_used_max", FK_SIZE),
+	  PROM("zram_mem_used_max_bytes", "gauge",
+	       "Peak of mem_used_total since set-up or the last reset of the peak (mm_stat mem_used_max).") },
+	{ COL("SAME-PAGES", FK_COUNT, "pages of one repeated value, stored without memory"), NOTOP,
+	  MM(ZS_MM_SAME_PAGES), JSON("mm_stat", "same_pages", FK_COUNT),
+	  PROM("zram_same_pages", "gauge",
+	       "Pages of one repeated value, stored without memory (mm_stat same_pages).") },
+	{ COL("PAGES-COMPACTED", FK_COUNT, "pages freed by compaction so far"), NOTOP,
+	  MM(ZS_MM_PAGES_COMPACTED), JSON("mm_stat", "pages_compacted", FK_COUNT),
+	  PROM("zram_pages_compacted_total", "counter",
+	       "Pages freed by compaction since set-up (mm_stat pages_compacted).") },
+	{ COL("HUGE-PAGES", FK_COUNT, "incompressible pages stored whole"), NOTOP,
+	  MM(ZS_MM_HUGE_PAGES), JSON("mm_stat", "huge_pages", FK_COUNT),
+	  PROM("zram_huge_pages", "gauge", "Incompressible pages stored whole (mm_stat huge_pages).") },
+	{ COL("HUGE-PAGES-SINCE", FK_COUNT, "incompressible pages stored since set-up"), NOTOP,
+	  MM(ZS_MM_HUGE_PAGES_SINCE), JSON("mm_stat", "huge_pages_since", FK_COUNT),
+	  PROM("zram_huge_pages_since_total", "counter",
+	       "Incompressible pages stored since set-up (mm_stat huge_pages_since).") },
+	{ COL("COMPACT-GATED", FK_COUNT, "compactions turned away by zsmalloc (patched kernels)"),
+	  NOTOP, MM(ZS_MM_COMPACT_GATED), JSON("mm_stat", "compact_gated", FK_COUNT),
+	  PROM("zram_compact_gated_total", "counter",
+	       "Compactions zsmalloc turned away because another was running on the pool (mm_stat compact_gated, patched kernels).") },
+	{ NOTOP, .kind = FK_U64V, .needs = MM_NEEDS, JSON("mm_stat", "unknown_columns", FK_U64V),
+	  .get = g_mm_unknown },
+	{ NOTOP, .kind = FK_BOOL, .needs = MM_NEEDS, JSON(NULL, "mm_stat_legacy", FK_BOOL),
+	  .get = g_mm_legacy },
+	{ COL("FAILED-READS", FK_COUNT, "failed reads (io_stat)"), NOTOP, .needs = ZS_NEED_IO,
+	  .arg = ZS_IO_FAILED_READS, .get = g_io, JSON("io_stat", "failed_reads", FK_COUNT),
+	  PROM("zram_failed_reads_total", "counter", "Failed reads (io_stat failed_reads).") },
+	{ COL("FAILED-WRITES", FK_COUNT, "failed writes (io_stat)"), NOTOP, .needs = ZS_NEED_IO,
+	  .arg = ZS_IO_FAILED_WRITES, .get = g_io, JSON("io_stat", "failed_writes", FK_COUNT),
+	  PROM("zram_failed_writes_total", "counter", "Failed writes (io_stat failed_writes).") },
+	{ COL("INVALID-IO", FK_COUNT, "unaligned or out-of-range requests (io_stat)"), NOTOP,
+	  .needs = ZS_NEED_IO, .arg = ZS_IO_INVALID_IO, .get = g_io,
+	  JSON("io_stat", "invalid_io", FK_COUNT),
+	  PROM("zram_invalid_io_total", "counter",
+	       "Unaligned or out-of-range requests (io_stat invalid_io).") },
+	{ COL("NOTIFY-FREE", FK_COUNT, "pages freed by discards and freed swap slots (io_stat)"),
+	  NOTOP, .needs = ZS_NEED_IO, .arg = ZS_IO_NOTIFY_FREE, .get = g_io,
+	  JSON("io_stat", "notify_free", FK_COUNT),
+	  PROM("zram_notify_free_total", "counter",
+	       "Pages freed because swap slots were freed or discarded (io_stat notify_free).") },
+	{ NOTOP, .kind = FK_U64V, .needs = ZS_NEED_IO, JSON("io_stat", "unknown_columns", FK_U64V),
+	  .get = g_io_unknown },
+	{ COL("BD-COUNT", FK_COUNT, "4K pages now on the backing device (bd_stat)"), NOTOP,
+	  .needs = ZS_NEED_BD, .arg = ZS_BD_COUNT, .get = g_bd, JSON("bd_stat", "bd_count", FK_COUNT),
+	  PROM("zram_bd_count_bytes", "gauge",
+	       "Data now on the backing device (bd_stat bd_count, 4K pages, times 4096)."),
+	  .metric_scale = 4096 },
+	{ COL("BD-READS", FK_COUNT, "4K pages read from the backing device (bd_stat)"), NOTOP,
+	  .needs = ZS_NEED_BD, .arg = ZS_BD_READS, .get = g_bd, JSON("bd_stat", "bd_reads", FK_COUNT),
+	  PROM("zram_bd_reads_bytes_total", "counter",
+	       "Data read from the backing device (bd_stat bd_reads, 4K pages, times 4096)."),
+	  .metric_scale = 4096 },
+	{ COL("BD-WRITES", FK_COUNT, "4K pages written to the backing device (bd_stat)"), NOTOP,
+	  .needs = ZS_NEED_BD, .arg = ZS_BD_WRITES, .get = g_bd,
+	  JSON("bd_stat", "bd_writes", FK_COUNT),
+	  PROM("zram_bd_writes_bytes_total", "counter",
+	       "Data written to the backing device (bd_stat bd_writes, 4K pages, times 4096)."),
+	  .metric_scale = 4096 },
+	{ NOTOP, .kind = FK_U64V, .needs = ZS_NEED_BD, JSON("bd_stat", "unknown_columns", FK_U64V),
+	  .get = g_bd_unknown },
+	{ NOTOP, .kind = FK_COUNT, .needs = ZS_NEED_DEBUG, .arg = 0, .get = g_debug,
+	  JSON("debug_stat", "version", FK_COUNT) },
+	{ COL("WRITESTALL", FK_COUNT, "writes that waited for memory (debug_stat)"), NOTOP,
+	  .needs = ZS_NEED_DEBUG, .arg = 1, .get = g_debug,
+	  JSON("debug_stat", "writestall", FK_COUNT),
+	  PROM("zram_writestall_total", "counter", "Writes that waited for memory (debug_stat writestall).") },
+	{ COL("MISS-FREE", FK_COUNT, "slot frees missed for contention (debug_stat)"), NOTOP,
+	  .needs = ZS_NEED_DEBUG, .arg = 2, .get = g_debug, JSON("debug_stat", "miss_free", FK_COUNT),
+	  PROM("zram_miss_free_total", "counter", "Slot frees missed for contention (debug_stat miss_free).") },
+	{ COL("STREAMS", FK_COUNT, "compression streams (max_comp_streams, old kernels)"), NOTOP,
+	  .needs = ZS_NEED_STREAMS, JSON(NULL, "max_comp_streams", FK_COUNT),
+	  PROM("zram_max_comp_streams", "gauge",
+	       "Compression streams (max_comp_streams; ignored since Linux 4.7)."),
+	  .get = g_streams },
+	{ COL("BACKING-DEV", FK_STR, "writeback device (backing_dev)"), NOTOP,
+	  .needs = ZS_NEED_BACKING, .flags = F_NOT_NONE, JSON(NULL, "backing_dev", FK_STR),
+	  PROM("zram_backing_dev_info", "gauge",
+	       "The zram device's writeback device, in the backing_dev label; always 1."),
+	  .metric_label = "backing_dev", .get = g_backing_dev },
+	{ COL("WB-LIMIT", FK_COUNT, "writeback budget in 4K pages, when enabled"), NOTOP,
+	  .needs = ZS_NEED_BACKING, .get = g_wb_limit_shown },
+	{ NOTOP, .kind = FK_COUNT, .needs = ZS_NEED_BACKING,
+	  JSON(NULL, "writeback_limit", FK_COUNT),
+	  PROM("zram_writeback_limit_bytes", "gauge",
+	       "What writeback may still write when the limit is enabled (writeback_limit, times 4096)."),
+	  .metric_scale = 4096, .get = g_wb_limit },
+	{ NOTOP, .kind = FK_BOOL, .needs = ZS_NEED_BACKING,
+	  JSON(NULL, "writeback_limit_enable", FK_BOOL),
+	  PROM("zram_writeback_limit_enable", "gauge", "1 when writeback_limit applies (writeback_limit_enable)."),
+	  .get = g_wb_limit_enable },
+	{ COL("MOUNTPOINT", FK_STR, "where the device is mounted"), NOTOP, .needs = ZS_NEED_MOUNTS,
+	  JSON(NULL, "mountpoints", FK_STRV), .get = g_mountpoints },
+	{ COL("SWAP-SIZE", FK_SIZE, "swap area size"), NOTOP, .needs = ZS_NEED_SWAPS, .arg = 0,
+	  .get = g_swap, JSON("swap", "size", FK_SIZE),
+	  PROM("zram_swap_size_bytes", "gauge", "Size of the swap area on the device (/proc/swaps).") },
+	{ COL("SWAP-USED", FK_SIZE, "swap in use"), NOTOP, .needs = ZS_NEED_SWAPS, .arg = 1,
+	  .get = g_swap, JSON("swap", "used", FK_SIZE),
+	  PROM("zram_swap_used_bytes", "gauge", "Swap in use on the device (/proc/swaps).") },
+	{ COL("SWAP-PRIO", FK_STR, "swap priority"), NOTOP, .needs = ZS_NEED_SWAPS, .arg = 2,
+	  .get = g_swap, JSON("swap", "priority", FK_INT) },
+	{ NOTOP, .kind = FK_STR, .needs = ZS_NEED_POOLS, JSON(NULL, "pool", FK_STR), .get = g_pool },
+};
+/* clang-format on */
+
+const size_t dev_nfields = ARRAY_SIZE(dev_fields);
+
+/* zramctl's names for the same values, so its habits carry over. */
+static const struct {
+	const char *alias, *column;
+} aliases[] = {
+	{ "ZERO-PAGES", "SAME-PAGES" },
+	{ "MEM-USED", "TOTAL" },
+	{ "MIGRATED", "PAGES-COMPACTED" },
+};
+
+static int lookup_column(const char *name, size_t len)
+{
+	for (size_t i = 0; i < dev_nfields; i++)
+		if (dev_fields[i].column && strlen(dev_fields[i].column) == len &&
+		    !strncasecmp(dev_fields[i].column, name, len))
+			return (int)i;
+	return -1;
+}
+
+int dev_field_lookup(const char *name, size_t len)
+{
+	int id = lookup_column(name, len);
+
+	for (size_t i = 0; id < 0 && i < ARRAY_SIZE(aliases); i++)
+		if (strlen(aliases[i].alias) == len && !strncasecmp(aliases[i].alias, name, len))
+			id = lookup_column(aliases[i].column, strlen(aliases[i].column));
+	return id;
+}
+
+unsigned int dev_fields_needs(const int *ids, size_t n)
+{
+	unsigned int needs = 0;
+
+	for (size_t i = 0; i < n; i++)
+		needs |= dev_fields[ids[i]].needs;
+	return needs;
+}
+
+void dev_field_value(const struct dev_field *f, const struct zs_snap_device *d, struct fval *v,
+		     char *scratch, size_t size)
+{
+	memset(v, 0, sizeof(*v));
+	f->get(d, f->arg, v, scratch, size);
+}
+
+/* ---- formatting ------------------------------------------------------------------------- */
+
+void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
+		  uint64_t page_size, char *buf, size_t size)
+{
+	char tmp[64];
+
+	if (!v->present) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	switch (kind) {
+	case FK_STR:
+	case FK_STRV:
+	case FK_U64V:
+		snprintf(buf, size, "%s", v->s ? v->s : "");
+		return;
+	case FK_PAGES:
+		if (pages_as_size) {
+			cli_format_size(zs_mul_sat(v->u, page_size), bytes, tmp, sizeof(tmp));
+			break;
+		}
+		/* fall through */
+	case FK_COUNT:
+	case FK_BOOL:
+		snprintf(tmp, sizeof(tmp), "%" PRIu64, v->u);
+		break;
+	case FK_INT:
+		snprintf(tmp, sizeof(tmp), "%" PRId64, v->i);
+		break;
+	case FK_SIZE:
+		cli_format_size(v->u, bytes, tmp, sizeof(tmp));
+		break;
+	case FK_SIZE_PAIR: {
+		char a[32], b[32];
+
+		cli_format_size(v->u, bytes, a, sizeof(a));
+		cli_format_size((uint64_t)v->i, bytes, b, sizeof(b));
+		snprintf(tmp, sizeof(tmp), "%s/%s", a, b);
+		break;
+	}
+	case FK_RATIO:
+		snprintf(tmp, sizeof(tmp), "%.2f", v->d);
+		break;
+	case FK_PERCENT:
+		snprintf(tmp, sizeof(tmp), "%.1f%%", v->d * 100.0);
+		break;
+	}
+	snprintf(buf, size, "%s%s", v->estimate ? "~" : "", tmp);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static json_t *json_value(enum field_kind kind, const struct fval *v)
+{
+	json_t *a;
+
+	switch (kind) {
+	case FK_STR:
+		return json_string(v->s);
+	case FK_BOOL:
+		return json_boolean(v->b);
+	case FK_INT:
+		return json_integer((json_int_t)v->i);
+	case FK_RATIO:
+	case FK_PERCENT:
+		return json_real(v->d);
+	case FK_STRV:
+		a = json_array();
+		for (unsigned int i = 0; v->algos && i < v->algos->n; i++)
+			json_array_append_new(a, json_string(v->algos->name[i]));
+		for (char *const *p = v->strv; p && *p; p++)
+			json_array_append_new(a, json_string(*p));
+		return a;
+	case FK_U64V:
+		a = json_array();
+		for (size_t i = 0; i < v->n; i++)
+			json_array_append_new(a, cli_json_u64(v->u64v[i]));
+		return a;
+	case FK_SIZE:
+	case FK_SIZE_PAIR:
+	case FK_COUNT:
+	case FK_PAGES:
+		break;
+	}
+	return cli_json_u64(v->u);
+}
+
+/* The object of a group, made where its first field is. */
+static json_t *group_of(json_t *o, const char *group)
+{
+	json_t *g;
+
+	if (!group)
+		return o;
+	g = json_object_get(o, group);
+	if (!g) {
+		g = json_object();
+		json_object_set_new(o, group, g);
+	}
+	return g;
+}
+
+json_t *dev_json(const struct zs_snap_device *d)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < dev_nfields; i++) {
+		const struct dev_field *f = &dev_fields[i];
+		char scratch[1024];
+		struct fval v;
+		json_t *g;
+
+		if (!f->json_key)
+			continue;
+		dev_field_value(f, d, &v, scratch, sizeof(scratch));
+		if (!v.present || (f->json_kind == FK_STRV && !v.strv && !v.algos))
+			continue;
+		g = group_of(o, f->json_group);
+		json_object_set_new(g, f->json_key, json_value(f->json_kind, &v));
+		if (f->json_estimated_key)
+			json_object_set_new(g, f->json_estimated_key, json_boolean(v.estimate));
+	}
+	group_of(o, "derived"); /* there, empty, for an uninitialised device too */
+	return o;
+}
+
+/* ---- pools and classes ---------------------------------------------------------------------- */
+
+size_t class_ngroups(const struct zs_pool *p)
+{
+	return p->format == ZS_CLASSES_FULLNESS ? ZS_FULLNESS_GROUPS : 2;
+}
+
+const char *class_group_column(const struct zs_pool *p, size_t g)
+{
+	if (p->format == ZS_CLASSES_FULLNESS)
+		return zs_fullness_label((unsigned int)g);
+	return g == 0 ? "ALMOST-FULL" : "ALMOST-EMPTY";
+}
+
+const char *class_group_json_key(const struct zs_pool *p, size_t g)
+{
+	if (p->format == ZS_CLASSES_FULLNESS)
+		return zs_fullness_label((unsigned int)g);
+	return g == 0 ? "almost_full" : "almost_empty";
+}
+
+uint64_t class_group_value(const struct zs_pool *p, const struct zs_class *c, size_t g)
+{
+	if (p->format == ZS_CLASSES_FULLNESS)
+		return c->fullness[g];
+	return g == 0 ? c->almost_full : c->almost_empty;
+}
+
+static void c_index(const struct zs_pool *p, const struct zs_class *c, bool total, uint64_t page,
+		    struct fval *v)
+{
+	(void)p, (void)page;
+	set_u64(v, true, c->index);
+	v->s = total ? "Total" : NULL;
+}
+
+static void c_size(const struct zs_pool *p, const struct zs_class *c, bool total, uint64_t page,
+		   struct fval *v)
+{
+	(void)p, (void)total, (void)page;
+	set_u64(v, true, c->size);
+}
+
+static void c_obj_allocated(const struct zs_pool *p, const struct zs_class *c, bool total,
+			    uint64_t page, struct fval *v)
+{
+	(void)p, (void)total, (void)page;
+	set_u64(v, true, c->obj_allocated);
+}
+
+static void c_obj_used(const struct zs_pool *p, const struct zs_class *c, bool total,
+		       uint64_t page, struct fval *v)
+{
+	(void)p, (void)total, (void)page;
+	set_u64(v, true, c->obj_used);
+}
+
+static void c_pages_used(const struct zs_pool *p, const struct zs_class *c, bool total,
+			 uint64_t page, struct fval *v)
+{
+	(void)p, (void)total, (void)page;
+	set_u64(v, true, c->pages_used);
+}
+
+static void c_ppz(const struct zs_pool *p, const struct zs_class *c, bool total, uint64_t page,
+		  struct fval *v)
+{
+	(void)p, (void)total, (void)page;
+	set_u64(v, true, c->pages_per_zspage);
+}
+
+static void c_freeable(const struct zs_pool *p, const struct zs_class *c, bool total,
+		       uint64_t page, struct fval *v)
+{
+	(void)total, (void)page;
+	set_u64(v, p->has_freeable, c->freeable);
+}
+
+static void c_frag(const struct zs_pool *p, const struct zs_class *c, bool total, uint64_t page,
+		   struct fval *v)
+{
+	uint64_t waste;
+
+	(void)page;
+	if (total)
+		zs_pool_derive(p, &v->d, &waste);
+	else
+		zs_class_derive(c, &v->d, &waste);
+	v->present = true;
+}
+
+static void c_waste(const struct zs_pool *p, const struct zs_class *c, bool total, uint64_t page,
+		    struct fval *v)
+{
+	double frag;
+
+	(void)page;
+	if (total)
+		zs_pool_derive(p, &frag, &v->u);
+	else
+		zs_class_derive(c, &frag, &v->u);
+	v->present = true;
+}
+
+/* clang-format off */
+const struct class_field class_fields[] = {
+	{ "CLASS", NULL, 0, FK_COUNT, CF_NOT_TOTAL, "class", NULL, NULL, NULL, NULL, c_index },
+	{ "SIZE", NULL, 0, FK_COUNT, CF_NOT_TOTAL, "size", NULL, NULL, NULL, NULL, c_size },
+	{ NULL, NULL, -1, FK_COUNT, CF_GROUPS, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "OBJ-ALLOC", "OBJS", 5, FK_COUNT, 0, "obj_allocated", NULL, NULL, NULL, NULL,
+	  c_obj_allocated },
+	{ "OBJ-USED", "USED", 4, FK_COUNT, 0, "obj_used", NULL, NULL, NULL, NULL, c_obj_used },
+	{ "PAGES", NULL, 3, FK_COUNT, CF_PAGES, "pages_used", NULL, "used_bytes",
+	  "Pages used by the pool's classes (Total pages_used), in bytes.",
+	  "Pages used by one size class of a pool, in bytes.", c_pages_used },
+	{ "PPZ", NULL, 6, FK_COUNT, CF_NOT_TOTAL, "pages_per_zspage", NULL, NULL, NULL, NULL,
+	  c_ppz },
+	{ "FREEABLE", NULL, 0, FK_PAGES, CF_PAGES, "freeable", "freeable_bytes",
+	  "freeable_bytes",
+	  "Memory compaction would free in the pool (Total freeable, the kernel's zs_can_compact()).",
+	  "Memory compaction would free in one size class of a pool.", c_freeable },
+	{ "FRAG", NULL, 0, FK_PERCENT, 0, "fragmentation", NULL, "fragmentation_ratio",
+	  "Fragmentation of the pool from its class statistics, 0 to 1.",
+	  "Fragmentation of one size class of a pool, 0 to 1.", c_frag },
+	{ "WASTE", NULL, -1, FK_SIZE, 0, "waste", NULL, "waste_bytes",
+	  "Memory of allocated but unused objects in the pool.", NULL, c_waste },
+};
+/* clang-format on */
+
+const size_t class_nfields = ARRAY_SIZE(class_fields);
+
+static json_t *class_json(const struct zs_pool *p, const struct zs_class *c, bool total,
+			  uint64_t page)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < class_nfields; i++) {
+		const struct class_field *f = &class_fields[i];
+		struct fval v = { 0 };
+
+		if (f->flags & CF_GROUPS) {
+			for (size_t g = 0; g < class_ngroups(p); g++)
+				json_object_set_new(o, class_group_json_key(p, g),
+						    cli_json_u64(class_group_value(p, c, g)));
+			continue;
+		}
+		if (total && (f->flags & CF_NOT_TOTAL))
+			continue;
+		f->get(p, c, total, page, &v);
+		if (!v.present)
+			continue;
+		json_object_set_new(o, f->json_key,
+				    f->kind == FK_PERCENT ? json_real(v.d) : cli_json_u64(v.u));
+		if (total && f->json_total_key)
+			json_object_set_new(o, f->json_total_key,
+					    cli_json_u64(zs_mul_sat(v.u, page)));
+	}
+	return o;
+}
+
+json_t *pool_json(const struct zs_pool *p, uint64_t page)
+{
+	json_t *o = json_object(), *cl = json_array();
+
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "kind", json_string(zs_pool_kind_name(p->kind)));
+	json_object_set_new(o, "format", json_string(p->format == ZS_CLASSES_FULLNESS ?
+								 "fullness" :
+								 "almost"));
+	for (size_t i = 0; i < p->nclasses; i++)
+		json_array_append_new(cl, class_json(p, &p->classes[i], false, page));
+	json_object_set_new(o, "classes", cl);
+	json_object_set_new(o, "total", class_json(p, &p->total, true, page));
+	return o;
+}
+
+/* ---- the gate ---------------------------------------------------------------------------------- */
+
+json_t *gate_json(const struct zs_gate_view *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "held", json_boolean(g->held));
+	if (g->held && g->holder.known) {
+		json_object_set_new(o, "holder_pid", json_integer(g->holder.pid));
+		if (g->holder.since)
+			json_object_set_new(o, "holder_since", json_integer(g->holder.since));
+	}
+	json_object_set_new(o, "runs", cli_json_u64(g->state.runs));
+	json_object_set_new(o, "turned_away", cli_json_u64(g->turned_away));
+	json_object_set_new(o, "freed_total", cli_json_u64(g->state.freed_total));
+	if (g->state.last_result != ZS_RESULT_NONE) {
+		json_object_set_new(o, "last_time", cli_json_u64(g->state.last_time));
+		json_object_set_new(o, "last_pid", cli_json_u64(g->state.last_pid));
+		json_object_set_new(o, "last_result",
+				    json_string(zs_result_name(g->state.last_result)));
+	}
+	if (g->has_kernel_gated)
+		json_object_set_new(o, "compact_gated", cli_json_u64(g->kernel_gated));
+	return o;
+}
+
+void gate_sentence(const struct zs_gate_view *g, bool bytes, char *buf, size_t size,
+		   size_t *held_at, size_t *held_len)
+{
+	char freed[32], when[32];
+	size_t len;
+
+	*held_at = 0;
+	if (g->held && g->holder.known) {
+		snprintf(buf, size, "held by pid %d", (int)g->holder.pid);
+		if (g->holder.since) {
+			zs_format_utc(g->holder.since, when, sizeof(when));
+			len = strlen(buf);
+			snprintf(buf + len, size - len, " since %s", when);
+		}
+	} else {
+		snprintf(buf, size, "%s", g->held ? "held" : "free");
+	}
+	*held_len = strlen(buf);
+	cli_format_size(g->state.freed_total, bytes, freed, sizeof(freed));
+	len = strlen(buf);
+	snprintf(buf + len, size - len, "; runs %" PRIu64 ", turned away %" PRIu64 ", freed %s",
+		 g->state.runs, g->turned_away, freed);
+	if (g->state.last_result != ZS_RESULT_NONE) {
+		zs_format_utc((int64_t)g->state.last_time, when, sizeof(when));
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "; last run %s: %s", when,
+			 zs_result_name(g->state.last_result));
+	}
+	if (g->state_err == -EBADMSG) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "; state file garbled");
+	}
+	if (g->has_kernel_gated) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len,
+			 "; the kernel turned away %" PRIu64 " (compact_gated)", g->kernel_gated);
+	}
+}

@@ -346,7 +346,7 @@ static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
 			  cli_private_file_cause(r));
 		break;
 	case ZS_GATE_STAGE_STATE_READ:
-		if (r == -EBADMSG || info->set_aside[0])
+		if (info->garbled)
 			cli_error(cli, zs_gate_state_path(gate), r,
 				  "garbled, and cannot be set aside: %s", cli_errno_cause(r));
 		else

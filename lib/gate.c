@@ -444,6 +444,7 @@ int zs_gate_begin(struct zs_gate *g, double wait_seconds, bool dry_run, struct z
 		memset(&run->state, 0, sizeof(run->state));
 		r = 0;
 	} else if (r == -EBADMSG) {
+		info->garbled = true;
 		r = zs_state_set_aside(g, info->set_aside, sizeof(info->set_aside));
 		memset(&run->state, 0, sizeof(run->state));
 	}

@@ -291,8 +291,12 @@ static int slot_read(struct zs_reader *r, struct dev_slot *d)
 	if (!err)
 		err = zs_dev_read(r->ctx, &d->files, d->name, r->needs, &r->rb, &d->dev, path,
 				  sizeof(path));
-	/* an attribute every zram device has is gone: has the device gone? */
-	if (err < 0 && vanished(err) && !dir_exists(r, d->name))
+	/*
+	 * sysfs answers a read of a removed device's attribute with ENODEV;
+	 * an attribute every zram device has that cannot be opened
+	 * (ENOENT) asks whether the device went away.
+	 */
+	if (err == -ENODEV || err == -ENXIO || (err == -ENOENT && !dir_exists(r, d->name)))
 		return -ENODEV;
 	if (err < 0 && (err != d->err || strcmp(path, d->err_path)))
 		add_event(r, ZS_EVENT_FAILED, false, d->name, err, path);
@@ -330,6 +334,28 @@ static int cmp_slot(const void *a, const void *b)
 	const struct dev_slot *x = a, *y = b;
 
 	return x->dev.id < y->dev.id ? -1 : x->dev.id > y->dev.id;
+}
+
+/*
+ * A directory listed is a device once its attributes are there (sysfs
+ * shows the directory a moment before them): initstate is opened now and
+ * kept for the first read.
+ */
+static int probe_initstate(struct zs_reader *r, struct dev_slot *d)
+{
+	char rel[64];
+	int fd;
+
+	snprintf(rel, sizeof(rel), "sys/block/%s/initstate", d->name);
+	fd = zs_ctx_openat(r->ctx, d->files.dirfd, "initstate", O_RDONLY, rel);
+	r->rb.opens++;
+	if (fd < 0) {
+		zs_dev_files_close(&d->files, &r->rb);
+		return fd;
+	}
+	r->rb.files++;
+	d->files.fd[ZS_F_INITSTATE] = fd;
+	return 0;
 }
 
 static int add_slot(struct zs_reader *r, const char *name, struct dev_slot **ret)
@@ -381,6 +407,8 @@ static int scan_devices(struct zs_reader *r)
 		}
 		if (r->watch) {
 			err = zs_dev_files_open(r->ctx, &d->files, d->name, &r->rb);
+			if (err >= 0)
+				err = probe_initstate(r, d);
 			if (err < 0) {
 				/*
 				 * Gone since the listing, or not ready yet: a name

@@ -430,7 +430,8 @@ enum zs_gate_stage {
 struct zs_gate_begin_info {
 	enum zs_gate_stage stage;    /* when it failed */
 	struct zs_gate_holder holder; /* -EWOULDBLOCK: who holds the gate */
-	char set_aside[4200];	      /* a garbled state file moved here, or "" */
+	bool garbled;		      /* the state file was garbled */
+	char set_aside[4200];	      /* and was moved here (or "": it could not be) */
 	bool garbled_ignored;	      /* a dry run found the state file garbled */
 };
 

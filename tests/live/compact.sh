@@ -96,7 +96,7 @@ runs0=$(sed -n 's/^runs //p' "$STATE")
 busy0=$(stat -c %s "$STATE.busy" 2>/dev/null || echo 0)
 i=0
 while [ $i -lt 32 ]; do
-	(ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL" compact $GATE -q --force "$dev" >/dev/null 2>&1
+	(ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL_TEST" compact $GATE -q --force "$dev" >/dev/null 2>&1
 	 echo $? >"$TMPD/race.$i") &
 	i=$((i + 1))
 done
@@ -115,7 +115,7 @@ busy1=$(stat -c %s "$STATE.busy")
 tap_is "$((runs1 - runs0)) + $((busy1 - busy0))" "1 + 31" "runs + turned away = 32"
 
 # -E sets the conflict status; the loser names the holder
-ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL" compact $GATE -q "$dev" &
+ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL_TEST" compact $GATE -q "$dev" &
 holder=$!
 sleep 1
 out=$("$ZSCTL" compact $GATE -E 75 "$dev")
@@ -130,7 +130,7 @@ tap_is "$?" 0 "--wait 10 gets the gate once the holder is done"
 wait "$holder"
 
 # kill -9 of the owner while it holds the gate: the next run gets it at once
-ZSCTL_TEST_HOLD_GATE=30 "$ZSCTL" compact $GATE -q --force "$dev" &
+ZSCTL_TEST_HOLD_GATE=30 "$ZSCTL_TEST" compact $GATE -q --force "$dev" &
 victim=$!
 sleep 1
 kill -9 "$victim"

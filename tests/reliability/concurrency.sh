@@ -27,7 +27,8 @@ ROOT=$TMPD/root
 copy_fixture linux-6.12-discard "$ROOT"
 LOCK=$ROOT/run/lock/zsctl-compact.lock
 STATE=$ROOT/var/lib/zsctl/compact.state
-Z=("$ZSCTL" --sysroot "$ROOT")
+# the test build: ZSCTL_TEST_HOLD_GATE keeps each owner on the gate
+Z=("$ZSCTL_TEST" --sysroot "$ROOT")
 
 runs_of()
 {

@@ -126,7 +126,7 @@ refused "full lock file system" "cannot take the compaction gate: No space left 
 mkdir -p "$TMPD/lib-fill"
 mount -t tmpfs -o size=16k,mode=0755 tmpfs "$TMPD/lib-fill" || tap_bail "tmpfs"
 ST=$TMPD/lib-fill/zsctl/compact.state
-ZSCTL_TEST_HOLD_GATE=2 "$ZSCTL" --sysroot "$R" compact --force -q --lock-file "$LOCK" \
+ZSCTL_TEST_HOLD_GATE=2 "$ZSCTL_TEST" --sysroot "$R" compact --force -q --lock-file "$LOCK" \
 	--state-file "$ST" >/dev/null 2>"$TMPD/owner.err" &
 owner=$!
 i=0

@@ -28,7 +28,7 @@ tm_run 100 30 main -- --sysroot "$ROOT" top -d 1
 see "the title line" '^zsctl top - [0-9:]+, every 1s: 3 zram devices, 3 zsmalloc pools'
 see "the device heading" '^NAME +DISKSIZE +ALGO +DATA +COMPR +TOTAL +RATIO +FRAG +COMPACTABLE +SWAP$'
 see "a line per device" '^zram10 +256M +lz4 +64M'
-see "the gate" '^Gate: free; 0 runs, 0 turned away'
+see "the gate" '^Gate: free; runs 0, turned away 0'
 see "the pool of the first device" '^Pool zram0 \(zram, 6\.4\+ classes\): 119 classes, by freeable descending'
 see "the class heading" '^CLASS +SIZE +OBJS +USED +PAGES +PPZ +FREEABLE +FRAG +FULLNESS$'
 see "the key hints" '^q quit  \? help  Tab pool'
@@ -133,12 +133,12 @@ tap_is "$(cat "$ROOT/sys/block/zram0/compact")" "" "nothing written to compact"
 keys c y
 see "c y: compacted" '^zram0: compacted: freed 0B \(0 pages compacted\)'
 tap_is "$(cat "$ROOT/sys/block/zram0/compact")" 1 "1 written to zram0's compact"
-see "the gate counts the run" '^Gate: free; 1 run, 0 turned away'
+see "the gate counts the run" '^Gate: free; runs 1, turned away 0'
 grep -q '^runs 1$' "$ROOT/var/lib/zsctl/compact.state"
 tap_ok $? "the run is in the state file, as zsctl compact writes it"
 
 # a zsctl compact that holds the gate: top sees it, and steps aside
-ZSCTL_TEST_HOLD_GATE=6 "$ZSCTL" --sysroot "$ROOT" compact --force zram2 \
+ZSCTL_TEST_HOLD_GATE=6 "$ZSCTL_TEST" --sysroot "$ROOT" compact --force zram2 \
 	>"$TMPD/compact.out" 2>&1 &
 cpid=$!
 at_exit "kill $cpid"
@@ -147,7 +147,7 @@ keys c y
 see "c y: the gate is held, not compacted" "^zram0: the compaction gate is held by pid $cpid: not compacted"
 wait $cpid
 tap_is "$?" 0 "zsctl compact (holding the gate) exits 0"
-see "after it: free, 2 runs, 1 turned away" '^Gate: free; 2 runs, 1 turned away'
+see "after it: free, 2 runs, 1 turned away" '^Gate: free; runs 2, turned away 1'
 
 # ---- devices that come and go -----------------------------------------------------------
 rm -rf "$ROOT/sys/block/zram2" "$ROOT/$dbg/zsmalloc/zram2"

@@ -231,6 +231,9 @@ sed 's/result="gated"/result="gatd"/; s/and on (instance, job, device)$/and on (
 control "an unknown label and an unknown label value are refused" \
 	"rules:ZramFragmentationNotCompacted: no metric has the label devise" \
 	"rules:ZsctlCompactGatedByKernel: zsctl_compact_device_last_result never has result=\"gatd\""
+sed 's/(zram_mem_limit_bytes > 0)/(zram_mem_limit_bytes{device} > 0)/' "$RULES" >"$TMPD/bogus.rules.yml"
+control "an expression the lexer cannot read is refused" \
+	"rules:ZramDeviceNearMemLimit: cannot read the expression: no operator after label device"
 cp "$RULES" "$TMPD/bogus.rules.yml"
 jq '.panels[1].targets[0].expr = "zsctl_bogus_bytes{instance=~\"$instance\"}"' "$DASHBOARD" >"$TMPD/bogus.json"
 control "an unknown metric in a dashboard query is refused" \
@@ -288,6 +291,7 @@ tap_is "$(comm -23 "$TMPD/records" "$TMPD/tested" | tr '\n' ' ')" "" \
 	echo "groups:"
 	echo "  - name: dashboard"
 	echo "    rules:"
+	# shellcheck disable=SC2016 # Grafana's variables, not the shell's
 	jq -r '[.. | objects | select(has("targets")) | .targets[].expr] | to_entries[] |
 		"      - record: dashboard_query_\(.key)\n        expr: |\n          \(.value | gsub("\n"; "\n          "))"' \
 		"$DASHBOARD" | sed 's/\$__rate_interval/5m/g; s/\$__interval/1m/g; s/\$[a-z_]*/.*/g'

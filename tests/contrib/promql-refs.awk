@@ -66,52 +66,41 @@ function str(   q, start, c) {
 	return substr(s, start, i - 1 - start)
 }
 
+# Inside a ( ... ) or { ... } list: past the commas to the label that
+# begins the next item (1), or past the closing bracket (0).
+function next_label(closing, what) {
+	for (;;) {
+		skip_space()
+		c = substr(s, i, 1)
+		if (c == closing) {
+			i++
+			return 0
+		}
+		if (c != ",")
+			break
+		i++
+	}
+	if (c ~ /[a-zA-Z_]/)
+		return 1
+	out("error", "bad " what " at: " substr(s, i, 20))
+	i = n + 1
+	return 0
+}
+
 # a ( label, label ) list after by, without, on, ignoring, group_left/right
-function label_list(   l) {
+function label_list() {
 	skip_space()
 	if (substr(s, i, 1) != "(")
 		return
 	i++
-	for (;;) {
-		skip_space()
-		c = substr(s, i, 1)
-		if (c == ")") {
-			i++
-			return
-		}
-		if (c == ",") {
-			i++
-			continue
-		}
-		if (c !~ /[a-zA-Z_]/) {
-			out("error", "bad label list at: " substr(s, i, 20))
-			i = n + 1
-			return
-		}
-		l = ident()
-		out("group", l)
-	}
+	while (next_label(")", "label list"))
+		out("group", ident())
 }
 
 # the { matchers } of metric name
 function matchers(name,   l, op, v) {
 	i++ # the {
-	for (;;) {
-		skip_space()
-		c = substr(s, i, 1)
-		if (c == "}") {
-			i++
-			return
-		}
-		if (c == ",") {
-			i++
-			continue
-		}
-		if (c !~ /[a-zA-Z_]/) {
-			out("error", "bad matcher at: " substr(s, i, 20))
-			i = n + 1
-			return
-		}
+	while (next_label("}", "matcher")) {
 		l = ident()
 		skip_space()
 		op = substr(s, i, 2)

@@ -328,6 +328,19 @@ static void put_gate(FILE *f, const struct prom_input *in)
 		   "1 while a zsctl compact holds the compaction gate (the flock), else 0.");
 	s = integer(g->held);
 	put_sample(f, "zsctl_compact_gate_held", NULL, NULL, NULL, NULL, &s);
+	/*
+	 * What an alert on a stuck gate needs: how long it has been held.
+	 * Only the holder's own line in the lock file (0600: root) says since
+	 * when; a holder that wrote none (not a zsctl) leaves it out.
+	 */
+	if (g->held && g->holder.known && g->holder.since > 0) {
+		put_header(
+			f, "zsctl_compact_gate_held_since_timestamp_seconds", "gauge",
+			"When the zsctl compact that holds the compaction gate took it, in seconds since the epoch; only while it is held.");
+		s = integer((uint64_t)g->holder.since);
+		put_sample(f, "zsctl_compact_gate_held_since_timestamp_seconds", NULL, NULL, NULL,
+			   NULL, &s);
+	}
 	put_header(f, "zsctl_compact_runs_total", "counter",
 		   "zsctl compact runs that held the gate (state file).");
 	s = integer(st->runs);

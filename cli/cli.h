@@ -32,6 +32,7 @@ struct cli {
 	json_t *errors;   /* JSON mode: collected, printed with the document */
 	json_t *warnings; /* likewise */
 	int status;     /* the exit status so far */
+	char **argv_all; /* zsctl's own arguments, global options included */
 };
 
 struct verb {
@@ -43,6 +44,8 @@ struct verb {
 int verb_status(struct cli *cli, int argc, char **argv);
 int verb_compact(struct cli *cli, int argc, char **argv);
 int verb_top(struct cli *cli, int argc, char **argv);
+/* zsctl top: run zsctl-top with the same arguments. */
+int verb_top_exec(struct cli *cli, int argc, char **argv);
 int verb_get(struct cli *cli, int argc, char **argv);
 int verb_set(struct cli *cli, int argc, char **argv);
 /* "Linux 6.2 and later, with CONFIG_ZRAM_MULTI_COMP": which kernels have a (get.c). */
@@ -91,8 +94,9 @@ void cli_format_size(uint64_t bytes, bool exact, char *buf, size_t size);
 /* A negative errno in words: "malformed contents" for -EINVAL, and so on. */
 const char *cli_errno_cause(int err);
 /*
- * A libsmartcols table as util-linux prints them: aligned, or --raw (blanks
- * and backslashes escaped). Printed without blanks at the ends of lines.
+ * table.c: a libsmartcols table as util-linux prints them: aligned, or
+ * --raw (blanks and backslashes escaped). Printed without blanks at the
+ * ends of lines.
  */
 struct libscols_table *cli_table_new(bool raw, bool noheadings);
 int cli_table_column(struct libscols_table *tb, const char *name, bool right);

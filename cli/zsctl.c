@@ -4,19 +4,56 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+#ifdef ZSCTL_TOP_PROGRAM
+/* zsctl-top: the top verb alone, with curses (see verb_top_exec()) */
+static const struct verb verbs[] = {
+	{ "top", verb_top, "a live view of devices and size-class fragmentation" },
+};
+#else
 static const struct verb verbs[] = {
 	{ "status", verb_status, "show zram devices, their memory and fragmentation" },
 	{ "compact", verb_compact, "compact zsmalloc pools where it pays, one owner at a time" },
-	{ "top", verb_top, "a live view of devices and size-class fragmentation" },
+	{ "top", verb_top_exec, "a live view of devices and size-class fragmentation" },
 	{ "get", verb_get, "print a zram device's attributes" },
 	{ "set", verb_set, "set zram attributes, validated, in a safe order" },
 };
+
+/*
+ * zsctl top is a program of its own, zsctl-top, so that curses and its
+ * terminal database are loaded only by the verb that draws: every other
+ * run of zsctl (a timer's compact, a scrape's status) starts faster. It is
+ * looked for beside this program first (a build tree: zsctl-top beside
+ * zsctl, zsctl-test-top beside zsctl-test), then where make install puts
+ * it.
+ */
+int verb_top_exec(struct cli *cli, int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 8];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	(void)argc, (void)argv;
+	path[0] = '\0';
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(path, sizeof(path), "%s-top", self);
+	}
+	if (!path[0] || access(path, X_OK) < 0)
+		snprintf(path, sizeof(path), "%s", PKGLIBEXECDIR "/zsctl-top");
+	cli->argv_all[0] = path;
+	fflush(stdout);
+	execv(path, cli->argv_all);
+	cli_error(cli, path, -errno, "cannot run zsctl top: %s", strerror(errno));
+	return cli->status;
+}
+#endif
 
 static void usage(void)
 {
@@ -58,7 +95,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { .status = ZS_EXIT_OK };
+	struct cli cli = { .status = ZS_EXIT_OK, .argv_all = argv };
 	const struct verb *verb;
 	int c, r;
 

@@ -32,7 +32,8 @@ tap_skip()
 
 cat >"$TMPD/dirs.mk" <<'MK'
 zs-print-dirs:
-	@printf '%s\n' 'sbindir=$(sbindir)' 'man8dir=$(man8dir)' 'docdir=$(docdir)' \
+	@printf '%s\n' 'sbindir=$(sbindir)' 'pkglibexecdir=$(pkglibexecdir)' \
+		'man8dir=$(man8dir)' 'docdir=$(docdir)' \
 		'bashcompletiondir=$(bashcompletiondir)' 'zshcompletiondir=$(zshcompletiondir)' \
 		'fishcompletiondir=$(fishcompletiondir)' \
 		'systemdsystemunitdir=$(systemdsystemunitdir)' 'version=$(PACKAGE_VERSION)' \
@@ -48,7 +49,7 @@ sbindir=$(dir sbindir)
 man8dir=$(dir man8dir)
 docdir=$(dir docdir)
 unitdir=$(dir systemdsystemunitdir)
-for d in sbindir man8dir docdir bashcompletiondir zshcompletiondir fishcompletiondir \
+for d in sbindir pkglibexecdir man8dir docdir bashcompletiondir zshcompletiondir fishcompletiondir \
 	systemdsystemunitdir; do
 	v=$(dir $d)
 	case $v in
@@ -73,6 +74,7 @@ source_file()
 }
 
 expect "$sbindir/zsctl$(dir exeext)" -
+expect "$(dir pkglibexecdir)/zsctl-top$(dir exeext)" -
 for page in zsctl zsctl-status zsctl-compact zsctl-top zsctl-get zsctl-set; do
 	[ -f "$TOP_SRCDIR/man/$page.8.scd" ] || tap_bail "no man/$page.8.scd"
 done

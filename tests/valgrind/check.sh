@@ -37,7 +37,8 @@ vg()
 	shift 3
 	n=$((n + 1))
 	log=$TMPD/vg.$n.log
-	valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	valgrind --tool=memcheck --trace-children=yes --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect \
 		--error-exitcode=1 --track-origins=yes --log-file="$log" \
 		"$ZSCTL" --sysroot "$root" "$@" >"$TMPD/out" 2>"$TMPD/err" </dev/null
 	rc=$?

@@ -33,24 +33,28 @@
 # preparation, if any, runs in the copy first, from its top, to make a write
 # fail part way, say ($OUT is ../out from there). '#' starts a comment line.
 #
-# The environment is fixed: LC_ALL=C, TZ=UTC0 and ZSCTL_TEST_TIME (the
-# clock top's frames show). What a real compaction records that differs
-# from one run to the next is checked, then masked: in the files it changed,
-# the process id of the case's own zsctl becomes <pid> and a time within
-# the case's run becomes <time> (any other pid or time stays, and fails the
-# case); the durations it prints become <duration>.
+# The environment is fixed: LC_ALL=C, TZ=UTC0, ZSCTL_TEST_TIME (the clock
+# top's frames show) and umask 022. What a real compaction records that
+# differs from one run to the next is checked, then masked: the process id
+# of the case's own zsctl becomes <pid>, and a time within the case's run
+# <time>, in the state file's lines and in the name a garbled state file is
+# set aside as (any other pid or time stays, and fails the case); the
+# durations it prints become <duration>.
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${ZSCTL:=$TOP_SRCDIR/zsctl}"
 export TOP_SRCDIR ZSCTL
 . "$TOP_SRCDIR/tests/lib.sh"
 
-# the same bytes whatever the caller's locale, time zone and terminal
+# the same bytes whatever the caller's locale, time zone and terminal; and
+# the copies' directories are not group-writable (compact refuses a lock or
+# state file in one)
 LC_ALL=C
 TZ=UTC0
 ZSCTL_TEST_TIME=1700000000
 export LC_ALL TZ ZSCTL_TEST_TIME
 unset LANG LANGUAGE NO_COLOR COLUMNS LINES ZSCTL_TEST_HOLD_GATE
+umask 022
 
 EXP=$TOP_SRCDIR/tests/expected
 FIXDIRS="$TOP_SRCDIR/tests/fixtures $TOP_SRCDIR/tests/getset/fixtures"

@@ -57,7 +57,6 @@ unset LANG LANGUAGE NO_COLOR COLUMNS LINES ZSCTL_TEST_HOLD_GATE
 umask 022
 
 EXP=$TOP_SRCDIR/tests/expected
-FIXDIRS="$TOP_SRCDIR/tests/fixtures $TOP_SRCDIR/tests/getset/fixtures"
 
 update=false
 if [ "${1-}" = --update ]; then
@@ -98,7 +97,7 @@ trim()
 fixture_dir()
 {
 	fix=""
-	for _d in $FIXDIRS; do
+	for _d in "$TOP_SRCDIR/tests/fixtures" "$TOP_SRCDIR/tests/getset/fixtures"; do
 		if [ -d "$_d/$1" ]; then
 			[ -z "$fix" ] || tap_bail "fixture '$1' is in ${fix%/*} and $_d"
 			fix=$_d/$1

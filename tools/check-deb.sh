@@ -133,7 +133,7 @@ lap "package metadata"
 "$CHROOT_TOOL" create check-deb $TOOLING >"$TMPD/create.out" 2>"$TMPD/create.err" ||
 	bail "cannot make the pristine chroot" "$(cat "$TMPD/create.err")"
 [ -s "$TMPD/create.err" ] && tap_diag "$(cat "$TMPD/create.err")"
-lap "pristine chroot (cached)"
+lap "pristine chroot (made or cached)"
 mkdir -p "$CACHE/runs" || bail "cannot create $CACHE/runs"
 RUN=$(mktemp -d "$CACHE/runs/run.XXXXXX") && rmdir "$RUN" || bail "mktemp in $CACHE/runs failed"
 "$CHROOT_TOOL" copy check-deb "$RUN" 2>"$TMPD/copy.err" || {

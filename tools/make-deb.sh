@@ -113,9 +113,9 @@ left_out=""
 for f in $kernel_files; do
 	[ "${f##*/}" = Makemodule.am ] && continue
 	p=/usr/share/doc/$PACKAGE/$f
-	printf '%s\n' "$in_deb" | grep -qxF -e "$p" -e "$p.gz" || left_out="$left_out $f"
+	printf '%s\n' "$in_deb" | grep -qxF -e "$p" -e "$p.gz" || left_out="$left_out $p"
 done
 [ -z "$left_out" ] ||
-	die "$deb lacks, under /usr/share/doc/$PACKAGE/kernel:$left_out (make install leaves them out: kernel/Makemodule.am)"
+	die "$deb lacks what kernel/ has:$left_out (make install does not put it there: kernel/Makemodule.am)"
 
 echo "$PROG: $deb"

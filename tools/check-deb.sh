@@ -9,17 +9,20 @@
 # and removes the copy at exit, failures included. In it:
 #   apt-get install ./zsctl_*.deb resolves the dependencies the package
 #   declares (dpkg-shlibdeps'), zsctl --version, zsctl status, man -w for
-#   every page, systemd-analyze verify of every unit, the timers installed
-#   but not enabled; apt-get purge zsctl leaves none of the package's files
-#   (dpkg -L) and, once the dependencies it pulled in are autoremoved, the
-#   file system is as it was before the install (apt's and dpkg's caches,
-#   lists and logs aside).
+#   every page, zsctl compact on a zram device of its own (hot-added,
+#   removed at exit) and --prom-file, so that zsctl writes its state and its
+#   textfile, systemd-analyze verify of every unit, the timers installed but
+#   not enabled; apt-get purge zsctl leaves none of the package's files
+#   (dpkg -L) nor what zsctl wrote and, once the dependencies it pulled in
+#   are autoremoved, the file system is as it was before the install (apt's
+#   and dpkg's caches, lists and logs aside).
 #
 # Root, and the network when the cache is cold (debootstrap, apt-get). Not
 # part of make check. Environment: ZSCTL_CHROOT_CACHE (default
 # /var/cache/zsctl-deb), ZSCTL_DEBIAN_MIRROR (default: this machine's apt
 # sources); from the Makefile: TOP_SRCDIR, TOP_BUILDDIR, PACKAGE, VERSION.
-# Output: TAP. Exit status 0 when every check passed, 1 otherwise.
+# Output: TAP. Exit status 0 when every check passed, 1 when one failed,
+# 99 when it could not go on (Bail out!).
 set -u -o pipefail
 
 : "${TOP_SRCDIR:?run through make check-deb}" "${TOP_BUILDDIR:?run through make check-deb}"
@@ -64,7 +67,7 @@ bail()
 	tap_bail "check-deb cannot go on"
 }
 
-[ "$(id -u)" -eq 0 ] || tap_skip_all "check-deb needs root (debootstrap, chroot, mount)"
+[ "$(id -u)" -eq 0 ] || bail "check-deb needs root (debootstrap, chroot, mount)"
 arch=$(dpkg --print-architecture)
 DEB=$TOP_BUILDDIR/${PACKAGE}_${VERSION}_$arch.deb
 [ -f "$DEB" ] || bail "no $DEB: make deb first"
@@ -108,7 +111,7 @@ tap_diag "Depends: $depends"
 # dpkg-shlibdeps' work: a versioned dependency on each library zsctl links
 missing_libs=""
 for lib in libc6 libjansson libmount libudev libncursesw; do
-	printf '%s\n' "$depends" | grep -qE "(^|, )$lib[0-9a-z.-]* \(>= " || missing_libs="$missing_libs $lib"
+	printf '%s\n' "$depends" | grep -qE "(^|, )${lib}[0-9a-z.-]* \(>= " || missing_libs="$missing_libs $lib"
 done
 tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zsctl links (from dpkg-shlibdeps)"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' | grep -v '^$' |
@@ -135,7 +138,8 @@ lap "package metadata"
 [ -s "$TMPD/create.err" ] && tap_diag "$(cat "$TMPD/create.err")"
 lap "pristine chroot (made or cached)"
 mkdir -p "$CACHE/runs" || bail "cannot create $CACHE/runs"
-RUN=$(mktemp -d "$CACHE/runs/run.XXXXXX") && rmdir "$RUN" || bail "mktemp in $CACHE/runs failed"
+# a new name for the copy (which cp -a makes)
+RUN=$(mktemp -u "$CACHE/runs/run.XXXXXX") || bail "mktemp failed"
 "$CHROOT_TOOL" copy check-deb "$RUN" 2>"$TMPD/copy.err" || {
 	RUN=""
 	bail "cannot copy the pristine chroot" "$(cat "$TMPD/copy.err")"
@@ -216,8 +220,9 @@ tap_ok $((r + $?)) "man zsctl renders"
 # machine's are not ours to compact), compacted from the chroot.
 if zram_hot_add; then
 	dev=zram$ZRAM_ID
-	echo 16M >"/sys/block/$dev/disksize"
-	tap_ok $? "hot-added $dev (16M) for zsctl compact"
+	r=0
+	echo 16M >"/sys/block/$dev/disksize" || r=1
+	tap_ok $r "hot-added $dev (16M) for zsctl compact"
 	inroot zsctl compact --force "$dev" >"$TMPD/compact.out" 2>&1
 	r=$?
 	tap_ok $r "zsctl compact --force $dev in the chroot"
@@ -291,7 +296,11 @@ lap "purge"
 "$CHROOT_TOOL" remove "$RUN" 2>"$TMPD/remove.err"
 r=$?
 tap_ok $r "the chroot unmounts and goes"
-[ $r -eq 0 ] && RUN="" || tap_diag "$(cat "$TMPD/remove.err")"
+if [ $r -eq 0 ]; then
+	RUN=""
+else
+	tap_diag "$(cat "$TMPD/remove.err")"
+fi
 lap "remove the copy"
 
 timings

@@ -21,6 +21,8 @@ struct zs_ctx {
 int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
 int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len);
 int zs_strv_push(char ***strv, size_t *n, const char *s);
+/* Write value and a newline to a file below the root in one write() (lib/attr.c). */
+int zs_ctx_write_line(struct zs_ctx *ctx, const char *rel, const char *value);
 
 #define ZS_ATTR_MAX (64 * 1024)
 #define ZS_CLASSES_MAX (4 * 1024 * 1024)

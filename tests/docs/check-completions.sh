@@ -173,6 +173,15 @@ query set-algorithm "zsctl --sysroot $ROOT set --dry-run zram0 disksize=1G comp_
 want set-algorithm comp_algorithm=lz4 comp_algorithm=lzo comp_algorithm=zstd
 query set-device "zsctl --sysroot $ROOT set zr"
 want set-device zram0 zram12 zram3
+query add-algorithm "zsctl --sysroot $ROOT add -s 1G -a "
+want add-algorithm lz4 lzo zstd
+query add-attrs "zsctl --sysroot $ROOT add -s 1G "
+sed 's/$/=/' "$TMPD/set.attrs" >"$TMPD/want/add-attrs"
+cp "$TMPD/set.attrs" "$TMPD/want/add-attrs.zsh"
+query add-comp-algorithm "zsctl --sysroot $ROOT add -s 1G comp_algorithm="
+want add-comp-algorithm comp_algorithm=lz4 comp_algorithm=lzo comp_algorithm=zstd
+query remove-devices "zsctl --sysroot $ROOT remove zram0 "
+want remove-devices $DEVS
 
 # the live system's devices; other tests may add or remove some meanwhile
 live_devices()

@@ -222,6 +222,15 @@ completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" \
 completes "/dev/zram12" "'zsctl --sysroot DIR compact /dev/zram1<TAB>'" \
 	zsctl --sysroot "$TMPD/root" compact /dev/zram1
 completes "zram12" "after '--', only devices" zsctl --sysroot "$TMPD/root" status -- zram1
+completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" "'zsctl remove <TAB>' offers devices" \
+	zsctl --sysroot "$TMPD/root" remove ''
+echo 'lzo [lz4] zstd' >"$TMPD/root/sys/block/zram3/comp_algorithm"
+completes "lz4 lzo zstd" "'zsctl add -a <TAB>' offers the algorithms the kernel lists" \
+	zsctl --sysroot "$TMPD/root" add -s 1G -a ''
+completes "lz4 lzo zstd" "'zsctl add comp_algorithm=<TAB>' too" \
+	zsctl --sysroot "$TMPD/root" add comp_algorithm = ''
+completes "mem_limit= mem_used_max=" "'zsctl add mem<TAB>' offers set's attributes" \
+	zsctl --sysroot "$TMPD/root" add mem
 completes "$TMPD/root/sys" "'zsctl --sysroot <TAB>' completes directories" \
 	zsctl --sysroot "$TMPD/root/s"
 

@@ -208,7 +208,8 @@ int verb_add(struct cli *cli, int argc, char **argv)
 				  "/sys/class/zram-control/hot_add (Linux 4.2 and later have it; "
 				  "is zram loaded? modprobe zram)");
 		else if (r == -EACCES || r == -EPERM)
-			cli_error(cli, "add", -r, "making a zram device needs root; run it as root");
+			cli_error(cli, "add", -r,
+				  "making a zram device needs root; run it as root");
 		else
 			cli_lib_error(cli, "add", r);
 		goto out;

@@ -61,8 +61,8 @@ struct set_opts {
  * Parse each ATTR=VALUE of args into plan's items: every problem found from
  * the command line alone is an error about object. true when there is none.
  */
-bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object,
-			 char **args, int n);
+bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,
+			 int n);
 /*
  * Check plan against the kernel and the device, warn, and write (or say
  * what would be written): every refusal is reported. 0 when everything
@@ -77,8 +77,7 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan);
  * What keeps dev from being reset or removed, one error a kind of user:
  * "WHAT: it is in use as swap; run 'swapoff /dev/zram2' first".
  */
-void cli_report_users(struct cli *cli, const char *dev, const char *what,
-		      const struct zs_users *u);
+void cli_report_users(struct cli *cli, const char *dev, const char *what, const struct zs_users *u);
 /* Why the kernel still refused dev as busy after waiting: its users, or another process. */
 void cli_busy_sentence(const char *dev, const struct zs_users *u, const struct zs_busy_wait *w,
 		       char *buf, size_t size);

@@ -122,8 +122,9 @@ static void warn_discard(struct cli *cli, const struct zs_device *d, bool dry_ru
 	format_size(zs_stat_has(&d->mm, ZS_MM_ORIG_DATA_SIZE) ? d->mm.val[ZS_MM_ORIG_DATA_SIZE] : 0,
 		    false, data, sizeof(data));
 	/* after the removal (or its dry run): never on a line that was then refused */
-	cli_warn(cli, d->name, dry_run ? "remove would discard all it holds (%s of data)"
-				       : "removed with all it held (%s of data)",
+	cli_warn(cli, d->name,
+		 dry_run ? "remove would discard all it holds (%s of data)" :
+			   "removed with all it held (%s of data)",
 		 data);
 }
 

@@ -317,7 +317,8 @@ static void holder_sentence(const char *dev, const struct zs_holder *h, char *bu
 			 "remove %s')",
 			 h->name, h->dm_name, dev, h->dm_name);
 	else if (!strncmp(h->name, "md", 2))
-		snprintf(buf, size, "%s (md RAID) is built on %s; stop it first ('mdadm --stop /dev/%s')",
+		snprintf(buf, size,
+			 "%s (md RAID) is built on %s; stop it first ('mdadm --stop /dev/%s')",
 			 h->name, dev, h->name);
 	else
 		snprintf(buf, size, "%s is built on %s; remove that device first", h->name, dev);
@@ -358,8 +359,8 @@ void cli_busy_sentence(const char *dev, const struct zs_users *u, const struct z
 	buf[0] = '\0';
 	if (zs_users_any(u)) {
 		if (u->is_swap)
-			snprintf(buf, size, "%s is in use as swap; run 'swapoff /dev/%s' first", dev,
-				 dev);
+			snprintf(buf, size, "%s is in use as swap; run 'swapoff /dev/%s' first",
+				 dev, dev);
 		if (u->mountpoints && u->mountpoints[0]) {
 			mountpoints_joined(u, part, sizeof(part));
 			snprintf(buf + strlen(buf), size - strlen(buf),
@@ -553,8 +554,8 @@ static void print_doc(struct cli *cli, json_t *doc)
 	json_decref(doc);
 }
 
-bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object,
-			 char **args, int n)
+bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,
+			 int n)
 {
 	bool ok = true;
 	char msg[512];

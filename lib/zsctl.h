@@ -379,12 +379,12 @@ int zs_state_busy_count(const char *state_path, uint64_t *ret);
  * --sysroot there is no udev and no device node: only the retries apply.
  */
 struct zs_busy_wait {
-	bool udev_active;       /* udevd runs here: its database and queue were waited for */
-	bool udev_timed_out;    /* ... and were not settled after 3 seconds */
-	uint64_t udev_wait_ns;  /* time spent waiting for udev */
+	bool udev_active;	/* udevd runs here: its database and queue were waited for */
+	bool udev_timed_out;	/* ... and were not settled after 3 seconds */
+	uint64_t udev_wait_ns;	/* time spent waiting for udev */
 	unsigned int lock_busy; /* times the probe lock was found held */
-	unsigned int ebusy;     /* writes the kernel refused with EBUSY */
-	bool locked;            /* the probe lock was held at the last attempt */
+	unsigned int ebusy;	/* writes the kernel refused with EBUSY */
+	bool locked;		/* the probe lock was held at the last attempt */
 };
 
 /*
@@ -407,7 +407,7 @@ int zs_device_reset(struct zs_ctx *ctx, const char *dev, struct zs_busy_wait *wa
 
 /* A device built on a zram device (sys/block/zramN/holders/): device-mapper, md. */
 struct zs_holder {
-	char name[ZS_HOLDER_NAME_MAX];    /* the kernel's name: dm-0, md127 */
+	char name[ZS_HOLDER_NAME_MAX];	  /* the kernel's name: dm-0, md127 */
 	char dm_name[ZS_HOLDER_NAME_MAX]; /* device-mapper's name for it (dm/name), or "" */
 };
 
@@ -546,7 +546,7 @@ struct zs_set_plan {
 	 * after the kernel refused the reset with EBUSY.
 	 */
 	struct zs_users users;
-	bool in_use;  /* users has any */
+	bool in_use;			/* users has any */
 	struct zs_busy_wait reset_wait; /* what the reset waited for */
 };
 

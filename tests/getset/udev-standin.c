@@ -64,7 +64,7 @@ struct event {
 	char action[16];
 	dev_t devno;
 	uint64_t diskseq;  /* the kernel's DISKSEQ: one device's life; 0 when none */
-	uint64_t due;      /* monotonic ms: not before */
+	uint64_t due;	   /* monotonic ms: not before */
 	uint64_t received; /* monotonic ms */
 };
 
@@ -383,7 +383,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	while (!stop) {
-		struct pollfd p[2] = { { udev_monitor_get_fd(mon), POLLIN, 0 }, { fifo, POLLIN, 0 } };
+		struct pollfd p[2] = { { udev_monitor_get_fd(mon), POLLIN, 0 },
+				       { fifo, POLLIN, 0 } };
 		int timeout = nqueue || nunclaimed ? 5 : 200;
 
 		if (poll(p, 2, timeout) < 0 && errno != EINTR)
@@ -421,8 +422,10 @@ int main(int argc, char **argv)
 	}
 	stats = fopen(argv[i + 1], "we");
 	if (stats) {
-		fprintf(stats, "events %lu\nprobes %lu\nlocked_out %lu\nbusy_open %lu\ndropped %lu\n",
-			count.events, count.probes, count.locked_out, count.busy_open, count.dropped);
+		fprintf(stats,
+			"events %lu\nprobes %lu\nlocked_out %lu\nbusy_open %lu\ndropped %lu\n",
+			count.events, count.probes, count.locked_out, count.busy_open,
+			count.dropped);
 		fclose(stats);
 	}
 	unlink("/run/udev/control");

@@ -392,6 +392,12 @@ int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
 	return 0;
 }
 
+void zs_ctx_forget_mountinfo(struct zs_ctx *ctx)
+{
+	mnt_unref_table(ctx->mountinfo);
+	ctx->mountinfo = NULL;
+}
+
 int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
 {
 	struct libmnt_table *tb;

@@ -19,6 +19,9 @@ struct zs_ctx {
 
 #define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Write value and a newline to a file below the root in one write() (lib/attr.c). */
+int zs_ctx_write_line(struct zs_ctx *ctx, const char *rel, const char *value);
+
 #define ZS_ATTR_MAX (64 * 1024)
 #define ZS_CLASSES_MAX (4 * 1024 * 1024)
 
@@ -54,6 +57,8 @@ int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
 		       struct libmnt_table **ret);
 /* The root's proc/self/mountinfo, parsed on first use and kept with the context. */
 int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret);
+/* Parse it anew at the next use (users that may have changed since). */
+void zs_ctx_forget_mountinfo(struct zs_ctx *ctx);
 /* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
 int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
 /* A dump's pools tell its page size (the largest class is PAGE_SIZE). */

@@ -96,6 +96,20 @@ zram_hot_add()
 	at_exit "zram_hot_remove $ZRAM_ID"
 }
 
+# zram_own ID: a device the test made another way (zsctl add) is removed
+# at exit too, as zram_hot_add's are.
+zram_own()
+{
+	at_exit "zram_hot_remove $1"
+}
+
+# zram_forget ID: the test removed device ID itself: nothing to remove at
+# exit (by then another test may have a device of that number).
+zram_forget()
+{
+	_cleanups=$(printf '%s\n' "$_cleanups" | grep -v -x "zram_hot_remove $1")
+}
+
 zram_hot_remove()
 {
 	# a swap or mount on it would make removal fail: undo those first

@@ -355,12 +355,17 @@ static json_t *json_stat(const struct zs_stat *st, unsigned int known,
 	json_t *o = json_object(), *extra = NULL;
 
 	for (unsigned int i = 0; i < st->ncols; i++) {
-		if (i < known) {
-			if (zs_stat_has(st, i))
-				json_object_set_new(o, name(i), json_u64(st->val[i]));
+		if (zs_stat_has(st, i)) {
+			json_object_set_new(o, name(i), json_u64(st->val[i]));
 			continue;
 		}
-		/* columns of a newer kernel: kept, by position */
+		/* pre-4.1 one-value files: a column with no file */
+		if (i < known && st->legacy)
+			continue;
+		/*
+		 * columns of a newer kernel, and a tenth column zsctl cannot
+		 * tell is compact_gated: kept, by position
+		 */
 		if (!extra)
 			extra = json_array();
 		json_array_append_new(extra, json_u64(st->val[i]));

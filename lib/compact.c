@@ -47,7 +47,10 @@ static int read_mm_stat(struct zs_ctx *ctx, const char *name, struct zs_stat *st
 		return r;
 	r = zs_parse_mm_stat(text, st);
 	free(text);
-	return r < 0 ? zs_ctx_fail(ctx, rel, r) : 0;
+	if (r < 0)
+		return zs_ctx_fail(ctx, rel, r);
+	zs_mm_stat_vet_gate_column(ctx, st);
+	return 0;
 }
 
 int zs_device_compact(struct zs_ctx *ctx, const char *name, struct zs_compact_result *ret)

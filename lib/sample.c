@@ -367,8 +367,10 @@ static int slot_read_mm(struct zs_sampler *s, struct dev_slot *d, const char **f
 		r = read_fd(s, d->fd_mm, ZS_ATTR_MAX, false, NULL);
 		if (r >= 0)
 			r = zs_parse_mm_stat(s->buf, &st);
-		if (r >= 0)
+		if (r >= 0) {
+			zs_mm_stat_vet_gate_column(s->ctx, &st);
 			d->dev.mm = st;
+		}
 		return r;
 	}
 	for (unsigned int i = 0; i < ZS_MM_KNOWN; i++) {

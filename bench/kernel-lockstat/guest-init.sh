@@ -66,7 +66,7 @@ echo 1 >/proc/sys/kernel/printk
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 {
 	echo "==== ZSCTL-RESULTS BEGIN ===="
-	tar -c -C $R . | base64
+	tar -c -C $R . | gzip -c | base64
 	echo "==== ZSCTL-RESULTS END ===="
 } >/dev/ttyS1
 sync

@@ -245,7 +245,7 @@ boot() {
 		return 1
 	fi
 	sed -n '/^==== ZSCTL-RESULTS BEGIN ====/,/^==== ZSCTL-RESULTS END ====/p' "$dir/ttyS1" |
-		tr -d '\r' | sed '1d;$d' | base64 -d 2>/dev/null | tar -x -C "$dir/results" 2>/dev/null
+		tr -d '\r' | sed '1d;$d' | base64 -d 2>/dev/null | tar -xz -C "$dir/results" 2>/dev/null
 	if [ ! -f "$dir/results/guest.log" ]; then
 		ok 1 "$1: boots and sends its results (qemu exit $rc)"
 		diag "$(cat "$dir/qemu.err")" "$(tail -n 40 "$dir/console.log")"
@@ -438,7 +438,10 @@ for k in $KERNELS; do
 		[ -f "$R/guest.log" ] || continue
 		d=$CAP/linux-${KVERS[$k]}-$mode
 		mkdir -p "$d"
-		(cd "$R" && find . -maxdepth 1 -type f ! -name 'zsctl.*' ! -name '*.rc' ! -name '*.err' \
+		# (not the steps' own output: fill.*, mkswap.*, writeback.*, ... are
+		# empty or mkswap's chatter)
+		(cd "$R" && find . -maxdepth 1 -type f ! -empty ! -name 'zsctl.*' ! -name '*.rc' ! -name '*.err' \
+			! -name 'mkswap.*' ! -name 'swapon.*' \
 			! -name 'dmesg' ! -name 'phase_*' ! -name '*.devices' ! -name '*.device' \
 			! -name 'nproc' ! -name 'zswap.hog' ! -name 'guest.log' \
 			! -name '*.json_before' ! -name '*.json_after' ! -name '*_json' \

@@ -15,6 +15,7 @@ struct zs_ctx {
 	uint64_t page_size;
 	char error_path[PATH_MAX];
 	struct libmnt_table *mountinfo; /* parsed once, see zs_ctx_mountinfo() */
+	int gate_column; /* zs_mm_stat_vet_gate_column(): 0 not asked yet, 1 trusted, -1 not */
 };
 
 #define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -158,6 +158,12 @@ const char *zs_io_col_name(unsigned int col);
 const char *zs_bd_col_name(unsigned int col);
 
 int zs_parse_mm_stat(const char *s, struct zs_stat *ret);
+/*
+ * Column 10 is compact_gated only where it can be the kernel series' (see
+ * zsctl-status(8)); elsewhere it is left as an unknown column: present
+ * cleared, the value kept in val[] within ncols.
+ */
+void zs_mm_stat_vet_gate_column(struct zs_ctx *ctx, struct zs_stat *mm);
 int zs_parse_io_stat(const char *s, struct zs_stat *ret);
 int zs_parse_bd_stat(const char *s, struct zs_stat *ret);
 

@@ -274,32 +274,34 @@ grep -q "need root" "$TMPD/err"
 tap_ok $((!$?)) "and the message does not tell root that it needs root"
 
 # ---- without root ------------------------------------------------------------------------------------------
-command -v setpriv >/dev/null || { tap_diag "no setpriv: skipping the non-root checks"; tap_done; exit; }
-chmod 0755 "$TMPD"
+unpriv_possible || { tap_diag "no setpriv: skipping the non-root checks"; tap_done; exit; }
+# what uid 65534 runs and reads, where it can reach them
+copy_fixture swap "$TMPD/nonroot"
+unpriv_copy "$ZSCTL" "$TMPD/nonroot"
+N=$UNPRIV_DIR/nonroot
 
 # Another user must not be able to hold the gate: flock(2) needs only a
 # read-only descriptor, so a lock file others can read is one they can hold
-# for ever, and every zsctl compact then steps aside (exit 1, "busy").
-mkdir -p "$TMPD/dos" && chmod 0755 "$TMPD/dos"
-run compact --force -q --lock-file "$TMPD/dos/gate.lock" --state-file "$TMPD/dos/compact.state" zram0
+# for ever, and every zsctl compact then steps aside (exit 1, "busy"). The
+# directory is one that user can reach: only the lock file's mode stops it.
+D=$UNPRIV_DIR/dos
+mkdir -p "$D" && chmod 0755 "$D"
+run compact --force -q --lock-file "$D/gate.lock" --state-file "$D/compact.state" zram0
 : >"$R/sys/block/zram0/compact"
-setpriv --reuid=65534 --regid=65534 --clear-groups flock -n "$TMPD/dos/gate.lock" sleep 3 2>/dev/null &
+run_unpriv flock -n "$D/gate.lock" sleep 3 2>/dev/null &
 holder=$!
 sleep 0.5
-run compact --force -q --lock-file "$TMPD/dos/gate.lock" --state-file "$TMPD/dos/compact.state" zram0
+run compact --force -q --lock-file "$D/gate.lock" --state-file "$D/compact.state" zram0
 wait "$holder"
 tap_ok "$([ "$rc" -eq 0 ] && [ "$(compacted "$R")" = "zram0 " ]; echo $?)" \
 	"another user cannot hold the gate (flock on the lock file) and turn compaction away"
-tap_is "$(stat -c %a "$TMPD/dos/gate.lock")" 600 "the lock file is 0600"
+tap_is "$(stat -c %a "$D/gate.lock")" 600 "the lock file is 0600"
 : >"$R/sys/block/zram0/compact"
 rm -f "$LOCK" "$STATE" "$STATE.busy"
 SUM=$(tree_sum "$R")
-N=$TMPD/nonroot
-copy_fixture swap "$N"
-chmod -R a+rX "$N"
 as_nobody()
 {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$ZSCTL" --sysroot "$N" "$@"
+	run_unpriv "$UNPRIV_ZSCTL" --sysroot "$N" "$@"
 }
 "$ZSCTL" --sysroot "$N" status -J >"$TMPD/root.json" 2>&1
 as_nobody status -J >"$TMPD/nobody.json" 2>"$TMPD/err"

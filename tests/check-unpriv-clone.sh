@@ -47,10 +47,12 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 fi
 
 cd "$base/zsctl"
+t0=$(date +%s)
 ./bootstrap >"$base/bootstrap.log" 2>&1 || {
 	tail -n 40 "$base/bootstrap.log"
 	fail "./bootstrap failed in the clone"
 }
+t1=$(date +%s)
 rc=0
 # shellcheck disable=SC2086 # the list of tests
 TMPDIR=$base/tmp make -j2 check TESTS="$tests tests/leftover.sh" >"$base/check.log" 2>&1 || rc=$?
@@ -62,5 +64,7 @@ if [ $rc -ne 0 ]; then
 	tail -n 20 "$base/check.log"
 	fail "make check failed in a clone in a 0700 directory"
 fi
-echo "check-unpriv-clone:$tests tests/leftover.sh, from a clone of $rev in a 0700 directory:"
+t2=$(date +%s)
+echo "check-unpriv-clone:$tests tests/leftover.sh, from a clone of $rev in a 0700 directory" \
+	"(./bootstrap $((t1 - t0)) s, make check $((t2 - t1)) s):"
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$base/check.log"

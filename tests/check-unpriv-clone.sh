@@ -25,6 +25,14 @@ for t in $TESTS_ALL; do
 	esac
 done
 [ -n "$tests" ] || fail "no test uses unpriv_copy: nothing to run"
+# of the check programs, only those the tests run (named as
+# $TOP_BUILDDIR/PROGRAM): not the unit tests
+programs=""
+for p in ${CHECK_PROGRAMS_ALL:-}; do
+	for t in $tests; do
+		! grep -q "TOP_BUILDDIR/${p%"$EXEEXT"}" "$TOP_SRCDIR/$t" || { programs="$programs $p"; break; }
+	done
+done
 
 rev=$(git -C "$TOP_SRCDIR" rev-parse HEAD)
 [ -z "$(git -C "$TOP_SRCDIR" status --porcelain --untracked-files=no)" ] ||
@@ -55,7 +63,8 @@ t0=$(date +%s)
 t1=$(date +%s)
 rc=0
 # shellcheck disable=SC2086 # the list of tests
-TMPDIR=$base/tmp make -j2 check TESTS="$tests tests/leftover.sh" >"$base/check.log" 2>&1 || rc=$?
+TMPDIR=$base/tmp make -j2 check TESTS="$tests tests/leftover.sh" check_PROGRAMS="$programs" \
+	>"$base/check.log" 2>&1 || rc=$?
 if [ $rc -ne 0 ]; then
 	for t in $tests tests/leftover.sh; do
 		log=${t%.sh}.log

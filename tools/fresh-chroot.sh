@@ -54,9 +54,9 @@ binds="/proc /sys /dev /dev/pts /run/udev"
 
 unbind()
 {
-	# innermost first; lazily, so that a process still in there does not
-	# keep the host's /dev bound
-	for m in $(echo "$binds" | tr ' ' '\n' | sort -r); do
+	# innermost first, DIR itself last; lazily when busy, so that a process
+	# still in there does not keep the host's /dev bound
+	for m in $(echo "$binds" | tr ' ' '\n' | sort -r) ""; do
 		if mountpoint -q "$DIR$m" 2>/dev/null; then
 			umount "$DIR$m" 2>/dev/null || umount -l "$DIR$m"
 		fi
@@ -67,6 +67,9 @@ bind()
 {
 	trap unbind EXIT
 	trap 'exit 130' INT TERM HUP
+	# DIR a mount point of its own, as / is on a machine: else the chroot's
+	# / cannot be made private in a new mount namespace (unshare -m)
+	mountpoint -q "$DIR" || mount --bind "$DIR" "$DIR"
 	for m in $binds; do
 		[ -d "$m" ] || continue
 		mkdir -p "$DIR$m"

@@ -194,7 +194,9 @@ tap_is "$?" 0 "the fixed line: comp_algorithm, disksize, then mem_limit, idle, m
 tap_is "$(cat "/sys/block/$dev2/disksize")" 33554432 "... disksize 32M"
 tap_is "$(awk '{ print $4 }' "/sys/block/$dev2/mm_stat")" 16777216 "... mem_limit 16M (mm_stat column 4)"
 
-# --reset: says what it destroys, then sets the device anew
+# --reset: says what it destroys, then sets the device anew (once udev's
+# probe of the new size, which holds the device open, is done)
+zram_settle
 out=$("$ZSCTL" set --reset "$dev2" disksize=16M 2>&1)
 tap_is "$?" 0 "--reset then disksize=16M exits 0"
 case "$out" in

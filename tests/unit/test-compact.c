@@ -598,6 +598,46 @@ static void test_result_names(void **state)
 	}
 }
 
+/* Times as zsctl prints them (the gate's last run, compact's report). */
+static void test_format_utc(void **state)
+{
+	static const struct {
+		int64_t t;
+		const char *want;
+	} cases[] = {
+		{ 0, "unknown" }, /* never */
+		{ 1, "1970-01-01T00:00:01Z" },
+		{ 1700000000, "2023-11-14T22:13:20Z" },
+		{ 1796530218, "2026-12-06T04:10:18Z" },
+		{ -1, "1969-12-31T23:59:59Z" },
+		{ 253402300799, "9999-12-31T23:59:59Z" },
+		{ INT64_MAX, "unknown" }, /* past what gmtime takes */
+		{ INT64_MIN, "unknown" },
+	};
+	char buf[64];
+
+	/* UTC whatever the local zone is */
+	assert_errno(setenv("TZ", "UTC-9", 1), 0);
+	tzset();
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		memset(buf, 'x', sizeof(buf));
+		zs_format_utc(cases[i].t, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want))
+			fail_msg("zs_format_utc(%lld) = \"%s\", expected \"%s\"",
+				 (long long)cases[i].t, buf, cases[i].want);
+	}
+	/* exactly the room for a time, and one byte less: never a cut time */
+	memset(buf, 'x', sizeof(buf));
+	zs_format_utc(1700000000, buf, 21);
+	assert_string_equal(buf, "2023-11-14T22:13:20Z");
+	memset(buf, 'x', sizeof(buf));
+	zs_format_utc(1700000000, buf, 20);
+	assert_string_equal(buf, "unknown");
+	assert_int_equal(buf[20], 'x'); /* nothing written past the size */
+	unsetenv("TZ");
+	tzset();
+}
+
 /* ---- the state file ------------------------------------------------------- */
 
 static const char sample_text[] = "# zsctl compact state\n"
@@ -1302,6 +1342,7 @@ int main(void)
 		UNIT_DIR_TEST(test_state_set_aside),
 		UNIT_DIR_TEST(test_state_busy),
 		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_format_utc),
 		UNIT_DIR_TEST(test_state_save_fsize),
 		UNIT_DIR_TEST(test_state_save_full),
 	};

@@ -203,21 +203,6 @@ static void assert_child_bits(int status, int want, const char *const names[], i
 	fail_msg("child exit code %d, expected %d:%s", code, want, missing);
 }
 
-static void mkdir_p(const char *path, mode_t mode)
-{
-	char *p = unit_printf("%s", path);
-
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		fail_msg("mkdir %s: %s", p, strerror(errno));
-	free(p);
-}
-
 static unsigned int entries_in(const char *dir)
 {
 	struct dirent *de;
@@ -1548,7 +1533,7 @@ static void test_sysroot_confined(void **state)
 
 	/* the host's side: what an escape would write into */
 	assert_false(unit_exists("/zsctl"));
-	mkdir_p(host_lock_dir, 0755);
+	unit_mkdir_p(host_lock_dir, 0755);
 	assert_errno(mkdir(dump, 0755), 0);
 	assert_errno(symlink(host_run, link), 0);
 	assert_errno(mkdir(var, 0755), 0);
@@ -1565,7 +1550,7 @@ static void test_sysroot_confined(void **state)
 	zs_gate_free(g);
 
 	/* with it there, the gate is the dump's */
-	mkdir_p(inner_lock_dir, 0755);
+	unit_mkdir_p(inner_lock_dir, 0755);
 	g = new_gate(ctx, NULL, NULL);
 	run = take(g, 0);
 	assert_true(unit_exists(inner_lock));
@@ -1591,7 +1576,7 @@ static void test_sysroot_confined(void **state)
 	free(inner_lock);
 	inner_lock_dir = unit_printf("%s/lock", dump);
 	inner_lock = unit_printf("%s/zsctl-compact.lock", inner_lock_dir);
-	mkdir_p(inner_lock_dir, 0755);
+	unit_mkdir_p(inner_lock_dir, 0755);
 	g = new_gate(ctx, NULL, NULL);
 	zs_gate_run_free(take(g, 0));
 	assert_true(unit_exists(inner_lock));

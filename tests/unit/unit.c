@@ -128,6 +128,21 @@ int unit_dir_teardown(void **state)
 	return 0;
 }
 
+void unit_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = unit_strndup(path, strlen(path));
+
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		fail_msg("mkdir %s: %s", p, strerror(errno));
+	free(p);
+}
+
 int unit_try_write_file(const char *path, const char *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), r = 0;

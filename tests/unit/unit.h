@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "zsctl.h"
 
@@ -69,6 +70,8 @@ int unit_dir_setup(void **state);
 int unit_dir_teardown(void **state);
 #define UNIT_DIR_TEST(f) cmocka_unit_test_setup_teardown(f, unit_dir_setup, unit_dir_teardown)
 
+/* mkdir -p: path and its missing parents; fails the test on error. */
+void unit_mkdir_p(const char *path, mode_t mode);
 /* Create or replace a file (0644) with len bytes of buf; fails the test on error. */
 void unit_write_file(const char *path, const char *buf, size_t len);
 void unit_write_text(const char *path, const char *text);

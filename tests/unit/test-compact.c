@@ -10,10 +10,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -701,20 +699,7 @@ static void assert_state_equal(const struct zs_state *got, const struct zs_state
  * The state file's functions take the gate whose state file it is (here
  * PATH, its lock PATH.lock): a gate per call, as each zsctl run has its own.
  */
-static struct zs_ctx *live;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return zs_ctx_new(NULL, &live) < 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	zs_ctx_free(live);
-	return 0;
-}
+#define live unit_live
 
 static struct zs_gate *state_gate(const char *path)
 {
@@ -1186,7 +1171,7 @@ static void test_state_busy(void **state)
 struct save_in {
 	const char *dir;
 	const char *tmpfs_size; /* NULL: RLIMIT_FSIZE of fsize bytes */
-	rlim_t fsize;
+	unsigned long long fsize;
 	unsigned int old_devices, new_devices;
 };
 
@@ -1233,20 +1218,8 @@ static void save_child(void *arg, void *outp)
 	out->new_len = strlen(now);
 	if (statvfs(sdir, &vfs) == 0)
 		out->bfree = (long long)(vfs.f_bavail * vfs.f_frsize);
-	if (!in->tmpfs_size) {
-		struct rlimit rl;
-
-		signal(SIGXFSZ, SIG_IGN);
-		if (getrlimit(RLIMIT_FSIZE, &rl) < 0) {
-			out->setup_err = -errno;
-			return;
-		}
-		rl.rlim_cur = in->fsize;
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0) {
-			out->setup_err = -errno;
-			return;
-		}
-	}
+	if (!in->tmpfs_size && (out->setup_err = unit_limit_file_size(in->fsize)) < 0)
+		return;
 	/* the stale errno, made certain */
 	errno = ENOENT;
 	out->r = zs_state_save(g, st);
@@ -1347,16 +1320,11 @@ int main(void)
 		UNIT_DIR_TEST(test_state_save_full),
 	};
 	size_t n = UNIT_N(tests);
-	int r;
+	const char *why;
 
 	unit_require_srcdir();
-	r = unit_tmpfs_probe();
-	if (r < 0) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "cannot mount a small tmpfs in a mount namespace: %s",
-			 strerror(-r));
+	why = unit_tmpfs_missing();
+	if (why)
 		n = unit_drop_test(tests, n, "test_state_save_full", why);
-	}
-	return _cmocka_run_group_tests("compact", tests, n, group_setup, group_teardown);
+	return _cmocka_run_group_tests("compact", tests, n, unit_live_setup, unit_live_teardown);
 }

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <linux/openat2.h>
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -31,20 +30,7 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static struct zs_ctx *live;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return zs_ctx_new(NULL, &live) < 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	zs_ctx_free(live);
-	return 0;
-}
+#define live unit_live
 
 static struct zs_gate *new_gate(struct zs_ctx *ctx, const char *lock, const char *state)
 {
@@ -204,6 +190,49 @@ static void assert_child_bits(int status, int want, const char *const names[], i
 			strncat(missing, names[i], sizeof(missing) - strlen(missing) - 1);
 		}
 	fail_msg("child exit code %d, expected %d:%s", code, want, missing);
+}
+
+/*
+ * Hold a's gate while a child process runs waiter(a, g) with a gate of its
+ * own over the same files, and let go 0.3 s after the child is ready to
+ * wait; returns the child's wait status (waiter's result is its exit code).
+ */
+static int hold_while_waiting(struct gate_at *a, int (*waiter)(struct gate_at *a, struct zs_gate *g))
+{
+	struct zs_gate_run *run = take(a->g, 0);
+	int status, ready[2];
+	pid_t child;
+	char c;
+
+	assert_errno(pipe(ready), 0);
+	fflush(NULL);
+	child = fork();
+	if (child < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (child == 0) {
+		struct zs_gate *g = NULL;
+
+		close(ready[0]);
+		close_fds_on(a->lock);
+		if (zs_gate_new(live, a->lock, a->state, &g) < 0)
+			_exit(100);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(101);
+		close(ready[1]);
+		_exit(waiter(a, g));
+	}
+	close(ready[1]);
+	/* the child is about to wait: hold the gate 0.3 s longer */
+	if (read(ready[0], &c, 1) != 1) {
+		kill(child, SIGKILL);
+		wait_child(child, &status);
+		fail_msg("the child died before waiting");
+	}
+	close(ready[0]);
+	usleep(300000);
+	zs_gate_run_free(run);
+	wait_child(child, &status);
+	return status;
 }
 
 static unsigned int entries_in(const char *dir)
@@ -380,69 +409,41 @@ enum {
 static const char *const wait_bits[] = { "acquired", "waited 0.3 s", "in less than 2 s",
 					 "lock file names the child" };
 
+static int wait_its_turn(struct gate_at *a, struct zs_gate *g)
+{
+	struct zs_gate_begin_info info;
+	struct zs_gate_run *run = NULL;
+	long long pid = 0, since = 0;
+	double t0 = now_s(), dt;
+	char buf[64] = "";
+	int code = 0, fd;
+	ssize_t n;
+
+	if (zs_gate_begin(g, 2.0, false, &run, &info) == 0)
+		code |= WAIT_ACQUIRED;
+	dt = now_s() - t0;
+	if (dt >= 0.29)
+		code |= WAIT_WAITED;
+	if (dt < 2.0)
+		code |= WAIT_IN_TIME;
+	fd = open(a->lock, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%lld %lld", &pid, &since) == 2 && pid == getpid())
+			code |= WAIT_LINE;
+	}
+	if (run)
+		zs_gate_end(run, 1);
+	return code;
+}
+
 static void test_wait_other_process(void **state)
 {
-	struct zs_gate_run *run;
 	struct gate_at a;
-	int status, ready[2];
-	pid_t child;
-	char c;
 
 	gate_at(&a, *state);
-	run = take(a.g, 0);
-	assert_errno(pipe(ready), 0);
-	fflush(NULL);
-	child = fork();
-	if (child < 0)
-		fail_msg("fork: %s", strerror(errno));
-	if (child == 0) {
-		struct zs_gate_begin_info info;
-		struct zs_gate_run *crun = NULL;
-		struct zs_gate *g = NULL;
-		long long pid = 0, since = 0;
-		int code = 0, fd;
-		char buf[64] = "";
-		double t0, dt;
-		ssize_t n;
-
-		close(ready[0]);
-		close_fds_on(a.lock);
-		if (zs_gate_new(live, a.lock, a.state, &g) < 0)
-			_exit(100);
-		t0 = now_s();
-		if (write(ready[1], "r", 1) != 1)
-			_exit(101);
-		close(ready[1]);
-		if (zs_gate_begin(g, 2.0, false, &crun, &info) == 0)
-			code |= WAIT_ACQUIRED;
-		dt = now_s() - t0;
-		if (dt >= 0.29)
-			code |= WAIT_WAITED;
-		if (dt < 2.0)
-			code |= WAIT_IN_TIME;
-		fd = open(a.lock, O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (n > 0) {
-			buf[n] = '\0';
-			if (sscanf(buf, "%lld %lld", &pid, &since) == 2 && pid == getpid())
-				code |= WAIT_LINE;
-		}
-		if (crun)
-			zs_gate_end(crun, 1);
-		_exit(code);
-	}
-	close(ready[1]);
-	/* the child is about to wait: hold the gate 0.3 s longer */
-	if (read(ready[0], &c, 1) != 1) {
-		kill(child, SIGKILL);
-		wait_child(child, &status);
-		fail_msg("the child died before waiting");
-	}
-	close(ready[0]);
-	usleep(300000);
-	zs_gate_run_free(run);
-	wait_child(child, &status);
-	assert_child_bits(status, WAIT_ALL, wait_bits, 4);
+	assert_child_bits(hold_while_waiting(&a, wait_its_turn), WAIT_ALL, wait_bits, 4);
 	/* a run that waited its turn was not turned away */
 	assert_u64_equal(turned_away(a.g), 0);
 	gate_at_free(&a);
@@ -1244,7 +1245,7 @@ struct short_in {
 	unsigned int old_devices; /* devices in the state file before the run */
 	unsigned int new_devices; /* devices the run records */
 	const char *tmpfs_size;	  /* NULL: a file size limit instead */
-	rlim_t fsize;
+	unsigned long long fsize;
 	int preset_errno;
 };
 
@@ -1290,21 +1291,8 @@ static void short_run(void *arg, void *outp)
 	now = unit_state_text(in->new_devices, 200000000, 8);
 	out->old_len = strlen(old);
 	out->new_len = now ? strlen(now) : 0;
-	if (!in->tmpfs_size) {
-		struct rlimit rl;
-
-		/* a write past the limit fails with EFBIG instead of killing */
-		signal(SIGXFSZ, SIG_IGN);
-		if (getrlimit(RLIMIT_FSIZE, &rl) < 0) {
-			out->setup_err = -errno;
-			return;
-		}
-		rl.rlim_cur = in->fsize;
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0) {
-			out->setup_err = -errno;
-			return;
-		}
-	}
+	if (!in->tmpfs_size && (out->setup_err = unit_limit_file_size(in->fsize)) < 0)
+		return;
 	errno = in->preset_errno;
 	out->begin_r = zs_gate_begin(g, 0, false, &run, &info);
 	out->stage = (int)info.stage;
@@ -1368,6 +1356,16 @@ static void assert_short_setup(const struct short_out *out, const struct short_i
 			 (unsigned long long)in->fsize);
 }
 
+/* After a refused save: the old state whole, nothing beside it, the lock let go, nobody counted. */
+static void assert_nothing_half_done(const struct short_out *out)
+{
+	assert_true(out->state_intact);
+	assert_false(out->tmp_left);
+	assert_errno(out->query_r, 0);
+	assert_false(out->held);
+	assert_u64_equal(out->busy, 0);
+}
+
 /* zs_gate_end on a full file system: -ENOSPC, the old state kept, the lock let go. */
 static void test_run_end_full(void **state)
 {
@@ -1379,11 +1377,7 @@ static void test_run_end_full(void **state)
 	assert_short_setup(&out, &in, out.new_len);
 	assert_errno(out.begin_r, 0);
 	assert_errno(out.end_r, -ENOSPC);
-	assert_true(out.state_intact);
-	assert_false(out.tmp_left);
-	assert_errno(out.query_r, 0);
-	assert_false(out.held);
-	assert_u64_equal(out.busy, 0);
+	assert_nothing_half_done(&out);
 }
 
 /* Proving the state writable fails on a full file system: stage STATE_WRITE, -ENOSPC. */
@@ -1398,11 +1392,7 @@ static void test_run_begin_full(void **state)
 	assert_short_setup(&out, &in, out.old_len);
 	assert_errno(out.begin_r, -ENOSPC);
 	assert_int_equal(out.stage, ZS_GATE_STAGE_STATE_WRITE);
-	assert_true(out.state_intact);
-	assert_false(out.tmp_left);
-	assert_errno(out.query_r, 0);
-	assert_false(out.held);
-	assert_u64_equal(out.busy, 0);
+	assert_nothing_half_done(&out);
 }
 
 /* A file size limit (RLIMIT_FSIZE, SIGXFSZ ignored): -EFBIG from every write. */
@@ -1416,10 +1406,7 @@ static void test_run_fsize_limit(void **state)
 	assert_short_setup(&out, &in, out.new_len);
 	assert_errno(out.begin_r, 0);
 	assert_errno(out.end_r, -EFBIG);
-	assert_true(out.state_intact);
-	assert_false(out.tmp_left);
-	assert_errno(out.query_r, 0);
-	assert_false(out.held);
+	assert_nothing_half_done(&out);
 
 	/* a limit below the lock file's "pid since" line: the lock cannot be taken */
 	in.fsize = 5;
@@ -1429,9 +1416,7 @@ static void test_run_fsize_limit(void **state)
 	assert_int_equal(out.setup_err, 0);
 	assert_errno(out.begin_r, -EFBIG);
 	assert_int_equal(out.stage, ZS_GATE_STAGE_LOCK);
-	assert_u64_equal(out.busy, 0); /* not turned away: refused */
-	assert_errno(out.query_r, 0);
-	assert_false(out.held);
+	assert_nothing_half_done(&out); /* and not counted as turned away: refused */
 }
 
 /*
@@ -1447,60 +1432,32 @@ enum {
 
 static const char *const late_bits[] = { "-EFBIG", "stage LOCK", "not counted as turned away" };
 
+static int wait_under_a_limit(struct gate_at *a, struct zs_gate *g)
+{
+	struct zs_gate_begin_info info;
+	struct zs_gate_run *run = NULL;
+	uint64_t busy = 99;
+	int code = 0;
+
+	(void)a;
+	if (unit_limit_file_size(5) < 0) /* shorter than "PID SINCE\n" */
+		return 102;
+	if (zs_gate_begin(g, 2.0, false, &run, &info) == -EFBIG)
+		code |= LATE_EFBIG;
+	if (info.stage == ZS_GATE_STAGE_LOCK)
+		code |= LATE_STAGE;
+	if (zs_state_busy_get(g, &busy) == 0 && busy == 0)
+		code |= LATE_NOT_COUNTED;
+	zs_gate_run_free(run);
+	return code;
+}
+
 static void test_lock_line_after_wait(void **state)
 {
-	struct zs_gate_run *run;
 	struct gate_at a;
-	int status, ready[2];
-	pid_t child;
-	char c;
 
 	gate_at(&a, *state);
-	run = take(a.g, 0);
-	assert_errno(pipe(ready), 0);
-	fflush(NULL);
-	child = fork();
-	if (child < 0)
-		fail_msg("fork: %s", strerror(errno));
-	if (child == 0) {
-		struct rlimit rl;
-		struct zs_gate_begin_info info;
-		struct zs_gate_run *crun = NULL;
-		struct zs_gate *g = NULL;
-		uint64_t busy = 99;
-		int code = 0, r;
-
-		close(ready[0]);
-		close_fds_on(a.lock);
-		signal(SIGXFSZ, SIG_IGN);
-		if (getrlimit(RLIMIT_FSIZE, &rl) < 0)
-			_exit(100);
-		rl.rlim_cur = 5; /* shorter than "PID SINCE\n" */
-		if (setrlimit(RLIMIT_FSIZE, &rl) < 0 || zs_gate_new(live, a.lock, a.state, &g) < 0)
-			_exit(101);
-		if (write(ready[1], "r", 1) != 1)
-			_exit(102);
-		r = zs_gate_begin(g, 2.0, false, &crun, &info);
-		if (r == -EFBIG)
-			code |= LATE_EFBIG;
-		if (info.stage == ZS_GATE_STAGE_LOCK)
-			code |= LATE_STAGE;
-		if (zs_state_busy_get(g, &busy) == 0 && busy == 0)
-			code |= LATE_NOT_COUNTED;
-		zs_gate_run_free(crun);
-		_exit(code);
-	}
-	close(ready[1]);
-	if (read(ready[0], &c, 1) != 1) {
-		kill(child, SIGKILL);
-		wait_child(child, &status);
-		fail_msg("the child died before waiting");
-	}
-	close(ready[0]);
-	usleep(300000);
-	zs_gate_run_free(run);
-	wait_child(child, &status);
-	assert_child_bits(status, LATE_ALL, late_bits, 3);
+	assert_child_bits(hold_while_waiting(&a, wait_under_a_limit), LATE_ALL, late_bits, 3);
 	gate_at_free(&a);
 }
 
@@ -1741,7 +1698,7 @@ int main(void)
 		UNIT_DIR_TEST(test_foreign_owner),
 	};
 	size_t n = UNIT_N(tests);
-	int r;
+	const char *why;
 
 	unit_require_srcdir();
 	if (geteuid() != 0)
@@ -1757,14 +1714,10 @@ int main(void)
 			n = unit_drop_test(tests, n, "test_in_root_by_hand",
 					   "no openat2 here (before Linux 5.6, or valgrind) to compare with");
 	}
-	r = unit_tmpfs_probe();
-	if (r < 0) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "cannot mount a small tmpfs in a mount namespace: %s",
-			 strerror(-r));
+	why = unit_tmpfs_missing();
+	if (why) {
 		n = unit_drop_test(tests, n, "test_run_end_full", why);
 		n = unit_drop_test(tests, n, "test_run_begin_full", why);
 	}
-	return _cmocka_run_group_tests("gate", tests, n, group_setup, group_teardown);
+	return _cmocka_run_group_tests("gate", tests, n, unit_live_setup, unit_live_teardown);
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -250,6 +252,22 @@ bool unit_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+struct zs_ctx *unit_live;
+
+int unit_live_setup(void **state)
+{
+	(void)state;
+	return zs_ctx_new(NULL, &unit_live) < 0 ? -1 : 0;
+}
+
+int unit_live_teardown(void **state)
+{
+	(void)state;
+	zs_ctx_free(unit_live);
+	unit_live = NULL;
+	return 0;
+}
+
 /* ---- processes, mounts, the plan ------------------------------------------------ */
 
 void unit_run_child(void (*fn)(void *arg, void *out), void *arg, void *out, size_t size)
@@ -299,6 +317,18 @@ void unit_run_child(void (*fn)(void *arg, void *out), void *arg, void *out, size
 		fail_msg("the child process reported %zu of %zu bytes", got, size);
 }
 
+int unit_limit_file_size(unsigned long long bytes)
+{
+	struct rlimit rl;
+
+	/* a write past the limit fails with EFBIG instead of killing the process */
+	signal(SIGXFSZ, SIG_IGN);
+	if (getrlimit(RLIMIT_FSIZE, &rl) < 0)
+		return -errno;
+	rl.rlim_cur = (rlim_t)bytes;
+	return setrlimit(RLIMIT_FSIZE, &rl) < 0 ? -errno : 0;
+}
+
 int unit_mount_small_tmpfs(const char *dir, const char *size)
 {
 	char opts[64];
@@ -321,17 +351,25 @@ static void probe_tmpfs(void *arg, void *out)
 	*r = unit_mount_small_tmpfs(arg, "4k");
 }
 
-int unit_tmpfs_probe(void)
+const char *unit_tmpfs_missing(void)
 {
+	static char why[160];
 	char *dir = make_tmpdir();
 	int r;
 
-	if (!dir)
-		return -errno;
+	if (!dir) {
+		snprintf(why, sizeof(why), "cannot make a directory in %s: %s", unit_tmpdir(),
+			 strerror(errno));
+		return why;
+	}
 	unit_run_child(probe_tmpfs, dir, &r, sizeof(r));
 	rmdir(dir);
 	free(dir);
-	return r;
+	if (r == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "cannot mount a small tmpfs in a mount namespace: %s",
+		 strerror(-r));
+	return why;
 }
 
 size_t unit_drop_test(struct CMUnitTest *tests, size_t n, const char *name, const char *why)

@@ -87,6 +87,11 @@ char *unit_state_text(unsigned int ndevices, unsigned int first_id, uint64_t run
 /* Whether path exists, not following a symlink. */
 bool unit_exists(const char *path);
 
+/* The live system's context, for a group of tests (cmocka group fixtures). */
+extern struct zs_ctx *unit_live;
+int unit_live_setup(void **state);
+int unit_live_teardown(void **state);
+
 /* ---- processes, mounts, the plan ---------------------------------------------- */
 
 /*
@@ -96,14 +101,16 @@ bool unit_exists(const char *path);
  * test fails when the child dies or does not report.
  */
 void unit_run_child(void (*fn)(void *arg, void *out), void *arg, void *out, size_t size);
+/* In the calling (child) process: RLIMIT_FSIZE of bytes, SIGXFSZ ignored. 0 or -errno. */
+int unit_limit_file_size(unsigned long long bytes);
 /*
  * In the calling (child) process: a private mount namespace, and a tmpfs of
  * the given size ("8k") on dir, so that writes there run out of space.
  * 0, or -errno (-EPERM without CAP_SYS_ADMIN).
  */
 int unit_mount_small_tmpfs(const char *dir, const char *size);
-/* Whether unit_mount_small_tmpfs() works here: 0, or why not (-errno). */
-int unit_tmpfs_probe(void);
+/* NULL when unit_mount_small_tmpfs() works here, else why not. */
+const char *unit_tmpfs_missing(void);
 /*
  * Take the test called name out of tests[0..n) (a capability it needs is
  * absent), saying so and why in the log: not run is not passed, the plan

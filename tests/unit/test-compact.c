@@ -699,14 +699,13 @@ static void assert_state_equal(const struct zs_state *got, const struct zs_state
  * The state file's functions take the gate whose state file it is (here
  * PATH, its lock PATH.lock): a gate per call, as each zsctl run has its own.
  */
-#define live unit_live
 
 static struct zs_gate *state_gate(const char *path)
 {
 	char *lock = unit_printf("%s.lock", path);
 	struct zs_gate *g = NULL;
 
-	assert_errno(zs_gate_new(live, lock, path, &g), 0);
+	assert_errno(zs_gate_new(unit_live, lock, path, &g), 0);
 	free(lock);
 	return g;
 }
@@ -1213,7 +1212,7 @@ static void save_child(void *arg, void *outp)
 	now = unit_state_text(in->new_devices, 200000000, 2);
 	if (!old || !now || (out->setup_err = unit_try_write_file(path, old, strlen(old))) < 0 ||
 	    (out->setup_err = zs_state_parse(now, st)) < 0 ||
-	    (out->setup_err = zs_gate_new(live, lock, path, &g)) < 0)
+	    (out->setup_err = zs_gate_new(unit_live, lock, path, &g)) < 0)
 		return;
 	out->new_len = strlen(now);
 	if (statvfs(sdir, &vfs) == 0)
@@ -1223,7 +1222,7 @@ static void save_child(void *arg, void *outp)
 	/* the stale errno, made certain */
 	errno = ENOENT;
 	out->r = zs_state_save(g, st);
-	snprintf(out->err_path, sizeof(out->err_path), "%s", zs_ctx_error_path(live));
+	snprintf(out->err_path, sizeof(out->err_path), "%s", zs_ctx_error_path(unit_live));
 	{
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 

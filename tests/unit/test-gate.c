@@ -30,7 +30,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-#define live unit_live
 
 static struct zs_gate *new_gate(struct zs_ctx *ctx, const char *lock, const char *state)
 {
@@ -43,7 +42,7 @@ static struct zs_gate *new_gate(struct zs_ctx *ctx, const char *lock, const char
 
 /* The gate of a test's directory: DIR/compact.lock, and its state in DIR/state/. */
 struct gate_at {
-	char *lock, *state, *state_dir, *busy;
+	char *lock, *state, *state_dir;
 	struct zs_gate *g;
 };
 
@@ -52,8 +51,7 @@ static void gate_at(struct gate_at *a, const char *dir)
 	a->lock = unit_printf("%s/compact.lock", dir);
 	a->state_dir = unit_printf("%s/state", dir);
 	a->state = unit_printf("%s/compact.state", a->state_dir);
-	a->busy = unit_printf("%s.busy", a->state);
-	a->g = new_gate(live, a->lock, a->state);
+	a->g = new_gate(unit_live, a->lock, a->state);
 }
 
 static void gate_at_free(struct gate_at *a)
@@ -62,11 +60,10 @@ static void gate_at_free(struct gate_at *a)
 	free(a->lock);
 	free(a->state);
 	free(a->state_dir);
-	free(a->busy);
 }
 
 /* A pointer no call may write over: a failed begin leaves *run alone. */
-static struct zs_gate_run *const untouched = (struct zs_gate_run *)&live;
+static struct zs_gate_run *const untouched = (struct zs_gate_run *)&unit_live;
 
 static struct zs_gate_run *take(struct zs_gate *g, double wait)
 {
@@ -214,7 +211,7 @@ static int hold_while_waiting(struct gate_at *a, int (*waiter)(struct gate_at *a
 
 		close(ready[0]);
 		close_fds_on(a->lock);
-		if (zs_gate_new(live, a->lock, a->state, &g) < 0)
+		if (zs_gate_new(unit_live, a->lock, a->state, &g) < 0)
 			_exit(100);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(101);
@@ -376,7 +373,7 @@ static void test_busy_other_process(void **state)
 		int code = 0;
 
 		/* its own gate, as another zsctl compact would have */
-		if (zs_gate_new(live, a.lock, a.state, &g) < 0)
+		if (zs_gate_new(unit_live, a.lock, a.state, &g) < 0)
 			_exit(100);
 		if (zs_gate_begin(g, 0, false, &crun, &info) == -EWOULDBLOCK)
 			code |= BUSY_WOULDBLOCK;
@@ -515,7 +512,7 @@ static void test_query(void **state)
 
 		close(go[1]);
 		close(ready[0]);
-		if (zs_gate_new(live, a.lock, a.state, &g) < 0 ||
+		if (zs_gate_new(unit_live, a.lock, a.state, &g) < 0 ||
 		    zs_gate_begin(g, 0, false, &crun, &cinfo) < 0)
 			_exit(1);
 		if (write(ready[1], "h", 1) != 1)
@@ -595,7 +592,7 @@ static void test_symlink(void **state)
 
 	/* a symlink to nowhere: nothing is created at its target */
 	assert_errno(symlink(nothing, dangling), 0);
-	g = new_gate(live, dangling, a.state);
+	g = new_gate(unit_live, dangling, a.state);
 	assert_lock_refused(g, -ELOOP, a.state_dir);
 	assert_false(unit_exists(nothing));
 	zs_gate_free(g);
@@ -633,7 +630,7 @@ static void test_dir_modes(void **state)
 
 		assert_errno(chmod(lock_dir, cases[i].mode), 0);
 		/* a gate checks its directory once: a new gate for each mode */
-		g = new_gate(live, lock, st);
+		g = new_gate(unit_live, lock, st);
 		r = zs_gate_dir(g, false, false, &base);
 		if ((r < 0 ? r : 0) != cases[i].r)
 			fail_msg("directory mode %#o: zs_gate_dir %d (%s), expected %d",
@@ -641,7 +638,7 @@ static void test_dir_modes(void **state)
 				 cases[i].r);
 		assert_string_equal(base, "compact.lock");
 		zs_gate_free(g);
-		g = new_gate(live, lock, st);
+		g = new_gate(unit_live, lock, st);
 		r = zs_gate_begin(g, 0, false, &run, &info);
 		if (r != cases[i].r)
 			fail_msg("directory mode %#o: %d (%s), expected %d",
@@ -669,19 +666,19 @@ static void test_dir_modes(void **state)
 		struct zs_gate *g;
 
 		unit_write_text(file, "");
-		g = new_gate(live, in_file, st);
+		g = new_gate(unit_live, in_file, st);
 		assert_errno(zs_gate_dir(g, false, false, &base), -ENOTDIR);
 		zs_gate_free(g);
-		g = new_gate(live, in_file, st);
+		g = new_gate(unit_live, in_file, st);
 		assert_lock_refused(g, -ENOTDIR, NULL);
 		zs_gate_free(g);
 		assert_errno(mkdir(sub, 0700), 0);
 		assert_errno(symlink(sub, link), 0);
 		/* a directory symlink of our own (Debian's /var/lock) is followed */
-		g = new_gate(live, in_link, st);
+		g = new_gate(unit_live, in_link, st);
 		assert_true(zs_gate_dir(g, false, false, &base) >= 0);
 		zs_gate_free(g);
-		g = new_gate(live, in_link, st);
+		g = new_gate(unit_live, in_link, st);
 		zs_gate_run_free(take(g, 0));
 		free(file);
 		file = unit_printf("%s/compact.lock", sub);
@@ -700,7 +697,7 @@ static void test_dir_modes(void **state)
 		struct zs_gate *g;
 
 		assert_errno(mkdir(d, 0700), 0);
-		g = new_gate(live, d, st);
+		g = new_gate(unit_live, d, st);
 		assert_lock_refused(g, -EISDIR, NULL);
 		zs_gate_free(g);
 		free(d);
@@ -708,12 +705,12 @@ static void test_dir_modes(void **state)
 
 	/* paths a gate is not made of */
 	{
-		struct zs_gate *g = (struct zs_gate *)&live;
+		struct zs_gate *g = (struct zs_gate *)&unit_live;
 
-		assert_errno(zs_gate_new(live, "compact.lock", st, &g), -EINVAL);
-		assert_errno(zs_gate_new(live, lock, "", &g), -EINVAL);
-		assert_errno(zs_gate_new(live, lock, "/var/lib/zsctl/", &g), -EINVAL);
-		assert_ptr_equal(g, (struct zs_gate *)&live);
+		assert_errno(zs_gate_new(unit_live, "compact.lock", st, &g), -EINVAL);
+		assert_errno(zs_gate_new(unit_live, lock, "", &g), -EINVAL);
+		assert_errno(zs_gate_new(unit_live, lock, "/var/lib/zsctl/", &g), -EINVAL);
+		assert_ptr_equal(g, (struct zs_gate *)&unit_live);
 	}
 	free(state_dir);
 	free(lock_dir);
@@ -757,10 +754,10 @@ static void test_foreign_owner(void **state)
 		assert_errno(mkdir(sub, 0700), 0);
 		assert_errno(symlink(sub, link), 0);
 		assert_errno(lchown(link, 65534, 65534), 0);
-		g = new_gate(live, in_link, st_path);
+		g = new_gate(unit_live, in_link, st_path);
 		assert_errno(zs_gate_dir(g, false, false, &base), -EPERM);
 		zs_gate_free(g);
-		g = new_gate(live, in_link, st_path);
+		g = new_gate(unit_live, in_link, st_path);
 		assert_lock_refused(g, -EPERM, st_dir);
 		zs_gate_free(g);
 		assert_false(unit_exists(in_sub));
@@ -794,18 +791,18 @@ static void test_foreign_owner(void **state)
 
 			assert_errno(chmod(other, modes[i]), 0);
 			/* the lock's directory */
-			g = new_gate(live, lock, st_in_other);
+			g = new_gate(unit_live, lock, st_in_other);
 			assert_errno(zs_gate_dir(g, false, false, &base), -EPERM);
 			zs_gate_free(g);
-			g = new_gate(live, lock, st_in_other);
+			g = new_gate(unit_live, lock, st_in_other);
 			assert_lock_refused(g, -EPERM, NULL);
 			assert_false(unit_exists(lock));
 			zs_gate_free(g);
 			/* the state's directory: taken lock, refused state, let go */
-			g = new_gate(live, lock_ok, st_in_other);
+			g = new_gate(unit_live, lock_ok, st_in_other);
 			assert_errno(zs_gate_dir(g, true, false, &base), -EPERM);
 			zs_gate_free(g);
-			g = new_gate(live, lock_ok, st_in_other);
+			g = new_gate(unit_live, lock_ok, st_in_other);
 			assert_errno(zs_gate_begin(g, 0, false, &run, &info), -EPERM);
 			assert_ptr_equal(run, untouched);
 			assert_int_equal(info.stage, ZS_GATE_STAGE_STATE_READ);
@@ -817,7 +814,7 @@ static void test_foreign_owner(void **state)
 		assert_errno(chown(other, 0, 0), 0);
 		assert_errno(chmod(other, 0755), 0);
 		{
-			struct zs_gate *g = new_gate(live, lock, st_in_other);
+			struct zs_gate *g = new_gate(unit_live, lock, st_in_other);
 			struct zs_gate_run *run = take(g, 0);
 
 			assert_errno(zs_gate_end(run, 1700000000), 0);

@@ -72,6 +72,7 @@ static struct zs_gate_run *take(struct zs_gate *g, double wait)
 
 	assert_errno(zs_gate_begin(g, wait, false, &run, &info), 0);
 	assert_true(run != untouched && run != NULL);
+	assert_false(info.garbled);
 	assert_string_equal(info.set_aside, "");
 	return run;
 }
@@ -1155,6 +1156,7 @@ static void test_run_garbled_state(void **state)
 	unit_write_text(a.state, "garbage\n");
 	assert_errno(zs_gate_begin(a.g, 0, true, &run, &info), 0);
 	assert_true(info.garbled_ignored);
+	assert_false(info.garbled); /* a dry run leaves it where it is */
 	assert_string_equal(info.set_aside, "");
 	assert_u64_equal(zs_gate_run_state(run)->runs, 0);
 	zs_gate_run_free(run);
@@ -1165,6 +1167,7 @@ static void test_run_garbled_state(void **state)
 	run = NULL;
 	assert_errno(zs_gate_begin(a.g, 0, false, &run, &info), 0);
 	assert_false(info.garbled_ignored);
+	assert_true(info.garbled);
 	prefix = unit_printf("%s.corrupt.", a.state);
 	if (strncmp(info.set_aside, prefix, strlen(prefix)))
 		fail_msg("set aside as '%s', expected %s<time>.<pid>", info.set_aside, prefix);

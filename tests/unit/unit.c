@@ -337,7 +337,7 @@ int unit_mount_small_tmpfs(const char *dir, const char *size)
 	if (unshare(CLONE_NEWNS) < 0)
 		return -errno;
 	/* nothing mounted here may reach the host's namespace */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) /* names ignored */
 		return -errno;
 	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return -errno;

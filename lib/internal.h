@@ -34,6 +34,11 @@ static inline void zs_ctx_begin(struct zs_ctx *ctx)
 	ctx->error_path[0] = '\0';
 }
 
+/*
+ * openat2(RESOLVE_IN_ROOT) done in user space, for kernels without openat2:
+ * rel below rootfd, every symlink resolved inside it. An fd, or -errno.
+ */
+int zs_open_in_root_by_hand(int rootfd, const char *rel, int flags);
 /* Record rel as the failing file and return err. */
 int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
 /*

@@ -272,7 +272,7 @@ static void test_steady_state(void **state)
 static void test_gate_column_release(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
+	const struct zs_snapshot *sm;
 
 	put(r, "proc/sys/kernel/osrelease", "7.4.0\n");
 	device(r, "zram0", true);

@@ -179,6 +179,13 @@ zram_own()
 	[ -z "$_signal_pending" ] || exit "$_signal_pending"
 }
 
+# zram_gone ID INSTANCE: zramID of that instance (zram_instance) is no more;
+# another device may have its id by now (tests run in parallel)
+zram_gone()
+{
+	! zram_instance "$1" || [ "$ZRAM_INSTANCE" != "$2" ]
+}
+
 # zram_forget ID: the test removed zramID itself (zsctl remove): nothing to
 # remove at exit (by then another process may have a device of that id).
 zram_forget()

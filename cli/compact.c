@@ -362,8 +362,8 @@ static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
 	return ZS_EXIT_COMPACT_FAILED;
 }
 
-/* The reader's view of what compact decides on: mm_stat and the pools. */
-static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS;
+/* What compact decides on: mm_stat, the pools, and which device it is. */
+static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ;
 
 static void compact_one(struct cli *cli, struct zs_reader *reader, struct device_run *d,
 			char *failed_names, size_t size)
@@ -468,6 +468,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct zs_snap_device *sd = &s->devs[i];
 		struct device_run *d = &runs[nruns];
+		struct zs_identity id;
 
 		if (sd->err == -ENODEV && all) {
 			/* removed since the listing: nothing left to compact */
@@ -479,19 +480,24 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			any_failed = true;
 			add_name(failed_names, sizeof(failed_names), sd->dev.name);
 			/* the run failed, though the device was not touched */
-			zs_gate_run_record(run, NULL, ZS_RESULT_FAILED, 0, now);
+			zs_gate_run_record(run, NULL, NULL, ZS_RESULT_FAILED, 0, now);
 			continue;
 		}
 		nruns++;
 		d->sd = sd;
 		d->est = sd->derived;
+		zs_device_identity(&sd->dev, &id);
 		d->decision = zs_compact_decide(&o.policy, &sd->dev, &d->est,
-						zs_gate_run_last_compacted(run, sd->dev.name), now);
+						zs_gate_run_last_compacted(run, sd->dev.name, &id),
+						now);
 		d->result = ZS_RESULT_SKIPPED;
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
 		compact_one(cli, reader, d, failed_names, sizeof(failed_names));
-		zs_gate_run_record(run, sd->dev.name, d->result, d->res.freed, now);
+		/* the device as the compaction left it: pages_compacted moved */
+		if (!d->err && zs_stat_has(&d->res.after, ZS_MM_PAGES_COMPACTED))
+			id.pages_compacted = d->res.after.val[ZS_MM_PAGES_COMPACTED];
+		zs_gate_run_record(run, sd->dev.name, &id, d->result, d->res.freed, now);
 		any_failed |= d->result == ZS_RESULT_FAILED;
 		any_gated |= d->result == ZS_RESULT_GATED;
 		if (d->result == ZS_RESULT_COMPACTED) {

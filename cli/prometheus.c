@@ -301,9 +301,13 @@ static void put_device_records(FILE *f, const struct prom_input *in, enum dev_re
 	bool header = false;
 
 	for (size_t i = 0; i < in->ndevs; i++) {
-		const struct zs_state_device *sd = zs_state_device_find(st, in->devs[i]->dev.name);
+		const struct zs_state_device *sd;
+		struct zs_identity id;
 		struct sample s;
 
+		/* the history of this device, not of an earlier one of its name */
+		zs_device_identity(&in->devs[i]->dev, &id);
+		sd = zs_state_device_of(st, in->devs[i]->dev.name, &id);
 		if (!sd || (what == REC_RESULT && sd->last_result == ZS_RESULT_NONE))
 			continue;
 		if (!header)

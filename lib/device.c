@@ -237,6 +237,7 @@ static const struct dev_file dev_files[ZS_F_LEGACY_MM0] = {
 	[ZS_F_BACKING_DEV] = { "backing_dev", ZS_NEED_BACKING, true },
 	[ZS_F_WRITEBACK_LIMIT] = { "writeback_limit", ZS_NEED_BACKING, false },
 	[ZS_F_WRITEBACK_LIMIT_ENABLE] = { "writeback_limit_enable", ZS_NEED_BACKING, false },
+	[ZS_F_DISKSEQ] = { "diskseq", ZS_NEED_DISKSEQ, true },
 };
 
 /* Pre-4.1 kernels: one file per value instead of mm_stat and io_stat. */
@@ -438,6 +439,9 @@ static int read_setup(struct zs_ctx *ctx, struct zs_dev_files *f, const char *na
 		r = optional(READ_PARSED(ZS_F_MAX_COMP_STREAMS, false, zs_parse_u64,
 					 &d->max_comp_streams),
 			     &d->has_max_comp_streams, err_path);
+	if (r >= 0 && wanted(ZS_F_DISKSEQ, needs))
+		r = optional(READ_PARSED(ZS_F_DISKSEQ, false, zs_parse_u64, &d->diskseq),
+			     &d->has_diskseq, err_path);
 	if (r >= 0 && wanted(ZS_F_BACKING_DEV, needs))
 		r = optional(READ_PARSED(ZS_F_BACKING_DEV, false, parse_backing_dev,
 					 d->backing_dev),
@@ -528,6 +532,28 @@ int zs_dev_read_attr(struct zs_ctx *ctx, struct zs_dev_files *f, const char *nam
 		return -ENOMEM;
 	*ret = copy;
 	return 0;
+}
+
+void zs_device_identity(const struct zs_device *dev, struct zs_identity *ret)
+{
+	struct zs_identity id = { 0 };
+
+	id.has_diskseq = dev->has_diskseq;
+	id.diskseq = dev->diskseq;
+	if (dev->initialised && zs_stat_has(&dev->mm, ZS_MM_PAGES_COMPACTED)) {
+		id.has_pages_compacted = true;
+		id.pages_compacted = dev->mm.val[ZS_MM_PAGES_COMPACTED];
+	}
+	*ret = id;
+}
+
+bool zs_identity_same(const struct zs_identity *of, const struct zs_identity *now)
+{
+	if (of->has_diskseq && now->has_diskseq && of->diskseq != now->diskseq)
+		return false; /* another device under the same name */
+	/* pages_compacted only grows from the device's set-up: below the record, a reset */
+	return !(of->has_pages_compacted && now->has_pages_compacted &&
+		 now->pages_compacted < of->pages_compacted);
 }
 
 void zs_device_clear(struct zs_device *dev)

@@ -495,16 +495,17 @@ const struct zs_state *zs_gate_run_state(const struct zs_gate_run *run)
 	return &run->state;
 }
 
-uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name)
+uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name,
+				    const struct zs_identity *id)
 {
-	const struct zs_state_device *sd = zs_state_device_find(&run->state, name);
+	const struct zs_state_device *sd = zs_state_device_of(&run->state, name, id);
 
 	/* --min-interval counts from the last compaction that went through */
 	return sd && sd->last_result == ZS_RESULT_COMPACTED ? sd->last_time : 0;
 }
 
-void zs_gate_run_record(struct zs_gate_run *run, const char *name, enum zs_result result,
-			int64_t freed, uint64_t now)
+void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct zs_identity *id,
+			enum zs_result result, int64_t freed, uint64_t now)
 {
 	struct zs_state_device *sd = name ? zs_state_device(&run->state, name, true) : NULL;
 	uint64_t gain = freed > 0 ? (uint64_t)freed : 0;
@@ -516,6 +517,16 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, enum zs_resul
 		run->any_failed = true;
 	}
 	if (sd) {
+		/* the record of another device under this name goes, all of it */
+		if (id && !zs_identity_same(&sd->id, id)) {
+			char kept[ZS_DEVNAME_MAX];
+
+			memcpy(kept, sd->name, sizeof(kept));
+			memset(sd, 0, sizeof(*sd));
+			memcpy(sd->name, kept, sizeof(kept));
+		}
+		if (id)
+			sd->id = *id;
 		sd->last_time = now;
 		sd->last_result = result;
 		sd->last_freed = gain;

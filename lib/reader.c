@@ -988,6 +988,11 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 	return 0;
 }
 
+const struct zs_snapshot *zs_reader_snapshot(const struct zs_reader *r)
+{
+	return r->first_done ? &r->snap : NULL;
+}
+
 struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const char *name)
 {
 	for (size_t i = 0; i < s->ndevs; i++)

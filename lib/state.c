@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
 #include "internal.h"
 
 #define STATE_MAGIC "# zsctl compact state"
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* device lines of key=value; version 1 is read too */
 
 struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create)
 {
@@ -47,17 +48,116 @@ const struct zs_state_device *zs_state_device_find(const struct zs_state *st, co
 	return zs_state_device((struct zs_state *)st, name, false);
 }
 
+const struct zs_state_device *zs_state_device_of(const struct zs_state *st, const char *name,
+						 const struct zs_identity *id)
+{
+	const struct zs_state_device *sd = zs_state_device_find(st, name);
+
+	return sd && (!id || zs_identity_same(&sd->id, id)) ? sd : NULL;
+}
+
 /* A result word of the file: never NONE (an empty word is no word). */
 static int parse_result(const char *s, enum zs_result *ret)
 {
 	return zs_result_parse(s, ret) < 0 ? -EBADMSG : 0;
 }
 
+/*
+ * The keys of a device line (version 2), each described once: its word,
+ * its place in struct zs_state_device, and the flag that says it is there
+ * (a value the kernel did not give, diskseq before 5.15, is no key).
+ */
+enum key_kind {
+	KEY_U64,
+	KEY_RESULT,
+};
+
+struct device_key {
+	const char *word;
+	enum key_kind kind;
+	size_t offset;
+	ssize_t has; /* offset of its bool, or -1: always written */
+};
+
+static const struct device_key device_keys[] = {
+	{ "diskseq", KEY_U64, offsetof(struct zs_state_device, id.diskseq),
+	  offsetof(struct zs_state_device, id.has_diskseq) },
+	{ "pages_compacted", KEY_U64, offsetof(struct zs_state_device, id.pages_compacted),
+	  offsetof(struct zs_state_device, id.has_pages_compacted) },
+	{ "time", KEY_U64, offsetof(struct zs_state_device, last_time), -1 },
+	{ "result", KEY_RESULT, offsetof(struct zs_state_device, last_result), -1 },
+	{ "freed", KEY_U64, offsetof(struct zs_state_device, last_freed), -1 },
+};
+
+static int device_set(struct zs_state_device *d, const char *tok)
+{
+	const char *eq = strchr(tok, '=');
+	size_t klen = eq ? (size_t)(eq - tok) : 0;
+	size_t len;
+
+	if (!eq || !klen)
+		return -EBADMSG;
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(device_keys); i++) {
+		const struct device_key *k = &device_keys[i];
+		char *field = (char *)d + k->offset;
+		int r;
+
+		if (strlen(k->word) != klen || memcmp(k->word, tok, klen))
+			continue;
+		r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
+					 parse_result(eq + 1, (enum zs_result *)field);
+		if (r < 0)
+			return -EBADMSG;
+		if (k->has >= 0)
+			*(bool *)((char *)d + k->has) = true;
+		return 0;
+	}
+	/* a newer zsctl's key: kept as it is, written back */
+	len = strlen(d->extra);
+	if (len + 1 + strlen(tok) >= sizeof(d->extra))
+		return -EBADMSG;
+	snprintf(d->extra + len, sizeof(d->extra) - len, "%s%s", len ? " " : "", tok);
+	return 0;
+}
+
+/* "device NAME k=v ..." (version 2) or "device NAME TIME RESULT FREED" (version 1) */
+static int parse_device(struct zs_state *st, char *line, unsigned int version)
+{
+	struct zs_state_device *d;
+	char *save = NULL, *tok, *name;
+	int r = 0;
+
+	strtok_r(line, " ", &save); /* "device" */
+	name = strtok_r(NULL, " ", &save);
+	if (!name || !zs_devname_valid(name) || zs_state_device(st, name, false))
+		return -EBADMSG;
+	d = zs_state_device(st, name, true);
+	if (!d)
+		return -EBADMSG;
+	if (version == 1) {
+		char *t = strtok_r(NULL, " ", &save), *res = strtok_r(NULL, " ", &save);
+		char *freed = strtok_r(NULL, " ", &save);
+
+		if (!t || !res || !freed || strtok_r(NULL, " ", &save) ||
+		    zs_parse_u64(t, &d->last_time) < 0 || parse_result(res, &d->last_result) < 0 ||
+		    zs_parse_u64(freed, &d->last_freed) < 0)
+			return -EBADMSG;
+		return 0;
+	}
+	while (!r && (tok = strtok_r(NULL, " ", &save)))
+		r = device_set(d, tok);
+	/* what every record has */
+	if (!r && d->last_result == ZS_RESULT_NONE)
+		r = -EBADMSG;
+	return r;
+}
+
 int zs_state_parse(const char *text, struct zs_state *ret)
 {
 	struct zs_state *st;
 	char *copy, *line, *save = NULL;
-	bool magic = false, version = false, end = false;
+	bool magic = false, end = false;
+	unsigned int version = 0;
 	int r = 0;
 
 	st = calloc(1, sizeof(*st));
@@ -71,7 +171,7 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 	if (!*text || text[strlen(text) - 1] != '\n')
 		r = -EBADMSG;
 	for (line = strtok_r(copy, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
-		char key[32], a[64], b[64], c[64], d[64], extra;
+		char key[32], a[64], extra;
 		int n;
 
 		if (!magic) {
@@ -88,13 +188,18 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 			end = true;
 			continue;
 		}
-		n = sscanf(line, "%31s %63s %63s %63s %63s %c", key, a, b, c, d, &extra);
+		if (!strncmp(line, "device ", 7)) {
+			r = version ? parse_device(st, line, version) : -EBADMSG;
+			continue;
+		}
+		n = sscanf(line, "%31s %63s %c", key, a, &extra);
 		if (n == 2 && !strcmp(key, "version")) {
 			uint64_t v;
 
-			if (zs_parse_u64(a, &v) < 0 || v != STATE_VERSION)
+			if (version || zs_parse_u64(a, &v) < 0 || v < 1 || v > STATE_VERSION)
 				r = -EBADMSG;
-			version = true;
+			else
+				version = (unsigned int)v;
 		} else if (n == 2 && !strcmp(key, "runs")) {
 			r = zs_parse_u64(a, &st->runs);
 		} else if (n == 2 && !strcmp(key, "freed_total")) {
@@ -105,24 +210,6 @@ int zs_state_parse(const char *text, struct zs_state *ret)
 			r = zs_parse_u64(a, &st->last_pid);
 		} else if (n == 2 && !strcmp(key, "last_result")) {
 			r = parse_result(a, &st->last_result);
-		} else if (n == 5 && !strcmp(key, "device")) {
-			struct zs_state_device *dev;
-			enum zs_result res;
-
-			if (!zs_devname_valid(a) || zs_state_device(st, a, false) ||
-			    parse_result(c, &res) < 0) {
-				r = -EBADMSG;
-				continue;
-			}
-			dev = zs_state_device(st, a, true);
-			if (!dev) {
-				r = -EBADMSG;
-				continue;
-			}
-			dev->last_result = res;
-			r = zs_parse_u64(b, &dev->last_time);
-			if (!r)
-				r = zs_parse_u64(d, &dev->last_freed);
 		} else {
 			r = -EBADMSG;
 		}
@@ -158,8 +245,22 @@ int zs_state_format(const struct zs_state *st, char **ret)
 	for (size_t i = 0; i < st->ndevices; i++) {
 		const struct zs_state_device *d = &st->devices[i];
 
-		fprintf(f, "device %s %" PRIu64 " %s %" PRIu64 "\n", d->name, d->last_time,
-			zs_result_name(d->last_result), d->last_freed);
+		fprintf(f, "device %s", d->name);
+		for (size_t k = 0; k < ZS_ARRAY_SIZE(device_keys); k++) {
+			const struct device_key *dk = &device_keys[k];
+			const char *field = (const char *)d + dk->offset;
+
+			if (dk->has >= 0 && !*(const bool *)((const char *)d + dk->has))
+				continue;
+			if (dk->kind == KEY_U64)
+				fprintf(f, " %s=%" PRIu64, dk->word, *(const uint64_t *)field);
+			else
+				fprintf(f, " %s=%s", dk->word,
+					zs_result_name(*(const enum zs_result *)field));
+		}
+		if (d->extra[0])
+			fprintf(f, " %s", d->extra);
+		fputc('\n', f);
 	}
 	fputs("end\n", f);
 	if (fclose(f) != 0) {

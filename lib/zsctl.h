@@ -204,7 +204,8 @@ enum zs_need {
 	ZS_NEED_SWAPS = 1u << 10,    /* proc/swaps */
 	ZS_NEED_POOLS = 1u << 11,    /* zsmalloc's class statistics in debugfs */
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
-	ZS_NEED_ALL = (1u << 13) - 1,
+	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
+	ZS_NEED_ALL = (1u << 14) - 1,
 };
 
 struct zs_swap_use {
@@ -216,6 +217,8 @@ struct zs_swap_use {
 struct zs_device {
 	char name[ZS_DEVNAME_MAX];
 	unsigned int id;
+	uint64_t diskseq; /* Linux 5.15+: new for every device the kernel makes */
+	bool has_diskseq;
 	unsigned int major, minor;
 	bool has_devno;
 	bool initialised;
@@ -383,11 +386,38 @@ int zs_result_parse(const char *s, enum zs_result *ret);
 
 #define ZS_STATE_MAX_DEVICES 256
 
+/*
+ * Which device a record is about, beyond its name: a new zram11 after the
+ * old one's hot_remove, or the same zram11 reset and set up again, must not
+ * inherit the old one's history. diskseq (Linux 5.15+) is new for every
+ * device the kernel makes; pages_compacted counts from the device's set-up,
+ * so a value below the recorded one means a reset since.
+ */
+struct zs_identity {
+	uint64_t diskseq;
+	bool has_diskseq;
+	uint64_t pages_compacted;
+	bool has_pages_compacted;
+};
+
+void zs_device_identity(const struct zs_device *dev, struct zs_identity *ret);
+/* The record (of, or last) is about the device now identified as now. */
+bool zs_identity_same(const struct zs_identity *of, const struct zs_identity *now);
+
+#define ZS_STATE_EXTRA_MAX 256
+
+/*
+ * A device's line in the state file: "device NAME key=value ...". Each key
+ * is described once in state.c's table; keys this zsctl does not know (a
+ * newer one's) are kept in extra and written back as they were.
+ */
 struct zs_state_device {
 	char name[ZS_DEVNAME_MAX];
-	uint64_t last_time; /* epoch seconds of its last compaction */
+	struct zs_identity id; /* when the record was made */
+	uint64_t last_time;    /* epoch seconds of its last compaction */
 	enum zs_result last_result;
 	uint64_t last_freed;
+	char extra[ZS_STATE_EXTRA_MAX];
 };
 
 struct zs_state {
@@ -399,10 +429,14 @@ struct zs_state {
 	size_t ndevices;
 };
 
+/* Versions 1 and 2 read; version 2 written. -EBADMSG for anything else. */
 int zs_state_parse(const char *text, struct zs_state *ret);
 int zs_state_format(const struct zs_state *st, char **ret);
 struct zs_state_device *zs_state_device(struct zs_state *st, const char *name, bool create);
 const struct zs_state_device *zs_state_device_find(const struct zs_state *st, const char *name);
+/* The record of the device named name whose identity is id (NULL: by name alone), or NULL. */
+const struct zs_state_device *zs_state_device_of(const struct zs_state *st, const char *name,
+						 const struct zs_identity *id);
 
 /* The gate as seen from outside: never takes the lock. */
 struct zs_gate_view {
@@ -449,11 +483,18 @@ struct zs_gate_begin_info {
 int zs_gate_begin(struct zs_gate *g, double wait_seconds, bool dry_run, struct zs_gate_run **ret,
 		  struct zs_gate_begin_info *info);
 const struct zs_state *zs_gate_run_state(const struct zs_gate_run *run);
-/* When the device was last compacted for real (for --min-interval), 0 for never. */
-uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name);
-/* What happened to a device (name NULL: to the run, with no device to name). */
-void zs_gate_run_record(struct zs_gate_run *run, const char *name, enum zs_result result,
-			int64_t freed, uint64_t now);
+/*
+ * When the device (id: its identity now, NULL for unknown) was last
+ * compacted for real (for --min-interval), 0 for never.
+ */
+uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *name,
+				    const struct zs_identity *id);
+/*
+ * What happened to a device (name NULL: to the run, with no device to
+ * name); id: its identity after it (NULL: not known).
+ */
+void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct zs_identity *id,
+			enum zs_result result, int64_t freed, uint64_t now);
 /* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
 int zs_gate_end(struct zs_gate_run *run, uint64_t now);
 /* Let go (without saving, when zs_gate_end() was not called) and free. */
@@ -535,6 +576,8 @@ void zs_reader_free(struct zs_reader *r);
  * device list cannot be read on the first refresh, or memory ran out).
  */
 int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret);
+/* The last refresh's snapshot, or NULL before the first. */
+const struct zs_snapshot *zs_reader_snapshot(const struct zs_reader *r);
 /* The snapshot of one device by name, or NULL. */
 struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const char *name);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */

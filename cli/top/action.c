@@ -73,6 +73,7 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 	struct zs_gate_begin_info info;
 	struct zs_compact_result res = { 0 };
 	struct zs_gate_run *run = NULL;
+	struct zs_identity id;
 	uint64_t now = (uint64_t)time(NULL);
 	enum zs_result result;
 	char freed[40];
@@ -89,6 +90,18 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 		return false;
 	}
 	r = zs_reader_compact(reader, name, &res);
+	if (r >= 0) {
+		const struct zs_snapshot *s = zs_reader_snapshot(reader);
+		const struct zs_snap_device *sd = s ? zs_snapshot_device(s, name) : NULL;
+
+		memset(&id, 0, sizeof(id));
+		if (sd)
+			zs_device_identity(&sd->dev, &id);
+		if (zs_stat_has(&res.after, ZS_MM_PAGES_COMPACTED)) {
+			id.has_pages_compacted = true;
+			id.pages_compacted = res.after.val[ZS_MM_PAGES_COMPACTED];
+		}
+	}
 	if (r < 0) {
 		lib_error(cli, name, "compact", r, msg, size);
 		result = ZS_RESULT_FAILED;
@@ -106,7 +119,7 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 		result = ZS_RESULT_COMPACTED;
 		ok = true;
 	}
-	zs_gate_run_record(run, name, result, res.freed, now);
+	zs_gate_run_record(run, name, r < 0 ? NULL : &id, result, res.freed, now);
 	r = zs_gate_end(run, now);
 	if (r < 0) {
 		size_t len = strlen(msg);

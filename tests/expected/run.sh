@@ -204,9 +204,16 @@ mask()
 		$0 = "\tlast_time <time>"
 	}
 	/^\tdevice [^ ]+ [0-9]+ / {
+		# version 1: device NAME TIME RESULT FREED
 		split($0, w, " ")
 		if (now(w[3]))
 			sub(/^\tdevice [^ ]+ [0-9]+ /, "\tdevice " w[2] " <time> ")
+	}
+	/^\tdevice [^ ]+ .* time=[0-9]+( |$)/ {
+		# version 2: device NAME ... time=TIME ...
+		match($0, / time=[0-9]+/)
+		if (now(substr($0, RSTART + 6, RLENGTH - 6)))
+			$0 = substr($0, 1, RSTART - 1) " time=<time>" substr($0, RSTART + RLENGTH)
 	}
 	/\.corrupt\.[0-9]+\.[0-9]+/ {
 		# the name a garbled state file is set aside as: .corrupt.TIME.PID

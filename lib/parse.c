@@ -401,3 +401,43 @@ int zs_parse_percent(const char *s, double *ret)
 	*ret = ((double)whole + (double)frac / (double)div) / 100.0;
 	return 0;
 }
+
+#define ZS_MEMINFO_NAME(e, key) key,
+static const char *const meminfo_keys[ZS_MEMINFO_KNOWN] = { ZS_MEMINFO_KEYS(ZS_MEMINFO_NAME) };
+#undef ZS_MEMINFO_NAME
+
+const char *zs_meminfo_key_name(enum zs_meminfo_key k)
+{
+	return (unsigned int)k < ZS_MEMINFO_KNOWN ? meminfo_keys[k] : NULL;
+}
+
+int zs_parse_meminfo(const char *s, struct zs_meminfo *ret)
+{
+	struct zs_meminfo m = { 0 };
+
+	while (s && *s) {
+		const char *colon = strchr(s, ':'), *nl = strchr(s, '\n');
+		const char *end = nl ? nl : s + strlen(s);
+
+		for (unsigned int k = 0; colon && colon < end && k < ZS_MEMINFO_KNOWN; k++) {
+			const char *p = colon + 1;
+			uint64_t v;
+
+			if ((size_t)(colon - s) != strlen(meminfo_keys[k]) ||
+			    memcmp(s, meminfo_keys[k], (size_t)(colon - s)))
+				continue;
+			while (is_blank(*p))
+				p++;
+			if (parse_digits(&p, &v) < 0 || strncmp(p, " kB", 3) || p + 3 != end ||
+			    v > UINT64_MAX / 1024)
+				return -EINVAL;
+			m.val[k] = v * 1024;
+			m.present |= UINT32_C(1) << k;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	if (!(m.present & (UINT32_C(1) << ZS_MEMINFO_MEM_TOTAL)))
+		return -EINVAL; /* every kernel prints it first */
+	*ret = m;
+	return 0;
+}

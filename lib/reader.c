@@ -86,6 +86,9 @@ struct zs_reader {
 	bool mounts_done;
 	int users_err;
 	char users_err_path[4096];
+	int fd_meminfo; /* proc/meminfo, kept open (pread) */
+	bool has_meminfo;
+	struct zs_meminfo meminfo;
 	int fd_swaps;	     /* watch: proc/swaps, to tell whether it changed */
 	char *swaps_text;    /* its text at the last parse */
 	bool swaps_tried;
@@ -723,6 +726,33 @@ static int read_users(struct zs_reader *r)
 	return 0;
 }
 
+/* ---- the machine's memory ------------------------------------------------------------ */
+
+/* proc/meminfo: a seq_file, read to its end; a failure leaves it out (and says so). */
+static void read_meminfo(struct zs_reader *r)
+{
+	int err;
+
+	r->has_meminfo = false;
+	if (r->fd_meminfo < 0) {
+		r->fd_meminfo = open_rel(r, "proc/meminfo", O_RDONLY);
+		if (r->fd_meminfo < 0) {
+			r->fd_meminfo = -1;
+			return; /* a dump without it */
+		}
+	}
+	err = zs_pread_all(r->fd_meminfo, &r->rb.buf, &r->rb.cap, 1024 * 1024, true, NULL);
+	r->rb.reads++;
+	if (err >= 0)
+		err = zs_parse_meminfo(r->rb.buf, &r->meminfo);
+	if (err >= 0) {
+		r->has_meminfo = true;
+	} else if (!r->users_err) {
+		r->users_err = err;
+		snprintf(r->users_err_path, sizeof(r->users_err_path), "proc/meminfo");
+	}
+}
+
 /* ---- the gate ---------------------------------------------------------------------- */
 
 /*
@@ -787,6 +817,7 @@ int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *o, struct zs_
 	r->watch = o->watch;
 	r->gate = (o->needs & ZS_NEED_GATE) ? o->gate : NULL;
 	r->fd_swaps = -1;
+	r->fd_meminfo = -1;
 	r->block_watch.fd = r->pool_watch.fd = -1;
 	r->scan_devices = r->scan_pools = true;
 	if (o->devices) {
@@ -835,6 +866,7 @@ void zs_reader_free(struct zs_reader *r)
 	free(r->pools);
 	free(r->pslots);
 	close_fd(r, &r->fd_swaps);
+	close_fd(r, &r->fd_meminfo);
 	free(r->swaps_text);
 	watch_close(r, &r->block_watch);
 	watch_close(r, &r->pool_watch);
@@ -928,6 +960,8 @@ static int build_snapshot(struct zs_reader *r)
 	s->users_err = r->users_err;
 	snprintf(s->users_err_path, sizeof(s->users_err_path), "%s", r->users_err_path);
 	s->page_size = page;
+	s->has_meminfo = r->has_meminfo;
+	s->meminfo = r->meminfo;
 	s->has_gate = r->gate != NULL;
 	s->gate = *g;
 	s->events = r->events;
@@ -978,6 +1012,8 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 	err = read_users(r);
 	if (err < 0)
 		return err;
+	if (r->needs & ZS_NEED_MEMINFO)
+		read_meminfo(r);
 	if (r->gate)
 		read_gate(r);
 	err = build_snapshot(r);

@@ -183,6 +183,38 @@ struct zs_algorithms {
 };
 int zs_parse_comp_algorithm(const char *s, struct zs_algorithms *ret);
 
+/*
+ * proc/meminfo, the lines zsctl uses, in bytes (the file says kB): X(ENUM,
+ * the kernel's key). A key a kernel does not print (Zswap before 3.11,
+ * Zswapped before 5.19) is not present.
+ */
+#define ZS_MEMINFO_KEYS(X)               \
+	X(MEM_TOTAL, "MemTotal")         \
+	X(MEM_FREE, "MemFree")           \
+	X(MEM_AVAILABLE, "MemAvailable") \
+	X(SWAP_TOTAL, "SwapTotal")       \
+	X(SWAP_FREE, "SwapFree")         \
+	X(ZSWAP, "Zswap")                \
+	X(ZSWAPPED, "Zswapped")
+
+#define ZS_MEMINFO_ENUM(e, key) ZS_MEMINFO_##e,
+enum zs_meminfo_key { ZS_MEMINFO_KEYS(ZS_MEMINFO_ENUM) ZS_MEMINFO_KNOWN };
+#undef ZS_MEMINFO_ENUM
+
+struct zs_meminfo {
+	uint64_t val[ZS_MEMINFO_KNOWN]; /* bytes */
+	uint32_t present;
+};
+
+static inline bool zs_meminfo_has(const struct zs_meminfo *m, enum zs_meminfo_key k)
+{
+	return (unsigned int)k < 32 && (m->present & (UINT32_C(1) << k));
+}
+
+const char *zs_meminfo_key_name(enum zs_meminfo_key k);
+/* "Key:   N kB" lines; other lines are skipped, a known key with a bad value is -EINVAL. */
+int zs_parse_meminfo(const char *s, struct zs_meminfo *ret);
+
 /* ==== devices =================================================================== */
 
 /*
@@ -205,7 +237,8 @@ enum zs_need {
 	ZS_NEED_POOLS = 1u << 11,    /* zsmalloc's class statistics in debugfs */
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
-	ZS_NEED_ALL = (1u << 14) - 1,
+	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
+	ZS_NEED_ALL = (1u << 15) - 1,
 };
 
 struct zs_swap_use {
@@ -561,6 +594,8 @@ struct zs_snapshot {
 	char pools_err_path[4096];
 	int users_err;		 /* mountinfo or swaps could not be read */
 	char users_err_path[4096];
+	bool has_meminfo; /* ZS_NEED_MEMINFO, and proc/meminfo could be read */
+	struct zs_meminfo meminfo;
 	uint64_t page_size;
 	bool has_gate;
 	struct zs_gate_view gate;

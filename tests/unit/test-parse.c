@@ -1094,6 +1094,74 @@ static void test_read_captures_via_ctx(void **state)
 	zs_ctx_free(ctx);
 }
 
+/* ---- zs_parse_meminfo ---------------------------------------------------- */
+
+/* The head of a 6.18 proc/meminfo, and of a 5.10 one (no Zswapped yet). */
+static const char meminfo_618[] = "MemTotal:       24683748 kB\n"
+				  "MemFree:        23237908 kB\n"
+				  "MemAvailable:   24145468 kB\n"
+				  "Buffers:           27964 kB\n"
+				  "Active(anon):        164 kB\n"
+				  "SwapTotal:        1048572 kB\n"
+				  "SwapFree:          524288 kB\n"
+				  "Zswap:               4096 kB\n"
+				  "Zswapped:           16384 kB\n"
+				  "HugePages_Total:       0\n"
+				  "Hugepagesize:       2048 kB\n";
+static const char meminfo_510[] = "MemTotal:        2030412 kB\n"
+				  "MemFree:          113756 kB\n"
+				  "MemAvailable:    1421232 kB\n"
+				  "SwapTotal:              0 kB\n"
+				  "SwapFree:               0 kB\n";
+
+static void test_meminfo_real(void **state)
+{
+	struct zs_meminfo m;
+
+	assert_errno(zs_parse_meminfo(meminfo_618, &m), 0);
+	assert_u64_equal(m.val[ZS_MEMINFO_MEM_TOTAL], UINT64_C(24683748) * 1024);
+	assert_u64_equal(m.val[ZS_MEMINFO_MEM_AVAILABLE], UINT64_C(24145468) * 1024);
+	assert_u64_equal(m.val[ZS_MEMINFO_SWAP_FREE], UINT64_C(524288) * 1024);
+	assert_u64_equal(m.val[ZS_MEMINFO_ZSWAP], UINT64_C(4096) * 1024);
+	assert_u64_equal(m.val[ZS_MEMINFO_ZSWAPPED], UINT64_C(16384) * 1024);
+	assert_true(zs_meminfo_has(&m, ZS_MEMINFO_ZSWAPPED));
+	assert_string_equal(zs_meminfo_key_name(ZS_MEMINFO_ZSWAPPED), "Zswapped");
+	assert_null(zs_meminfo_key_name(ZS_MEMINFO_KNOWN));
+
+	assert_errno(zs_parse_meminfo(meminfo_510, &m), 0);
+	assert_u64_equal(m.val[ZS_MEMINFO_MEM_FREE], UINT64_C(113756) * 1024);
+	assert_false(zs_meminfo_has(&m, ZS_MEMINFO_ZSWAP));
+	assert_false(zs_meminfo_has(&m, ZS_MEMINFO_ZSWAPPED));
+	assert_u64_equal(m.val[ZS_MEMINFO_ZSWAPPED], 0);
+}
+
+static void test_meminfo_garbled(void **state)
+{
+	static const char *const bad[] = {
+		"",					      /* empty: no MemTotal */
+		"MemFree:          113756 kB\n",	      /* no MemTotal */
+		"MemTotal:        2030412\n",		      /* no unit */
+		"MemTotal:        2030412 MB\n",	      /* wrong unit */
+		"MemTotal:        -2030412 kB\n",	      /* sign */
+		"MemTotal:        2030412 kB trailing\n",     /* junk after the unit */
+		"MemTotal:        99999999999999999999 kB\n", /* overflows u64 */
+		"MemTotal:        18014398509481984 kB\n",    /* overflows in bytes */
+		"MemTotal:        2030412 kB\nZswap:  x kB\n",
+	};
+	struct zs_meminfo m = { .present = 0xdead };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_errno(zs_parse_meminfo(bad[i], &m), -EINVAL);
+		assert_int_equal(m.present, 0xdead); /* untouched on failure */
+	}
+	/* A key that merely begins like a known one is another key. */
+	assert_errno(zs_parse_meminfo("MemTotal: 1 kB\nZswapTotal: x\n", &m), 0);
+	assert_false(zs_meminfo_has(&m, ZS_MEMINFO_ZSWAP));
+	/* No trailing newline is still a whole line. */
+	assert_errno(zs_parse_meminfo("MemTotal: 7 kB", &m), 0);
+	assert_u64_equal(m.val[ZS_MEMINFO_MEM_TOTAL], 7 * 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1125,6 +1193,8 @@ int main(void)
 		cmocka_unit_test(test_devname_reject),
 		cmocka_unit_test(test_read_nul),
 		cmocka_unit_test(test_read_captures_via_ctx),
+		cmocka_unit_test(test_meminfo_real),
+		cmocka_unit_test(test_meminfo_garbled),
 	};
 
 	unit_require_srcdir();

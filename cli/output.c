@@ -217,10 +217,12 @@ void cli_option_error(struct cli *cli, int c, char **argv)
 	 * optopt names a short option even inside a group (-bx); only for
 	 * a long one is argv[optind - 1] the word that was wrong.
 	 */
-	if (optopt)
-		snprintf(shown, sizeof(shown), "-%c", optopt >= 0x20 && optopt < 0x7f ? optopt : '?');
+	if (optopt > 0x20 && optopt < 0x7f)
+		snprintf(shown, sizeof(shown), "-%c", optopt);
+	else if (optopt && optopt < 0x100)
+		snprintf(shown, sizeof(shown), "-?"); /* an unprintable short option */
 	else
-		cli_shown(argv[optind - 1], shown, sizeof(shown));
+		cli_shown(argv[optind - 1], shown, sizeof(shown)); /* a long one */
 	if (c == ':')
 		cli_usage_error(cli, "%s%soption '%s' needs an argument", verb, sep, shown);
 	else

@@ -305,13 +305,18 @@ static unsigned int needs_of(const struct status_opts *o)
 	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE);
 }
 
-/* Errors of the read: each device's, then the users', the pools', the gate's. */
-static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct zs_gate *gate)
+/*
+ * Errors of the read: each device's, then the users', the pools', the
+ * gate's. A device removed between the listing and the read is simply no
+ * longer there (unless it was asked for by name).
+ */
+static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct zs_gate *gate,
+			  bool all)
 {
 	const struct zs_gate_view *g = &s->gate;
 
 	for (size_t i = 0; i < s->ndevs; i++)
-		if (s->devs[i].err)
+		if (s->devs[i].err && !(all && s->devs[i].err == -ENODEV))
 			cli_file_error(cli, s->devs[i].dev.name, s->devs[i].err_path,
 				       s->devs[i].err);
 	if (s->users_err)
@@ -396,7 +401,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 			cli_lib_error(cli, "zram", r);
 		goto out;
 	}
-	report_errors(cli, s, gate);
+	report_errors(cli, s, gate, all);
 
 	/* one device's trouble does not hide the others */
 	shown = calloc(s->ndevs ? s->ndevs : 1, sizeof(*shown));

@@ -187,7 +187,7 @@ int zs_private_openat(int dirfd, const char *base, int flags, mode_t mode)
 	/* root's files are trusted by everyone; a reader may be another user */
 	if (!S_ISREG(st.st_mode) || !trusted_owner(st.st_uid)) {
 		close(fd);
-		return -EPERM;
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EPERM;
 	}
 	return fd;
 }

@@ -53,7 +53,7 @@ cp -R "$TOP_SRCDIR/tests/getset/fixtures/gate" "$HELD" || tap_bail "cannot copy 
 chmod -R u+w "$HELD"
 mkdir -p "$HELD/run/lock"
 t0=$(date +%s)
-ZSCTL_TEST_HOLD_GATE=60 "$ZSCTL" --sysroot "$HELD" compact -q --force zram0 >/dev/null 2>&1 &
+ZSCTL_TEST_HOLD_GATE=60 "$ZSCTL_TEST" --sysroot "$HELD" compact -q --force zram0 >/dev/null 2>&1 &
 holder=$!
 at_exit "kill $holder"
 tries=0

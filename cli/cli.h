@@ -48,6 +48,42 @@ int verb_top(struct cli *cli, int argc, char **argv);
 int verb_top_exec(struct cli *cli, int argc, char **argv);
 int verb_get(struct cli *cli, int argc, char **argv);
 int verb_set(struct cli *cli, int argc, char **argv);
+int verb_add(struct cli *cli, int argc, char **argv);
+int verb_remove(struct cli *cli, int argc, char **argv);
+
+/* zsctl set's steps (set.c), shared with zsctl add. */
+struct set_opts {
+	bool dry_run;
+	bool reset;
+	bool quiet; /* no "wrote" lines */
+	bool json;
+};
+/*
+ * Parse each ATTR=VALUE of args into plan's items: every problem found from
+ * the command line alone is an error about object. true when there is none.
+ */
+bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,
+			 int n);
+/*
+ * Check plan against the kernel and the device, warn, and write (or say
+ * what would be written): every refusal is reported. 0 when everything
+ * was (or would be) written, -EINVAL when something was refused before any
+ * write (the status says whether as a usage error), else the kernel's
+ * refusal (-errno).
+ */
+int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts *o);
+/* The writes of a plan, as set -J prints them. */
+json_t *cli_set_json_writes(const struct zs_set_plan *plan);
+/*
+ * What keeps dev from being reset or removed, one error a kind of user:
+ * "WHAT: it is in use as swap; run 'swapoff /dev/zram2' first".
+ */
+void cli_report_users(struct cli *cli, const char *dev, const char *what, const struct zs_users *u);
+/* Why the kernel still refused dev as busy after waiting: its users, or another process. */
+void cli_busy_sentence(const char *dev, const struct zs_users *u, const struct zs_busy_wait *w,
+		       char *buf, size_t size);
+/* What a reset or removal waited for, as JSON keys of obj. */
+void cli_json_busy_wait(json_t *obj, const struct zs_busy_wait *w);
 /* "Linux 6.2 and later, with CONFIG_ZRAM_MULTI_COMP": which kernels have a (get.c). */
 void cli_attr_availability(const struct zs_attr *a, char *buf, size_t size);
 

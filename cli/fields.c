@@ -85,13 +85,23 @@ static void g_bd(const struct zs_snap_device *d, int col, struct fval *v, char *
 	set_u64(v, zs_stat_has(&d->dev.bd, (unsigned int)col), d->dev.bd.val[col]);
 }
 
-/* Columns of a newer kernel than zsctl knows: kept, by position. */
+/*
+ * Columns of a newer kernel than zsctl knows, and a tenth mm_stat column
+ * zsctl cannot tell is compact_gated (zs_mm_stat_vet_gate_column()): kept,
+ * by position. Kernels only append, so they are the columns from the
+ * first one without a name on (a pre-4.1 device's missing one-value files
+ * are no columns at all).
+ */
 static void unknown_columns(const struct zs_stat *st, unsigned int known, struct fval *v)
 {
-	if (st->ncols > known) {
+	unsigned int first = st->legacy ? known : 0;
+
+	while (first < st->ncols && zs_stat_has(st, first))
+		first++;
+	if (first < st->ncols) {
 		v->present = true;
-		v->u64v = &st->val[known];
-		v->n = st->ncols - known;
+		v->u64v = &st->val[first];
+		v->n = st->ncols - first;
 	}
 }
 

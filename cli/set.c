@@ -15,13 +15,6 @@
 
 #include "cli.h"
 
-struct set_opts {
-	bool dry_run;
-	bool reset;
-	bool quiet;
-	bool json;
-};
-
 static void usage(void)
 {
 	size_t n;
@@ -29,6 +22,7 @@ static void usage(void)
 
 	printf("Usage:\n"
 	       " zsctl [global options] set [options] DEVICE ATTR=VALUE...\n"
+	       " zsctl [global options] set --reset [options] DEVICE [ATTR=VALUE...]\n"
 	       "\n"
 	       "Set attributes of a zram device. Every ATTR=VALUE is checked against the\n"
 	       "running kernel and the device's state before anything is written; then\n"
@@ -37,7 +31,8 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "     --dry-run   print what would be written; write nothing\n"
-	       "     --reset     reset the device first: DISCARDS ITS DATA and settings\n"
+	       "     --reset     reset the device first: DISCARDS ITS DATA and settings;\n"
+	       "                 alone, just reset it\n"
 	       " -q, --quiet     print errors only\n"
 	       " -J, --json      JSON output\n"
 	       " -h, --help      display this help\n"
@@ -212,10 +207,7 @@ static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set
 		return;
 	case EBUSY:
 		if (!strcmp(n, "reset"))
-			snprintf(buf, size,
-				 "%s is open, mounted or swap; stop its users (swapoff, "
-				 "umount) and run it again",
-				 dev);
+			cli_busy_sentence(dev, &plan->users, &plan->reset_wait, buf, size);
 		else if (!strcmp(n, "backing_dev"))
 			snprintf(buf, size,
 				 "the block device is in use or %s is initialised; choose "
@@ -317,16 +309,122 @@ static void warn_reset(struct cli *cli, const struct zs_set_plan *plan, bool dry
 		 dry_run ? "would discard" : "discards", data, disk);
 }
 
-static void report_in_use(struct cli *cli, const struct zs_set_plan *plan)
+static void holder_sentence(const char *dev, const struct zs_holder *h, char *buf, size_t size)
+{
+	if (h->dm_name[0])
+		snprintf(buf, size,
+			 "%s (device-mapper '%s') is built on %s; remove it first ('dmsetup "
+			 "remove %s')",
+			 h->name, h->dm_name, dev, h->dm_name);
+	else if (!strncmp(h->name, "md", 2))
+		snprintf(buf, size,
+			 "%s (md RAID) is built on %s; stop it first ('mdadm --stop /dev/%s')",
+			 h->name, dev, h->name);
+	else
+		snprintf(buf, size, "%s is built on %s; remove that device first", h->name, dev);
+}
+
+static void mountpoints_joined(const struct zs_users *u, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (char **m = u->mountpoints; m && *m; m++) {
+		if (m != u->mountpoints)
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, *m, size - strlen(buf) - 1);
+	}
+}
+
+void cli_report_users(struct cli *cli, const char *dev, const char *what, const struct zs_users *u)
+{
+	char buf[512];
+
+	if (u->is_swap)
+		cli_error(cli, dev, -EBUSY, "%s: it is in use as swap; run 'swapoff /dev/%s' first",
+			  what, dev);
+	if (u->mountpoints && u->mountpoints[0]) {
+		mountpoints_joined(u, buf, sizeof(buf));
+		cli_error(cli, dev, -EBUSY, "%s: it is mounted on %s; unmount it first", what, buf);
+	}
+	for (size_t i = 0; i < u->nholders; i++) {
+		holder_sentence("it", &u->holders[i], buf, sizeof(buf));
+		cli_error(cli, dev, -EBUSY, "%s: %s", what, buf);
+	}
+}
+
+void cli_busy_sentence(const char *dev, const struct zs_users *u, const struct zs_busy_wait *w,
+		       char *buf, size_t size)
+{
+	char part[512];
+
+	buf[0] = '\0';
+	if (zs_users_any(u)) {
+		if (u->is_swap)
+			snprintf(buf, size, "%s is in use as swap; run 'swapoff /dev/%s' first",
+				 dev, dev);
+		if (u->mountpoints && u->mountpoints[0]) {
+			mountpoints_joined(u, part, sizeof(part));
+			snprintf(buf + strlen(buf), size - strlen(buf),
+				 "%s%s is mounted on %s; unmount it first", buf[0] ? "; " : "", dev,
+				 part);
+		}
+		for (size_t i = 0; i < u->nholders; i++) {
+			holder_sentence(dev, &u->holders[i], part, sizeof(part));
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? "; " : "",
+				 part);
+		}
+		return;
+	}
+	if (w->locked)
+		snprintf(buf, size,
+			 "%s is open and locked by another process (udev still probing it, or "
+			 "a program that holds a lock on /dev/%s); run it again later",
+			 dev, dev);
+	else
+		snprintf(buf, size,
+			 "%s is open by another process (not as swap, a mount or a device "
+			 "built on it); find it with 'fuser -v /dev/%s', close it and run it "
+			 "again",
+			 dev, dev);
+}
+
+void cli_json_busy_wait(json_t *obj, const struct zs_busy_wait *w)
+{
+	json_t *b = json_object();
+
+	json_object_set_new(b, "udev_active", json_boolean(w->udev_active));
+	json_object_set_new(b, "udev_timed_out", json_boolean(w->udev_timed_out));
+	json_object_set_new(b, "udev_wait_ms", cli_json_u64((w->udev_wait_ns + 500000) / 1000000));
+	json_object_set_new(b, "lock_busy", json_integer(w->lock_busy));
+	json_object_set_new(b, "ebusy", json_integer(w->ebusy));
+	json_object_set_new(obj, "busy_wait", b);
+}
+
+/* Advice about writes that are allowed. */
+static void warn_items(struct cli *cli, const struct zs_set_plan *plan)
 {
 	const struct zs_device *d = &plan->before;
+	char limit[32], used[32];
+	uint64_t v;
 
-	if (d->is_swap)
-		cli_error(cli, plan->dev, -EBUSY,
-			  "--reset: it is in use as swap; run 'swapoff /dev/%s' first", plan->dev);
-	else
-		cli_error(cli, plan->dev, -EBUSY, "--reset: it is mounted on %s; unmount it first",
-			  d->mountpoints && d->mountpoints[0] ? d->mountpoints[0] : "?");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct zs_set_item *it = &plan->items[i];
+
+		switch (it->warning) {
+		case ZS_SET_WARN_NONE:
+			break;
+		case ZS_SET_WARN_BELOW_USE:
+			if (zs_parse_u64(it->value, &v) < 0)
+				break;
+			cli_format_size(v, false, limit, sizeof(limit));
+			cli_format_size(d->mm.val[ZS_MM_MEM_USED_TOTAL], false, used, sizeof(used));
+			cli_warn(cli, plan->dev,
+				 "mem_limit %s is below the %s %s uses now: the limit is reached "
+				 "at once, and writes to %s fail until its use falls below it (as "
+				 "swap: swapping out to it fails)",
+				 limit, used, plan->dev, plan->dev);
+			break;
+		}
+	}
 }
 
 /* "written: a, b; not written: c" after a failure part way. */
@@ -347,13 +445,10 @@ static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
 		cli_error(cli, plan->dev, 0, "written: %s; not written: %s", done, todo);
 }
 
-static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *o)
+json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 {
-	json_t *doc = json_object(), *w = json_array();
+	json_t *w = json_array();
 
-	json_object_set_new(doc, "device", json_string(plan->dev));
-	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
-	json_object_set_new(doc, "reset", json_boolean(o->reset));
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct zs_set_item *it = &plan->items[i];
 		json_t *j = json_object();
@@ -368,6 +463,8 @@ static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *
 			json_object_set_new(j, "file", json_string(path));
 		}
 		json_object_set_new(j, "written", json_boolean(it->written));
+		if (it->attr && !strcmp(it->attr->name, "reset") && it->problem == ZS_SET_OK)
+			cli_json_busy_wait(j, &plan->reset_wait);
 		if (it->problem != ZS_SET_OK) {
 			char msg[512];
 
@@ -382,7 +479,17 @@ static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *
 		}
 		json_array_append_new(w, j);
 	}
-	json_object_set_new(doc, "writes", w);
+	return w;
+}
+
+static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *o)
+{
+	json_t *doc = json_object();
+
+	json_object_set_new(doc, "device", json_string(plan->dev));
+	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
+	json_object_set_new(doc, "reset", json_boolean(o->reset));
+	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
 	return doc;
 }
 
@@ -428,8 +535,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 		cli_usage_error(cli, "set: no device given");
 		return -EINVAL;
 	}
-	if (optind + 1 >= argc) {
-		cli_usage_error(cli, "set: no ATTR=VALUE given");
+	if (optind + 1 >= argc && !o->reset) {
+		cli_usage_error(cli, "set: no ATTR=VALUE given (nor --reset)");
 		return -EINVAL;
 	}
 	if (argc - optind - 1 > ZS_SET_MAX) {
@@ -447,55 +554,35 @@ static void print_doc(struct cli *cli, json_t *doc)
 	json_decref(doc);
 }
 
-int verb_set(struct cli *cli, int argc, char **argv)
+bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,
+			 int n)
 {
-	struct set_opts o = { 0 };
-	struct zs_set_plan *plan;
-	char **names = NULL, msg[512], path[128];
-	size_t nnames = 0;
-	bool usage_bad = false, bad = false;
-	int r;
+	bool ok = true;
+	char msg[512];
 
-	r = parse_args(cli, argc, argv, &o);
-	if (r)
-		return r < 0 ? cli->status : ZS_EXIT_OK;
-	r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
-	if (r < 0) {
-		if (r == -ENOMEM)
-			cli_error(cli, NULL, -ENOMEM, "out of memory");
-		return cli->status;
-	}
-	plan = calloc(1, sizeof(*plan));
-	if (!plan) {
-		zs_strv_free(names);
-		cli_error(cli, NULL, -ENOMEM, "out of memory");
-		return cli->status;
-	}
-	snprintf(plan->dev, sizeof(plan->dev), "%s", names[0]);
-	zs_strv_free(names);
-	plan->reset = o.reset;
-
-	/* 1. the command line alone: names, characters, syntax of each value */
-	for (int i = optind + 1; i < argc; i++) {
+	for (int i = 0; i < n && plan->n < ZS_SET_MAX; i++) {
 		struct zs_set_item *it = &plan->items[plan->n++];
 
-		zs_set_parse(argv[i], it);
+		zs_set_parse(args[i], it);
 		for (size_t j = 0; it->problem == ZS_SET_OK && j + 1 < plan->n; j++)
 			if (plan->items[j].attr == it->attr)
 				it->problem = ZS_SET_DUPLICATE;
 		if (it->problem != ZS_SET_OK) {
 			problem_sentence(plan, it, msg, sizeof(msg));
-			cli_error(cli, plan->dev, -EINVAL, "%s", msg);
-			usage_bad = true;
+			cli_error(cli, object, -EINVAL, "%s", msg);
+			ok = false;
 		}
 	}
-	if (usage_bad) {
-		cli_error(cli, plan->dev, 0, "nothing written");
-		cli->status = ZS_EXIT_USAGE;
-		goto out;
-	}
+	return ok;
+}
 
-	/* 2. against the kernel and the device's state */
+int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts *o)
+{
+	bool usage_bad = false, bad = false;
+	char msg[512], path[128];
+	int r;
+
+	/* against the kernel and the device's state */
 	r = zs_set_check(cli->ctx, plan);
 	if (r == -EINVAL) {
 		for (size_t i = 0; i < plan->n; i++) {
@@ -509,7 +596,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 			usage_bad |= usage_problem(it->problem);
 		}
 	} else if (r == -EBUSY) {
-		report_in_use(cli, plan);
+		cli_report_users(cli, plan->dev, "--reset", &plan->users);
 		bad = true;
 	} else if (r == -ENODEV) {
 		cli_error(cli, plan->dev, -ENODEV, "no such device");
@@ -522,24 +609,25 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		cli_error(cli, plan->dev, 0, "nothing written");
 		if (usage_bad)
 			cli->status = ZS_EXIT_USAGE;
-		goto out;
+		return r < 0 ? r : -EINVAL;
 	}
-	if (o.reset)
-		warn_reset(cli, plan, o.dry_run);
+	if (o->reset)
+		warn_reset(cli, plan, o->dry_run);
+	warn_items(cli, plan);
 
-	/* 3. the writes, in the safe order */
-	if (o.dry_run) {
-		if (!o.json && !o.quiet) {
+	/* the writes, in the safe order */
+	if (o->dry_run) {
+		if (!o->json && !o->quiet) {
 			for (size_t i = 0; i < plan->n; i++) {
 				path_of(plan, &plan->items[i], path, sizeof(path));
 				printf("%s: would write \"%s\" to %s\n", plan->dev,
 				       plan->items[i].value, path);
 			}
 		}
-		goto out;
+		return 0;
 	}
 	r = zs_set_apply(cli->ctx, plan);
-	if (!o.json && !o.quiet) {
+	if (!o->json && !o->quiet) {
 		for (size_t i = 0; i < plan->n && plan->items[i].written; i++) {
 			path_of(plan, &plan->items[i], path, sizeof(path));
 			printf("%s: wrote \"%s\" to %s\n", plan->dev, plan->items[i].value, path);
@@ -562,6 +650,43 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		}
 		report_progress(cli, plan);
 	}
+	return r;
+}
+
+int verb_set(struct cli *cli, int argc, char **argv)
+{
+	struct set_opts o = { 0 };
+	struct zs_set_plan *plan;
+	char **names = NULL;
+	size_t nnames = 0;
+	int r;
+
+	r = parse_args(cli, argc, argv, &o);
+	if (r)
+		return r < 0 ? cli->status : ZS_EXIT_OK;
+	r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			cli_error(cli, NULL, -ENOMEM, "out of memory");
+		return cli->status;
+	}
+	plan = calloc(1, sizeof(*plan));
+	if (!plan) {
+		zs_strv_free(names);
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
+		return cli->status;
+	}
+	snprintf(plan->dev, sizeof(plan->dev), "%s", names[0]);
+	zs_strv_free(names);
+	plan->reset = o.reset;
+
+	/* the command line alone: names, characters, syntax of each value */
+	if (!cli_set_parse_items(cli, plan, plan->dev, argv + optind + 1, argc - optind - 1)) {
+		cli_error(cli, plan->dev, 0, "nothing written");
+		cli->status = ZS_EXIT_USAGE;
+		goto out;
+	}
+	cli_set_run(cli, plan, &o);
 out:
 	if (o.json)
 		print_doc(cli, json_plan(plan, &o));

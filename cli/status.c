@@ -305,18 +305,13 @@ static unsigned int needs_of(const struct status_opts *o)
 	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE);
 }
 
-/*
- * Errors of the read: each device's, then the users', the pools', the
- * gate's. A device removed between the listing and the read is simply no
- * longer there (unless it was asked for by name).
- */
-static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct zs_gate *gate,
-			  bool all)
+/* Errors of the read: each device's, then the users', the pools', the gate's. */
+static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct zs_gate *gate)
 {
 	const struct zs_gate_view *g = &s->gate;
 
 	for (size_t i = 0; i < s->ndevs; i++)
-		if (s->devs[i].err && !(all && s->devs[i].err == -ENODEV))
+		if (s->devs[i].err)
 			cli_file_error(cli, s->devs[i].dev.name, s->devs[i].err_path,
 				       s->devs[i].err);
 	if (s->users_err)
@@ -401,7 +396,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 			cli_lib_error(cli, "zram", r);
 		goto out;
 	}
-	report_errors(cli, s, gate, all);
+	report_errors(cli, s, gate);
 
 	/* one device's trouble does not hide the others */
 	shown = calloc(s->ndevs ? s->ndevs : 1, sizeof(*shown));

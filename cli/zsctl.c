@@ -24,6 +24,8 @@ static const struct verb verbs[] = {
 	{ "top", verb_top_exec, "a live view of devices and size-class fragmentation" },
 	{ "get", verb_get, "print a zram device's attributes" },
 	{ "set", verb_set, "set zram attributes, validated, in a safe order" },
+	{ "add", verb_add, "make a zram device and set it up (size, algorithm, ...)" },
+	{ "remove", verb_remove, "remove zram devices, refusing one in use" },
 };
 
 /*

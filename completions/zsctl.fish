@@ -207,6 +207,24 @@ function __zsctl_attrs
     end
 end
 
+# The compression algorithms the kernel offers: the device's comp_algorithm
+# (argument 1) or any device's below the system root, else the usual ones.
+function __zsctl_algorithms
+    set -l root (__zsctl_root)
+    set -l files $root/sys/block/zram*/comp_algorithm
+    set -q argv[1]; and set files $root/sys/block/$argv[1]/comp_algorithm
+    for f in $files
+        test -r $f; or continue
+        read -l line <$f
+        set -l values (string split -n ' ' -- (string replace -ra -- '[\[\]]' '' $line))
+        if set -q values[1]
+            printf '%s\n' $values
+            return 0
+        end
+    end
+    printf '%s\n' lzo lzo-rle lz4 lz4hc zstd deflate 842
+end
+
 # zsctl set DEVICE ATTR=VALUE: the attributes, then the value where the
 # choices are few.
 function __zsctl_set_args
@@ -220,12 +238,7 @@ function __zsctl_set_args
     set -l values
     switch $attr
         case comp_algorithm
-            set -l root (__zsctl_root)
-            if test -r $root/sys/block/$dev/comp_algorithm
-                read -l line <$root/sys/block/$dev/comp_algorithm
-                set values (string split -n ' ' -- (string replace -ra -- '[\[\]]' '' $line))
-            end
-            set -q values[1]; or set values lzo lzo-rle lz4 lz4hc zstd deflate 842
+            set values (__zsctl_algorithms $dev)
         case writeback_limit_enable
             set values 0 1
         case mem_used_max
@@ -263,6 +276,8 @@ complete -c zsctl -n __zsctl_no_verb -a compact -d 'compact zsmalloc pools where
 complete -c zsctl -n __zsctl_no_verb -a top -d 'a live view of devices and size-class fragmentation'
 complete -c zsctl -n __zsctl_no_verb -a get -d "print a zram device's attributes"
 complete -c zsctl -n __zsctl_no_verb -a set -d 'set zram attributes, validated, in a safe order'
+complete -c zsctl -n __zsctl_no_verb -a add -d 'make a zram device and set it up (size, algorithm, ...)'
+complete -c zsctl -n __zsctl_no_verb -a remove -d 'remove zram devices, refusing one in use'
 
 # status
 complete -c zsctl -n '__zsctl_using_verb status' -s o -l output -x -a '(__zsctl_columns)' -d 'columns to show (+LIST appends to the default)'
@@ -315,3 +330,18 @@ complete -c zsctl -n '__zsctl_using_verb set' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb set' -s h -l help -d 'display this help'
 complete -c zsctl -n '__zsctl_using_verb set; and not __zsctl_has_device' -a '(__zsctl_devices)'
 complete -c zsctl -n '__zsctl_using_verb set; and __zsctl_has_device' -a '(__zsctl_set_args)'
+
+# add: options, then ATTR=VALUE (no device yet: any device's choices)
+complete -c zsctl -n '__zsctl_using_verb add' -s s -l size -x -d 'its size (disksize=SIZE): 4G, 512M'
+complete -c zsctl -n '__zsctl_using_verb add' -s a -l algorithm -x -a '(__zsctl_algorithms)' -d 'its compression algorithm'
+complete -c zsctl -n '__zsctl_using_verb add' -s q -l quiet -d 'do not print the new device'
+complete -c zsctl -n '__zsctl_using_verb add' -s J -l json -d 'JSON output'
+complete -c zsctl -n '__zsctl_using_verb add' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb add' -a '(__zsctl_set_args)'
+
+# remove: devices
+complete -c zsctl -n '__zsctl_using_verb remove' -l dry-run -d 'check, and print what would be written; remove nothing'
+complete -c zsctl -n '__zsctl_using_verb remove' -s q -l quiet -d 'print errors and warnings only'
+complete -c zsctl -n '__zsctl_using_verb remove' -s J -l json -d 'JSON output'
+complete -c zsctl -n '__zsctl_using_verb remove' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb remove' -a '(__zsctl_devices)'

@@ -9,17 +9,35 @@
 
 #include "fuzz.h"
 
+/* A result the file can hold: one of the enum, and with a word (never NONE) for a device. */
+static int valid_result(enum zs_result r)
+{
+	return (unsigned int)r < ZS_RESULT_COUNT_;
+}
+
+/* The word of a result reads back as that result. */
+static int word_round_trips(enum zs_result r)
+{
+	enum zs_result back = ZS_RESULT_COUNT_;
+
+	return zs_result_parse(zs_result_name(r), &back) == 0 && back == r;
+}
+
 static void check_state(const struct zs_state *st)
 {
 	FUZZ_CHECK(st->ndevices <= ZS_STATE_MAX_DEVICES);
-	FUZZ_CHECK(strnlen(st->last_result, ZS_RESULT_MAX) < ZS_RESULT_MAX);
+	FUZZ_CHECK(valid_result(st->last_result));
+	if (st->last_result != ZS_RESULT_NONE)
+		FUZZ_CHECK(word_round_trips(st->last_result));
 	for (size_t i = 0; i < st->ndevices; i++) {
 		const struct zs_state_device *d = &st->devices[i];
 
 		FUZZ_CHECK(strnlen(d->name, ZS_DEVNAME_MAX) < ZS_DEVNAME_MAX);
 		FUZZ_CHECK(zs_devname_valid(d->name));
-		FUZZ_CHECK(strnlen(d->last_result, ZS_RESULT_MAX) < ZS_RESULT_MAX);
-		FUZZ_CHECK(d->last_result[0]);
+		FUZZ_CHECK(valid_result(d->last_result));
+		FUZZ_CHECK(d->last_result != ZS_RESULT_NONE);
+		FUZZ_CHECK(zs_result_name(d->last_result)[0]);
+		FUZZ_CHECK(word_round_trips(d->last_result));
 		for (size_t j = 0; j < i; j++)
 			FUZZ_CHECK(strcmp(st->devices[j].name, d->name));
 	}
@@ -28,16 +46,17 @@ static void check_state(const struct zs_state *st)
 static int same_state(const struct zs_state *a, const struct zs_state *b)
 {
 	if (a->runs != b->runs || a->freed_total != b->freed_total ||
-	    a->ndevices != b->ndevices || strcmp(a->last_result, b->last_result))
+	    a->ndevices != b->ndevices || a->last_result != b->last_result)
 		return 0;
 	/* the writer leaves out last_time and last_pid when there is no last result */
-	if (a->last_result[0] && (a->last_time != b->last_time || a->last_pid != b->last_pid))
+	if (a->last_result != ZS_RESULT_NONE &&
+	    (a->last_time != b->last_time || a->last_pid != b->last_pid))
 		return 0;
 	for (size_t i = 0; i < a->ndevices; i++) {
 		const struct zs_state_device *x = &a->devices[i], *y = &b->devices[i];
 
 		if (strcmp(x->name, y->name) || x->last_time != y->last_time ||
-		    strcmp(x->last_result, y->last_result) || x->last_freed != y->last_freed)
+		    x->last_result != y->last_result || x->last_freed != y->last_freed)
 			return 0;
 	}
 	return 1;

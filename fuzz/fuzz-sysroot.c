@@ -3,13 +3,15 @@
  * The whole read path over a dump (--sysroot): one input is a tree of
  * files, zram0's sysfs attributes, its debugfs classes file, mountinfo and
  * swaps, separated by \001 (a part of exactly \002 leaves that file out).
- * Read as zsctl status reads it (zs_device_read, zs_devices_read_users,
- * zs_pools_read, zs_device_derive), as zsctl top samples it (two refreshes
- * of zs_sampler), and checked by zsctl set (the last part is an
- * ATTR=VALUE: zs_set_parse, zs_set_check, zs_set_apply, which writes into
- * the tree). Slower than the one-parser targets (files on every run), it
- * covers the glue between them: optional and legacy files, libmount on
- * hostile mountinfo and swaps, derived values, the sampler's own parsing.
+ * Read by the one-shot calls (zs_device_read, zs_devices_read_users,
+ * zs_pools_read, zs_device_derive), as zsctl status reads it (one refresh
+ * of a reader), as zsctl top reads it (a watching reader refreshed twice),
+ * each reading compared with the one before, and checked by zsctl set (the
+ * last part is an ATTR=VALUE: zs_set_parse, zs_set_check, zs_set_apply,
+ * which writes into the tree). Slower than the one-parser targets (files
+ * on every run), it covers the glue between them: optional and legacy
+ * files, libmount on hostile mountinfo and swaps, derived values, what the
+ * reader keeps between refreshes.
  */
 #include "config.h"
 
@@ -52,9 +54,13 @@ static const char *const files[] = {
 
 static char root[256];
 
-/* What the status path read, for the sampler's reading to be compared with. */
-static struct zs_device status_dev;
-static bool status_ok, status_users_ok;
+/*
+ * What the one-shot calls and the one-refresh reader (status) read, for the
+ * next reading to be compared with.
+ */
+static struct zs_device one_shot_dev, status_dev;
+static bool one_shot_ok, one_shot_users_ok, status_ok, status_users_ok;
+static int one_shot_err;
 
 static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -160,17 +166,20 @@ static void check_devno(const struct zs_device *dev)
 		FUZZ_CHECK(!"only a dev file of the form MAJOR:MINOR is accepted");
 }
 
-/* The sampler (top) and the status path read the same files alike. */
-static void compare_with_status(const struct zs_device *d)
+/* The same device read twice alike (what the files say did not change in between). */
+static void compare_devices(const struct zs_device *d, const struct zs_device *st, bool users)
 {
-	const struct zs_device *st = &status_dev;
-
 	FUZZ_CHECK(d->initialised == st->initialised);
 	if (d->initialised) {
 		FUZZ_CHECK(d->mm.ncols == st->mm.ncols && d->mm.present == st->mm.present);
 		FUZZ_CHECK(!memcmp(d->mm.val, st->mm.val, sizeof(d->mm.val)));
 	}
-	if (status_users_ok && !known_bug_b4_swaps(root)) {
+	FUZZ_CHECK(d->disksize == st->disksize);
+	FUZZ_CHECK(d->has_algorithms == st->has_algorithms);
+	FUZZ_CHECK(d->has_devno == st->has_devno);
+	if (d->has_devno)
+		FUZZ_CHECK(d->major == st->major && d->minor == st->minor);
+	if (users && !known_bug_b4_swaps(root)) {
 		FUZZ_CHECK(d->is_swap == st->is_swap);
 		if (d->is_swap) {
 			FUZZ_CHECK(d->swap.size == st->swap.size);
@@ -180,7 +189,18 @@ static void compare_with_status(const struct zs_device *d)
 	}
 }
 
-static void read_like_status(void)
+static void check_mountpoints(const struct zs_device *dev)
+{
+	if (dev->mountpoints)
+		for (char **m = dev->mountpoints; *m; m++)
+			FUZZ_CHECK(strlen(*m) < 4096 * 4);
+}
+
+/*
+ * The one-shot calls of the library: zs_device_read (set's checks),
+ * zs_devices_read_users, zs_pools_read and zs_device_derive.
+ */
+static void read_one_shot(void)
 {
 	struct zs_ctx *ctx;
 	struct zs_device dev;
@@ -192,25 +212,25 @@ static void read_like_status(void)
 
 	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
 	memset(&dev, 0, sizeof(dev));
-	status_ok = status_users_ok = false;
+	one_shot_ok = one_shot_users_ok = false;
 	r = zs_device_read(ctx, "zram0", &dev);
+	one_shot_err = r;
 	if (r == 0) {
 		FUZZ_CHECK(!strcmp(dev.name, "zram0") && dev.id == 0);
 		FUZZ_CHECK(dev.mm.ncols <= ZS_STAT_MAX && dev.io.ncols <= ZS_STAT_MAX);
 		if (dev.has_devno)
 			check_devno(&dev);
-		status_users_ok = zs_devices_read_users(ctx, &dev, 1) == 0;
-		if (status_users_ok && dev.mountpoints)
-			for (char **m = dev.mountpoints; *m; m++)
-				FUZZ_CHECK(strlen(*m) < 4096 * 4);
-		status_dev = dev;
-		status_dev.mountpoints = NULL;
-		status_ok = true;
+		one_shot_users_ok = zs_devices_read_users(ctx, &dev, 1) == 0;
+		if (one_shot_users_ok)
+			check_mountpoints(&dev);
+		one_shot_dev = dev;
+		one_shot_dev.mountpoints = NULL;
+		one_shot_ok = true;
 		r = zs_pools_read(ctx, &pools, &npools, &cst);
 		if (r == 0) {
 			const struct zs_pool *p = zs_pool_find(pools, npools, "zram0");
 
-			zs_device_derive(ctx, &dev, p, &x);
+			zs_device_derive(&dev, p, zs_ctx_page_size(ctx), &x);
 			check_derived(&dev, p, &x);
 			zs_pools_free(pools, npools);
 		}
@@ -221,29 +241,82 @@ static void read_like_status(void)
 	zs_ctx_free(ctx);
 }
 
-static void sample_like_top(void)
+/*
+ * As zsctl status reads: one refresh of a reader that needs everything.
+ * Its device agrees with zs_device_read's, and is kept for the watching
+ * reader to be compared with.
+ */
+static void read_like_status(void)
 {
+	const struct zs_reader_opts o = { .needs = ZS_NEED_ALL & ~ZS_NEED_GATE };
+	const struct zs_snapshot *s;
+	const struct zs_snap_device *sd;
+	struct zs_reader *rd;
 	struct zs_ctx *ctx;
-	struct zs_sampler *s;
-	const struct zs_sample *sm;
+	int r;
+
+	status_ok = status_users_ok = false;
+	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
+	FUZZ_CHECK(zs_reader_new(ctx, &o, &rd) == 0);
+	r = zs_reader_refresh(rd, &s);
+	/* sys/block is there: the refresh shows something, the device's troubles in it */
+	FUZZ_CHECK(r == 0);
+	FUZZ_CHECK(s->seq == 1 && s->nevents == 0);
+	FUZZ_CHECK(s->ndevs == 1);
+	sd = &s->devs[0];
+	FUZZ_CHECK(!strcmp(sd->dev.name, "zram0") && sd->dev.id == 0);
+	FUZZ_CHECK(sd->err <= 0 && sd->err != -EFAULT);
+	if (sd->err)
+		FUZZ_CHECK(sd->err_path[0] == '\0' || !strncmp(sd->err_path, "sys/block/zram0/", 16));
+	/* one reader under both: zs_device_read is a reader of one device */
+	FUZZ_CHECK(sd->err == one_shot_err);
+	if (!sd->err) {
+		FUZZ_CHECK(sd->dev.mm.ncols <= ZS_STAT_MAX && sd->dev.io.ncols <= ZS_STAT_MAX);
+		if (sd->dev.has_devno)
+			check_devno(&sd->dev);
+		if (!s->users_err)
+			check_mountpoints(&sd->dev);
+		check_derived(&sd->dev, sd->pool, &sd->derived);
+		if (sd->pool)
+			FUZZ_CHECK(s->npools >= 1 && sd->pool >= s->pools &&
+				   sd->pool < s->pools + s->npools);
+		if (one_shot_ok)
+			compare_devices(&sd->dev, &one_shot_dev,
+					one_shot_users_ok && !s->users_err);
+		status_dev = sd->dev;
+		status_dev.mountpoints = NULL;
+		status_ok = true;
+		status_users_ok = !s->users_err;
+	}
+	zs_reader_free(rd);
+	zs_ctx_free(ctx);
+}
+
+/* As zsctl top reads: a watching reader refreshed twice, compared with status' reading. */
+static void read_like_top(void)
+{
+	const struct zs_reader_opts o = { .needs = ZS_NEED_ALL & ~ZS_NEED_GATE, .watch = true };
+	const struct zs_snapshot *s;
+	struct zs_reader *rd;
+	struct zs_ctx *ctx;
 
 	FUZZ_CHECK(zs_ctx_new(root, &ctx) == 0);
-	if (zs_sampler_new(ctx, &s) == 0) {
-		for (int i = 0; i < 2; i++) {
-			if (zs_sampler_refresh(s, &sm) < 0)
-				break;
-			FUZZ_CHECK(sm->ndevs <= 1);
-			for (size_t d = 0; d < sm->ndevs; d++) {
-				if (sm->devs[d].err)
-					continue;
-				check_derived(&sm->devs[d].dev, sm->devs[d].pool,
-					      &sm->devs[d].derived);
-				if (status_ok)
-					compare_with_status(&sm->devs[d].dev);
-			}
+	FUZZ_CHECK(zs_reader_new(ctx, &o, &rd) == 0);
+	for (int i = 0; i < 2; i++) {
+		if (zs_reader_refresh(rd, &s) < 0)
+			break;
+		FUZZ_CHECK(s->seq == (uint64_t)i + 1);
+		FUZZ_CHECK(s->ndevs <= 1);
+		for (size_t d = 0; d < s->ndevs; d++) {
+			if (s->devs[d].err)
+				continue;
+			check_derived(&s->devs[d].dev, s->devs[d].pool, &s->devs[d].derived);
+			if (status_ok)
+				compare_devices(&s->devs[d].dev, &status_dev,
+						status_users_ok && !s->users_err);
 		}
-		zs_sampler_free(s);
 	}
+	zs_reader_free(rd);
 	zs_ctx_free(ctx);
 }
 
@@ -289,8 +362,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p < end)
 		set_line = fuzz_string((const uint8_t *)p, (size_t)(end - p));
 
+	read_one_shot();
 	read_like_status();
-	sample_like_top();
+	read_like_top();
 	if (set_line)
 		check_like_set(set_line);
 	free(set_line);

@@ -73,11 +73,11 @@ static inline bool known_bug_b3_devno(const char *text)
 }
 
 /*
- * B4: proc/swaps is read twice, by lib/users.c (libmount, for status) and
- * by lib/sample.c (sscanf, for top), and neither refuses what the kernel
- * never prints: with a NUL byte in the file status shows [SWAP] and top
- * does not; with a record "... 65536 10x" top shows it and status does
- * not; a size of "-1" both take as 2^64-1 KiB, and "* 1024" wraps.
+ * B4: proc/swaps is read by lib/users.c with libmount, which takes records
+ * the kernel never prints: with a NUL byte in the file the device shows
+ * [SWAP]; a size of "-1" is taken as 2^64-1 KiB, and "* 1024" wraps.
+ * (Until issue 12 lib/sample.c read it a second time for top, with
+ * sscanf, and the two disagreed; now status and top read it alike.)
  */
 #define KNOWN_BUG_B4_SWAPS 1
 

@@ -176,21 +176,18 @@ int zs_attr_read(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, c
 	return r;
 }
 
-int zs_attr_write(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, const char *value)
+int zs_ctx_write_line(struct zs_ctx *ctx, const char *rel, const char *value)
 {
-	char rel[128], buf[ZS_SET_VALUE_MAX + 1];
+	char buf[ZS_SET_VALUE_MAX + 1];
 	size_t len;
 	ssize_t n;
 	int fd, r = 0;
 
-	if (!zs_devname_valid(dev))
-		return -EINVAL;
 	len = strlen(value);
 	if (len >= ZS_SET_VALUE_MAX)
 		return -E2BIG;
 	memcpy(buf, value, len);
 	buf[len++] = '\n'; /* as echo writes it; every zram store takes it */
-	attr_rel(dev, a->name, rel, sizeof(rel));
 	/* O_TRUNC: nothing to sysfs, but a dump's file holds what was written */
 	fd = zs_ctx_open(ctx, rel, O_WRONLY | O_TRUNC);
 	if (fd < 0)
@@ -204,6 +201,16 @@ int zs_attr_write(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, 
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	return r < 0 ? zs_ctx_fail(ctx, rel, r) : 0;
+}
+
+int zs_attr_write(struct zs_ctx *ctx, const char *dev, const struct zs_attr *a, const char *value)
+{
+	char rel[128];
+
+	if (!zs_devname_valid(dev))
+		return -EINVAL;
+	attr_rel(dev, a->name, rel, sizeof(rel));
+	return zs_ctx_write_line(ctx, rel, value);
 }
 
 /* ---- value parsers: the value as given -> what is written ---------------- */
@@ -717,6 +724,27 @@ static enum zs_set_problem check_item(struct zs_ctx *ctx, const struct zs_set_pl
 	return ZS_SET_OK;
 }
 
+/*
+ * The kernel rounds mem_limit up to pages and fails a write that needs
+ * memory once the device uses more (zram_write_page(): -ENOMEM, an I/O
+ * error for the writer; as swap, the page stays in RAM).
+ */
+static enum zs_set_warning check_warning(const struct zs_ctx *ctx, const struct zs_set_plan *plan,
+					 const struct zs_set_item *it)
+{
+	const struct zs_device *d = &plan->before;
+	uint64_t limit, page = zs_ctx_page_size(ctx);
+
+	if (strcmp(it->attr->name, "mem_limit") || zs_parse_u64(it->value, &limit) < 0)
+		return ZS_SET_WARN_NONE;
+	/* 0 is no limit; a reset on the line empties the device first */
+	if (!limit || plan->reset || !d->initialised || !zs_stat_has(&d->mm, ZS_MM_MEM_USED_TOTAL))
+		return ZS_SET_WARN_NONE;
+	if (limit <= UINT64_MAX - (page - 1))
+		limit = (limit + page - 1) / page * page;
+	return limit < d->mm.val[ZS_MM_MEM_USED_TOTAL] ? ZS_SET_WARN_BELOW_USE : ZS_SET_WARN_NONE;
+}
+
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 {
 	bool bad = false;
@@ -729,11 +757,13 @@ int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 	r = zs_device_read(ctx, plan->dev, &plan->before);
 	if (r < 0)
 		return r;
+	zs_users_clear(&plan->users);
+	plan->in_use = false;
 	if (plan->reset) {
-		r = zs_devices_read_users(ctx, &plan->before, 1);
+		r = zs_device_users(ctx, &plan->before, &plan->users);
 		if (r < 0)
 			return r;
-		plan->in_use = plan->before.is_swap || plan->before.mountpoints;
+		plan->in_use = zs_users_any(&plan->users);
 	}
 
 	for (size_t i = 0; i < plan->n; i++) {
@@ -753,6 +783,8 @@ int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 			it->problem = check_item(ctx, plan, it);
 		if (it->problem != ZS_SET_OK)
 			bad = true;
+		else
+			it->warning = check_warning(ctx, plan, it);
 	}
 	if (bad)
 		return -EINVAL;
@@ -788,7 +820,16 @@ int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan)
 
 		if (it->problem != ZS_SET_OK || !it->attr)
 			return -EINVAL;
-		r = zs_attr_write(ctx, plan->dev, it->attr, it->value);
+		if (!strcmp(it->attr->name, "reset"))
+			r = zs_device_reset(ctx, plan->dev, &plan->reset_wait);
+		else
+			r = zs_attr_write(ctx, plan->dev, it->attr, it->value);
+		if (r == -EBUSY && !strcmp(it->attr->name, "reset")) {
+			/* a user came since the check, or it was open all along */
+			zs_users_clear(&plan->users);
+			if (zs_device_users(ctx, &plan->before, &plan->users) >= 0)
+				plan->in_use = zs_users_any(&plan->users);
+		}
 		if (r < 0) {
 			it->err = r;
 			return r;
@@ -801,4 +842,5 @@ int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan)
 void zs_set_plan_clear(struct zs_set_plan *plan)
 {
 	zs_device_clear(&plan->before);
+	zs_users_clear(&plan->users);
 }

@@ -90,6 +90,124 @@ int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err)
 	return err;
 }
 
+#define IN_ROOT_MAX_LINKS 40	/* the kernel's MAXSYMLINKS */
+#define IN_ROOT_MAX_DEPTH 256
+
+/* Read a symlink and put its target before the rest of the path: "target/rest", malloc'd. */
+static int follow_link(int dirfd, const char *name, const char *rest, char **ret)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target));
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	if (asprintf(ret, "%s%s%s", target, *rest ? "/" : "", rest) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * RESOLVE_IN_ROOT by hand, where openat2 is missing: kernels before 5.6,
+ * and valgrind 3.19 (Debian 12), which answers ENOSYS for it. A plain
+ * openat() would resolve a dump's absolute symlinks on the host, and the
+ * gate's files are written, not only read. So: one component at a time
+ * with O_NOFOLLOW; a symlink's target is read and walked below the root
+ * ('/' is the root, ".." stops there), at most 40 of them (ELOOP, as the
+ * kernel). A component turned into a symlink between the look and the
+ * open fails the open (O_NOFOLLOW); it cannot lead out. Returns an fd or
+ * -errno.
+ */
+int zs_open_in_root_by_hand(int rootfd, const char *rel, int flags)
+{
+	int dirs[IN_ROOT_MAX_DEPTH]; /* the directories walked into; dirs[0] is the root */
+	unsigned int depth = 0, links = 0;
+	char *todo = strdup(rel), *p = todo;
+	int r = 0;
+
+	if (!todo)
+		return -ENOMEM;
+	dirs[0] = rootfd;
+	while (r == 0) {
+		struct stat st;
+		char *comp, *more;
+		bool last, slash;
+
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			/* the path ends in a directory ("", ".", "..", "a/") */
+			r = openat(dirs[depth], ".", flags | O_CLOEXEC);
+			r = r < 0 ? -errno : r;
+			break;
+		}
+		comp = p;
+		p += strcspn(p, "/");
+		slash = *p == '/';
+		if (slash)
+			*p++ = '\0';
+		for (more = p; *more == '/'; more++)
+			;
+		last = !*more;
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (depth > 0)
+				close(dirs[depth--]);
+			continue;
+		}
+		if (fstatat(dirs[depth], comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT || !last || !(flags & O_CREAT)) {
+				r = -errno;
+				break;
+			}
+		} else if (S_ISLNK(st.st_mode) && (!last || slash || !(flags & O_NOFOLLOW))) {
+			char *next;
+
+			if (++links > IN_ROOT_MAX_LINKS) {
+				r = -ELOOP;
+				break;
+			}
+			/* "link/" must be a directory: "target/." says so */
+			r = follow_link(dirs[depth], comp, !slash ? "" : *p ? p : ".", &next);
+			if (r < 0)
+				break;
+			if (next[0] == '/')
+				while (depth > 0)
+					close(dirs[depth--]);
+			free(todo);
+			todo = p = next;
+			continue;
+		}
+		if (last) {
+			r = openat(dirs[depth], comp, flags | O_NOFOLLOW | O_CLOEXEC, 0);
+			r = r < 0 ? -errno : r;
+			if (r >= 0 && slash && (fstat(r, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				close(r);
+				r = -ENOTDIR;
+			}
+			break;
+		}
+		if (depth + 1 == IN_ROOT_MAX_DEPTH) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		r = openat(dirs[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (r < 0) {
+			r = -errno;
+			break;
+		}
+		dirs[++depth] = r;
+		r = 0;
+	}
+	while (depth > 0)
+		close(dirs[depth--]);
+	free(todo);
+	return r;
+}
+
 static int openat2_in_root(int rootfd, const char *rel, int flags)
 {
 	struct open_how how = {
@@ -104,9 +222,13 @@ static int openat2_in_root(int rootfd, const char *rel, int flags)
 	int fd;
 
 	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		/* before 5.6: relative lookup without the confinement */
-		fd = openat(rootfd, rel, flags);
+	if (fd < 0 && errno == ENOSYS) {
+		int r = zs_open_in_root_by_hand(rootfd, rel, flags);
+
+		if (r < 0)
+			errno = -r;
+		fd = r < 0 ? -1 : r;
+	}
 	return fd;
 }
 
@@ -390,6 +512,12 @@ int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret)
 	}
 	*ret = ctx->mountinfo;
 	return 0;
+}
+
+void zs_ctx_forget_mountinfo(struct zs_ctx *ctx)
+{
+	mnt_unref_table(ctx->mountinfo);
+	ctx->mountinfo = NULL;
 }
 
 int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)

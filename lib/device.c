@@ -166,6 +166,51 @@ static int parse_backing_dev(const char *s, char out[256])
 	return parse_string(s, out, 256);
 }
 
+/*
+ * mm_stat's tenth column comes from zsctl's kernel series (kernel/), which
+ * upstream has not taken. Upstream prints nine columns up to 7.3 (7.3.4's
+ * mm_stat_show(); columns are never removed, so no earlier release printed
+ * a tenth): on a release at most 7.3 a tenth column can only be the
+ * series' compact_gated. A newer release may have appended a column of its
+ * own: its tenth stays an unknown column until zsctl learns the release
+ * that took the series in. Unknown when the release cannot be read (a dump
+ * without proc/sys/kernel/osrelease).
+ */
+#define ZS_NINE_COLUMNS_MAJOR 7
+#define ZS_NINE_COLUMNS_MINOR 3
+
+static bool release_has_series_column(struct zs_ctx *ctx)
+{
+	char saved[sizeof(ctx->error_path)], *text = NULL, *end;
+	unsigned long major, minor;
+	bool ok = false;
+
+	/* a missing osrelease is an answer here, not the error of the caller */
+	memcpy(saved, ctx->error_path, sizeof(saved));
+	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
+	    text[0] >= '0' && text[0] <= '9') {
+		major = strtoul(text, &end, 10);
+		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
+			minor = strtoul(end + 1, &end, 10);
+			ok = major < ZS_NINE_COLUMNS_MAJOR ||
+			     (major == ZS_NINE_COLUMNS_MAJOR && minor <= ZS_NINE_COLUMNS_MINOR);
+		}
+	}
+	free(text);
+	memcpy(ctx->error_path, saved, sizeof(saved));
+	return ok;
+}
+
+void zs_mm_stat_vet_gate_column(struct zs_ctx *ctx, struct zs_stat *mm)
+{
+	if (!zs_stat_has(mm, ZS_MM_COMPACT_GATED))
+		return;
+	if (!ctx->gate_column)
+		ctx->gate_column = release_has_series_column(ctx) ? 1 : -1;
+	if (ctx->gate_column < 0)
+		mm->present &= ~(UINT32_C(1) << ZS_MM_COMPACT_GATED);
+}
+
 /* ---- reading a device's files ------------------------------------------------ */
 
 /*
@@ -424,6 +469,7 @@ int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, un
 			fail_path(name, ZS_F_MM_STAT, err_path, err_size);
 		if (r < 0)
 			return r;
+		zs_mm_stat_vet_gate_column(ctx, &d->mm);
 	}
 	if (needs & ZS_NEED_IO) {
 		r = read_stat(ctx, f, name, ZS_F_IO_STAT, &f->legacy_io, ZS_F_LEGACY_IO0,

@@ -303,6 +303,30 @@ int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder)
 }
 
 /*
+ * The holder line, whole. A short write (a file size limit, a full file
+ * system) says nothing; the write after it says why. errno is not looked
+ * at otherwise: after a wait it still holds the EWOULDBLOCK of the polls,
+ * which would make the run report that it was turned away.
+ */
+static int write_line(int fd, const char *line, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(fd, line + done, len - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
  * Take the gate: flock(LOCK_EX|LOCK_NB), polling up to wait_seconds.
  * -EWOULDBLOCK when another process holds it, with *holder naming it
  * when it can be told.
@@ -361,8 +385,9 @@ static int acquire(struct zs_gate *g, double wait_seconds, int *ret_fd,
 	}
 	len = snprintf(line, sizeof(line), "%lld %lld\n", (long long)getpid(),
 		       (long long)time(NULL));
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)len, 0) != len) {
-		r = errno ? -errno : -EIO;
+	r = ftruncate(fd, 0) < 0 ? -errno : write_line(fd, line, (size_t)len);
+	if (r < 0) {
+		(void)!ftruncate(fd, 0); /* half a line names nobody, but say nothing */
 		close(fd);
 		return r;
 	}

@@ -15,9 +15,13 @@ struct zs_ctx {
 	uint64_t page_size;
 	char error_path[PATH_MAX];
 	struct libmnt_table *mountinfo; /* parsed once, see zs_ctx_mountinfo() */
+	int gate_column; /* zs_mm_stat_vet_gate_column(): 0 not asked yet, 1 trusted, -1 not */
 };
 
 #define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Write value and a newline to a file below the root in one write() (lib/attr.c). */
+int zs_ctx_write_line(struct zs_ctx *ctx, const char *rel, const char *value);
 
 #define ZS_ATTR_MAX (64 * 1024)
 #define ZS_CLASSES_MAX (4 * 1024 * 1024)
@@ -30,6 +34,11 @@ static inline void zs_ctx_begin(struct zs_ctx *ctx)
 	ctx->error_path[0] = '\0';
 }
 
+/*
+ * openat2(RESOLVE_IN_ROOT) done in user space, for kernels without openat2:
+ * rel below rootfd, every symlink resolved inside it. An fd, or -errno.
+ */
+int zs_open_in_root_by_hand(int rootfd, const char *rel, int flags);
 /* Record rel as the failing file and return err. */
 int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
 /*
@@ -54,6 +63,8 @@ int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
 		       struct libmnt_table **ret);
 /* The root's proc/self/mountinfo, parsed on first use and kept with the context. */
 int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret);
+/* Parse it anew at the next use (users that may have changed since). */
+void zs_ctx_forget_mountinfo(struct zs_ctx *ctx);
 /* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
 int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
 /* A dump's pools tell its page size (the largest class is PAGE_SIZE). */

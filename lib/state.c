@@ -325,6 +325,9 @@ int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size)
 	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
 		     (long)getpid()) >= (int)sizeof(name))
 		r = -ENAMETOOLONG;
+	/* the caller names the file it was moved to: a name cut short would be another's */
+	else if (strlen(g->state_shown) - strlen(base) + strlen(name) >= size)
+		r = -ENAMETOOLONG;
 	if (!r && renameat(dfd, base, dfd, name) < 0)
 		r = -errno;
 	if (r < 0)

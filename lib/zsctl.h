@@ -158,6 +158,12 @@ const char *zs_io_col_name(unsigned int col);
 const char *zs_bd_col_name(unsigned int col);
 
 int zs_parse_mm_stat(const char *s, struct zs_stat *ret);
+/*
+ * Column 10 is compact_gated only where it can be the kernel series' (see
+ * zsctl-status(8)); elsewhere it is left as an unknown column: present
+ * cleared, the value kept in val[] within ncols.
+ */
+void zs_mm_stat_vet_gate_column(struct zs_ctx *ctx, struct zs_stat *mm);
 int zs_parse_io_stat(const char *s, struct zs_stat *ret);
 int zs_parse_bd_stat(const char *s, struct zs_stat *ret);
 
@@ -589,6 +595,74 @@ struct zs_compact_result {
  */
 int zs_reader_compact(struct zs_reader *r, const char *name, struct zs_compact_result *ret);
 
+/* ==== creating, resetting and removing devices (lib/control.c) ========================== */
+
+/*
+ * udevd opens a block device while it processes a uevent for it (the add
+ * event of hot_add, and a change event when a program that wrote to the
+ * device closes it), and the kernel refuses reset and hot_remove of an
+ * open device with EBUSY. So, as zramctl does since util-linux 2.41
+ * (commit 488aac1bd), zs_device_reset() and zs_control_remove() first wait
+ * (live, when udevd runs) until udev's database has the device and udev's
+ * event queue is empty, for at most 3 seconds; then take and drop at once
+ * flock(LOCK_EX|LOCK_NB) on /dev/zramN: udevd holds a shared lock while it
+ * probes, so the lock fails then, and an event that comes while zsctl
+ * holds it is put off by udevd; then write. A lock found held and a write
+ * refused with EBUSY are tried again 5 times, 0.3 s in all. Under
+ * --sysroot there is no udev and no device node: only the retries apply.
+ */
+struct zs_busy_wait {
+	bool udev_active;	/* udevd runs here: its database and queue were waited for */
+	bool udev_timed_out;	/* ... and were not settled after 3 seconds */
+	uint64_t udev_wait_ns;	/* time spent waiting for udev */
+	unsigned int lock_busy; /* times the probe lock was found held */
+	unsigned int ebusy;	/* writes the kernel refused with EBUSY */
+	bool locked;		/* the probe lock was held at the last attempt */
+};
+
+/*
+ * Read sys/class/zram-control/hot_add: the kernel makes a device (each read
+ * makes one) and name is set to its name, zramN. -ENOENT without
+ * zram-control (kernels before 4.2, zram not loaded).
+ */
+int zs_control_add(struct zs_ctx *ctx, char name[ZS_DEVNAME_MAX]);
+/*
+ * Write the device's number to sys/class/zram-control/hot_remove, waiting
+ * for udev as above; the kernel resets the device itself, under its own
+ * claim, before removing it. *wait says what was waited for, also on
+ * failure. -EBUSY when it stayed open (see zs_device_users()).
+ */
+int zs_control_remove(struct zs_ctx *ctx, const char *dev, struct zs_busy_wait *wait);
+/* Write 1 to sys/block/<dev>/reset, waiting for udev as above; *wait as above. */
+int zs_device_reset(struct zs_ctx *ctx, const char *dev, struct zs_busy_wait *wait);
+
+#define ZS_HOLDER_NAME_MAX 64
+
+/* A device built on a zram device (sys/block/zramN/holders/): device-mapper, md. */
+struct zs_holder {
+	char name[ZS_HOLDER_NAME_MAX];	  /* the kernel's name: dm-0, md127 */
+	char dm_name[ZS_HOLDER_NAME_MAX]; /* device-mapper's name for it (dm/name), or "" */
+};
+
+/* Who keeps a device from being reset or removed. */
+struct zs_users {
+	bool is_swap;
+	char **mountpoints; /* NULL-terminated, or NULL */
+	struct zs_holder *holders;
+	size_t nholders;
+};
+
+/*
+ * Who uses dev (as zs_device_read() read it): swap (proc/swaps), mounts
+ * (proc/self/mountinfo, read anew: they may have changed since the
+ * context's first look) and holders. A dump without them has none.
+ */
+int zs_device_users(struct zs_ctx *ctx, const struct zs_device *dev, struct zs_users *ret);
+bool zs_users_any(const struct zs_users *u);
+void zs_users_clear(struct zs_users *u);
+
+/* ==== BEGIN zram attributes: get and set (lib/attr.c) ==================== */
+
 /* ==== attributes: get and set (lib/attr.c) ============================================== */
 
 /*
@@ -670,6 +744,16 @@ enum zs_set_problem {
 	ZS_SET_IN_USE,          /* --reset of a device in use (swap, mounted) */
 };
 
+/* Advice about a write that is allowed. */
+enum zs_set_warning {
+	ZS_SET_WARN_NONE,
+	/*
+	 * mem_limit below what the device uses now: the limit is reached at
+	 * once, and every write that needs memory fails until use falls.
+	 */
+	ZS_SET_WARN_BELOW_USE,
+};
+
 #define ZS_SET_MAX 32
 #define ZS_SET_VALUE_MAX 256
 #define ZS_SET_NAME_MAX 32
@@ -682,6 +766,7 @@ struct zs_set_item {
 	enum zs_set_problem problem;
 	int err;      /* the kernel's refusal (-errno) when the write failed */
 	bool written;
+	enum zs_set_warning warning;
 };
 
 struct zs_set_plan {
@@ -691,7 +776,13 @@ struct zs_set_plan {
 	size_t n;
 	/* the device as zs_set_check found it */
 	struct zs_device before;
-	bool in_use;  /* swap or mounted */
+	/*
+	 * With reset: who uses the device, as zs_set_check found it, and anew
+	 * after the kernel refused the reset with EBUSY.
+	 */
+	struct zs_users users;
+	bool in_use;			/* users has any */
+	struct zs_busy_wait reset_wait; /* what the reset waited for */
 };
 
 /*
@@ -707,12 +798,14 @@ int zs_set_parse(const char *arg, struct zs_set_item *item);
  * first when plan->reset). Returns 0 when everything can be written,
  * -EINVAL when an item has a problem (each says which), -ENODEV when the
  * device does not exist, -EBUSY for --reset of a device in use, or -errno.
+ * An item that can be written may carry a warning.
  */
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);
 /*
  * Write the checked items in order; stop at the first refusal. Returns 0,
  * or the refusal's -errno with that item's err set; written says which
- * went through.
+ * went through. The reset goes through zs_device_reset() (reset_wait);
+ * when it stays busy, users is read anew.
  */
 int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan);
 void zs_set_plan_clear(struct zs_set_plan *plan);

@@ -38,7 +38,7 @@ for tool in "$CPPCHECK" "$CLANG_TIDY"; do
 done
 [ -f "$BUILDDIR/config.h" ] || { echo "analyze: no config.h in $BUILDDIR (run configure)" >&2; exit 2; }
 if [ -z "${ANALYZE_CFLAGS:-}" ]; then
-	ANALYZE_CFLAGS=$(pkg-config --cflags mount libudev jansson ncursesw cmocka 2>/dev/null)
+	ANALYZE_CFLAGS=$(pkg-config --cflags mount libudev jansson smartcols ncursesw cmocka 2>/dev/null)
 fi
 
 cd "$SRCDIR" || exit 2
@@ -50,11 +50,14 @@ INCLUDES="-I$BUILDDIR -Ilib -Icli -Icli/top -Ifuzz -Itests/unit"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/zsctl-analyze.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 : >"$TMP/findings"
+# what the Makefile defines on the command line (a path, as a string)
+printf '#define PKGLIBEXECDIR "/usr/libexec/zsctl"\n' >"$TMP/defines.h"
 
 # ---- cppcheck --------------------------------------------------------------
 # shellcheck disable=SC2086
 "$CPPCHECK" -q --enable=warning,style,performance,portability --std=c11 \
-	--library=posix --library=gnu -D_GNU_SOURCE -D__GNUC__ -D__x86_64__ $INCLUDES \
+	--library=posix --library=gnu -D_GNU_SOURCE -D__GNUC__ -D__x86_64__ \
+	-DPKGLIBEXECDIR='"/usr/libexec/zsctl"' $INCLUDES \
 	--suppress=missingIncludeSystem --inline-suppr -j "$JOBS" \
 	--template='cppcheck|{id}|{file}|{line}|{severity}: {message}' \
 	$FILES >/dev/null 2>"$TMP/cppcheck.out"
@@ -70,6 +73,7 @@ fi
 # shellcheck disable=SC2086
 printf '%s\n' $FILES | xargs -P "$JOBS" -I{} sh -c '
 	"$1" --quiet --config-file="$2/tools/clang-tidy.yaml" "$3" -- -std=gnu11 $4 $5 \
+		-include "$6/defines.h" \
 		>"$6/tidy.$(echo "$3" | tr / _).out" 2>"$6/tidy.$(echo "$3" | tr / _).err" || true
 ' sh "$CLANG_TIDY" "$SRCDIR" {} "$INCLUDES" "$ANALYZE_CFLAGS" "$TMP"
 for f in "$TMP"/tidy.*.out; do

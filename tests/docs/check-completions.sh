@@ -173,6 +173,15 @@ query set-algorithm "zsctl --sysroot $ROOT set --dry-run zram0 disksize=1G comp_
 want set-algorithm comp_algorithm=lz4 comp_algorithm=lzo comp_algorithm=zstd
 query set-device "zsctl --sysroot $ROOT set zr"
 want set-device zram0 zram12 zram3
+query add-algorithm "zsctl --sysroot $ROOT add -s 1G -a "
+want add-algorithm lz4 lzo zstd
+query add-attrs "zsctl --sysroot $ROOT add -s 1G "
+sed 's/$/=/' "$TMPD/set.attrs" >"$TMPD/want/add-attrs"
+cp "$TMPD/set.attrs" "$TMPD/want/add-attrs.zsh"
+query add-comp-algorithm "zsctl --sysroot $ROOT add -s 1G comp_algorithm="
+want add-comp-algorithm comp_algorithm=lz4 comp_algorithm=lzo comp_algorithm=zstd
+query remove-devices "zsctl --sysroot $ROOT remove zram0 "
+want remove-devices $DEVS
 
 # the live system's devices; other tests may add or remove some meanwhile
 live_devices()
@@ -191,6 +200,15 @@ live_devices()
 }
 live_devices >"$TMPD/live.before"
 [ -s "$TMPD/live.before" ] && query live 'zsctl status /dev/zr'
+# other tests hot-add and remove devices meanwhile: a device that came and
+# went while the shells completed was this machine's too
+: >"$TMPD/sampling"
+while [ -e "$TMPD/sampling" ]; do
+	live_devices
+	sleep 0.01
+done >"$TMPD/live.seen" 2>/dev/null &
+sampler=$!
+at_exit "rm -f '$TMPD/sampling'; kill $sampler"
 
 # check SHELL: compares what SHELL offered with what is wanted
 check()
@@ -204,7 +222,8 @@ check()
 		if [ "$name" = live ]; then
 			live_devices >"$TMPD/live.after"
 			LC_ALL=C comm -12 "$TMPD/live.before" "$TMPD/live.after" >"$TMPD/live.both"
-			LC_ALL=C sort -u "$TMPD/live.before" "$TMPD/live.after" >"$TMPD/live.any"
+			LC_ALL=C sort -u "$TMPD/live.before" "$TMPD/live.after" "$TMPD/live.seen" \
+				>"$TMPD/live.any"
 			tap_is "$(LC_ALL=C comm -23 "$TMPD/live.both" "$got" | tr '\n' ' ')" "" \
 				"$1: '$line<TAB>' offers every zram device of this machine"
 			tap_is "$(LC_ALL=C comm -13 "$TMPD/live.any" "$got" | tr '\n' ' ')" "" \

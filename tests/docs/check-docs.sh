@@ -222,6 +222,18 @@ completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" \
 completes "/dev/zram12" "'zsctl --sysroot DIR compact /dev/zram1<TAB>'" \
 	zsctl --sysroot "$TMPD/root" compact /dev/zram1
 completes "zram12" "after '--', only devices" zsctl --sysroot "$TMPD/root" status -- zram1
+completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" "'zsctl remove <TAB>' offers devices" \
+	zsctl --sysroot "$TMPD/root" remove ''
+echo 'lzo [lz4] zstd' >"$TMPD/root/sys/block/zram3/comp_algorithm"
+completes "lz4 lzo zstd" "'zsctl add -a <TAB>' offers the algorithms the kernel lists" \
+	zsctl --sysroot "$TMPD/root" add -s 1G -a ''
+completes "lz4 lzo zstd" "'zsctl add comp_algorithm=<TAB>' too" \
+	zsctl --sysroot "$TMPD/root" add comp_algorithm = ''
+completes "mem_limit= mem_used_max=" "'zsctl add mem<TAB>' offers set's attributes" \
+	zsctl --sysroot "$TMPD/root" add mem
+echo 'lzo-rle [zstd]' >"$TMPD/root/sys/block/zram12/comp_algorithm"
+completes "lzo-rle zstd" "'zsctl set zram12 comp_algorithm=<TAB>' offers zram12's algorithms" \
+	zsctl --sysroot "$TMPD/root" set zram12 comp_algorithm = ''
 completes "$TMPD/root/sys" "'zsctl --sysroot <TAB>' completes directories" \
 	zsctl --sysroot "$TMPD/root/s"
 
@@ -242,10 +254,20 @@ live_devices()
 }
 live_devices >"$TMPD/live.before"
 if [ -s "$TMPD/live.before" ]; then
+	# other tests hot-add and remove devices meanwhile: a device that came
+	# and went while bash completed was this machine's too
+	: >"$TMPD/sampling"
+	while [ -e "$TMPD/sampling" ]; do
+		live_devices
+		sleep 0.01
+	done >"$TMPD/live.seen" 2>/dev/null &
+	sampler=$!
 	complete_line zsctl status /dev/zr | LC_ALL=C sort >"$TMPD/c.live"
 	live_devices >"$TMPD/live.after"
+	rm -f "$TMPD/sampling"
+	wait $sampler
 	LC_ALL=C comm -12 "$TMPD/live.before" "$TMPD/live.after" >"$TMPD/live.both"
-	LC_ALL=C sort -u "$TMPD/live.before" "$TMPD/live.after" >"$TMPD/live.any"
+	LC_ALL=C sort -u "$TMPD/live.before" "$TMPD/live.after" "$TMPD/live.seen" >"$TMPD/live.any"
 	missing=$(LC_ALL=C comm -23 "$TMPD/live.both" "$TMPD/c.live")
 	extra=$(LC_ALL=C comm -13 "$TMPD/live.any" "$TMPD/c.live")
 	tap_is "$missing" "" "'zsctl status /dev/zr<TAB>' offers every zram device of this machine"

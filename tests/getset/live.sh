@@ -93,17 +93,63 @@ case "$out" in
 *) tap_ok 1 "... lists the choices"; tap_diag "$out" ;;
 esac
 
-# the kernel's own refusal: reset while the device is open (EBUSY)
+# the kernel's own refusal: reset while another process has the device open
+# (EBUSY), after the retries that outlast a udev probe
 exec 3<"/dev/$dev"
 out=$("$ZSCTL" set --reset "$dev" disksize=32M 2>&1)
 rc=$?
+"$ZSCTL" set -J --reset "$dev" disksize=32M >"$TMPD/busy.json" 2>/dev/null
 exec 3<&-
 tap_is "$rc" 1 "--reset of an open device: exit 1"
 case "$out" in
-*"--reset: refused (Device or resource busy): $dev is open, mounted or swap; stop its users (swapoff, umount) and run it again"*"nothing written")
+*"--reset: refused (Device or resource busy): $dev is open by another process (not as swap, a mount or a device built on it); find it with 'fuser -v /dev/$dev', close it and run it again"*"nothing written")
 	tap_ok 0 "... the kernel's EBUSY becomes what to do" ;;
 *) tap_ok 1 "... the kernel's EBUSY becomes what to do"; tap_diag "$out" ;;
 esac
+tap_is "$(jq -r '.writes[0] | "\(.attribute) \(.written) \(.errno) \(.busy_wait.ebusy) \(.busy_wait.lock_busy)"' "$TMPD/busy.json")" \
+	"reset false 16 6 0" "-J: the reset was tried 6 times (5 retries), each refused with EBUSY"
+
+# free a moment after zsctl's first try: the retries get it reset
+HOLD=${TOP_BUILDDIR:-$TOP_SRCDIR}/tests/getset/hold-node
+# hold_then_reset [--lock] DEV: hold-node has the node until 50 ms after
+# zsctl opens it (for the probe lock); zsctl set -J --reset runs meanwhile
+hold_then_reset()
+{
+	_lock=
+	[ "$1" = --lock ] && _lock=--lock && shift
+	rm -f "$TMPD/held"
+	"$HOLD" $_lock "/dev/$1" 50 >"$TMPD/held" &
+	_h=$!
+	for _ in $(seq 100); do
+		[ -s "$TMPD/held" ] && break
+		sleep 0.02
+	done
+	"$ZSCTL" set -J --reset "$1" >"$TMPD/retry.json" 2>"$TMPD/retry.err"
+	_rc=$?
+	wait $_h
+	_hrc=$?
+	printf '%s %s %s\n' "$_rc" "$_hrc" \
+		"$(jq -r '.writes[0] | "\(.written) \(.busy_wait.ebusy > 0) \(.busy_wait.lock_busy > 0)"' "$TMPD/retry.json")"
+}
+tap_is "$(hold_then_reset "$dev")" "0 0 true true false" \
+	"open by another process at first, then closed: reset after EBUSY retries"
+tap_is "$(cat "$sys/initstate")" 0 "... $dev is reset"
+"$ZSCTL" set -q "$dev" disksize=64M
+tap_is "$(hold_then_reset --lock "$dev")" "0 0 true false true" \
+	"locked as udev locks a device it probes, then let go: reset once the lock is free"
+tap_is "$(cat "$sys/initstate")" 0 "... $dev is reset"
+
+# --reset alone just resets
+"$ZSCTL" set -q "$dev" disksize=64M
+out=$("$ZSCTL" set --reset "$dev" 2>&1)
+tap_is "$?" 0 "--reset alone exits 0"
+case "$out" in
+*"warning: --reset discards all it holds (0B of data) and its settings: disksize (64M)"*"$dev: wrote \"1\" to $sys/reset")
+	tap_ok 0 "... says what it discards, then writes reset" ;;
+*) tap_ok 1 "... says what it discards, then writes reset"; tap_diag "$out" ;;
+esac
+tap_is "$(cat "$sys/initstate") $(cat "$sys/disksize")" "0 0" "... $dev is uninitialised"
+"$ZSCTL" set -q "$dev" disksize=64M comp_algorithm="$other"
 # an idle age needs access-time tracking in the kernel; else EINVAL, told as such
 out=$("$ZSCTL" set "$dev" idle=600 2>&1)
 rc=$?
@@ -148,7 +194,9 @@ tap_is "$?" 0 "the fixed line: comp_algorithm, disksize, then mem_limit, idle, m
 tap_is "$(cat "/sys/block/$dev2/disksize")" 33554432 "... disksize 32M"
 tap_is "$(awk '{ print $4 }' "/sys/block/$dev2/mm_stat")" 16777216 "... mem_limit 16M (mm_stat column 4)"
 
-# --reset: says what it destroys, then sets the device anew
+# --reset: says what it destroys, then sets the device anew (once udev's
+# probe of the new size, which holds the device open, is done)
+zram_settle
 out=$("$ZSCTL" set --reset "$dev2" disksize=16M 2>&1)
 tap_is "$?" 0 "--reset then disksize=16M exits 0"
 case "$out" in
@@ -157,6 +205,100 @@ case "$out" in
 *) tap_ok 1 "--reset says what it discards before it resets"; tap_diag "$out" ;;
 esac
 tap_is "$(cat "/sys/block/$dev2/disksize")" 16777216 "... disksize 16M"
+
+# ---- mem_limit below what the device uses: a warning, and writes then fail ----------------
+FILL=${TOP_BUILDDIR:-$TOP_SRCDIR}/tests/live/zram-fill
+"$ZSCTL" set -q --reset "$dev2" disksize=64M 2>/dev/null
+"$FILL" "/dev/$dev2" 2000 >/dev/null || tap_bail "zram-fill failed"
+used=$(awk '{ print $3 }' "/sys/block/$dev2/mm_stat")
+[ "$used" -gt 1048576 ] || tap_bail "$dev2 uses only $used bytes after zram-fill"
+out=$("$ZSCTL" set "$dev2" mem_limit=1M 2>&1)
+tap_is "$?" 0 "mem_limit=1M below the $used bytes $dev2 uses: written (exit 0)"
+case "$out" in
+*"zsctl: $dev2: warning: mem_limit 1M is below the "*" $dev2 uses now: the limit is reached at once, and writes to $dev2 fail until its use falls below it (as swap: swapping out to it fails)"*"$dev2: wrote \"1048576\" to /sys/block/$dev2/mem_limit"*)
+	tap_ok 0 "... with a warning that says what follows" ;;
+*) tap_ok 1 "... with a warning that says what follows"; tap_diag "$out" ;;
+esac
+tap_is "$(awk '{ print $4 }' "/sys/block/$dev2/mm_stat")" 1048576 "... mm_stat's mem_limit is 1M"
+# what the warning says: a write of new data fails
+head -c 262144 /dev/urandom >"$TMPD/random"
+failed=$(awk '{ print $2 }' "/sys/block/$dev2/io_stat")
+dd if="$TMPD/random" of="/dev/$dev2" bs=64k seek=1000 oflag=direct 2>/dev/null
+tap_is "$?" 1 "... and a write to $dev2 fails"
+tap_is "$(awk '{ print $2 }' "/sys/block/$dev2/io_stat")" "$((failed + 1))" \
+	"... counted in io_stat's failed_writes"
+out=$("$ZSCTL" set "$dev2" mem_limit=0 2>&1)
+tap_is "$?:$out" "0:$dev2: wrote \"0\" to /sys/block/$dev2/mem_limit" "mem_limit=0 (no limit): no warning"
+dd if="$TMPD/random" of="/dev/$dev2" bs=64k seek=1000 oflag=direct 2>/dev/null
+tap_ok $? "... and the write goes through"
+
+# ---- users: a mount and swap are named, and refused by --reset and remove --------------
+mnt=$TMPD/mnt
+mkdir "$mnt"
+if command -v mkfs.ext2 >/dev/null && mkfs.ext2 -q "/dev/$dev2" 2>/dev/null &&
+	mount "/dev/$dev2" "$mnt" 2>/dev/null; then
+	at_exit "umount '$mnt'"
+	out=$("$ZSCTL" set --reset "$dev2" disksize=32M 2>&1)
+	tap_is "$?:$out" "1:zsctl: $dev2: --reset: it is mounted on $mnt; unmount it first
+zsctl: $dev2: nothing written" "--reset of a mounted device: refused, naming the mount point"
+	out=$("$ZSCTL" remove "$dev2" 2>&1)
+	tap_is "$?:$out" "1:zsctl: $dev2: remove: it is mounted on $mnt; unmount it first" \
+		"remove of a mounted device: refused, naming the mount point"
+	tap_is "$(cat "/sys/block/$dev2/disksize")" 67108864 "... $dev2 is as it was"
+	umount "$mnt"
+else
+	tap_diag "cannot make and mount an ext2 file system on $dev2 here"
+	tap_ok 1 "--reset and remove of a mounted device (no mkfs.ext2 or mount)"
+fi
+if mkswap "/dev/$dev2" >/dev/null 2>&1 && swapon -p 0 "/dev/$dev2" 2>/dev/null; then
+	at_exit "swapoff /dev/$dev2"
+	out=$("$ZSCTL" set --reset "$dev2" 2>&1)
+	tap_is "$?:$out" "1:zsctl: $dev2: --reset: it is in use as swap; run 'swapoff /dev/$dev2' first
+zsctl: $dev2: nothing written" "--reset of a swap device: refused, naming swap"
+	out=$("$ZSCTL" remove "$dev2" 2>&1)
+	tap_is "$?:$out" "1:zsctl: $dev2: remove: it is in use as swap; run 'swapoff /dev/$dev2' first" \
+		"remove of a swap device: refused, naming swap"
+	swapoff "/dev/$dev2"
+else
+	tap_diag "cannot mkswap and swapon $dev2 here"
+	tap_ok 1 "--reset and remove of a swap device (no mkswap or swapon)"
+fi
+
+# ---- add and remove ---------------------------------------------------------------------
+out=$("$ZSCTL" add -s 64M -a "$other" mem_limit=32M 2>"$TMPD/add.err")
+rc=$?
+case "$rc:$out" in
+0:/dev/zram[0-9]*) new=${out#/dev/} ;;
+*) tap_bail "zsctl add -s 64M -a $other failed (exit $rc): $out $(cat "$TMPD/add.err")" ;;
+esac
+zram_own "${new#zram}"
+zram_instance "${new#zram}" && inst=$ZRAM_INSTANCE
+tap_is "$(cat "$TMPD/add.err")" "" "zsctl add -s 64M -a $other mem_limit=32M: prints /dev/$new, nothing else"
+tap_is "$(cat "/sys/block/$new/disksize") $(sed -n 's/.*\[\([^]]*\)\].*/\1/p' "/sys/block/$new/comp_algorithm") $(awk '{ print $4 }' "/sys/block/$new/mm_stat")" \
+	"67108864 $other 33554432" "... $new has that size, algorithm and limit"
+out=$("$ZSCTL" remove "$new" 2>"$TMPD/remove.err")
+rc=$?
+gone=1
+zram_gone "${new#zram}" "$inst" && gone=0 && zram_forget "${new#zram}"
+tap_is "$rc:$out:$(cat "$TMPD/remove.err")" "0:$new: wrote \"${new#zram}\" to /sys/class/zram-control/hot_remove:zsctl: $new: warning: removed with all it held (0B of data)" \
+	"zsctl remove $new: removed, and says what it held"
+tap_ok $gone "... $new is gone (another test may have the id by now, not the device)"
+
+"$ZSCTL" add -J -s 64M -a nosuchalgo >"$TMPD/add.json" 2>/dev/null
+rc=$?
+bad=$(jq -r '.device // empty' "$TMPD/add.json")
+[ -n "$bad" ] && zram_own "${bad#zram}" && zram_instance "${bad#zram}" && inst=$ZRAM_INSTANCE
+tap_is "$rc $(jq -r '"\(.created) \(.removed)"' "$TMPD/add.json")" "1 true true" \
+	"zsctl add -a nosuchalgo: made $bad, refused the algorithm, removed it again"
+if [ -n "$bad" ] && zram_gone "${bad#zram}" "$inst"; then
+	zram_forget "${bad#zram}"
+	tap_ok 0 "... /sys/block/$bad is gone"
+else
+	tap_ok 1 "... /sys/block/$bad is gone"
+fi
+out=$("$ZSCTL" add -s 1Q 2>&1)
+tap_is "$?:$out" "2:zsctl: add: disksize: '1Q' is not valid; expected a size in bytes or with a unit (4G, 512M), more than 0
+zsctl: add: no device made" "zsctl add -s 1Q: a usage error, before any device is made"
 
 # ---- a device that does not exist ------------------------------------------------------
 missing=999999999
@@ -168,5 +310,7 @@ zsctl: zram$missing: nothing written" "set on a device that does not exist fails
 tap_ok $? "... and creates nothing"
 out=$("$ZSCTL" get "zram$missing" 2>&1)
 tap_is "$?:$out" "1:zsctl: zram$missing: no such device" "get on it too"
+out=$("$ZSCTL" remove "zram$missing" 2>&1)
+tap_is "$?:$out" "1:zsctl: zram$missing: no such device" "remove too"
 
 tap_done

@@ -379,6 +379,147 @@ static void test_blockdev(void **state)
 	zs_ctx_free(ctx);
 }
 
+/* mem_limit below the device's use warns; 0, above, after --reset or uninitialised does not */
+static void test_check_warnings(void **state)
+{
+	static const struct {
+		const char *dev;
+		bool reset;
+		const char *args[2];
+		enum zs_set_warning warning;
+	} cases[] = {
+		/* zram1 uses 28770304 bytes (27.4M) */
+		{ "zram1", false, { "mem_limit=1M" }, ZS_SET_WARN_BELOW_USE },
+		/* the kernel rounds the limit up to pages: one page less, one byte more */
+		{ "zram1", false, { "mem_limit=USED-PAGE" }, ZS_SET_WARN_BELOW_USE },
+		{ "zram1", false, { "mem_limit=USED-PAGE+1" }, ZS_SET_WARN_NONE },
+		{ "zram1", false, { "mem_limit=28M" }, ZS_SET_WARN_NONE },
+		{ "zram1", false, { "mem_limit=0" }, ZS_SET_WARN_NONE },
+		{ "zram1", true, { "disksize=64M", "mem_limit=1M" }, ZS_SET_WARN_NONE },
+		{ "zram0", false, { "disksize=64M", "mem_limit=1M" }, ZS_SET_WARN_NONE },
+	};
+	struct zs_ctx *ctx = fixture("k612");
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct zs_set_plan *p = calloc(1, sizeof(*p));
+		enum zs_set_warning got = ZS_SET_WARN_NONE;
+
+		assert_non_null(p);
+		strcpy(p->dev, cases[i].dev);
+		p->reset = cases[i].reset;
+		for (size_t k = 0; k < 2 && cases[i].args[k]; k++) {
+			const char *a = cases[i].args[k];
+			uint64_t page = zs_ctx_page_size(ctx);
+			char buf[64];
+
+			if (!strcmp(a, "mem_limit=USED-PAGE"))
+				snprintf(buf, sizeof(buf), "mem_limit=%llu",
+					 (unsigned long long)(28770304 - page));
+			else if (!strcmp(a, "mem_limit=USED-PAGE+1"))
+				snprintf(buf, sizeof(buf), "mem_limit=%llu",
+					 (unsigned long long)(28770304 - page + 1));
+			else
+				snprintf(buf, sizeof(buf), "%s", a);
+			plan_add(p, buf);
+		}
+		assert_int_equal(zs_set_check(ctx, p), 0);
+		for (size_t k = 0; k < p->n; k++) {
+			if (!strcmp(p->items[k].attr->name, "mem_limit"))
+				got = p->items[k].warning;
+			else if (p->items[k].warning != ZS_SET_WARN_NONE)
+				fail_msg("case %zu: a warning on %s", i, p->items[k].attr->name);
+		}
+		if (got != cases[i].warning)
+			fail_msg("case %zu (%s %s): warning %d, expected %d", i, cases[i].dev,
+				 cases[i].args[0], got, cases[i].warning);
+		zs_set_plan_clear(p);
+		free(p);
+	}
+	zs_ctx_free(ctx);
+}
+
+/* swap, mounts and holders of the control fixture, and --reset refused for each */
+static void test_users(void **state)
+{
+	struct zs_ctx *ctx = fixture("control");
+	struct zs_device d = { 0 };
+	struct zs_users u = { 0 };
+	static const char *const busy[] = { "zram2", "zram3", "zram4", "zram5" };
+
+	(void)state;
+	assert_int_equal(zs_device_read(ctx, "zram3", &d), 0);
+	assert_int_equal(zs_device_users(ctx, &d, &u), 0);
+	assert_int_equal(u.nholders, 1);
+	assert_string_equal(u.holders[0].name, "dm-0");
+	assert_string_equal(u.holders[0].dm_name, "cryptswap");
+	assert_false(u.is_swap);
+	assert_null(u.mountpoints);
+	assert_true(zs_users_any(&u));
+	zs_users_clear(&u);
+	zs_device_clear(&d);
+
+	assert_int_equal(zs_device_read(ctx, "zram5", &d), 0);
+	assert_int_equal(zs_device_users(ctx, &d, &u), 0);
+	assert_int_equal(u.nholders, 1);
+	assert_string_equal(u.holders[0].name, "md127");
+	assert_string_equal(u.holders[0].dm_name, "");
+	zs_users_clear(&u);
+	zs_device_clear(&d);
+
+	assert_int_equal(zs_device_read(ctx, "zram2", &d), 0);
+	assert_int_equal(zs_device_users(ctx, &d, &u), 0);
+	assert_true(u.is_swap);
+	assert_int_equal(u.nholders, 0);
+	zs_users_clear(&u);
+	zs_device_clear(&d);
+
+	assert_int_equal(zs_device_read(ctx, "zram4", &d), 0);
+	assert_int_equal(zs_device_users(ctx, &d, &u), 0);
+	assert_non_null(u.mountpoints);
+	assert_string_equal(u.mountpoints[0], "/mnt/scratch");
+	assert_null(u.mountpoints[1]);
+	zs_users_clear(&u);
+	zs_device_clear(&d);
+
+	/* no holders/ at all (git keeps no empty directory): no user */
+	assert_int_equal(zs_device_read(ctx, "zram1", &d), 0);
+	assert_int_equal(zs_device_users(ctx, &d, &u), 0);
+	assert_false(zs_users_any(&u));
+	zs_users_clear(&u);
+	zs_device_clear(&d);
+
+	for (size_t i = 0; i < N(busy); i++) {
+		struct zs_set_plan *p = calloc(1, sizeof(*p));
+
+		assert_non_null(p);
+		strcpy(p->dev, busy[i]);
+		p->reset = true;
+		if (zs_set_check(ctx, p) != -EBUSY || !p->in_use)
+			fail_msg("--reset %s: not refused as in use", busy[i]);
+		zs_set_plan_clear(p);
+		free(p);
+	}
+	zs_ctx_free(ctx);
+}
+
+/* hot_add's number becomes a device name; anything else is malformed */
+static void test_control_add(void **state)
+{
+	struct zs_ctx *ctx = fixture("control");
+	char name[ZS_DEVNAME_MAX] = "";
+
+	(void)state;
+	assert_int_equal(zs_control_add(ctx, name), 0);
+	assert_string_equal(name, "zram6");
+	zs_ctx_free(ctx);
+	ctx = fixture("k612"); /* no sys/class/zram-control */
+	strcpy(name, "unchanged");
+	assert_int_equal(zs_control_add(ctx, name), -ENOENT);
+	assert_string_equal(name, "unchanged");
+	zs_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,7 +527,8 @@ int main(void)
 		cmocka_unit_test(test_parse),	     cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_check_orders), cmocka_unit_test(test_check_reset_first),
 		cmocka_unit_test(test_check_cases),  cmocka_unit_test(test_absent_on_other_kernels),
-		cmocka_unit_test(test_blockdev),
+		cmocka_unit_test(test_blockdev),     cmocka_unit_test(test_check_warnings),
+		cmocka_unit_test(test_users),	     cmocka_unit_test(test_control_add),
 	};
 
 	if (!getenv("TOP_SRCDIR")) {

@@ -2,7 +2,8 @@
 # make install DESTDIR=... lays out everything zsctl installs, where the
 # configured directories say: the binary in sbindir, every man page, the
 # bash, zsh and fish completions, the systemd units, and the kernel patch
-# series with its README under $(docdir)/kernel; nothing else is installed;
+# series with its README under $(docdir)/kernel (the 6.12 backport in
+# kernel/6.12); nothing else is installed;
 # make uninstall DESTDIR=... removes every file again (empty directories
 # may stay, as automake leaves them).
 # Runs $(MAKE) install in the build tree from make check: it targets
@@ -96,6 +97,12 @@ expect "$docdir/kernel/README" "$TOP_SRCDIR/kernel/README"
 for patch in "$TOP_SRCDIR"/kernel/*.patch; do
 	[ -f "$patch" ] || tap_bail "no kernel/*.patch"
 	expect "$docdir/kernel/${patch##*/}" "$patch"
+done
+# the 6.12 LTS backport
+expect "$docdir/kernel/6.12/README" "$TOP_SRCDIR/kernel/6.12/README"
+for patch in "$TOP_SRCDIR"/kernel/6.12/*.patch; do
+	[ -f "$patch" ] || tap_bail "no kernel/6.12/*.patch"
+	expect "$docdir/kernel/6.12/${patch##*/}" "$patch"
 done
 
 # ---- make install ---------------------------------------------------------

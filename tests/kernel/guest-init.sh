@@ -8,6 +8,9 @@
 #
 # Kernel command line: zsctl_mode=patched|unpatched, zsctl_contention=SECS
 # (upper bound of the contention phase).
+#
+# Disks (qemu virtio-blk): /dev/vda, the backing device of zram3 (writeback);
+# /dev/vdb, a swap partition behind zswap.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -16,6 +19,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
 R=/results
 mkdir -p $R
@@ -52,17 +56,25 @@ new_zram() {
 	echo "$1" >"/sys/block/zram$_id/disksize" || return 1
 	echo "zram$_id"
 }
+# a new device, not set up yet (backing_dev and algorithms come first)
+new_zram_setup() {
+	_id=$(cat /sys/class/zram-control/hot_add) || return 1
+	echo "zram$_id"
+}
 finish() {
 	log "done after $(uptime_s) s of uptime"
 	uname -a >$R/uname
+	cat /proc/sys/kernel/osrelease >$R/osrelease
 	cat /proc/meminfo >$R/meminfo
+	cat /proc/vmstat >$R/vmstat
 	ls /sys/kernel/debug/zsmalloc/ >$R/zsmalloc_ls 2>&1
 	dmesg >$R/dmesg
 	echo 1 >/proc/sys/kernel/printk
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null
 	{
 		echo "==== ZSCTL-RESULTS BEGIN ===="
-		tar -c -C $R . | base64
+		# gzip: the emulated UART moves a few KiB/s under TCG
+		tar -c -C $R . | gzip -c | base64
 		echo "==== ZSCTL-RESULTS END ===="
 	} >/dev/ttyS1
 	sync
@@ -104,10 +116,6 @@ run zsctl.compact.solo.json $ZS compact --force -J \
 snap zram0 after_compact
 run zsctl.status.after_compact.json $ZS status -J
 snap zram0 after_status
-
-if [ "$MODE" = unpatched ]; then
-	finish
-fi
 
 # ---- contention ------------------------------------------------------------
 # zram1: a fragmented pool kept fragmented by a churn writer, compacted by
@@ -184,6 +192,8 @@ while :; do
 	sleep 1
 	el=$(($(date +%s) - start))
 	g=$(gated "$Z1")
+	# without the series there is nothing to wait for: 5 s
+	[ "$g" = absent ] && [ "$el" -ge 5 ] && break
 	[ "$g" != absent ] && [ "$g" -gt "$GA" ] && [ "$el" -ge 5 ] && break
 	[ "$el" -ge "$MAXSECS" ] && break
 done
@@ -202,4 +212,72 @@ run zsctl.status.after_contention.json $ZS status -J
 for d in zram0 "$Z1" "$Z2"; do snap "$d" after_contention_json; done
 run zsctl.status-classes.after_contention.json $ZS status --classes -J
 echo "$Z1 $Z2" >$R/contention.devices
+
+# ---- maintenance: idle, recompress, writeback to a backing device -----------
+# zram3 on /dev/vda, zstd as its second algorithm; 1024 pages written, all
+# marked idle, the huge ones recompressed, the idle ones written back.
+# block_state (debugfs, CONFIG_ZRAM_MEMORY_TRACKING) shows each slot's flags
+# and access time around each step.
+Z3=$(new_zram_setup) || log "hot_add failed"
+echo "$Z3" >$R/maintenance.device
+snapm() {
+	for f in mm_stat bd_stat debug_stat io_stat; do
+		cat "/sys/block/$Z3/$f" >"$R/$Z3.$f.$1" 2>/dev/null
+	done
+	cat "/sys/kernel/debug/zram/$Z3/block_state" >"$R/$Z3.block_state.$1" 2>/dev/null
+}
+run "backing_dev.$Z3" sh -c "echo /dev/vda >/sys/block/$Z3/backing_dev"
+run "recomp_algorithm.$Z3" sh -c "echo 'algo=zstd priority=1' >/sys/block/$Z3/recomp_algorithm"
+echo 16M >"/sys/block/$Z3/disksize"
+ls -l "/sys/block/$Z3/" >$R/zram_sysfs_ls
+for f in /sys/block/$Z3/*; do
+	[ -f "$f" ] && [ -r "$f" ] || continue
+	printf '%s: ' "${f##*/}"
+	cat "$f" 2>&1 | head -n 3 | tr '\n' ' '
+	echo
+done >$R/zram_attrs
+snapm empty
+run "fill.$Z3" $ZG fill "/dev/$Z3" 0 1024 3
+snapm after_write
+run "idle.$Z3" sh -c "echo all >/sys/block/$Z3/idle"
+snapm after_idle
+run "recompress.$Z3" sh -c "echo 'type=huge priority=1' >/sys/block/$Z3/recompress"
+snapm after_recompress
+run "writeback.$Z3" sh -c "echo idle >/sys/block/$Z3/writeback"
+snapm after_writeback
+run zsctl.status.maintenance.json $ZS status -J "$Z3"
+
+# ---- zswap in a memory cgroup, swapping to /dev/vdb ----------------------------
+# zram swap is off by now; zswap sits in front of the disk swap. The hog runs
+# in a cgroup whose memory.max is below what it touches.
+run mkswap.vdb mkswap /dev/vdb
+run swapon.vdb swapon /dev/vdb
+echo Y >/sys/module/zswap/parameters/enabled
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/zs
+echo 48M >/sys/fs/cgroup/zs/memory.max
+# zswap's pool is charged to the cgroup: past 16M zswap refuses pages, and
+# they go to the disk (else the cgroup fills with its own zswap pool and
+# the OOM killer takes the hog)
+echo 16M >/sys/fs/cgroup/zs/memory.zswap.max
+sh -c "echo \$\$ >/sys/fs/cgroup/zs/cgroup.procs && exec $ZG hog 96 6" >$R/zswap.hog 2>&1 &
+HOG=$!
+sleep 4
+# while the hog holds its memory: zswap's pool is full of its pages
+capz() {
+	for f in /sys/module/zswap/parameters/*; do echo "${f##*/}: $(cat "$f")"; done >$R/zswap.parameters.$1
+	for f in /sys/kernel/debug/zswap/*; do echo "${f##*/}: $(cat "$f")"; done >$R/zswap.debugfs.$1
+	cat /proc/meminfo >$R/meminfo.$1
+	cat /proc/vmstat >$R/vmstat.$1
+	cat /sys/fs/cgroup/zs/memory.stat >$R/cgroup.memory.stat.$1
+	for f in /sys/fs/cgroup/zs/memory.zswap.*; do echo "${f##*/}: $(cat "$f")"; done >$R/cgroup.memory.zswap.$1
+	ls /sys/kernel/debug/zsmalloc/ >$R/zsmalloc_ls.$1
+	for p in /sys/kernel/debug/zsmalloc/zswap*; do
+		[ -r "$p/classes" ] && cat "$p/classes" >"$R/zs.${p##*/}.classes.$1"
+	done
+}
+capz during
+wait $HOG
+echo $? >$R/zswap.hog.rc
+capz after
 finish

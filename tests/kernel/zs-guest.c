@@ -9,6 +9,9 @@
  *   zs-guest discard DEVICE FIRST COUNT STEP BLKDISCARD every STEP-th page
  *   zs-guest churn DEVICE PAGES SECONDS      rewrite and discard random pages
  *   zs-guest hog MIB SECONDS                 touch MIB of anonymous memory
+ *   zs-guest touch MIB ROUNDS SEED           the same, a fixed amount of work:
+ *                                            ROUNDS times as many random
+ *                                            writes as there are pages
  *
  * Pages are of mixed compressibility (from incompressible to a few bytes,
  * and some same-filled ones), so the zsmalloc pool spreads over many size
@@ -178,6 +181,37 @@ static int hog(uint64_t mib, double seconds)
 	return 0;
 }
 
+/*
+ * A fixed amount of memory churn, for bench/kernel-lockstat: fill MIB of
+ * pages of mixed compressibility, then write a byte of a random page
+ * ROUNDS * pages times. With more such tasks than memory, every write to a
+ * page that was swapped out faults it in (a zs_free() when the swap slot
+ * goes) and reclaim swaps others out (zs_malloc()), from many tasks at once.
+ */
+static int touch(uint64_t mib, uint64_t rounds, uint64_t seed)
+{
+	uint64_t pages = mib * 256;
+	unsigned char *mem;
+
+	seed |= 1;
+	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "zs-guest: touch: mmap %llu MiB: %s\n", (unsigned long long)mib,
+			strerror(errno));
+		return 1;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		make_page(mem + i * PAGE, i, &seed);
+	for (uint64_t n = 0; n < rounds * pages; n++) {
+		uint64_t i = next_random(&seed) % pages;
+
+		mem[i * PAGE + next_random(&seed) % PAGE]++;
+	}
+	munmap(mem, pages * PAGE);
+	return 0;
+}
+
 static uint64_t num(const char *s)
 {
 	char *end;
@@ -202,9 +236,12 @@ int main(int argc, char **argv)
 		return churn(argv[2], num(argv[3]), (double)num(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "hog"))
 		return hog(num(argv[2]), (double)num(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "touch"))
+		return touch(num(argv[2]), num(argv[3]), num(argv[4]));
 	fprintf(stderr, "usage: zs-guest fill DEVICE FIRST COUNT SEED\n"
 			"       zs-guest discard DEVICE FIRST COUNT STEP\n"
 			"       zs-guest churn DEVICE PAGES SECONDS\n"
-			"       zs-guest hog MIB SECONDS\n");
+			"       zs-guest hog MIB SECONDS\n"
+			"       zs-guest touch MIB ROUNDS SEED\n");
 	return 2;
 }

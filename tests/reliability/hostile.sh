@@ -9,9 +9,8 @@
 #  - huge numbers in options;
 #  - --sysroot through a symlink (works like its target) and symlinks inside
 #    a sysroot (must not lead a write outside it);
-#  - lock and state paths through symlinks, and pre-created by another user;
-#  - without root: status over a dump works where files are readable and
-#    says what needs root.
+#  - lock and state paths through symlinks, and pre-created by another user.
+# (zsctl run by another user: tests/reliability/unpriv.sh)
 # All under --sysroot over fixture copies: "no write" is checked on the
 # whole tree (the compact attributes are plain files there).
 . "$TOP_SRCDIR/tests/lib.sh"
@@ -224,7 +223,7 @@ tap_is "$?" 0 "status over such a dump still works"
 
 # ---- lock and state paths through symlinks, or owned by another user -------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
-	tap_diag "not root: skipping the lock and state files of another user, and the non-root checks"
+	tap_diag "not root: skipping the lock and state files of another user"
 	tap_done
 	exit
 fi
@@ -275,57 +274,5 @@ gate_refused "a state file pre-created by another user: refused" "state file" \
 	--lock-file "$TMPD/gate.lock" --state-file "$S/other/compact.state"
 grep -q "need root" "$TMPD/err"
 tap_ok $((!$?)) "and the message does not tell root that it needs root"
-
-# ---- without root ------------------------------------------------------------------------------------------
-command -v setpriv >/dev/null || { tap_diag "no setpriv: skipping the non-root checks"; tap_done; exit; }
-chmod 0755 "$TMPD"
-
-# Another user must not be able to hold the gate: flock(2) needs only a
-# read-only descriptor, so a lock file others can read is one they can hold
-# for ever, and every zsctl compact then steps aside (exit 1, "busy").
-mkdir -p "$TMPD/dos" && chmod 0755 "$TMPD/dos"
-run compact --force -q --lock-file "$TMPD/dos/gate.lock" --state-file "$TMPD/dos/compact.state" zram0
-: >"$R/sys/block/zram0/compact"
-setpriv --reuid=65534 --regid=65534 --clear-groups flock -n "$TMPD/dos/gate.lock" sleep 3 2>/dev/null &
-holder=$!
-sleep 0.5
-run compact --force -q --lock-file "$TMPD/dos/gate.lock" --state-file "$TMPD/dos/compact.state" zram0
-wait "$holder"
-tap_ok "$([ "$rc" -eq 0 ] && [ "$(compacted "$R")" = "zram0 " ]; echo $?)" \
-	"another user cannot hold the gate (flock on the lock file) and turn compaction away"
-tap_is "$(stat -c %a "$TMPD/dos/gate.lock")" 600 "the lock file is 0600"
-: >"$R/sys/block/zram0/compact"
-rm -f "$LOCK" "$STATE" "$STATE.busy"
-SUM=$(tree_sum "$R")
-N=$TMPD/nonroot
-copy_fixture swap "$N"
-chmod -R a+rX "$N"
-as_nobody()
-{
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$ZSCTL" --sysroot "$N" "$@"
-}
-"$ZSCTL" --sysroot "$N" status -J >"$TMPD/root.json" 2>&1
-as_nobody status -J >"$TMPD/nobody.json" 2>"$TMPD/err"
-tap_is "$?:$(cat "$TMPD/err")" "0:" "non-root: status over a readable dump works"
-cmp -s "$TMPD/root.json" "$TMPD/nobody.json"
-tap_ok $? "non-root: the same document as root's"
-# debugfs readable by root only, one attribute readable by root only
-chmod 0700 "$N/sys/kernel/debug"
-chmod 0600 "$N/sys/block/zram1/mm_stat"
-as_nobody status --classes >"$TMPD/out" 2>"$TMPD/err"
-tap_is "$?" 1 "non-root: an unreadable attribute: exit 1"
-tap_is "$(cat "$TMPD/err")" "zsctl: zram1: /sys/block/zram1/mm_stat: Permission denied (need root)" \
-	"non-root: one line names the file and says it needs root"
-tap_is "$(awk 'NR == 2 { print $1 }' "$TMPD/out")" zram0 "non-root: the readable device is shown"
-grep -qx "Class statistics unavailable: debugfs is readable by root only" "$TMPD/out"
-tap_ok $? "non-root: says that class statistics need root"
-as_nobody status --classes -J >"$TMPD/out" 2>"$TMPD/err"
-tap_is "$(jq -r '.class_statistics.reason' "$TMPD/out")" "debugfs is readable by root only" \
-	"non-root, JSON: class_statistics.reason says so"
-# compact without root under --sysroot: the lock below root's directory
-as_nobody compact --force -q zram0 >"$TMPD/out" 2>"$TMPD/err"
-rc=$?
-[ "$rc" -eq 3 ] && [ "$(nlines "$TMPD/err")" -eq 1 ] && [ -z "$(compacted "$N")" ]
-tap_ok $? "non-root: compact where the lock cannot be made: exit 3, one line, nothing compacted"
 
 tap_done

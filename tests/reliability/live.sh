@@ -20,26 +20,8 @@ LC_ALL=C
 export LC_ALL
 make_tmpdir
 
-# The devices of this test, removed at exit; one removed by the test leaves
-# the list at once, so that the exit never removes a device that another
-# test got with the same number since.
-MINE=""
-at_exit 'for _id in $MINE; do zram_hot_remove "$_id"; done'
-add_device()
-{
-	ID=$(cat /sys/class/zram-control/hot_add) || return 1
-	case "$ID" in '' | *[!0-9]*) return 1 ;; esac
-	MINE="$MINE $ID"
-}
-remove_device()
-{
-	zram_hot_remove "$1" || return 1
-	# shellcheck disable=SC2086 # a list of numbers
-	MINE=$(printf '%s\n' $MINE | grep -vx "$1" | tr '\n' ' ')
-}
-
-add_device || tap_bail "hot_add failed"
-keep=zram$ID
+zram_hot_add || tap_bail "hot_add failed"
+keep=zram$ZRAM_ID
 echo 16M >"/sys/block/$keep/disksize" || tap_bail "disksize of $keep"
 "$FILL" "/dev/$keep" 2048 && "$FILL" --discard "/dev/$keep" 2048 || tap_bail "cannot fill $keep"
 
@@ -59,11 +41,11 @@ at_exit 'if [ -n "$LOOP" ]; then kill "$LOOP"; fi'
 gone=""
 c=0
 while [ $c -lt "$CYCLES" ]; do
-	add_device || break
-	gone="$gone zram$ID"
-	echo 8M >"/sys/block/zram$ID/disksize"
+	zram_hot_add || break
+	gone="$gone zram$ZRAM_ID"
+	echo 8M >"/sys/block/zram$ZRAM_ID/disksize"
 	sleep "0.0$((c % 5))"
-	remove_device "$ID" || tap_diag "could not remove zram$ID"
+	zram_remove "$ZRAM_ID" || tap_diag "could not remove $ZRAM_ERROR"
 	# at least one more run of status before the next cycle, however
 	# slow the machine is
 	n0=$(find "$TMPD/runs" -name '*.rc' | wc -l)
@@ -121,11 +103,12 @@ tap_is "$strange" "" "every error names a device that went away, and nothing els
 tap_ok $? "status ran through every cycle ($runs runs)"
 
 # ---- without root ------------------------------------------------------------------------------
-command -v setpriv >/dev/null || { tap_diag "no setpriv: the non-root checks are skipped"; tap_done; exit; }
+unpriv_possible || { tap_diag "no setpriv: the non-root checks are skipped"; tap_done; exit; }
+unpriv_copy "$ZSCTL"
 # status of one device: others (another test's) may come and go meanwhile
 nobody()
 {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$ZSCTL" "$@"
+	run_unpriv "$UNPRIV_ZSCTL" "$@"
 }
 before=$(cat "/sys/block/$keep/mm_stat")
 nobody status -J "$keep" >"$TMPD/nobody.json" 2>"$TMPD/nobody.err"
@@ -153,14 +136,15 @@ if ! command -v unshare >/dev/null || ! unshare -m --propagation private true 2>
 	exit
 fi
 [ -d /sys/kernel/debug ] || tap_bail "no /sys/kernel/debug"
-unshare -m --propagation private sh -c '
+UNPRIV_ZSCTL=$UNPRIV_ZSCTL unshare -m --propagation private sh -c '
+	. "$TOP_SRCDIR/tests/lib.sh"
 	umount /sys/kernel/debug 2>/dev/null
 	mount -t debugfs debugfs /sys/kernel/debug || exit 99
-	"$1" status -J "$2" >"$3/root.json"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$1" status -J "$2" >"$3/nobody-debugfs.json"
+	"$ZSCTL" status -J "$1" >"$2/root.json"
+	run_unpriv "$UNPRIV_ZSCTL" status -J "$1" >"$2/nobody-debugfs.json"
 	umount /sys/kernel/debug || exit 99
-	"$1" status -J "$2" >"$3/nodebugfs.json"
-' sh "$ZSCTL" "$keep" "$TMPD" 2>"$TMPD/ns.err"
+	"$ZSCTL" status -J "$1" >"$2/nodebugfs.json"
+' sh "$keep" "$TMPD" 2>"$TMPD/ns.err"
 rc=$?
 [ "$rc" -ne 99 ] || tap_bail "cannot mount debugfs in a private namespace: $(cat "$TMPD/ns.err")"
 r=$(jq -r 'if .class_statistics.available then "available" else .class_statistics.reason end' "$TMPD/root.json")

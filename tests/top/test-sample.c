@@ -1,30 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The sampler behind zsctl top (lib/sample.c), over system roots this test
- * writes: values, the promise that a refresh after the first opens nothing
- * and reads each file once, devices and pools that come and go, a device
- * that turns garbled, the pre-4.1 layout, and the compaction gate.
+ * The reader as zsctl top drives it (lib/reader.c, watching), over system
+ * roots this test writes: values, the promise that a refresh after the
+ * first opens nothing and reads each file once, devices and pools that
+ * come and go, a device that turns garbled, the pre-4.1 layout, a dump's
+ * page size, reading only what is needed, and the compaction gate.
  */
 #include "config.h"
 
-/* cmocka needs these before its header */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "zsctl.h"
+#include "unit.h"
 
 #define MM_STAT "33554432 16560380 28770304 0 34951168 717 0 1319 2636\n"
 #define CLASSES_NEW                                                                                  \
@@ -49,34 +40,42 @@
 	"\n"                                                                                  \
 	" Total                 0            2           102         38          2          " \
 	"               1\n"
+/* a machine with 64 KiB pages: its largest class is 65536 */
+#define CLASSES_64K                                                                           \
+	" class  size almost_full almost_empty obj_allocated   obj_used pages_used "          \
+	"pages_per_zspage freeable\n"                                                         \
+	"     3    80           0            2           102         38          2          " \
+	"      1        3\n"                                                                  \
+	"   254 65536           0            0             4          4          4          " \
+	"      1        0\n"                                                                  \
+	"\n"                                                                                  \
+	" Total                 0            2           106         42          6          " \
+	"               3\n"
 #define MOUNTINFO                                                                       \
 	"21 26 0:20 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw\n" \
 	"30 21 0:7 / /sys/kernel/debug rw,nosuid,nodev,noexec,relatime shared:14 - debugfs debugfs rw\n"
 
+/* What zsctl top reads (cli/top/top.c), the gate apart. */
+#define TOP_NEEDS                                                                          \
+	(ZS_NEED_DISKSIZE | ZS_NEED_ALGORITHM | ZS_NEED_MM | ZS_NEED_SWAPS | ZS_NEED_POOLS)
+
 struct root {
-	char dir[64];
+	char *dir;
 	struct zs_ctx *ctx;
-	struct zs_sampler *s;
+	struct zs_gate *gate;
+	struct zs_reader *r;
 };
 
 static void put(struct root *r, const char *rel, const char *text)
 {
-	char path[512], dir[512];
-	char *slash;
-	int fd;
+	char *path = unit_printf("%s/%s", r->dir, rel);
 
-	snprintf(path, sizeof(path), "%s/%s", r->dir, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = strchr(dir + strlen(r->dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
+	*strrchr(path, '/') = '\0';
+	unit_mkdir_p(path, 0755);
+	path[strlen(path)] = '/';
 	/* in place, like sysfs: a file held open sees the new contents */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	unit_write_text(path, text);
+	free(path);
 }
 
 static void device(struct root *r, const char *name, bool init)
@@ -93,25 +92,17 @@ static void device(struct root *r, const char *name, bool init)
 	put(r, rel, init ? MM_STAT : "0 0 0 0 0 0 0 0 0\n");
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void rm_tree(struct root *r, const char *rel)
 {
-	char path[512];
+	char *path = unit_printf("%s/%s", r->dir, rel);
 
-	snprintf(path, sizeof(path), "%s/%s", r->dir, rel);
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rm_tree(path);
+	free(path);
 }
 
 /*
  * Let the directories' times fall more than a second behind: a listing in
- * the same second as a change is "racy" and done again (see lib/sample.c).
+ * the same second as a change is "racy" and done again (see lib/reader.c).
  */
 static void settle(void)
 {
@@ -122,11 +113,13 @@ static int setup_root(void **state)
 {
 	struct root *r = calloc(1, sizeof(*r));
 
-	assert_non_null(r);
-	snprintf(r->dir, sizeof(r->dir), "%s/zsctl-sample.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(r->dir));
+	if (!r || unit_dir_setup((void **)&r->dir) < 0) {
+		free(r);
+		return -1;
+	}
 	put(r, "proc/self/mountinfo", MOUNTINFO);
+	/* a release whose tenth mm_stat column can only be compact_gated */
+	put(r, "proc/sys/kernel/osrelease", "6.12.117\n");
 	put(r, "proc/swaps",
 	    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 	    "/dev/zram1                              partition\t262140\t\t65536\t\t100\n");
@@ -138,41 +131,55 @@ static int teardown_root(void **state)
 {
 	struct root *r = *state;
 
-	zs_sampler_free(r->s);
+	zs_reader_free(r->r);
+	zs_gate_free(r->gate);
 	zs_ctx_free(r->ctx);
-	rm_tree(r, "");
+	unit_dir_teardown((void **)&r->dir);
 	free(r);
 	return 0;
 }
 
-static const struct zs_sample *refresh(struct root *r)
+static struct zs_ctx *ctx_of(struct root *r)
 {
-	const struct zs_sample *sm = NULL;
-
-	if (!r->s) {
+	if (!r->ctx)
 		assert_int_equal(zs_ctx_new(r->dir, &r->ctx), 0);
-		assert_int_equal(zs_sampler_new(r->ctx, &r->s), 0);
-		assert_int_equal(zs_sampler_fd(r->s), -1); /* no monitor under --sysroot */
-	}
-	assert_int_equal(zs_sampler_refresh(r->s, &sm), 0);
-	assert_non_null(sm);
-	return sm;
+	return r->ctx;
 }
 
-static const struct zs_sample_event *
-find_event(const struct zs_sample *sm, enum zs_sample_event_kind kind, bool pool, const char *name)
+/* One refresh of top's reader, made on first use. */
+static const struct zs_snapshot *refresh(struct root *r)
 {
-	for (size_t i = 0; i < sm->nevents; i++)
-		if (sm->events[i].kind == kind && sm->events[i].is_pool == pool &&
-		    !strcmp(sm->events[i].name, name))
-			return &sm->events[i];
+	const struct zs_snapshot *s = NULL;
+
+	if (!r->r) {
+		struct zs_reader_opts o = {
+			.needs = TOP_NEEDS | (r->gate ? ZS_NEED_GATE : 0),
+			.watch = true,
+			.gate = r->gate,
+		};
+
+		assert_int_equal(zs_reader_new(ctx_of(r), &o, &r->r), 0);
+		assert_int_equal(zs_reader_fd(r->r), -1); /* no monitor under --sysroot */
+	}
+	assert_int_equal(zs_reader_refresh(r->r, &s), 0);
+	assert_non_null(s);
+	return s;
+}
+
+static const struct zs_event *find_event(const struct zs_snapshot *s, enum zs_event_kind kind,
+					 bool pool, const char *name)
+{
+	for (size_t i = 0; i < s->nevents; i++)
+		if (s->events[i].kind == kind && s->events[i].is_pool == pool &&
+		    !strcmp(s->events[i].name, name))
+			return &s->events[i];
 	return NULL;
 }
 
 static void test_values(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
+	const struct zs_snapshot *sm;
 
 	device(r, "zram0", true);
 	device(r, "zram1", true);
@@ -190,32 +197,43 @@ static void test_values(void **state)
 	assert_true(sm->devs[0].dev.initialised);
 	assert_false(sm->devs[2].dev.initialised);
 	assert_int_equal(sm->devs[0].dev.disksize, 268435456);
+	assert_true(sm->devs[0].dev.has_algorithms);
 	assert_string_equal(sm->devs[0].dev.algorithms.name[sm->devs[0].dev.algorithms.active],
 			    "lz4");
 	assert_int_equal(sm->devs[0].dev.mm.val[ZS_MM_ORIG_DATA_SIZE], 33554432);
 	assert_int_equal(sm->devs[0].dev.mm.ncols, 9);
+	assert_int_equal(sm->devs[0].err, 0);
 	assert_int_equal(sm->classes_status, ZS_CLASSES_OK);
+	assert_int_equal(sm->pools_err, 0);
 	assert_int_equal(sm->npools, 2);
 	assert_non_null(sm->devs[0].pool);
 	assert_int_equal(sm->devs[0].pool->format, ZS_CLASSES_FULLNESS);
 	assert_int_equal(sm->devs[0].pool->nclasses, 2);
 	assert_int_equal(sm->devs[1].pool->format, ZS_CLASSES_ALMOST);
 	assert_null(sm->devs[2].pool);
+	/* no class of PAGE_SIZE in the dump: this machine's page size */
+	assert_int_equal(sm->page_size, zs_ctx_page_size(r->ctx));
 	assert_true(sm->devs[0].derived.compactable_exact);
-	assert_int_equal(sm->devs[0].derived.compactable, zs_ctx_page_size(r->ctx));
+	assert_int_equal(sm->devs[0].derived.compactable, sm->page_size);
 	/* swap, from proc/swaps */
+	assert_int_equal(sm->users_err, 0);
 	assert_false(sm->devs[0].dev.is_swap);
 	assert_true(sm->devs[1].dev.is_swap);
 	assert_int_equal(sm->devs[1].dev.swap.used, 65536ull * 1024);
 	assert_int_equal(sm->devs[1].dev.swap.size, 262140ull * 1024);
+	assert_false(sm->has_gate);
 	assert_int_equal(sm->nevents, 0); /* the first refresh reports no arrivals */
+	/* by name */
+	assert_ptr_equal(zs_snapshot_device(sm, "zram10"), &sm->devs[2]);
+	assert_null(zs_snapshot_device(sm, "zram2"));
+	assert_null(zs_snapshot_device(sm, "sda"));
 }
 
 static void test_steady_state(void **state)
 {
 	struct root *r = *state;
-	struct zs_sampler_stats a, b;
-	const struct zs_sample *sm;
+	struct zs_reader_stats a, b;
+	const struct zs_snapshot *sm = NULL;
 	/* initstate + mm_stat per device, classes per pool, proc/swaps */
 	const unsigned int files = 2 * 2 + 1 + 1;
 
@@ -224,11 +242,11 @@ static void test_steady_state(void **state)
 	put(r, "sys/kernel/debug/zsmalloc/zram0/classes", CLASSES_NEW);
 	settle();
 	refresh(r);
-	zs_sampler_get_stats(r->s, &a);
+	zs_reader_get_stats(r->r, &a);
 	assert_true(a.opens > 0);
 	for (int i = 0; i < 5; i++)
 		sm = refresh(r);
-	zs_sampler_get_stats(r->s, &b);
+	zs_reader_get_stats(r->r, &b);
 	assert_int_equal(b.opens, a.opens);
 	assert_int_equal(b.scans, a.scans);
 	assert_int_equal(b.reads - a.reads, 5 * files);
@@ -238,18 +256,39 @@ static void test_steady_state(void **state)
 	/* new contents, same file: the next refresh shows them, still without an open */
 	put(r, "sys/block/zram1/mm_stat", "1 1 8192 0 8192 0 5 0 0 3\n");
 	sm = refresh(r);
-	zs_sampler_get_stats(r->s, &b);
+	zs_reader_get_stats(r->r, &b);
 	assert_int_equal(b.opens, a.opens);
 	assert_int_equal(sm->devs[1].dev.mm.val[ZS_MM_PAGES_COMPACTED], 5);
 	assert_true(zs_stat_has(&sm->devs[1].dev.mm, ZS_MM_COMPACT_GATED));
 	assert_true(sm->gate.has_kernel_gated); /* mm_stat's column 10 */
 	assert_int_equal(sm->gate.kernel_gated, 3);
+	/* what was read once stays: the set-up files and swap use */
+	assert_int_equal(sm->devs[1].dev.disksize, 268435456);
+	assert_true(sm->devs[1].dev.has_algorithms);
+	assert_true(sm->devs[1].dev.is_swap);
+}
+
+/* After 7.3 a tenth column may be upstream's: kept, but not as compact_gated. */
+static void test_gate_column_release(void **state)
+{
+	struct root *r = *state;
+	const struct zs_snapshot *sm;
+
+	put(r, "proc/sys/kernel/osrelease", "7.4.0\n");
+	device(r, "zram0", true);
+	put(r, "sys/block/zram0/mm_stat", "1 1 8192 0 8192 0 5 0 0 3\n");
+	sm = refresh(r);
+	assert_int_equal(sm->devs[0].dev.mm.ncols, 10);
+	assert_int_equal(sm->devs[0].dev.mm.val[ZS_MM_COMPACT_GATED], 3);
+	assert_true(zs_stat_has(&sm->devs[0].dev.mm, ZS_MM_PAGES_COMPACTED));
+	assert_false(zs_stat_has(&sm->devs[0].dev.mm, ZS_MM_COMPACT_GATED));
+	assert_false(sm->gate.has_kernel_gated);
 }
 
 static void test_hotplug(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
+	const struct zs_snapshot *sm;
 
 	device(r, "zram0", true);
 	device(r, "zram2", true);
@@ -265,9 +304,9 @@ static void test_hotplug(void **state)
 	sm = refresh(r);
 	assert_int_equal(sm->ndevs, 2);
 	assert_string_equal(sm->devs[1].dev.name, "zram5");
-	assert_non_null(find_event(sm, ZS_SAMPLE_REMOVED, false, "zram2"));
-	assert_non_null(find_event(sm, ZS_SAMPLE_ADDED, false, "zram5"));
-	assert_non_null(find_event(sm, ZS_SAMPLE_REMOVED, true, "zram2"));
+	assert_non_null(find_event(sm, ZS_EVENT_REMOVED, false, "zram2"));
+	assert_non_null(find_event(sm, ZS_EVENT_ADDED, false, "zram5"));
+	assert_non_null(find_event(sm, ZS_EVENT_REMOVED, true, "zram2"));
 	assert_int_equal(sm->npools, 1);
 
 	/* zram5 is initialised: its pool appears, found because initstate moved */
@@ -276,7 +315,7 @@ static void test_hotplug(void **state)
 	put(r, "sys/kernel/debug/zsmalloc/zram5/classes", CLASSES_OLD);
 	sm = refresh(r);
 	assert_true(sm->devs[1].dev.initialised);
-	assert_non_null(find_event(sm, ZS_SAMPLE_ADDED, true, "zram5"));
+	assert_non_null(find_event(sm, ZS_EVENT_ADDED, true, "zram5"));
 	assert_non_null(sm->devs[1].pool);
 	assert_int_equal(sm->devs[1].pool->format, ZS_CLASSES_ALMOST);
 
@@ -288,8 +327,8 @@ static void test_hotplug(void **state)
 static void test_garbled(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
-	const struct zs_sample_event *e;
+	const struct zs_snapshot *sm;
+	const struct zs_event *e;
 
 	device(r, "zram0", true);
 	sm = refresh(r);
@@ -298,23 +337,43 @@ static void test_garbled(void **state)
 	sm = refresh(r);
 	assert_int_equal(sm->ndevs, 1);
 	assert_int_equal(sm->devs[0].err, -EINVAL);
+	assert_string_equal(sm->devs[0].err_path, "sys/block/zram0/mm_stat");
 	/* the last good values stay */
 	assert_int_equal(sm->devs[0].dev.mm.val[ZS_MM_ORIG_DATA_SIZE], 33554432);
-	e = find_event(sm, ZS_SAMPLE_FAILED, false, "zram0");
+	e = find_event(sm, ZS_EVENT_FAILED, false, "zram0");
 	assert_non_null(e);
+	assert_int_equal(e->err, -EINVAL);
 	assert_string_equal(e->path, "sys/block/zram0/mm_stat");
 	sm = refresh(r);
+	assert_int_equal(sm->devs[0].err, -EINVAL);
 	assert_int_equal(sm->nevents, 0); /* said once, not every refresh */
+
+	/* one refresh (zsctl status) says it in the device, not as an event */
+	{
+		const struct zs_reader_opts o = { .needs = TOP_NEEDS };
+		const struct zs_snapshot *one;
+		struct zs_reader *once;
+
+		assert_int_equal(zs_reader_new(r->ctx, &o, &once), 0);
+		assert_int_equal(zs_reader_refresh(once, &one), 0);
+		assert_int_equal(one->ndevs, 1);
+		assert_int_equal(one->devs[0].err, -EINVAL);
+		assert_string_equal(one->devs[0].err_path, "sys/block/zram0/mm_stat");
+		assert_int_equal(one->nevents, 0);
+		zs_reader_free(once);
+	}
+
 	put(r, "sys/block/zram0/mm_stat", MM_STAT);
 	sm = refresh(r);
 	assert_int_equal(sm->devs[0].err, 0);
+	assert_string_equal(sm->devs[0].err_path, "");
 }
 
 static void test_legacy(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
-	struct zs_sampler_stats a, b;
+	const struct zs_snapshot *sm;
+	struct zs_reader_stats a, b;
 
 	put(r, "sys/block/zram0/initstate", "1\n");
 	put(r, "sys/block/zram0/disksize", "1048576\n");
@@ -324,13 +383,14 @@ static void test_legacy(void **state)
 	put(r, "sys/block/zram0/zero_pages", "3\n");
 	settle();
 	sm = refresh(r);
+	assert_int_equal(sm->devs[0].err, 0);
 	assert_true(sm->devs[0].dev.mm.legacy);
 	assert_int_equal(sm->devs[0].dev.mm.val[ZS_MM_COMPR_DATA_SIZE], 1024);
 	assert_int_equal(sm->devs[0].dev.mm.val[ZS_MM_SAME_PAGES], 3);
 	assert_false(zs_stat_has(&sm->devs[0].dev.mm, ZS_MM_MEM_LIMIT));
-	zs_sampler_get_stats(r->s, &a);
+	zs_reader_get_stats(r->r, &a);
 	refresh(r);
-	zs_sampler_get_stats(r->s, &b);
+	zs_reader_get_stats(r->r, &b);
 	assert_int_equal(b.opens, a.opens);
 	assert_int_equal(b.reads - a.reads, 1 + 4 + 1); /* initstate, 4 values, swaps */
 	assert_int_equal(sm->classes_status, ZS_CLASSES_NO_ZSMALLOC);
@@ -339,63 +399,157 @@ static void test_legacy(void **state)
 static void test_no_debugfs(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
+	const struct zs_snapshot *sm;
 
 	put(r, "proc/self/mountinfo",
 	    "21 26 0:20 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw\n");
 	device(r, "zram0", true);
 	sm = refresh(r);
 	assert_int_equal(sm->classes_status, ZS_CLASSES_NO_DEBUGFS);
+	assert_int_equal(sm->npools, 0);
+	assert_null(sm->devs[0].pool);
+	assert_true(sm->devs[0].derived.has_compactable);
 	assert_false(sm->devs[0].derived.compactable_exact);
+}
+
+/*
+ * A dump of a machine with 64 KiB pages: the reader learns the page size
+ * from the pools before it derives, so top (watching) and status (one
+ * refresh) say the same (issue 12: 162.9M against 10.2M).
+ */
+static void test_page_size(void **state)
+{
+	struct root *r = *state;
+	const struct zs_snapshot *sm, *one;
+	const struct zs_reader_opts o = { .needs = ZS_NEED_ALL & ~ZS_NEED_GATE };
+	struct zs_reader *once;
+
+	device(r, "zram0", true);
+	put(r, "sys/kernel/debug/zsmalloc/zram0/classes", CLASSES_64K);
+	sm = refresh(r);
+	assert_int_equal(sm->page_size, 65536);
+	assert_int_equal(zs_ctx_page_size(r->ctx), 65536);
+	assert_true(sm->devs[0].derived.compactable_exact);
+	assert_int_equal(sm->devs[0].derived.compactable, 3 * 65536);
+
+	/* a one-refresh reader on a fresh context learns it in its one refresh */
+	zs_reader_free(r->r);
+	r->r = NULL;
+	zs_ctx_free(r->ctx);
+	r->ctx = NULL;
+	assert_int_equal(zs_reader_new(ctx_of(r), &o, &once), 0);
+	assert_int_equal(zs_reader_refresh(once, &one), 0);
+	assert_int_equal(one->page_size, 65536);
+	assert_int_equal(one->devs[0].derived.compactable, 3 * 65536);
+	zs_reader_free(once);
+}
+
+/* A reader reads what it is asked for: status' default table needs no algorithm, no swaps. */
+static void test_needs(void **state)
+{
+	struct root *r = *state;
+	const struct zs_reader_opts mm_only = { .needs = ZS_NEED_MM };
+	const struct zs_reader_opts all = { .needs = ZS_NEED_ALL & ~ZS_NEED_GATE };
+	const struct zs_snapshot *s;
+	struct zs_reader_stats a, b;
+	struct zs_reader *rd;
+
+	device(r, "zram1", true);
+	put(r, "sys/kernel/debug/zsmalloc/zram1/classes", CLASSES_OLD);
+	assert_int_equal(zs_reader_new(ctx_of(r), &mm_only, &rd), 0);
+	assert_int_equal(zs_reader_refresh(rd, &s), 0);
+	zs_reader_get_stats(rd, &a);
+	assert_int_equal(s->ndevs, 1);
+	assert_int_equal(s->devs[0].dev.mm.val[ZS_MM_ORIG_DATA_SIZE], 33554432);
+	assert_int_equal(s->devs[0].dev.disksize, 0);
+	assert_false(s->devs[0].dev.has_algorithms);
+	assert_false(s->devs[0].dev.is_swap);
+	assert_int_equal(s->npools, 0);
+	assert_null(s->devs[0].pool);
+	zs_reader_free(rd);
+
+	assert_int_equal(zs_reader_new(r->ctx, &all, &rd), 0);
+	assert_int_equal(zs_reader_refresh(rd, &s), 0);
+	zs_reader_get_stats(rd, &b);
+	assert_int_equal(s->devs[0].dev.disksize, 268435456);
+	assert_true(s->devs[0].dev.has_algorithms);
+	assert_true(s->devs[0].dev.is_swap);
+	assert_non_null(s->devs[0].pool);
+	/* the one it needed: zram1's directory, initstate and mm_stat, once each */
+	assert_int_equal(a.opens, 3);
+	assert_int_equal(a.reads, 2);
+	assert_true(b.opens > a.opens);
+	zs_reader_free(rd);
 }
 
 static void test_gate(void **state)
 {
 	struct root *r = *state;
-	const struct zs_sample *sm;
-	char lock[128], st[128];
+	const struct zs_snapshot *sm;
+	struct zs_gate_begin_info info;
+	struct zs_gate_run *run = NULL, *run2 = NULL;
+	struct zs_gate *other;
 	struct zs_state *saved;
-	struct zs_gate_holder h;
-	int fd = -1;
+	char *text = NULL, *lock;
 
 	device(r, "zram0", true);
 	put(r, "sys/block/zram0/mm_stat", "1 1 8192 0 8192 0 5 0 0 7\n");
 	put(r, "run/lock/zsctl-compact.lock", "");
 	put(r, "var/lib/zsctl/compact.state.busy", "xx");
-	snprintf(lock, sizeof(lock), "%s/run/lock/zsctl-compact.lock", r->dir);
-	snprintf(st, sizeof(st), "%s/var/lib/zsctl/compact.state", r->dir);
+	lock = unit_printf("%s/run/lock/zsctl-compact.lock", r->dir);
+	assert_int_equal(chmod(lock, 0600), 0);
 	saved = calloc(1, sizeof(*saved));
 	assert_non_null(saved);
 	saved->runs = 3;
 	saved->freed_total = 8192;
 	saved->last_time = 1700000000;
 	saved->last_pid = 42;
-	strcpy(saved->last_result, "compacted");
-	assert_int_equal(zs_state_save(st, saved), 0);
+	saved->last_result = ZS_RESULT_COMPACTED;
+	assert_int_equal(zs_state_format(saved, &text), 0);
+	put(r, "var/lib/zsctl/compact.state", text);
+	free(text);
 	free(saved);
-	assert_int_equal(zs_ctx_new(r->dir, &r->ctx), 0);
-	assert_int_equal(zs_sampler_new(r->ctx, &r->s), 0);
-	assert_int_equal(zs_sampler_set_gate(r->s, lock, st), 0);
+	/* the default gate of a dump: below its root */
+	assert_int_equal(zs_gate_new(ctx_of(r), NULL, NULL, &r->gate), 0);
+	assert_string_equal(zs_gate_lock_path(r->gate), lock);
 	sm = refresh(r);
 	assert_true(sm->has_gate);
 	assert_false(sm->gate.held);
+	assert_int_equal(sm->gate.query_err, 0);
 	assert_true(sm->gate.has_state);
-	assert_int_equal(sm->gate.runs, 3);
-	assert_int_equal(sm->gate.freed_total, 8192);
-	assert_string_equal(sm->gate.last_result, "compacted");
+	assert_int_equal(sm->gate.state_err, 0);
+	assert_int_equal(sm->gate.state.runs, 3);
+	assert_int_equal(sm->gate.state.freed_total, 8192);
+	assert_int_equal(sm->gate.state.last_result, ZS_RESULT_COMPACTED);
 	assert_int_equal(sm->gate.turned_away, 2);
 	assert_true(sm->gate.has_kernel_gated);
 	assert_int_equal(sm->gate.kernel_gated, 7);
 
 	/* held by a zsctl compact (here, ourselves): it writes its pid into the lock file */
-	assert_int_equal(zs_gate_acquire(lock, 0, &fd, &h), 0);
+	assert_int_equal(zs_gate_begin(r->gate, 0, false, &run, &info), 0);
 	sm = refresh(r);
 	assert_true(sm->gate.held);
 	assert_true(sm->gate.holder.known);
 	assert_int_equal(sm->gate.holder.pid, getpid());
-	zs_gate_release(fd);
+	/* another compact turned away: counted, and seen on the next refresh */
+	assert_int_equal(zs_gate_new(r->ctx, NULL, NULL, &other), 0);
+	assert_int_equal(zs_gate_begin(other, 0, false, &run2, &info), -EWOULDBLOCK);
+	assert_null(run2);
+	zs_gate_free(other);
+	sm = refresh(r);
+	assert_true(sm->gate.held);
+	assert_int_equal(sm->gate.turned_away, 3);
+	/* the run ends: let go, and its record read again */
+	zs_gate_run_record(run, "zram0", ZS_RESULT_COMPACTED, 4096, 1700000600);
+	assert_int_equal(zs_gate_end(run, 1700000600), 0);
+	zs_gate_run_free(run);
 	sm = refresh(r);
 	assert_false(sm->gate.held);
+	assert_int_equal(sm->gate.state.runs, 4);
+	assert_int_equal(sm->gate.state.freed_total, 8192 + 4096);
+	assert_int_equal(sm->gate.state.last_time, 1700000600);
+	assert_int_equal(sm->gate.state.ndevices, 1);
+	free(lock);
 }
 
 int main(void)
@@ -403,12 +557,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_values, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_steady_state, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_gate_column_release, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_hotplug, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_garbled, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_legacy, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_no_debugfs, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_page_size, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_needs, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_gate, setup_root, teardown_root),
 	};
 
-	return cmocka_run_group_tests_name("sampler", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);
 }

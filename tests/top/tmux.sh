@@ -113,10 +113,10 @@ keys()
 	tm send-keys -t "$TM_CUR" "$@"
 }
 
-# The pid of the zsctl the pane runs.
+# The pid of the zsctl the pane runs (zsctl top execs zsctl-top in place).
 zsctl_pid()
 {
-	pgrep -P "$(tm display -p -t "$TM_CUR" '#{pane_pid}')" -x zsctl
+	pgrep -P "$(tm display -p -t "$TM_CUR" '#{pane_pid}')" -x 'zsctl(-test)?(-top)?'
 }
 
 # pane_done NAME: zsctl has exited; its status is in $TMPD/NAME.rc

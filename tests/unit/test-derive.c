@@ -183,7 +183,7 @@ static void test_device_uninitialised(void **state)
 	dev.initialised = false;
 	load_pool(K612 "zs.zram0.classes.after_discard", &pool);
 	memset(&d, 0x5a, sizeof(d));
-	zs_device_derive(ctx, &dev, &pool, &d);
+	zs_device_derive(&dev, &pool, zs_ctx_page_size(ctx), &d);
 	assert_false(d.has_ratio);
 	assert_false(d.has_overhead);
 	assert_false(d.has_fragmentation);
@@ -223,7 +223,7 @@ static void test_device_estimate(void **state)
 
 		device_from(cases[i].rel, &dev);
 		memset(&d, 0x5a, sizeof(d));
-		zs_device_derive(ctx, &dev, NULL, &d);
+		zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 		assert_true(d.has_ratio);
 		assert_float_equal(d.ratio, cases[i].ratio, EPS);
 		assert_true(d.has_overhead);
@@ -271,7 +271,7 @@ static void test_device_exact(void **state)
 		assert_true(pool.has_freeable);
 		assert_u64_equal(pool.total.freeable, cases[i].freeable);
 		memset(&d, 0x5a, sizeof(d));
-		zs_device_derive(ctx, &dev, &pool, &d);
+		zs_device_derive(&dev, &pool, zs_ctx_page_size(ctx), &d);
 		assert_true(d.has_ratio);
 		assert_float_equal(d.ratio, cases[i].ratio, EPS);
 		assert_true(d.has_overhead);
@@ -329,11 +329,11 @@ static void test_freeable_matches_compaction(void **state)
 		memset(&dev, 0, sizeof(dev));
 		dev.initialised = true;
 		dev.mm = before;
-		zs_device_derive(ctx, &dev, &pool, &d);
+		zs_device_derive(&dev, &pool, zs_ctx_page_size(ctx), &d);
 		assert_true(d.compactable_exact);
 		assert_u64_equal(d.compactable, after.val[ZS_MM_PAGES_COMPACTED] * page);
 		/* and the estimate from mm_stat alone is an upper bound of it */
-		zs_device_derive(ctx, &dev, NULL, &d);
+		zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 		assert_false(d.compactable_exact);
 		if (page == CAPTURE_PAGE)
 			assert_true(d.compactable >= after.val[ZS_MM_PAGES_COMPACTED] * page);
@@ -355,7 +355,7 @@ static void test_device_edges(void **state)
 	/* an initialised device with nothing written */
 	device_from(K612 "zram0.mm_stat.empty", &dev);
 	memset(&d, 0x5a, sizeof(d));
-	zs_device_derive(ctx, &dev, NULL, &d);
+	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 	assert_false(d.has_ratio);
 	assert_true(d.has_overhead);
 	assert_u64_equal(d.overhead, 0);
@@ -368,7 +368,7 @@ static void test_device_edges(void **state)
 	dev.mm.val[ZS_MM_ORIG_DATA_SIZE] = 8192;
 	dev.mm.val[ZS_MM_COMPR_DATA_SIZE] = 5000;
 	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 4096;
-	zs_device_derive(ctx, &dev, NULL, &d);
+	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 	assert_true(d.has_ratio);
 	assert_float_equal(d.ratio, 8192.0 / 5000.0, EPS);
 	assert_true(d.has_overhead);
@@ -380,18 +380,18 @@ static void test_device_edges(void **state)
 	/* an overhead of exactly three pages is all compactable */
 	dev.mm.val[ZS_MM_COMPR_DATA_SIZE] = 5000;
 	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + 3 * page;
-	zs_device_derive(ctx, &dev, NULL, &d);
+	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 	assert_u64_equal(d.overhead, 3 * page);
 	assert_u64_equal(d.compactable, 3 * page);
 	/* one byte less is two */
 	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + 3 * page - 1;
-	zs_device_derive(ctx, &dev, NULL, &d);
+	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 	assert_u64_equal(d.compactable, 2 * page);
 
 	/* without the columns nothing can be derived */
 	dev.mm.present = UINT32_C(1) << ZS_MM_ORIG_DATA_SIZE;
 	memset(&d, 0x5a, sizeof(d));
-	zs_device_derive(ctx, &dev, NULL, &d);
+	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 	assert_false(d.has_ratio);
 	assert_false(d.has_overhead);
 	assert_false(d.has_fragmentation);
@@ -412,7 +412,7 @@ static void test_device_pool_without_freeable(void **state)
 	load_pool(K612 "zs.zram0.classes.after_discard", &pool);
 	pool.has_freeable = false;
 	pool.total.freeable = 0;
-	zs_device_derive(ctx, &dev, &pool, &d);
+	zs_device_derive(&dev, &pool, zs_ctx_page_size(ctx), &d);
 	assert_true(d.has_fragmentation);
 	assert_true(d.fragmentation_exact);
 	assert_float_equal(d.fragmentation, 0.41530623846339049, EPS);
@@ -421,6 +421,105 @@ static void test_device_pool_without_freeable(void **state)
 	assert_u64_equal(d.compactable, 12209924 / page * page);
 	zs_pool_clear(&pool);
 	zs_ctx_free(ctx);
+}
+
+/*
+ * The page size is the caller's (a dump's, learnt from its classes), not
+ * this machine's: a dump of a 64 KiB-page machine derives in 64 KiB pages.
+ */
+static void test_device_page_size(void **state)
+{
+	static const uint64_t pages[] = { 4096, 16384, 65536 };
+	struct zs_device dev;
+	struct zs_derived d;
+	struct zs_pool pool;
+
+	device_from(K612 "zram0.mm_stat.after_discard", &dev);
+	load_pool(K612 "zs.zram0.classes.after_discard", &pool);
+	for (unsigned int i = 0; i < UNIT_N(pages); i++) {
+		zs_device_derive(&dev, &pool, pages[i], &d);
+		assert_true(d.compactable_exact);
+		assert_u64_equal(d.compactable, 2606 * pages[i]);
+		zs_device_derive(&dev, NULL, pages[i], &d);
+		assert_false(d.compactable_exact);
+		assert_u64_equal(d.compactable, 12209924 / pages[i] * pages[i]);
+	}
+	zs_pool_clear(&pool);
+}
+
+/* ---- saturation -------------------------------------------------------------- */
+
+static void test_saturating_arithmetic(void **state)
+{
+	static const struct {
+		uint64_t a, b, product, sum;
+	} cases[] = {
+		{ 0, 0, 0, 0 },
+		{ 0, UINT64_MAX, 0, UINT64_MAX },
+		{ UINT64_MAX, 0, 0, UINT64_MAX },
+		{ 1, UINT64_MAX, UINT64_MAX, UINT64_MAX },
+		{ UINT64_MAX, 1, UINT64_MAX, UINT64_MAX },
+		{ 4096, 3, 12288, 4099 },
+		/* 2^52 pages of 4 KiB: 2^64, one past the largest */
+		{ UINT64_C(1) << 52, 4096, UINT64_MAX, (UINT64_C(1) << 52) + 4096 },
+		{ (UINT64_C(1) << 52) - 1, 4096, UINT64_MAX - 4095, (UINT64_C(1) << 52) + 4095 },
+		{ UINT64_C(1) << 62, 4096, UINT64_MAX, (UINT64_C(1) << 62) + 4096 },
+		{ UINT64_C(1) << 32, UINT64_C(1) << 32, UINT64_MAX, UINT64_C(1) << 33 },
+		{ UINT64_C(0xffffffff), UINT64_C(0xffffffff), UINT64_C(0xfffffffe00000001),
+		  UINT64_C(0x1fffffffe) },
+		{ UINT64_MAX / 3, 3, UINT64_MAX, UINT64_MAX / 3 + 3 },
+		{ UINT64_MAX / 3 + 1, 3, UINT64_MAX, UINT64_MAX / 3 + 4 },
+		{ UINT64_MAX - 1, 1, UINT64_MAX - 1, UINT64_MAX },
+		{ UINT64_MAX - 1, 2, UINT64_MAX, UINT64_MAX },
+		{ UINT64_C(1) << 63, UINT64_C(1) << 63, UINT64_MAX, UINT64_MAX },
+		{ (UINT64_C(1) << 63) - 1, UINT64_C(1) << 63, UINT64_MAX, UINT64_MAX },
+	};
+
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		uint64_t a = cases[i].a, b = cases[i].b;
+
+		if (zs_mul_sat(a, b) != cases[i].product || zs_mul_sat(b, a) != cases[i].product)
+			fail_msg("zs_mul_sat(%llu, %llu) = %llu, expected %llu", (unsigned long long)a,
+				 (unsigned long long)b, (unsigned long long)zs_mul_sat(a, b),
+				 (unsigned long long)cases[i].product);
+		if (zs_add_sat(a, b) != cases[i].sum || zs_add_sat(b, a) != cases[i].sum)
+			fail_msg("zs_add_sat(%llu, %llu) = %llu, expected %llu", (unsigned long long)a,
+				 (unsigned long long)b, (unsigned long long)zs_add_sat(a, b),
+				 (unsigned long long)cases[i].sum);
+	}
+}
+
+/*
+ * A garbled or hostile classes file with a freeable near 2^62 pages: every
+ * byte figure saturates at 2^64 - 1, it never wraps to a small number (the
+ * review's 4096 bytes for 2^62 pages of 64 KiB).
+ */
+static void test_freeable_saturates(void **state)
+{
+	static const uint64_t pages[] = { 4096, 65536 };
+	struct zs_class c = { .freeable = UINT64_C(1) << 62 };
+	struct zs_class total = { 0 };
+	struct zs_pool pool = { .classes = &c, .nclasses = 1, .has_freeable = true };
+	struct zs_device dev;
+	struct zs_derived d;
+
+	for (unsigned int i = 0; i < UNIT_N(pages); i++) {
+		assert_u64_equal(zs_freeable_bytes(&c, pages[i]), UINT64_MAX);
+		pool.total = c;
+		device_from(K612 "zram0.mm_stat.after_discard", &dev);
+		zs_device_derive(&dev, &pool, pages[i], &d);
+		assert_true(d.has_compactable && d.compactable_exact);
+		assert_u64_equal(d.compactable, UINT64_MAX);
+	}
+	/* the largest that fits is exact */
+	total.freeable = UINT64_MAX / 4096;
+	assert_u64_equal(zs_freeable_bytes(&total, 4096), UINT64_MAX - 4095);
+	total.freeable = UINT64_MAX / 4096 + 1;
+	assert_u64_equal(zs_freeable_bytes(&total, 4096), UINT64_MAX);
+	total.freeable = 0;
+	assert_u64_equal(zs_freeable_bytes(&total, 65536), 0);
+	total.freeable = 3;
+	assert_u64_equal(zs_freeable_bytes(&total, 65536), 3 * 65536);
 }
 
 int main(void)
@@ -434,6 +533,9 @@ int main(void)
 		cmocka_unit_test(test_freeable_matches_compaction),
 		cmocka_unit_test(test_device_edges),
 		cmocka_unit_test(test_device_pool_without_freeable),
+		cmocka_unit_test(test_device_page_size),
+		cmocka_unit_test(test_saturating_arithmetic),
+		cmocka_unit_test(test_freeable_saturates),
 	};
 
 	unit_require_srcdir();

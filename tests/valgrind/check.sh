@@ -8,7 +8,8 @@
 #
 # valgrind 3.19 (Debian 12) does not know openat2 (syscall 437): it warns
 # and returns ENOSYS, so under valgrind libzsctl takes its pre-5.6 fallback
-# (openat) for --sysroot. Those warnings are filtered from the diagnostics.
+# for --sysroot (zs_open_in_root_by_hand: RESOLVE_IN_ROOT in user space).
+# Those warnings are filtered from the diagnostics.
 . "$TOP_SRCDIR/tests/lib.sh"
 
 command -v valgrind >/dev/null 2>&1 ||

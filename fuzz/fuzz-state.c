@@ -38,6 +38,9 @@ static void check_state(const struct zs_state *st)
 		FUZZ_CHECK(d->last_result != ZS_RESULT_NONE);
 		FUZZ_CHECK(zs_result_name(d->last_result)[0]);
 		FUZZ_CHECK(word_round_trips(d->last_result));
+		FUZZ_CHECK(strnlen(d->extra, ZS_STATE_EXTRA_MAX) < ZS_STATE_EXTRA_MAX);
+		FUZZ_CHECK(d->id.has_diskseq || !d->id.diskseq);
+		FUZZ_CHECK(d->id.has_pages_compacted || !d->id.pages_compacted);
 		for (size_t j = 0; j < i; j++)
 			FUZZ_CHECK(strcmp(st->devices[j].name, d->name));
 	}
@@ -56,7 +59,10 @@ static int same_state(const struct zs_state *a, const struct zs_state *b)
 		const struct zs_state_device *x = &a->devices[i], *y = &b->devices[i];
 
 		if (strcmp(x->name, y->name) || x->last_time != y->last_time ||
-		    x->last_result != y->last_result || x->last_freed != y->last_freed)
+		    x->last_result != y->last_result || x->last_freed != y->last_freed ||
+		    x->id.has_diskseq != y->id.has_diskseq || x->id.diskseq != y->id.diskseq ||
+		    x->id.has_pages_compacted != y->id.has_pages_compacted ||
+		    x->id.pages_compacted != y->id.pages_compacted || strcmp(x->extra, y->extra))
 			return 0;
 	}
 	return 1;

@@ -89,7 +89,8 @@ static const struct device_key device_keys[] = {
 	{ "freed", KEY_U64, offsetof(struct zs_state_device, last_freed), -1 },
 };
 
-static int device_set(struct zs_state_device *d, const char *tok)
+/* seen: a bit per device_keys row, so a key given twice is a garbled line */
+static int device_set(struct zs_state_device *d, const char *tok, unsigned int *seen)
 {
 	const char *eq = strchr(tok, '=');
 	size_t klen = eq ? (size_t)(eq - tok) : 0;
@@ -104,6 +105,9 @@ static int device_set(struct zs_state_device *d, const char *tok)
 
 		if (strlen(k->word) != klen || memcmp(k->word, tok, klen))
 			continue;
+		if (*seen & (1u << i))
+			return -EBADMSG;
+		*seen |= 1u << i;
 		r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
 					 parse_result(eq + 1, (enum zs_result *)field);
 		if (r < 0)
@@ -125,6 +129,7 @@ static int parse_device(struct zs_state *st, char *line, unsigned int version)
 {
 	struct zs_state_device *d;
 	char *save = NULL, *tok, *name;
+	unsigned int seen = 0;
 	int r = 0;
 
 	strtok_r(line, " ", &save); /* "device" */
@@ -145,7 +150,7 @@ static int parse_device(struct zs_state *st, char *line, unsigned int version)
 		return 0;
 	}
 	while (!r && (tok = strtok_r(NULL, " ", &save)))
-		r = device_set(d, tok);
+		r = device_set(d, tok, &seen);
 	/* what every record has */
 	if (!r && d->last_result == ZS_RESULT_NONE)
 		r = -EBADMSG;

@@ -79,7 +79,8 @@ tap_ok $? "compaction freed memory ($((used_before - used_after)) bytes)"
 [ "$((used_before - used_after))" -le "$est" ]
 tap_ok $? "the estimate ($est) bounds what was freed"
 tap_is "$(j '.state.runs')" 2 "state: two runs held the gate (the skipping one and this one)"
-grep -qx "device $dev [0-9]* compacted $((used_before - used_after))" "$STATE"
+diskseq=$(cat "/sys/block/$dev/diskseq" 2>/dev/null)
+grep -qx "device $dev ${diskseq:+diskseq=$diskseq }pages_compacted=$compacted_after time=[0-9]* result=compacted freed=$((used_before - used_after))" "$STATE"
 tap_ok $? "state file records the device's last result"
 
 # --min-interval: a second run right after skips the device

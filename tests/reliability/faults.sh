@@ -83,9 +83,10 @@ copy_fixture linux-6.12-discard "$R"
 STATE=$R/var/lib/zsctl/compact.state
 "$ZSCTL" --sysroot "$R" compact --force -q || tap_bail "a first compact failed"
 # a second device line, a second run: a state file with every kind of line
-sed -i 's/^device zram0 .*/&\ndevice zram7 1700000000 nothing 0/' "$STATE"
+sed -i 's/^device zram0 .*/&\ndevice zram7 time=1700000000 result=nothing freed=0 later=1/' "$STATE"
 "$ZSCTL" --sysroot "$R" compact --force -q || tap_bail "a second compact failed"
-grep -q '^device zram7 ' "$STATE" || tap_bail "the state file lost a device line"
+grep -qx 'device zram7 time=1700000000 result=nothing freed=0 later=1' "$STATE" ||
+	tap_bail "the state file lost a device line, or a newer zsctl's key in it"
 cp "$STATE" "$TMPD/whole"
 size=$(wc -c <"$TMPD/whole")
 runs=$(sed -n 's/^runs //p' "$TMPD/whole")

@@ -540,7 +540,7 @@ static void test_gate(void **state)
 	assert_true(sm->gate.held);
 	assert_int_equal(sm->gate.turned_away, 3);
 	/* the run ends: let go, and its record read again */
-	zs_gate_run_record(run, "zram0", ZS_RESULT_COMPACTED, 4096, 1700000600);
+	zs_gate_run_record(run, "zram0", NULL, ZS_RESULT_COMPACTED, 4096, 1700000600);
 	assert_int_equal(zs_gate_end(run, 1700000600), 0);
 	zs_gate_run_free(run);
 	sm = refresh(r);

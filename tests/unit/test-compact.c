@@ -638,26 +638,56 @@ static void test_format_utc(void **state)
 
 /* ---- the state file ------------------------------------------------------- */
 
-static const char sample_text[] = "# zsctl compact state\n"
-				  "version 1\n"
-				  "runs 42\n"
-				  "freed_total 123456789\n"
-				  "last_time 1700000000\n"
-				  "last_pid 4242\n"
-				  "last_result compacted\n"
-				  "device zram0 1700000000 compacted 1048576\n"
-				  "device zram1 1699999000 nothing 0\n"
-				  "device zram12 1699990000 gated 0\n"
-				  "device zram3 0 failed 0\n"
-				  "end\n";
+/*
+ * Version 2: zram12's record was made on a kernel without diskseq (before
+ * 5.15), zram3's by a newer zsctl that knows a key this one does not.
+ */
+static const char sample_text[] =
+	"# zsctl compact state\n"
+	"version 2\n"
+	"runs 42\n"
+	"freed_total 123456789\n"
+	"last_time 1700000000\n"
+	"last_pid 4242\n"
+	"last_result compacted\n"
+	"device zram0 diskseq=17 pages_compacted=512 time=1700000000 result=compacted freed=1048576\n"
+	"device zram1 diskseq=18 pages_compacted=0 time=1699999000 result=nothing freed=0\n"
+	"device zram12 pages_compacted=9 time=1699990000 result=gated freed=0\n"
+	"device zram3 time=0 result=failed freed=0 budget=5 next=x\n"
+	"end\n";
+
+/* The same runs as a version 1 file wrote them: no identity, no unknown keys. */
+static const char sample_text_v1[] = "# zsctl compact state\n"
+				     "version 1\n"
+				     "runs 42\n"
+				     "freed_total 123456789\n"
+				     "last_time 1700000000\n"
+				     "last_pid 4242\n"
+				     "last_result compacted\n"
+				     "device zram0 1700000000 compacted 1048576\n"
+				     "device zram1 1699999000 nothing 0\n"
+				     "device zram12 1699990000 gated 0\n"
+				     "device zram3 0 failed 0\n"
+				     "end\n";
 
 static void sample_state(struct zs_state *st)
 {
 	static const struct zs_state_device devs[] = {
-		{ "zram0", 1700000000, ZS_RESULT_COMPACTED, 1048576 },
-		{ "zram1", 1699999000, ZS_RESULT_NOTHING, 0 },
-		{ "zram12", 1699990000, ZS_RESULT_GATED, 0 },
-		{ "zram3", 0, ZS_RESULT_FAILED, 0 },
+		{ .name = "zram0",
+		  .id = { .diskseq = 17, .has_diskseq = true, .pages_compacted = 512,
+			  .has_pages_compacted = true },
+		  .last_time = 1700000000,
+		  .last_result = ZS_RESULT_COMPACTED,
+		  .last_freed = 1048576 },
+		{ .name = "zram1",
+		  .id = { .diskseq = 18, .has_diskseq = true, .has_pages_compacted = true },
+		  .last_time = 1699999000,
+		  .last_result = ZS_RESULT_NOTHING },
+		{ .name = "zram12",
+		  .id = { .pages_compacted = 9, .has_pages_compacted = true },
+		  .last_time = 1699990000,
+		  .last_result = ZS_RESULT_GATED },
+		{ .name = "zram3", .last_result = ZS_RESULT_FAILED, .extra = "budget=5 next=x" },
 	};
 
 	memset(st, 0, sizeof(*st));
@@ -692,6 +722,13 @@ static void assert_state_equal(const struct zs_state *got, const struct zs_state
 		assert_u64_equal(got->devices[i].last_time, want->devices[i].last_time);
 		assert_result_equal(got->devices[i].last_result, want->devices[i].last_result);
 		assert_u64_equal(got->devices[i].last_freed, want->devices[i].last_freed);
+		assert_int_equal(got->devices[i].id.has_diskseq, want->devices[i].id.has_diskseq);
+		assert_u64_equal(got->devices[i].id.diskseq, want->devices[i].id.diskseq);
+		assert_int_equal(got->devices[i].id.has_pages_compacted,
+				 want->devices[i].id.has_pages_compacted);
+		assert_u64_equal(got->devices[i].id.pages_compacted,
+				 want->devices[i].id.pages_compacted);
+		assert_string_equal(got->devices[i].extra, want->devices[i].extra);
 	}
 }
 
@@ -760,6 +797,20 @@ static void test_state_round_trip(void **state)
 	free(text);
 	free(text2);
 
+	/* version 1 is read: the same records, without identity or unknown keys */
+	for (size_t i = 0; i < st->ndevices; i++) {
+		memset(&st->devices[i].id, 0, sizeof(st->devices[i].id));
+		st->devices[i].extra[0] = '\0';
+	}
+	memset(back, 0xa5, sizeof(*back));
+	assert_errno(zs_state_parse(sample_text_v1, back), 0);
+	assert_state_equal(back, st);
+	/* and written back as version 2 */
+	assert_errno(zs_state_format(back, &text), 0);
+	assert_non_null(strstr(text, "\nversion 2\n"));
+	assert_non_null(strstr(text, "\ndevice zram1 time=1699999000 result=nothing freed=0\n"));
+	free(text);
+
 	/* the largest numbers, every result word, a nine-digit device */
 	memset(st, 0, sizeof(*st));
 	st->runs = UINT64_MAX;
@@ -772,12 +823,12 @@ static void test_state_round_trip(void **state)
 	st->devices[0].last_result = ZS_RESULT_SKIPPED;
 	st->devices[0].last_freed = UINT64_MAX;
 	assert_errno(zs_state_format(st, &text), 0);
-	assert_string_equal(text, "# zsctl compact state\nversion 1\n"
+	assert_string_equal(text, "# zsctl compact state\nversion 2\n"
 				  "runs " UNIT_U64_MAX_STR "\nfreed_total " UNIT_U64_MAX_STR
 				  "\nlast_time " UNIT_U64_MAX_STR "\nlast_pid 4194304\n"
 				  "last_result skipped\n"
-				  "device zram999999999 " UNIT_U64_MAX_STR
-				  " skipped " UNIT_U64_MAX_STR "\nend\n");
+				  "device zram999999999 time=" UNIT_U64_MAX_STR
+				  " result=skipped freed=" UNIT_U64_MAX_STR "\nend\n");
 	assert_errno(zs_state_parse(text, back), 0);
 	assert_state_equal(back, st);
 	free(text);
@@ -785,7 +836,7 @@ static void test_state_round_trip(void **state)
 	/* a fresh state: no last run, no device */
 	memset(st, 0, sizeof(*st));
 	assert_errno(zs_state_format(st, &text), 0);
-	assert_string_equal(text, "# zsctl compact state\nversion 1\nruns 0\nfreed_total 0\nend\n");
+	assert_string_equal(text, "# zsctl compact state\nversion 2\nruns 0\nfreed_total 0\nend\n");
 	memset(back, 0xa5, sizeof(*back));
 	assert_errno(zs_state_parse(text, back), 0);
 	assert_state_equal(back, st);
@@ -886,36 +937,44 @@ static void test_state_garbled(void **state)
 		{ "magic with trailing text", "# zsctl compact state\n",
 		  "# zsctl compact state v1\n" },
 		{ "no magic", "# zsctl compact state\n", "" },
-		{ "magic not first", "# zsctl compact state\nversion 1\n",
-		  "version 1\n# zsctl compact state\n" },
-		{ "version 2", "version 1\n", "version 2\n" },
-		{ "version 0", "version 1\n", "version 0\n" },
-		{ "version word", "version 1\n", "version one\n" },
-		{ "no version", "version 1\n", "" },
+		{ "magic not first", "# zsctl compact state\nversion 2\n",
+		  "version 2\n# zsctl compact state\n" },
+		{ "version 3", "version 2\n", "version 3\n" },
+		{ "version 0", "version 2\n", "version 0\n" },
+		{ "version word", "version 2\n", "version two\n" },
+		{ "no version", "version 2\n", "" },
+		{ "version 1 with version 2 devices", "version 2\n", "version 1\n" },
+		{ "a version 1 device in version 2", "device zram3 time=0 result=failed freed=0",
+		  "device zram3 0 failed 0" },
 		{ "duplicate device", "device zram1 ", "device zram0 " },
 		{ "device sda", "device zram1 ", "device sda " },
 		{ "device /dev/zram1", "device zram1 ", "device /dev/zram1 " },
 		{ "device zram01", "device zram1 ", "device zram01 " },
-		{ "device result", "zram1 1699999000 nothing", "zram1 1699999000 exploded" },
+		{ "device without a name", "device zram3 time=0", "device time=0" },
+		{ "device result", "result=nothing", "result=exploded" },
+		{ "device result empty", "result=nothing", "result=" },
+		{ "device without a result", "time=1699999000 result=nothing ",
+		  "time=1699999000 " },
+		{ "device key twice", "result=failed freed=0", "result=failed freed=0 freed=1" },
+		{ "device key without a value", "result=failed freed=0", "result=failed freed" },
+		{ "device key without a name", "result=failed freed=0", "result=failed =0" },
+		{ "device diskseq with letters", "diskseq=17 ", "diskseq=1a " },
+		{ "device diskseq empty", "diskseq=17 ", "diskseq= " },
 		{ "last_result word", "last_result compacted", "last_result maybe" },
 		{ "last_result case", "last_result compacted", "last_result Compacted" },
-		{ "device with four fields", "device zram3 0 failed 0\n",
-		  "device zram3 0 failed\n" },
-		{ "device with six fields", "device zram3 0 failed 0\n",
-		  "device zram3 0 failed 0 0\n" },
 		{ "runs with letters", "runs 42\n", "runs 42a\n" },
 		{ "runs in hex", "runs 42\n", "runs 0x2a\n" },
 		{ "negative runs", "runs 42\n", "runs -42\n" },
 		{ "freed_total with letters", "freed_total 123456789", "freed_total 1234x6789" },
 		{ "last_pid with a sign", "last_pid 4242", "last_pid +4242" },
-		{ "device time with letters", "zram0 1700000000 ", "zram0 17e8 " },
-		{ "device freed with letters", "compacted 1048576\n", "compacted 1M\n" },
+		{ "device time with letters", "time=1700000000 ", "time=17e8 " },
+		{ "device freed with letters", "freed=1048576\n", "freed=1M\n" },
 		{ "runs 2^64", "runs 42\n", "runs " UNIT_U64_OVER_STR "\n" },
 		{ "freed_total 2^64", "freed_total 123456789", "freed_total " UNIT_U64_OVER_STR },
-		{ "device freed 2^64", "compacted 1048576\n", "compacted " UNIT_U64_OVER_STR "\n" },
-		{ "no final newline", "failed 0\nend\n", "failed 0\nend" },
-		{ "no end marker", "failed 0\nend\n", "failed 0\n" },
-		{ "a line after the end marker", "failed 0\nend\n", "failed 0\nend\nruns 1\n" },
+		{ "device freed 2^64", "freed=1048576\n", "freed=" UNIT_U64_OVER_STR "\n" },
+		{ "no final newline", "next=x\nend\n", "next=x\nend" },
+		{ "no end marker", "next=x\nend\n", "next=x\n" },
+		{ "a line after the end marker", "next=x\nend\n", "next=x\nend\nruns 1\n" },
 	};
 	const char *dir = *state;
 	char *path = unit_printf("%s/state", dir);
@@ -941,9 +1000,9 @@ static void test_state_garbled(void **state)
 
 	/* a NUL in the file: in a line, and at the end */
 	{
-		static const char nul_mid[] = "# zsctl compact state\nversion 1\nruns 4\0002\n"
+		static const char nul_mid[] = "# zsctl compact state\nversion 2\nruns 4\0002\n"
 					      "freed_total 0\n";
-		static const char nul_end[] = "# zsctl compact state\nversion 1\nruns 42\n"
+		static const char nul_end[] = "# zsctl compact state\nversion 2\nruns 42\n"
 					      "freed_total 0\n\0";
 		int r;
 
@@ -979,11 +1038,11 @@ static void test_state_garbled(void **state)
 
 	/* one device more than there is room for */
 	{
-		char *text = unit_printf("# zsctl compact state\nversion 1\n"), *t;
+		char *text = unit_printf("# zsctl compact state\nversion 2\n"), *t;
 		int r;
 
 		for (unsigned int i = 0; i <= ZS_STATE_MAX_DEVICES; i++) {
-			t = unit_printf("%sdevice zram%u 1 nothing 0\n", text, i);
+			t = unit_printf("%sdevice zram%u time=1 result=nothing freed=0\n", text, i);
 			free(text);
 			text = t;
 		}

@@ -902,7 +902,7 @@ static struct zs_state *one_run(struct gate_at *a, uint64_t now, const char *con
 	struct zs_gate_run *run = take(a->g, 0);
 
 	for (size_t i = 0; i < n; i++)
-		zs_gate_run_record(run, names[i], results[i], freed[i], now);
+		zs_gate_run_record(run, names[i], NULL, results[i], freed[i], now);
 	assert_errno(zs_gate_end(run, now), 0);
 	zs_gate_run_free(run);
 	return load_state(a->state);
@@ -943,11 +943,11 @@ static void test_run_results(void **state)
 		/* in the file's own words */
 		text = unit_read_file(a.state, NULL);
 		assert_non_null(strstr(text, "\nlast_result failed\n"));
-		assert_non_null(strstr(text, "\ndevice zram0 1700000000 compacted 4096\n"));
-		assert_non_null(strstr(text, "\ndevice zram1 1700000000 nothing 0\n"));
-		assert_non_null(strstr(text, "\ndevice zram2 1700000000 gated 0\n"));
-		assert_non_null(strstr(text, "\ndevice zram3 1700000000 skipped 0\n"));
-		assert_non_null(strstr(text, "\ndevice zram4 1700000000 failed 8192\n"));
+		assert_non_null(strstr(text, "\ndevice zram0 time=1700000000 result=compacted freed=4096\n"));
+		assert_non_null(strstr(text, "\ndevice zram1 time=1700000000 result=nothing freed=0\n"));
+		assert_non_null(strstr(text, "\ndevice zram2 time=1700000000 result=gated freed=0\n"));
+		assert_non_null(strstr(text, "\ndevice zram3 time=1700000000 result=skipped freed=0\n"));
+		assert_non_null(strstr(text, "\ndevice zram4 time=1700000000 result=failed freed=8192\n"));
 		free(text);
 	}
 	/* compacted beats nothing, gated and skipped; a shrink is no gain */
@@ -1078,26 +1078,82 @@ static void test_run_last_compacted(void **state)
 	gate_at(&a, *state);
 	/* a first run knows nothing */
 	run = take(a.g, 0);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0"), 0);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", NULL), 0);
 	for (size_t i = 0; i < UNIT_N(names); i++)
-		zs_gate_run_record(run, names[i], results[i], freed[i], 1700000000);
+		zs_gate_run_record(run, names[i], NULL, results[i], freed[i], 1700000000);
 	assert_errno(zs_gate_end(run, 1700000000), 0);
 	zs_gate_run_free(run);
 
 	run = take(a.g, 0);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0"), 1700000000);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1"), 0);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram2"), 0);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram3"), 0);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram9"), 0);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", NULL), 1700000000);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1", NULL), 0);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram2", NULL), 0);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram3", NULL), 0);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram9", NULL), 0);
 	/* what this run records counts from now on */
-	zs_gate_run_record(run, "zram1", ZS_RESULT_COMPACTED, 1, 1700000600);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1"), 1700000600);
+	zs_gate_run_record(run, "zram1", NULL, ZS_RESULT_COMPACTED, 1, 1700000600);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1", NULL), 1700000600);
 	assert_u64_equal(zs_gate_run_state(run)->ndevices, 4);
 	/* a failed compaction does not restart the interval; the record is the failure */
-	zs_gate_run_record(run, "zram0", ZS_RESULT_FAILED, 0, 1700000600);
-	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0"), 0);
+	zs_gate_run_record(run, "zram0", NULL, ZS_RESULT_FAILED, 0, 1700000600);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", NULL), 0);
 	zs_gate_run_free(run);
+	gate_at_free(&a);
+}
+
+/*
+ * A device removed and added again under its name (zsctl remove/add, a
+ * reboot with a kept state file) or reset since is another device: its
+ * record is not the old one's, and the old one's is dropped when it is written.
+ */
+static void test_run_identity(void **state)
+{
+	const struct zs_identity first = { .diskseq = 40, .has_diskseq = true,
+					   .pages_compacted = 100, .has_pages_compacted = true };
+	const struct zs_identity later = { .diskseq = 40, .has_diskseq = true,
+					   .pages_compacted = 250, .has_pages_compacted = true };
+	const struct zs_identity readded = { .diskseq = 41, .has_diskseq = true,
+					     .pages_compacted = 300, .has_pages_compacted = true };
+	const struct zs_identity reset = { .pages_compacted = 3, .has_pages_compacted = true };
+	const struct zs_identity unknown = { 0 };
+	struct zs_gate_run *run;
+	struct zs_state *st;
+	struct gate_at a;
+
+	gate_at(&a, *state);
+	run = take(a.g, 0);
+	zs_gate_run_record(run, "zram0", &first, ZS_RESULT_COMPACTED, 4096, 1700000000);
+	zs_gate_run_record(run, "zram1", &reset, ZS_RESULT_COMPACTED, 4096, 1700000000);
+	assert_errno(zs_gate_end(run, 1700000000), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_u64_equal(st->ndevices, 2);
+	assert_string_equal(st->devices[0].name, "zram0");
+	assert_u64_equal(st->devices[0].id.diskseq, 40);
+	assert_u64_equal(st->devices[0].id.pages_compacted, 100);
+	assert_false(st->devices[1].id.has_diskseq); /* a kernel before 5.15 */
+	free(st);
+
+	run = take(a.g, 0);
+	/* the same device, compacted since: its record */
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", &later), 1700000000);
+	/* what a kernel does not say does not make another device */
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", &unknown), 1700000000);
+	/* another diskseq: another device, whatever its counters */
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram0", &readded), 0);
+	/* no diskseq, and pages_compacted below the record: reset since */
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1", &reset), 1700000000);
+	assert_u64_equal(zs_gate_run_last_compacted(run, "zram1", &(struct zs_identity){
+		.pages_compacted = 2, .has_pages_compacted = true }), 0);
+	zs_gate_run_record(run, "zram0", &readded, ZS_RESULT_NOTHING, 0, 1700000600);
+	assert_errno(zs_gate_end(run, 1700000600), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_u64_equal(st->devices[0].id.diskseq, 41);
+	assert_u64_equal(st->devices[0].id.pages_compacted, 300);
+	assert_int_equal(st->devices[0].last_result, ZS_RESULT_NOTHING);
+	assert_u64_equal(st->devices[0].last_freed, 0);
+	free(st);
 	gate_at_free(&a);
 }
 
@@ -1113,7 +1169,7 @@ static void test_run_dry(void **state)
 	gate_at(&a, *state);
 	gate_at(&b, *state);
 	assert_errno(zs_gate_begin(a.g, 0, true, &run, &info), 0);
-	zs_gate_run_record(run, "zram0", ZS_RESULT_COMPACTED, 4096, 1700000000);
+	zs_gate_run_record(run, "zram0", NULL, ZS_RESULT_COMPACTED, 4096, 1700000000);
 	assert_errno(zs_gate_end(run, 1700000000), 0);
 	zs_gate_run_free(run);
 	assert_false(unit_exists(a.lock));
@@ -1127,7 +1183,7 @@ static void test_run_dry(void **state)
 	run = NULL;
 	assert_errno(zs_gate_begin(b.g, 0, true, &run, &info), 0);
 	assert_u64_equal(zs_gate_run_state(run)->runs, 1);
-	zs_gate_run_record(run, "zram0", ZS_RESULT_COMPACTED, 4096, 1700000600);
+	zs_gate_run_record(run, "zram0", NULL, ZS_RESULT_COMPACTED, 4096, 1700000600);
 	assert_errno(zs_gate_end(run, 1700000600), 0);
 	zs_gate_run_free(run);
 	after = unit_read_file(a.state, NULL);
@@ -1301,7 +1357,7 @@ static void short_run(void *arg, void *outp)
 			char name[ZS_DEVNAME_MAX];
 
 			snprintf(name, sizeof(name), "zram%u", 200000000 + i);
-			zs_gate_run_record(run, name, ZS_RESULT_NOTHING, 0, 1700000000);
+			zs_gate_run_record(run, name, NULL, ZS_RESULT_NOTHING, 0, 1700000000);
 		}
 		errno = in->preset_errno;
 		out->end_r = zs_gate_end(run, 1700000000);
@@ -1383,8 +1439,8 @@ static void test_run_end_full(void **state)
 /* Proving the state writable fails on a full file system: stage STATE_WRITE, -ENOSPC. */
 static void test_run_begin_full(void **state)
 {
-	/* 200 devices: about 10 KiB in 3 pages, the fourth left free */
-	struct short_in in = { .dir = *state, .old_devices = 200, .new_devices = 0,
+	/* 140 devices of 68 bytes (version 2): about 9.5 KiB in 3 pages, the fourth left free */
+	struct short_in in = { .dir = *state, .old_devices = 140, .new_devices = 0,
 			       .tmpfs_size = "16k", .preset_errno = ENOENT };
 	struct short_out out;
 
@@ -1521,7 +1577,7 @@ static void test_sysroot_confined(void **state)
 	assert_errno(zs_gate_query(g, &held, &h), 0);
 	assert_true(held);
 	assert_int_equal(h.pid, getpid());
-	zs_gate_run_record(run, "zram0", ZS_RESULT_COMPACTED, 4096, 1700000000);
+	zs_gate_run_record(run, "zram0", NULL, ZS_RESULT_COMPACTED, 4096, 1700000000);
 	assert_errno(zs_gate_end(run, 1700000000), 0);
 	zs_gate_run_free(run);
 	zs_gate_view_read(g, &v);
@@ -1686,6 +1742,7 @@ int main(void)
 		UNIT_DIR_TEST(test_run_results),
 		UNIT_DIR_TEST(test_run_saturates),
 		UNIT_DIR_TEST(test_run_last_compacted),
+		UNIT_DIR_TEST(test_run_identity),
 		UNIT_DIR_TEST(test_run_dry),
 		UNIT_DIR_TEST(test_run_garbled_state),
 		UNIT_DIR_TEST(test_run_state_refused),

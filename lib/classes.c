@@ -145,7 +145,7 @@ int zs_parse_classes(const char *s, struct zs_pool *ret)
 	bool seen[COL_FULLNESS0 + ZS_FULLNESS_GROUPS] = { false };
 	struct zs_pool pool = { 0 };
 	struct zs_class *classes = NULL;
-	size_t nclasses = 0;
+	size_t nclasses = 0, cap = 0;
 	bool have_total = false, blank = false;
 	int ncols, r;
 	const char *line;
@@ -227,12 +227,18 @@ int zs_parse_classes(const char *s, struct zs_pool *ret)
 			}
 			if (c.obj_used > c.obj_allocated)
 				goto garbled;
-			nc = realloc(classes, (nclasses + 1) * sizeof(*classes));
-			if (!nc) {
-				r = -ENOMEM;
-				goto fail;
+			if (nclasses == cap) {
+				/* 255 classes with 4K pages, more with 64K: grow by halves, not by one */
+				size_t ncap = cap ? cap + cap / 2 : 64;
+
+				nc = reallocarray(classes, ncap, sizeof(*classes));
+				if (!nc) {
+					r = -ENOMEM;
+					goto fail;
+				}
+				classes = nc;
+				cap = ncap;
 			}
-			classes = nc;
 			classes[nclasses++] = c;
 		}
 		line = strchr(line, '\n');

@@ -327,8 +327,9 @@ static int read_file(struct zs_ctx *ctx, struct zs_dev_files *f, const char *nam
 
 	if (fd == ZS_FD_ABSENT)
 		return -ENOENT;
-	snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, file_name(file));
+	/* top reads through kept descriptors every frame: name the path only when needed */
 	if (fd < 0) {
+		snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, file_name(file));
 		fd = zs_ctx_openat(ctx, f->dirfd, file_name(file), O_RDONLY, rel);
 		rb->opens++;
 		if (fd < 0) {
@@ -344,7 +345,11 @@ static int read_file(struct zs_ctx *ctx, struct zs_dev_files *f, const char *nam
 	rb->reads++;
 	if (!keep)
 		close_one(&fd, rb);
-	return r < 0 ? zs_ctx_fail(ctx, rel, r) : 0;
+	if (r < 0) {
+		snprintf(rel, sizeof(rel), "sys/block/%s/%s", name, file_name(file));
+		return zs_ctx_fail(ctx, rel, r);
+	}
+	return 0;
 }
 
 /* Read and parse; a parse failure names the file. */

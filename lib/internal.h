@@ -3,6 +3,7 @@
 #define ZSCTL_INTERNAL_H
 
 #include <limits.h>
+#include <string.h>
 
 #include "zsctl.h"
 
@@ -25,6 +26,15 @@ int zs_ctx_write_line(struct zs_ctx *ctx, const char *rel, const char *value);
 
 #define ZS_ATTR_MAX (64 * 1024)
 #define ZS_CLASSES_MAX (4 * 1024 * 1024)
+
+/* A path into a fixed buffer, cut short if it must be: top copies a few every frame. */
+static inline void zs_copy_path(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* ---- the context (ctx.c) ------------------------------------------------------- */
 

@@ -109,7 +109,6 @@ struct zs_reader {
 
 	struct stat lock_st;
 	bool lock_exists, gate_loaded;
-	struct zs_gate_view gate_view;
 
 	struct zs_event *events;
 	size_t nevents, events_cap;
@@ -304,7 +303,7 @@ static int slot_read(struct zs_reader *r, struct dev_slot *d)
 	if (err < 0 && (err != d->err || strcmp(path, d->err_path)))
 		add_event(r, ZS_EVENT_FAILED, false, d->name, err, path);
 	d->err = err < 0 ? err : 0;
-	snprintf(d->err_path, sizeof(d->err_path), "%s", err < 0 ? path : "");
+	zs_copy_path(d->err_path, sizeof(d->err_path), err < 0 ? path : "");
 	return 0;
 }
 
@@ -765,7 +764,7 @@ static void read_meminfo(struct zs_reader *r)
  */
 static void read_gate(struct zs_reader *r)
 {
-	struct zs_gate_view *v = &r->gate_view;
+	struct zs_gate_view *v = &r->snap.gate; /* read in place: 10K a frame not copied */
 	struct stat st;
 	const char *base;
 	bool exists = false, moved;
@@ -920,7 +919,7 @@ void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)
 static int build_snapshot(struct zs_reader *r)
 {
 	struct zs_snapshot *s = &r->snap;
-	struct zs_gate_view *g = &r->gate_view;
+	struct zs_gate_view *g = &s->gate;
 	uint64_t page = zs_ctx_page_size(r->ctx);
 
 	if (r->ndevs > r->sdevs_cap) {
@@ -939,7 +938,7 @@ static int build_snapshot(struct zs_reader *r)
 
 		sd->dev = d->dev;
 		sd->err = d->err;
-		snprintf(sd->err_path, sizeof(sd->err_path), "%s", d->err_path);
+		zs_copy_path(sd->err_path, sizeof(sd->err_path), d->err_path);
 		sd->pool = zs_pool_find(r->pools, r->npools, d->name);
 		if (sd->pool && !r->pslots[sd->pool - r->pools].valid)
 			sd->pool = NULL; /* never read successfully */
@@ -956,14 +955,13 @@ static int build_snapshot(struct zs_reader *r)
 	s->npools = r->npools;
 	s->classes_status = r->cstatus;
 	s->pools_err = r->pools_err;
-	snprintf(s->pools_err_path, sizeof(s->pools_err_path), "%s", r->pools_err_path);
+	zs_copy_path(s->pools_err_path, sizeof(s->pools_err_path), r->pools_err_path);
 	s->users_err = r->users_err;
-	snprintf(s->users_err_path, sizeof(s->users_err_path), "%s", r->users_err_path);
+	zs_copy_path(s->users_err_path, sizeof(s->users_err_path), r->users_err_path);
 	s->page_size = page;
 	s->has_meminfo = r->has_meminfo;
 	s->meminfo = r->meminfo;
 	s->has_gate = r->gate != NULL;
-	s->gate = *g;
 	s->events = r->events;
 	s->nevents = r->nevents;
 	return 0;

@@ -25,6 +25,15 @@
 #   ZSCTL_KERNEL_ONLY         one of 6.12 or 7.3: only that kernel, with and
 #                             without its series (for work on one series; the
 #                             matrix is both, and the run says when it is not)
+#   ZSCTL_KERNEL_MODES        "patched unpatched" (default), or one of them
+#   ZSCTL_KERNEL_PARTS        the parts to run (names of tests/kernel/parts/
+#                             NAME.guest.sh; default all; "none": none)
+#
+# Parts: a feature's guest work is tests/kernel/parts/NAME.guest.sh (sourced
+# by the guest's /init after the common steps, with its helpers: run, log,
+# snap, new_zram, new_zram_setup, $ZS, $ZG, $R) and its checks are
+# tests/kernel/parts/NAME.host.sh (sourced at the end of check_guest, with
+# ok, is, diag, jdev, $t, $mode, $R). A part touches only its own devices.
 #
 # Output: TAP. Exit status 0 when every check passed, 1 otherwise.
 set -u -o pipefail
@@ -39,6 +48,18 @@ GUEST_MEM=${ZSCTL_KERNEL_MEM:-256M}
 CC=${CC:-cc}
 # the matrix: every kernel, with and without its series
 KERNELS="6.12 7.3"
+MODES=${ZSCTL_KERNEL_MODES:-patched unpatched}
+for m in $MODES; do
+	case "$m" in
+	patched | unpatched) ;;
+	*) echo "Bail out! ZSCTL_KERNEL_MODES is patched and/or unpatched, not '$MODES'"; exit 1 ;;
+	esac
+done
+PARTS=${ZSCTL_KERNEL_PARTS:-$(cd "$HERE/parts" && for f in *.guest.sh; do [ -f "$f" ] && echo "${f%.guest.sh}"; done)}
+[ "$PARTS" = none ] && PARTS=""
+for p in $PARTS; do
+	[ -f "$HERE/parts/$p.guest.sh" ] || { echo "Bail out! no part tests/kernel/parts/$p.guest.sh"; exit 1; }
+done
 case "${ZSCTL_KERNEL_ONLY:-}" in
 "") ;;
 6.12 | 7.3) KERNELS=$ZSCTL_KERNEL_ONLY ;;
@@ -204,8 +225,16 @@ file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
 "$CC" -static -O2 -Wall -o "$IRD/bin/zs-guest" "$HERE/zs-guest.c" 2>"$RUN/zs-guest.log" ||
 	bail "cannot build the static guest helper" "$(cat "$RUN/zs-guest.log")"
 cp "$ZSCTL" "$IRD/bin/zsctl"
-# zsctl's shared libraries and the dynamic loader, at the paths ldd names
-libs=$(ldd "$ZSCTL" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+# zsctl top execs zsctl-top from beside zsctl
+TOPPROG=$(dirname "$ZSCTL")/$(basename "$ZSCTL")-top
+[ -x "$TOPPROG" ] || bail "no $TOPPROG beside $ZSCTL (make)"
+cp "$TOPPROG" "$IRD/bin/zsctl-top"
+mkdir -p "$IRD/parts"
+for p in $PARTS; do
+	cp "$HERE/parts/$p.guest.sh" "$IRD/parts/" || bail "cannot copy the part $p"
+done
+# the shared libraries of zsctl and zsctl-top and the dynamic loader, at the paths ldd names
+libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG") | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 for l in $libs; do
 	if ! mkdir -p "$IRD$(dirname "$l")" || ! cp -L "$l" "$IRD$l"; then
 		bail "cannot copy $l"
@@ -416,10 +445,17 @@ check_guest() {
 	ok $? "$t: zswap's zsmalloc pool is in debugfs ($(grep '^zswap' "$R/zsmalloc_ls.during" | tr '\n' ' '))"
 	grep -q '^zswap ' "$R/cgroup.memory.stat.during" && [ -s "$R/cgroup.memory.zswap.during" ]
 	ok $? "$t: the cgroup has memory.zswap.* and memory.stat's zswap fields"
+
+	for p in $PARTS; do
+		if [ -f "$HERE/parts/$p.host.sh" ]; then
+			# shellcheck source=/dev/null
+			. "$HERE/parts/$p.host.sh"
+		fi
+	done
 }
 
 for k in $KERNELS; do
-	for mode in patched unpatched; do
+	for mode in $MODES; do
 		if [ $mode = patched ]; then img=${IMG_PATCHED[$k]}; else img=${IMG_PLAIN[$k]}; fi
 		if boot "$k-$mode" "$mode" "$img"; then
 			check_guest "$k-$mode" "$mode"
@@ -470,5 +506,7 @@ if [ $failed -ne 0 ]; then
 	echo "# FAIL: $failed of $n checks failed (results and logs in $RUN)"
 	exit 1
 fi
-[ "$KERNELS" = "6.12 7.3" ] || echo "# only Linux $KERNELS (ZSCTL_KERNEL_ONLY): not the whole matrix"
+[ "$KERNELS" = "6.12 7.3" ] && [ "$MODES" = "patched unpatched" ] ||
+	echo "# only Linux $KERNELS, $MODES (ZSCTL_KERNEL_ONLY, ZSCTL_KERNEL_MODES): not the whole matrix"
+[ -n "$PARTS" ] && echo "# parts: $(echo $PARTS)"
 echo "# PASS: all $n checks (results and logs in $RUN)"

@@ -280,4 +280,12 @@ capz during
 wait $HOG
 echo $? >$R/zswap.hog.rc
 capz after
+
+# ---- the parts (tests/kernel/parts/NAME.guest.sh), each on its own devices ----
+for p in /parts/*.guest.sh; do
+	[ -f "$p" ] || continue
+	log "part ${p##*/}"
+	# shellcheck source=/dev/null
+	. "$p"
+done
 finish

@@ -134,11 +134,15 @@ void unit_mkdir_p(const char *path, mode_t mode)
 {
 	char *p = unit_strndup(path, strlen(path));
 
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
+	/* indexed rather than strchr(p + 1): GCC 12 under -fsanitize=address
+	 * cannot see p is non-empty and fails -Werror=stringop-overflow */
+	for (size_t i = 1; p[0] && p[i]; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
 		if (mkdir(p, mode) < 0 && errno != EEXIST)
 			fail_msg("mkdir %s: %s", p, strerror(errno));
-		*s = '/';
+		p[i] = '/';
 	}
 	if (mkdir(p, mode) < 0 && errno != EEXIST)
 		fail_msg("mkdir %s: %s", p, strerror(errno));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zs_parse_size: 4096, 4K, 1.5M, 2GiB (binary units), as --min-gain and
- * set's disksize= and mem_limit= take them. The oracle is exact integer
+ * zs_parse_size: 4096, 4K, 1.5M, 2GiB (powers of 1024), 64MB (powers of
+ * 1000), as util-linux's strtosize(), as --min-gain and set's disksize= and
+ * mem_limit= take them. The oracle is exact integer
  * arithmetic: digits[.fraction][unit], the fraction of a unit rounded down
  * to a byte (digits past the twelfth decimal ignored, as documented in
  * lib/parse.c), 2^64-1 the largest. Errors in the order the parser meets
@@ -20,7 +21,7 @@ typedef unsigned __int128 u128;
 /* -1 for a syntax error, 0 with *ret, 1 for out of range */
 static int oracle(const char *s, uint64_t *ret)
 {
-	static const char units[] = "KMGTPE";
+	static const char units[] = "KMGTPEZY";
 	u128 whole = 0, frac = 0, div = 1, mult = 1, v;
 	int has_frac = 0;
 
@@ -46,19 +47,26 @@ static int oracle(const char *s, uint64_t *ret)
 	if (*s) {
 		/* *s is not NUL here, so strchr cannot match the terminator */
 		const char *u = strchr(units, toupper((unsigned char)*s));
+		u128 base = 1024;
 
 		if (!u)
 			return -1;
-		for (long i = 0; i <= u - units; i++)
-			mult *= 1024;
 		s++;
-		if (!strcmp(s, "iB") || !strcmp(s, "B") || !strcmp(s, "ib") || !strcmp(s, "b"))
-			s += strlen(s);
+		/* util-linux's strtosize(): XiB and X are 1024^N, XB is 1000^N */
+		if (!strcmp(s, "iB") || !strcmp(s, "ib"))
+			s += 2;
+		else if (!strcmp(s, "B") || !strcmp(s, "b"))
+			base = 1000, s++;
+		for (long i = 0; i <= u - units; i++)
+			mult *= base;
 	}
 	if (*s)
 		return -1;
 	if (has_frac && frac && mult == 1)
 		return -1;
+	/* Z and Y: mult passes 2^64 (and whole * mult 128 bits) */
+	if (whole && mult > UINT64_MAX)
+		return 1;
 	v = whole * mult + frac * mult / div;
 	if (v > UINT64_MAX)
 		return 1;

@@ -281,10 +281,17 @@ static int parse_decimal(const char **p, uint64_t *whole, uint64_t *frac, uint64
 	return 0;
 }
 
+/*
+ * As util-linux's strtosize() (zramctl -s, fallocate -l): K, M, G, T, P, E,
+ * Z, Y (or k, m, g, t, p, e, z, y) alone or followed by "iB" are powers of
+ * 1024; followed by "B" they are powers of 1000 (64MB is 64000000 bytes,
+ * as zramctl -s 64MB makes it). Z and Y only fit a u64 times zero.
+ */
 int zs_parse_size(const char *s, uint64_t *ret)
 {
-	static const char units[] = "KMGTPE";
-	uint64_t whole, frac, div, mult = 1;
+	static const char units[] = "KMGTPEZY";
+	uint64_t whole, frac, div;
+	unsigned __int128 mult = 1, v;
 	const char *u;
 	int r;
 
@@ -294,73 +301,106 @@ int zs_parse_size(const char *s, uint64_t *ret)
 	if (r < 0)
 		return r;
 	if (*s) {
+		unsigned int base = 1024;
+
 		u = strchr(units, toupper((unsigned char)*s));
 		if (!u || !*u)
 			return -EINVAL;
-		for (int i = 0; i <= u - units; i++)
-			mult *= 1024;
 		s++;
-		if (!strcmp(s, "iB") || !strcmp(s, "B") || !strcmp(s, "ib") || !strcmp(s, "b"))
-			s += strlen(s);
+		if (s[0] == 'i' && (s[1] == 'B' || s[1] == 'b') && !s[2])
+			s += 2;
+		else if ((s[0] == 'B' || s[0] == 'b') && !s[1]) {
+			base = 1000;
+			s++;
+		}
+		for (int i = 0; i <= u - units; i++)
+			mult *= base;
 	}
 	if (*s)
 		return -EINVAL;
 	if (frac && mult == 1)
 		return -EINVAL; /* 1.5 bytes */
-	if (whole > UINT64_MAX / mult)
-		return -ERANGE;
 	/*
 	 * frac/div of a unit, rounded down to a byte, in integers: div <=
-	 * 10^12 and mult <= 2^60, so the product fits 128 bits exactly.
+	 * 10^12 and mult <= 1024^8 = 2^80, so frac * mult < 2^120.
 	 */
-	whole *= mult;
-	if (frac) {
-		unsigned __int128 part = (unsigned __int128)frac * mult / div;
-
-		if (part > UINT64_MAX - whole)
-			return -ERANGE;
-		whole += (uint64_t)part;
-	}
-	*ret = whole;
+	if (whole && mult > UINT64_MAX)
+		return -ERANGE; /* Z, Y */
+	v = (unsigned __int128)whole * mult;
+	if (v > UINT64_MAX)
+		return -ERANGE;
+	v += (unsigned __int128)frac * mult / div;
+	if (v > UINT64_MAX)
+		return -ERANGE;
+	*ret = (uint64_t)v;
 	return 0;
 }
 
+/* systemd.time(7)'s units of a time span, in seconds (case matters: m and M) */
+static const struct {
+	const char *name;
+	uint32_t secs;
+} span_units[] = {
+	{ "s", 1 },	       { "sec", 1 },	       { "second", 1 },	   { "seconds", 1 },
+	{ "m", 60 },	       { "min", 60 },	       { "minute", 60 },   { "minutes", 60 },
+	{ "h", 3600 },	       { "hr", 3600 },	       { "hour", 3600 },   { "hours", 3600 },
+	{ "d", 86400 },	       { "day", 86400 },       { "days", 86400 },  { "w", 604800 },
+	{ "week", 604800 },    { "weeks", 604800 },    { "M", 2629800 },   { "month", 2629800 },
+	{ "months", 2629800 }, { "y", 31557600 },      { "year", 31557600 }, { "years", 31557600 },
+};
+
+#define PICO UINT64_C(1000000000000)
+
+/*
+ * A systemd time span (systemd.time(7)), in whole seconds: terms of a
+ * number (a fraction allowed) and a unit, blanks between them allowed, a
+ * number without a unit is seconds: 90, 10min, 1.5h, "1h 30min", 2d.
+ * Sub-second units (ms, us) are refused: every caller counts seconds.
+ * What is left of a second is dropped.
+ */
 int zs_parse_duration(const char *s, uint64_t *ret)
 {
-	uint64_t total = 0;
+	unsigned __int128 secs = 0;
+	uint64_t pico = 0; /* the fractions so far, below a second */
 
 	if (!s || !*s)
 		return -EINVAL;
 	while (*s) {
-		uint64_t v, mult;
-		int r = parse_digits(&s, &v);
+		uint64_t whole, frac, div, mult = 1;
+		unsigned __int128 part;
+		size_t len = 0;
+		int r = parse_decimal(&s, &whole, &frac, &div);
 
 		if (r < 0)
 			return r;
-		switch (*s) {
-		case '\0':
-		case 's':
-			mult = 1;
-			break;
-		case 'm':
-			mult = 60;
-			break;
-		case 'h':
-			mult = 3600;
-			break;
-		case 'd':
-			mult = 86400;
-			break;
-		default:
-			return -EINVAL;
-		}
-		if (*s)
+		while (is_blank(*s))
 			s++;
-		if (v > (UINT64_MAX - total) / mult)
+		while (isalpha((unsigned char)s[len]))
+			len++;
+		if (len) {
+			size_t i;
+
+			for (i = 0; i < ZS_ARRAY_SIZE(span_units); i++)
+				if (strlen(span_units[i].name) == len &&
+				    !memcmp(s, span_units[i].name, len))
+					break;
+			if (i == ZS_ARRAY_SIZE(span_units))
+				return -EINVAL;
+			mult = span_units[i].secs;
+			s += len;
+			while (is_blank(*s))
+				s++;
+		}
+		if (is_blank(s[-1]) && !*s)
+			return -EINVAL; /* a blank at the end */
+		/* frac/div of mult seconds: div divides 10^12 */
+		part = (unsigned __int128)frac * (PICO / div) * mult + pico;
+		secs += (unsigned __int128)whole * mult + (uint64_t)(part / PICO);
+		pico = (uint64_t)(part % PICO);
+		if (secs > UINT64_MAX)
 			return -ERANGE;
-		total += v * mult;
 	}
-	*ret = total;
+	*ret = (uint64_t)secs;
 	return 0;
 }
 

@@ -66,14 +66,29 @@ int zs_parse_u64(const char *s, uint64_t *ret);
  * max is -E2BIG so callers can say the file is stranger than expected.
  */
 int zs_parse_u64_columns(const char *s, uint64_t *vals, unsigned int max, unsigned int *n);
-/* Sizes like util-linux's: 4096, 4K, 1.5M, 2GiB (binary units). */
+/*
+ * Sizes as util-linux's strtosize(): 4096, 64m, 64M, 1.5G, 1GiB (powers of
+ * 1024), 64MB (powers of 1000).
+ */
 int zs_parse_size(const char *s, uint64_t *ret);
-/* Durations: 90, 90s, 5m, 1h30m, 2d; in seconds. */
+/*
+ * systemd time spans (systemd.time(7)) in whole seconds: 90, 90s, 10min,
+ * 1.5h, "1h 30min", 2d, 1w.
+ */
 int zs_parse_duration(const char *s, uint64_t *ret);
 /* Seconds with a fraction: 0.25, 3, 1.5; at most a day. */
 int zs_parse_seconds(const char *s, double *ret);
 /* 0..100, with or without a trailing '%'; returned as a fraction 0..1. */
 int zs_parse_percent(const char *s, double *ret);
+/* What each of these parsers accepts, in the words of a refusal. */
+#define ZS_SIZE_ACCEPTED                                                                  \
+	"a size: bytes, or a number with K, M, G, T, P or E (powers of 1024, also KiB, "   \
+	"MiB...) or KB, MB, GB... (powers of 1000): 4096, 64M, 1.5G, 1GiB, 64MB"
+#define ZS_DURATION_ACCEPTED                                                              \
+	"a duration: seconds, or numbers with units s, min, h, d, w (systemd.time(7)): "  \
+	"90, 90s, 10min, 1.5h, '1h 30min', 2d"
+#define ZS_SECONDS_ACCEPTED "seconds, a fraction allowed, at most 86400: 0.25, 3, 1.5"
+#define ZS_PERCENT_ACCEPTED "a percentage from 0 to 100, a '%' allowed: 50, 12.5, 50%"
 
 /*
  * Saturating arithmetic: a garbled or hostile file (pages times the page

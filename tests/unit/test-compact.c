@@ -116,9 +116,17 @@ static void test_size_valid(void **state)
 		{ "0.1K", 102 }, /* 102.4 rounded down to a byte */
 		{ "2G", UINT64_C(2147483648) },
 		{ "2GiB", UINT64_C(2147483648) },
-		{ "2GB", UINT64_C(2147483648) }, /* binary, like util-linux */
+		/* util-linux's strtosize(): XB is a power of 1000 (zramctl -s 64MB) */
+		{ "2GB", UINT64_C(2000000000) },
+		{ "64MB", 64000000 },
+		{ "64m", 67108864 },
+		{ "64M", 67108864 },
+		{ "1GiB", UINT64_C(1073741824) },
+		{ "1.5KB", 1500 },
 		{ "2gib", UINT64_C(2147483648) },
-		{ "2Mb", 2097152 },
+		{ "2Mb", 2000000 },
+		{ "0Z", 0 },
+		{ "18EB", UINT64_C(18000000000000000000) },
 		{ "1T", UINT64_C(1) << 40 },
 		{ "1P", UINT64_C(1) << 50 },
 		{ "1E", UINT64_C(1) << 60 },
@@ -150,6 +158,11 @@ static void test_size_invalid(void **state)
 		int r;
 	} cases[] = {
 		{ "16E", -ERANGE },
+		{ "19EB", -ERANGE },
+		{ "1Z", -ERANGE },
+		{ "1YiB", -ERANGE },
+		{ "1BB", -EINVAL },
+		{ "1KiBB", -EINVAL },
 		{ "16384P", -ERANGE },
 		{ "17179869184G", -ERANGE },
 		{ UNIT_U64_OVER_STR, -ERANGE },
@@ -205,6 +218,28 @@ static void test_duration(void **state)
 		{ "2d", 0, 172800 },
 		{ "1h1m1s", 0, 3661 },
 		{ "1d1h1m1s", 0, 90061 },
+		/* systemd.time(7): what the units themselves say (OnUnitActiveSec=15min) */
+		{ "10min", 0, 600 },
+		{ "15min", 0, 900 },
+		{ "1h", 0, 3600 },
+		{ "1.5h", 0, 5400 },
+		{ "1h 30min", 0, 5400 },
+		{ "1h30min", 0, 5400 },
+		{ "1 h", 0, 3600 },
+		{ "2 days 3 hours", 0, 183600 },
+		{ "1hr", 0, 3600 },
+		{ "3 seconds", 0, 3 },
+		{ "1sec", 0, 1 },
+		{ "2minutes", 0, 120 },
+		{ "1w", 0, 604800 },
+		{ "1M", 0, 2629800 }, /* a month: 30.44 days, as systemd */
+		{ "1y", 0, 31557600 },
+		{ "0.5min", 0, 30 },
+		{ "1.5s", 0, 1 }, /* whole seconds: the rest is dropped */
+		{ "0.1m 0.1m 0.1m", 0, 18 },
+		{ "0.3333333333333h 0.3333333333333h 0.3333333333334h", 0, 3599 },
+		{ "1m30", 0, 90 },
+		{ "30 1h", 0, 3630 },
 		{ UNIT_U64_MAX_STR, 0, UINT64_MAX },
 		{ UNIT_U64_MAX_STR "s", 0, UINT64_MAX },
 		{ "307445734561825860m", 0, UINT64_C(18446744073709551600) },
@@ -212,11 +247,18 @@ static void test_duration(void **state)
 		{ "", -EINVAL, 0 },
 		{ "h", -EINVAL, 0 },
 		{ "1x", -EINVAL, 0 },
+		{ "1H", -EINVAL, 0 }, /* systemd's units are case-sensitive: M is a month */
+		{ "1ms", -EINVAL, 0 }, /* sub-second units: every caller counts seconds */
+		{ "1us", -EINVAL, 0 },
+		{ "1mins", -EINVAL, 0 },
 		{ "-1", -EINVAL, 0 },
 		{ " 1", -EINVAL, 0 },
 		{ "1 ", -EINVAL, 0 },
-		{ "1.5h", -EINVAL, 0 },
 		{ "1h ", -EINVAL, 0 },
+		{ ".5h", -EINVAL, 0 },
+		{ "1.h", -EINVAL, 0 },
+		{ "1h,30min", -EINVAL, 0 },
+		{ "infinity", -EINVAL, 0 },
 		{ NULL, -EINVAL, 0 },
 		{ UNIT_U64_OVER_STR, -ERANGE, 0 },
 		{ "307445734561825861m", -ERANGE, 0 },
@@ -224,6 +266,7 @@ static void test_duration(void **state)
 		{ "213503982334602d", -ERANGE, 0 },
 		{ UNIT_U64_MAX_STR "s1s", -ERANGE, 0 },
 		{ "213503982334601d1d", -ERANGE, 0 },
+		{ "584542046090.63y", -ERANGE, 0 },
 	};
 	struct errs e = { 0 };
 

@@ -89,7 +89,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct add_opts *o
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}

@@ -2,7 +2,9 @@
 #ifndef ZSCTL_CLI_H
 #define ZSCTL_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -121,6 +123,30 @@ void cli_usage_error(struct cli *cli, const char *fmt, ...) __attribute__((forma
 void cli_shown(const char *arg, char *buf, size_t size);
 /* getopt's ':' or '?' as one usage error naming the option (and the verb). */
 void cli_option_error(struct cli *cli, int c, char **argv);
+
+/*
+ * The name in table (n entries of size bytes, the name a const char * at
+ * name_off) that word (len bytes) most likely meant: the only one it
+ * begins, or the nearest by edit distance (swaps count one) within a third
+ * of its length; NULL when none is near enough (CLI_SUGGEST).
+ */
+const char *cli_suggest(const char *word, size_t len, const void *table, size_t n, size_t size,
+			size_t name_off);
+#define CLI_SUGGEST(word, len, table, n, member)                                         \
+	cli_suggest(word, len, table, n, sizeof(*(table)),                                  \
+		    offsetof(__typeof__(*(table)), member))
+/*
+ * getopt's ':' or '?' as cli_option_error() reports it, with "did you mean
+ * --NAME?" for a mistyped long option (longopts: the verb's table), and
+ * where --sysroot goes when it is given after the verb.
+ */
+void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *longopts);
+
+/*
+ * --lock-file/--state-file PATH (compact, status, top): an absolute path
+ * naming a file, stored in *dest; else a usage error and -EINVAL.
+ */
+int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest);
 
 /* Device arguments: validated before any path is built. Returns 0 or sets status. */
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n);

@@ -166,14 +166,12 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 			o->dry_run = true;
 			break;
 		case OPT_LOCK_FILE:
-		case OPT_STATE_FILE:
-			if (optarg[0] != '/' || strlen(optarg) >= 4096 ||
-			    !strrchr(optarg, '/')[1]) {
-				cli_usage_error(cli, "compact: %s needs an absolute path",
-						c == OPT_LOCK_FILE ? "--lock-file" : "--state-file");
+			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
 				return -EINVAL;
-			}
-			*(c == OPT_LOCK_FILE ? &o->lock_path : &o->state_path) = optarg;
+			break;
+		case OPT_STATE_FILE:
+			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+				return -EINVAL;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -186,7 +184,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}

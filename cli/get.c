@@ -297,7 +297,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 			return ZS_EXIT_OK;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return cli->status;
 		}
 	}

@@ -527,7 +527,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}

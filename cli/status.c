@@ -19,6 +19,7 @@ struct status_opts {
 	bool raw, noheadings, bytes, classes, json;
 	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
 	const char *prom_file; /* --prom-file: written atomically */
+	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
 };
 
 static int parse_columns(struct cli *cli, const char *list, struct status_opts *o)
@@ -34,7 +35,11 @@ static int parse_columns(struct cli *cli, const char *list, struct status_opts *
 		int id = dev_field_lookup(p, len);
 
 		if (id < 0 || o->ncols == ARRAY_SIZE(o->cols)) {
-			cli_usage_error(cli, "status: unknown column: %.*s", (int)(len > 40 ? 40 : len), p);
+			const char *hint = CLI_SUGGEST(p, len, dev_fields, dev_nfields, column);
+
+			cli_usage_error(cli, "status: unknown column: %.*s%s%s%s",
+					(int)(len > 40 ? 40 : len), p, hint ? "; did you mean " : "",
+					hint ? hint : "", hint ? "?" : " (zsctl status --help lists them)");
 			return -EINVAL;
 		}
 		o->cols[o->ncols++] = id;
@@ -196,6 +201,9 @@ static void usage(void)
 	       "     --classes         per-class zsmalloc statistics (needs root and debugfs)\n"
 	       "     --format FORMAT   table (default), json (as -J) or prometheus\n"
 	       "     --prom-file PATH  Prometheus output, replacing PATH atomically (textfile)\n"
+	       "     --lock-file PATH  the compaction gate's lock file, as compact's option\n"
+	       "     --state-file PATH\n"
+	       "                       the compaction state file, as compact's option\n"
 	       " -h, --help            display this help\n"
 	       "\n"
 	       "DEVICE is zramN or /dev/zramN; without one, every zram device.\n"
@@ -212,6 +220,8 @@ enum {
 	OPT_CLASSES,
 	OPT_FORMAT,
 	OPT_PROM_FILE,
+	OPT_LOCK_FILE,
+	OPT_STATE_FILE,
 };
 
 static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts *o)
@@ -226,6 +236,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		{ "classes", no_argument, NULL, OPT_CLASSES },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
+		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
+		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -274,12 +286,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			o->prom_file = optarg;
 			o->prometheus = true;
 			break;
+		case OPT_LOCK_FILE:
+			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
+				return -EINVAL;
+			break;
+		case OPT_STATE_FILE:
+			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+				return -EINVAL;
+			break;
 		case 'h':
 			usage();
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}
@@ -382,7 +402,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	ro.needs = needs_of(&o);
 	ro.devices = names;
 	ro.ndevices = nnames;
-	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
+	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
 	if (r >= 0) {
 		ro.gate = gate;
 		r = zs_reader_new(cli->ctx, &ro, &reader);

@@ -2,12 +2,14 @@
 /* zsctl: global options and the table of verbs. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -56,6 +58,113 @@ int verb_top_exec(struct cli *cli, int argc, char **argv)
 	return cli->status;
 }
 #endif
+
+/* Optimal string alignment distance, ASCII case ignored, of a (alen) and b. */
+static size_t edit_distance(const char *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b), d[3][64], *prev2 = d[0], *prev = d[1], *cur = d[2];
+
+	if (alen >= 63 || blen >= 63)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= blen; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		size_t *t;
+
+		cur[0] = i;
+		for (size_t j = 1; j <= blen; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[blen];
+}
+
+const char *cli_suggest(const char *word, size_t len, const void *table, size_t n, size_t size,
+			size_t name_off)
+{
+	const char *best = NULL, *prefixed = NULL;
+	size_t best_d = len / 3 > 0 ? len / 3 : 1, nprefixed = 0;
+
+	if (!len)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = *(const char *const *)((const char *)table + i * size + name_off);
+		size_t dist;
+
+		if (!name)
+			continue;
+		if (len >= 2 && !strncasecmp(name, word, len)) {
+			prefixed = name;
+			nprefixed++;
+		}
+		dist = edit_distance(word, len, name);
+		if (dist <= best_d && (!best || dist < best_d)) {
+			best = name;
+			best_d = dist;
+		}
+	}
+	if (nprefixed == 1)
+		return prefixed;
+	return best;
+}
+
+void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *longopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL, *name, *hint;
+	size_t len, n = 0;
+	char shown[64];
+
+	if (c != '?' || optopt || !arg || strncmp(arg, "--", 2)) {
+		cli_option_error(cli, c, argv);
+		return;
+	}
+	name = arg + 2;
+	len = strcspn(name, "=");
+	cli_shown(arg, shown, sizeof(shown));
+	if (cli->verb && len == 7 && !strncmp(name, "sysroot", 7)) {
+		cli_usage_error(cli,
+				"%s: --sysroot is a global option: put it before the verb "
+				"(zsctl --sysroot DIR %s ...)",
+				cli->verb, cli->verb);
+		return;
+	}
+	while (longopts[n].name)
+		n++;
+	hint = CLI_SUGGEST(name, len, longopts, n, name);
+	if (!hint) {
+		cli_option_error(cli, c, argv);
+		return;
+	}
+	if (cli->verb)
+		cli_usage_error(cli, "%s: unknown option '%s'; did you mean '--%s'?", cli->verb,
+				shown, hint);
+	else
+		cli_usage_error(cli, "unknown option '%s'; did you mean '--%s'?", shown, hint);
+}
+
+int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest)
+{
+	if (arg[0] != '/' || strlen(arg) >= 4096 || !strrchr(arg, '/')[1]) {
+		cli_usage_error(cli, "%s: %s needs an absolute path", cli->verb, option);
+		return -EINVAL;
+	}
+	*dest = arg;
+	return 0;
+}
 
 static void usage(void)
 {
@@ -124,7 +233,7 @@ int main(int argc, char **argv)
 			return ZS_EXIT_OK;
 		case ':':
 		default:
-			cli_option_error(&cli, c, argv);
+			cli_bad_option(&cli, c, argv, longopts);
 			return cli.status;
 		}
 	}
@@ -134,7 +243,17 @@ int main(int argc, char **argv)
 	}
 	verb = find_verb(argv[optind]);
 	if (!verb) {
-		cli_usage_error(&cli, "unknown verb '%.40s'", argv[optind]);
+		const char *hint = CLI_SUGGEST(argv[optind], strlen(argv[optind]), verbs,
+					       ARRAY_SIZE(verbs), name);
+		char shown[48];
+
+		cli_shown(argv[optind], shown, sizeof(shown));
+		if (!strcmp(argv[optind], "help"))
+			hint = "--help";
+		if (hint)
+			cli_usage_error(&cli, "unknown verb '%s'; did you mean '%s'?", shown, hint);
+		else
+			cli_usage_error(&cli, "unknown verb '%s' (zsctl --help lists them)", shown);
 		return cli.status;
 	}
 	r = zs_ctx_new(cli.sysroot, &cli.ctx);

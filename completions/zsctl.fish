@@ -114,6 +114,9 @@ function __zsctl_columns
     set -l prefix (string match -r -- '^.*,' $cur)
     or set prefix (string match -r -- '^\+' $cur)
     set -l used (string split , -- (string upper -- (string replace -r -- '^\+' '' $prefix)))
+    # +LIST appends to the defaults: they are in it already
+    string match -q -- '+*' $prefix
+    and set used $used NAME DISKSIZE ALGORITHM DATA COMPR TOTAL RATIO FRAG COMPACTABLE USED-BY
     for c in \
         'NAME	zram device name' \
         'DISKSIZE	limit on the uncompressed amount of data' \
@@ -289,6 +292,8 @@ complete -c zsctl -n '__zsctl_using_verb status' -s J -l json -d 'JSON output: e
 complete -c zsctl -n '__zsctl_using_verb status' -l classes -d 'per-class zsmalloc statistics (needs root and debugfs)'
 complete -c zsctl -n '__zsctl_using_verb status' -l format -x -a 'table json prometheus' -d 'output format'
 complete -c zsctl -n '__zsctl_using_verb status' -l prom-file -r -F -d 'Prometheus output, replacing PATH atomically (textfile)'
+complete -c zsctl -n '__zsctl_using_verb status' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
+complete -c zsctl -n '__zsctl_using_verb status' -l state-file -r -F -d 'the compaction state file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb status' -s h -l help -d 'display this help'
 complete -c zsctl -n '__zsctl_using_verb status' -a '(__zsctl_devices)'
 
@@ -309,12 +314,16 @@ complete -c zsctl -n '__zsctl_using_verb compact' -a '(__zsctl_devices)'
 
 # top
 complete -c zsctl -n '__zsctl_using_verb top' -s d -l delay -x -d 'refresh every SECS seconds (default 2)'
-complete -c zsctl -n '__zsctl_using_verb top' -s n -l iterations -x -d 'stop after N frames'
-complete -c zsctl -n '__zsctl_using_verb top' -s b -l batch -d 'plain-text frames on stdout, no curses'
 complete -c zsctl -n '__zsctl_using_verb top' -s p -l pool -x -a '(__zsctl_pools)' -d 'select this device or pool'
-complete -c zsctl -n '__zsctl_using_verb top' -s s -l sort -x -a 'freeable frag size used' -d 'sort classes by KEY'
-complete -c zsctl -n '__zsctl_using_verb top' -s r -l reverse -d 'reverse the sort order'
+complete -c zsctl -n '__zsctl_using_verb top' -s b -l bytes -d 'print sizes in bytes (as status -b; the b key)'
+complete -c zsctl -n '__zsctl_using_verb top' -l batch -d 'plain-text frames on stdout, no curses'
+complete -c zsctl -n '__zsctl_using_verb top' -l iterations -x -d 'stop after N frames'
+complete -c zsctl -n '__zsctl_using_verb top' -l sort -x -a 'freeable frag size used' -d 'sort classes by KEY'
+complete -c zsctl -n '__zsctl_using_verb top' -l reverse -d 'reverse the sort order'
+complete -c zsctl -n '__zsctl_using_verb top' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
+complete -c zsctl -n '__zsctl_using_verb top' -l state-file -r -F -d 'the compaction state file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb top' -a '(__zsctl_pools)'
 
 # get: a device, then its attributes; without a device, every device's
 complete -c zsctl -n '__zsctl_using_verb get' -s J -l json -d 'JSON output'

@@ -109,7 +109,7 @@ compact the selected device. `-b` prints plain-text frames instead (one here,
 of which `sed` keeps the first 14 lines):
 
 EOF
-	block "./zsctl --sysroot $F top -b -n 1 | sed -n '1,14p'"
+	block "./zsctl --sysroot $F top --batch --iterations 1 | sed -n '1,14p'"
 	cat <<'EOF'
 
 `zsctl get` prints a device's attributes (all, or those named), `zsctl set`

@@ -26,9 +26,11 @@ struct top_opts {
 	double delay;
 	uint64_t iterations; /* 0: until q */
 	bool batch;
+	bool bytes;
 	const char *pool;
 	enum top_sort sort;
 	bool reverse;
+	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
 };
 
 static volatile sig_atomic_t quit_signal;
@@ -89,19 +91,26 @@ static time_t frame_time(void)
 static void usage(void)
 {
 	printf("Usage:\n"
-	       " zsctl [global options] top [options]\n"
+	       " zsctl [global options] top [options] [DEVICE]\n"
 	       "\n"
 	       "A live view of zram devices and their zsmalloc pools: what they hold,\n"
 	       "the fragmentation of each size class, and compaction from the screen.\n"
 	       "\n"
 	       "Options:\n"
 	       " -d, --delay SECS        refresh every SECS seconds (fractions; default 2)\n"
-	       " -n, --iterations N      stop after N frames\n"
-	       " -b, --batch             plain-text frames on stdout, no curses (logs, tests)\n"
 	       " -p, --pool NAME         select this device or pool (zramN, /dev/zramN, zswapN)\n"
-	       " -s, --sort KEY          sort classes by freeable, frag, size or used\n"
-	       " -r, --reverse           reverse the sort order\n"
+	       " -b, --bytes             print sizes in bytes (as status -b; the b key)\n"
+	       "     --batch             plain-text frames on stdout, no curses (logs, tests)\n"
+	       "     --iterations N      stop after N frames\n"
+	       "     --sort KEY          sort classes by freeable, frag, size or used\n"
+	       "     --reverse           reverse the sort order\n"
+	       "     --lock-file PATH    the compaction gate's lock file, as compact's option\n"
+	       "     --state-file PATH   the compaction state file, as compact's option\n"
 	       " -h, --help              display this help\n"
+	       "\n"
+	       "DEVICE selects a device as -p does. A short option means the same in every\n"
+	       "verb: -b is bytes, -n no headings, -r raw (status), so top's frame count,\n"
+	       "batch mode, sort and reverse are long options.\n"
 	       "\n"
 	       "Keys: q quit, ? help, Tab/Left/Right pool, Up/Down/PgUp/PgDn/Home/End scroll,\n"
 	       "s sort, r reverse, e empty classes, c compact, d delay, Space/p pause, b bytes.\n"
@@ -128,46 +137,64 @@ static int parse_pool_name(const char *arg, char *out, size_t size)
 	return 0;
 }
 
+enum {
+	OPT_BATCH = 0x100,
+	OPT_ITERATIONS,
+	OPT_SORT,
+	OPT_REVERSE,
+	OPT_LOCK_FILE,
+	OPT_STATE_FILE,
+};
+
 static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "bytes", no_argument, NULL, 'b' },
 		{ "pool", required_argument, NULL, 'p' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "reverse", no_argument, NULL, OPT_REVERSE },
+		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
+		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:d:n:bp:s:rh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:bp:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			r = zs_parse_seconds(optarg, &o->delay);
 			if (r < 0) {
-				cli_usage_error(cli, "top: --delay: invalid value '%.40s'%s",
-						optarg, r == -ERANGE ? " (out of range)" : "");
+				cli_usage_error(cli, "top: --delay: %s value '%.40s'; expected %s",
+						r == -ERANGE ? "out-of-range" : "invalid", optarg,
+						ZS_SECONDS_ACCEPTED);
 				return -EINVAL;
 			}
 			break;
-		case 'n':
+		case OPT_ITERATIONS:
 			r = zs_parse_u64(optarg, &o->iterations);
 			if (r < 0 || !o->iterations) {
-				cli_usage_error(cli, "top: --iterations: invalid value '%.40s'",
+				cli_usage_error(cli,
+						"top: --iterations: invalid value '%.40s'; expected "
+						"a number of frames, 1 or more",
 						optarg);
 				return -EINVAL;
 			}
 			break;
-		case 'b':
+		case OPT_BATCH:
 			o->batch = true;
+			break;
+		case 'b':
+			o->bytes = true;
 			break;
 		case 'p':
 			o->pool = optarg;
 			break;
-		case 's':
+		case OPT_SORT:
 			if (top_parse_sort(optarg, &o->sort) < 0) {
 				cli_usage_error(cli,
 						"top: --sort: unknown key '%.40s' "
@@ -176,23 +203,34 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 				return -EINVAL;
 			}
 			break;
-		case 'r':
+		case OPT_REVERSE:
 			o->reverse = true;
+			break;
+		case OPT_LOCK_FILE:
+			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
+				return -EINVAL;
+			break;
+		case OPT_STATE_FILE:
+			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			usage();
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}
+	/* DEVICE, as every other verb takes it: the same as -p */
+	if (optind < argc && !o->pool)
+		o->pool = argv[optind++];
 	if (optind < argc) {
 		char shown[64];
 
 		cli_shown(argv[optind], shown, sizeof(shown));
-		cli_usage_error(cli, "top: unexpected argument '%s' (a pool is chosen with -p)",
+		cli_usage_error(cli, "top: unexpected argument '%s' (top selects one device or pool)",
 				shown);
 		return -EINVAL;
 	}
@@ -437,13 +475,14 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r < 0 ? cli->status : ZS_EXIT_OK;
 	if (!o.batch && o.delay <= 0) {
-		cli_usage_error(cli, "top: --delay must be more than 0 (0 is for -b only)");
+		cli_usage_error(cli, "top: --delay must be more than 0 (0 is for --batch only)");
 		return cli->status;
 	}
 	t.view.delay = o.delay;
 	t.view.sort = o.sort;
 	t.view.reverse = o.reverse;
 	t.view.batch = o.batch;
+	t.view.bytes = o.bytes;
 	t.view.all_pools = o.batch && !o.pool;
 	t.view.has_clock = true;
 	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
@@ -453,7 +492,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli_usage_error(cli, "top: --pool: invalid name '%s'", shown);
 		return cli->status;
 	}
-	r = zs_gate_new(cli->ctx, NULL, NULL, &t.gate);
+	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &t.gate);
 	if (r >= 0) {
 		struct zs_reader_opts ro = { .needs = top_needs, .watch = true, .gate = t.gate };
 

@@ -139,14 +139,19 @@ query column 'zsctl status -o NAME,DI'
 want column NAME,DISKSIZE
 query column-eq 'zsctl status --output=NAME,DI'
 want column-eq --output=NAME,DISKSIZE
-query column-plus 'zsctl status -o +name,DI'
-want column-plus +name,DISKSIZE
+query column-plus 'zsctl status -o +state,OV'
+want column-plus +state,OVERHEAD
 query column-more 'zsctl status -o NAME,TOTAL,'
 grep -v -x -e NAME -e TOTAL "$TMPD/columns" | sed 's/^/NAME,TOTAL,/' >"$TMPD/want/column-more"
 query format 'zsctl status --format '
 want format table json prometheus
-query sort 'zsctl top -s '
+query column-plus-defaults 'zsctl status -o +'
+grep -v -x -e NAME -e DISKSIZE -e ALGORITHM -e DATA -e COMPR -e TOTAL -e RATIO -e FRAG \
+	-e COMPACTABLE -e USED-BY "$TMPD/columns" | sed 's/^/+/' >"$TMPD/want/column-plus-defaults"
+query sort 'zsctl top --sort '
 want sort freeable frag size used
+query top-device "zsctl --sysroot $ROOT top "
+want top-device $DEVS zswap1a2b
 query devices "zsctl --sysroot $ROOT status "
 want devices $DEVS
 query device-dev "zsctl --sysroot $ROOT compact /dev/zram1"

@@ -196,8 +196,8 @@ done <"$TMPD/verbs"
 completes "--output --output-all" "'zsctl status --o<TAB>'" zsctl status --o
 completes "NAME,DISKSIZE" "'zsctl status -o NAME,DI<TAB>'" zsctl status -o NAME,DI
 completes "NAME,DISKSIZE" "'zsctl status --output=NAME,DI<TAB>'" zsctl status --output = NAME,DI
-completes "+name,DISKSIZE" "'zsctl status -o +name,DI<TAB>' keeps the + and the typed case" \
-	zsctl status -o +name,DI
+completes "+state,OVERHEAD" "'zsctl status -o +state,OV<TAB>' keeps the + and the typed case" \
+	zsctl status -o +state,OV
 completes "status" "'zsctl --sysroot DIR st<TAB>' skips the global option" \
 	zsctl --sysroot /nonexistent st
 
@@ -210,6 +210,11 @@ grep -qx 'NAME,TOTAL,NAME' "$TMPD/c.more" || grep -qx 'NAME,TOTAL,TOTAL' "$TMPD/
 tap_is "$?" 1 "columns already in the list are not offered again"
 tap_is "$(wc -l <"$TMPD/c.more" | tr -d ' ')" "$(($(wc -l <"$TMPD/help.columns") - 2))" \
 	"every other column is offered after NAME,TOTAL,"
+complete_line zsctl status -o + >"$TMPD/c.plus"
+grep -qx '+DATA' "$TMPD/c.plus"
+tap_is "$?" 1 "'zsctl status -o +<TAB>' does not offer the default columns again"
+grep -qx '+OVERHEAD' "$TMPD/c.plus"
+tap_is "$?" 0 "'zsctl status -o +<TAB>' offers the others"
 
 # device names from a system root of our own: zramN and /dev/zramN, never
 # partitions or other block devices

@@ -92,7 +92,7 @@ done
 
 # top's --pool takes a device or pool name
 for n in 'zram0/../zram1' '../../etc' 'zswap/../../x' "$long" $'zram0\nzram1' "zram${ESC}[2J"; do
-	run top -b -n 1 -p "$n"
+	run top --batch --iterations 1 -p "$n"
 	if has_ctl "$TMPD/err" || [ "$(nlines "$TMPD/err")" -gt 2 ]; then
 		tap_ok 1 "top -p $(shown "$n"): refused without echoing control characters"
 	else
@@ -173,9 +173,9 @@ for o in '--min-gain 99999999999999999999' '--min-gain 18446744073709551616' '--
 	run compact --force $o zram0
 	usage_refused "compact $o: refused, nothing written"
 done
-for o in '-d 1e9' '-d 99999999999999999999' '-d -1' '-d nan' '-n 99999999999999999999' '-n -1'; do
+for o in '-d 1e9' '-d 99999999999999999999' '-d -1' '-d nan' '--iterations 99999999999999999999' '--iterations -1'; do
 	# shellcheck disable=SC2086
-	run top -b -n 1 $o
+	run top --batch --iterations 1 $o
 	usage_refused "top $o: refused"
 done
 # the largest accepted values are taken as they are (a dry run)

@@ -1,7 +1,7 @@
 #!/bin/sh
-# zsctl top -b (batch mode) while devices and pools come and go under
+# zsctl top --batch (batch mode) while devices and pools come and go under
 # --sysroot, in a copy of a fixture: no restart, no error, and the second
-# frame says what changed. (top -b's output over the fixture trees is
+# frame says what changed. (top --batch's output over the fixture trees is
 # checked by the expected-output cases, tests/expected/top.cases.)
 # Outside make, TOP_SRCDIR defaults to the tree this script is in and
 # ZSCTL to its ./zsctl.
@@ -34,7 +34,7 @@ dbg=$(awk '$9 == "debugfs" { print substr($5, 2) }' "$ROOT/proc/self/mountinfo")
 [ -d "$ROOT/$dbg/zsmalloc/zram2" ] || tap_bail "several-devices: no pool zram2 under /$dbg"
 
 : >"$TMPD/hot.out"
-"$ZSCTL" --sysroot "$ROOT" top -b -n 2 -d 3 -s size >"$TMPD/hot.out" 2>"$TMPD/hot.err" &
+"$ZSCTL" --sysroot "$ROOT" top --batch --iterations 2 -d 3 --sort size >"$TMPD/hot.out" 2>"$TMPD/hot.err" &
 pid=$!
 at_exit "kill $pid"
 i=0
@@ -49,7 +49,7 @@ rm -rf "$ROOT/sys/block/zram2" "$ROOT/$dbg/zsmalloc/zram2"
 cp -R "$ROOT/sys/block/zram0" "$ROOT/sys/block/zram7"
 cp -R "$ROOT/$dbg/zsmalloc/zram0" "$ROOT/$dbg/zsmalloc/zram7"
 wait $pid
-tap_is "$?" 0 "hotplug under --sysroot: top -b -n 2 exits 0"
+tap_is "$?" 0 "hotplug under --sysroot: top --batch --iterations 2 exits 0"
 tap_is "$(cat "$TMPD/hot.err")" "" "hotplug: nothing on stderr"
 awk '/^zsctl top/ { n++ } { print > (dir "/hot.frame" n) }' dir="$TMPD" "$TMPD/hot.out"
 grep -Eq '^zram2 +[0-9]' "$TMPD/hot.frame1"

@@ -189,7 +189,7 @@ restored SEGV "SIGSEGV"
 tap_is "$(cat "$TMPD/SEGV.rc")" 139 "SIGSEGV: killed by it (status 139)"
 
 # ---- -n, NO_COLOR, a terminal without colours --------------------------------------------
-tm_run 100 30 iter -- --sysroot "$ROOT" top -n 3 -d 0.2
+tm_run 100 30 iter -- --sysroot "$ROOT" top --iterations 3 -d 0.2
 restored iter "-n 3"
 tap_is "$(cat "$TMPD/iter.rc")" 0 "-n 3: exit status 0"
 

@@ -62,7 +62,7 @@ mkdir "$ROOT/sys/block/zram$id"
 mount --bind "/sys/block/zram$id" "$ROOT/sys/block/zram$id" || tap_bail "mount --bind failed"
 at_exit "umount -l '$ROOT/sys/block/zram$id'"
 : >"$TMPD/vanish.out"
-"$ZSCTL" --sysroot "$ROOT" top -b -n 2 -d 3 >"$TMPD/vanish.out" 2>"$TMPD/vanish.err" &
+"$ZSCTL" --sysroot "$ROOT" top --batch --iterations 2 -d 3 >"$TMPD/vanish.out" 2>"$TMPD/vanish.err" &
 pid=$!
 at_exit "kill $pid"
 i=0
@@ -76,7 +76,7 @@ zram_remove "$id"
 tap_ok $? "zram$id hot-removed between the frames"
 [ -z "$ZRAM_ERROR" ] || tap_diag "$ZRAM_ERROR"
 wait $pid
-tap_is "$?" 0 "vanish: top -b exits 0"
+tap_is "$?" 0 "vanish: top --batch exits 0"
 tap_is "$(cat "$TMPD/vanish.err")" "" "vanish: nothing on stderr"
 tap_is "$(sed -n '/^zsctl top/h; $!d; x; p' "$TMPD/vanish.out" | cut -d, -f2)" " every 3s: 0 zram devices" \
 	"vanish: frame 2 has no device"

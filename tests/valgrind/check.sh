@@ -68,9 +68,9 @@ vg 0 "compact --dry-run" "$DUMP" compact --dry-run \
 vg 0 "compact" "$DUMP" compact \
 	--lock-file "$DUMP/run/lock/zsctl-compact.lock" --state-file "$DUMP/var/lib/zsctl/compact.state"
 if has_verb top; then
-	vg 0 "top -b -n 3" "$FIX" top -b -n 3
+	vg 0 "top --batch --iterations 3" "$FIX" top --batch --iterations 3
 else
-	tap_ok 0 "top -b -n 3 # SKIP this zsctl has no top"
+	tap_ok 0 "top --batch --iterations 3 # SKIP this zsctl has no top"
 fi
 if has_verb get; then
 	vg 0 "get zram0" "$FIX" get zram0

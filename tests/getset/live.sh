@@ -297,7 +297,7 @@ else
 	tap_ok 1 "... /sys/block/$bad is gone"
 fi
 out=$("$ZSCTL" add -s 1Q 2>&1)
-tap_is "$?:$out" "2:zsctl: add: disksize: '1Q' is not valid; expected a size in bytes or with a unit (4G, 512M), more than 0
+tap_is "$?:$out" "2:zsctl: add: disksize: '1Q' is not valid; expected more than 0, a size: bytes, or a number with K, M, G, T, P or E (powers of 1024, also KiB, MiB...) or KB, MB, GB... (powers of 1000): 4096, 64M, 1.5G, 1GiB, 64MB
 zsctl: add: no device made" "zsctl add -s 1Q: a usage error, before any device is made"
 
 # ---- a device that does not exist ------------------------------------------------------

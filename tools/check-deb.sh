@@ -210,7 +210,7 @@ if [ -e /sys/block/zram0 ]; then
 fi
 # zsctl top is /usr/libexec/zsctl/zsctl-top, which zsctl runs
 inroot zsctl top -b -n 1 >"$TMPD/top.out" 2>"$TMPD/top.err"
-tap_is "$?:$(head -c 10 "$TMPD/top.out")" "0:zsctl top" "zsctl top -b runs the installed zsctl-top"
+tap_is "$?:$(head -n1 "$TMPD/top.out" | cut -d' ' -f1-3)" "0:zsctl top -" "zsctl top -b runs the installed zsctl-top"
 pages=$(grep '^/usr/share/man/man8/' "$TMPD/deb.contents" | sed 's|.*/||; s|\.8\.gz$||')
 for page in $pages; do
 	tap_is "$(inroot man -w "$page" 2>&1)" "/usr/share/man/man8/$page.8.gz" "man -w $page"

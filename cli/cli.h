@@ -50,6 +50,7 @@ int verb_get(struct cli *cli, int argc, char **argv);
 int verb_set(struct cli *cli, int argc, char **argv);
 int verb_add(struct cli *cli, int argc, char **argv);
 int verb_remove(struct cli *cli, int argc, char **argv);
+int verb_maintain(struct cli *cli, int argc, char **argv);
 
 /* zsctl set's steps (set.c), shared with zsctl add. */
 struct set_opts {

@@ -215,7 +215,8 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 			  strerror(-e->err));
 		break;
 	case ZS_CONFIG_SYNTAX:
-		cli_error(cli, where, e->err, "%s%s", what, e->cause[0] ? e->cause : "syntax error");
+		cli_error(cli, where, e->err, "%scannot parse: %s", what,
+			  e->cause[0] ? e->cause : "syntax error");
 		break;
 	case ZS_CONFIG_NO_SECTION:
 		cli_error(cli, where, e->err, "%sa key outside a section (put it under [maintain])",
@@ -238,7 +239,7 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 		cli_error(cli, where, e->err, "%svalue '%.40s' out of range", what, e->value);
 		break;
 	case ZS_CONFIG_CONFLICT:
-		cli_error(cli, where, e->err, "%sabove %s", what, e->other);
+		cli_error(cli, where, e->err, "%s%s %s", what, e->cause, e->other);
 		break;
 	case ZS_CONFIG_TOO_MANY:
 		cli_error(cli, where, e->err, "%smore than %d device sections", what,
@@ -410,7 +411,7 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 		return;
 	}
 	if (st->result != ZS_MAINT_DONE) {
-		if (st->next && st->result != ZS_MAINT_NOT_WORTH) {
+		if (st->next && st->result != ZS_MAINT_BUDGET_USED) {
 			zs_format_utc((int64_t)st->next, next, sizeof(next));
 			printf("%s: %s: skipped: %s (next at %s)\n", name, sname, why ? why : "",
 			       next);
@@ -469,8 +470,16 @@ static json_t *json_step(const struct zs_maint_report *rep, enum zs_maint_step s
 		types_str(st->types, types, sizeof(types));
 		json_object_set_new(o, "types", json_string(types));
 		json_object_set_new(o, "idle_age", cli_json_u64(st->age));
-		json_object_set_new(o, "duration_ns", cli_json_u64(st->duration_ns));
 	}
+	if (st->result == ZS_MAINT_WOULD) {
+		if (step == ZS_STEP_WRITEBACK)
+			json_object_set_new(o, "budget_pages", cli_json_u64(st->budget));
+		if (step == ZS_STEP_COMPACT && st->est.has_compactable)
+			json_object_set_new(o, "compactable", cli_json_u64(st->est.compactable));
+		return o;
+	}
+	if (step != ZS_STEP_COMPACT)
+		json_object_set_new(o, "duration_ns", cli_json_u64(st->duration_ns));
 	switch (step) {
 	case ZS_STEP_RECOMPRESS:
 		json_object_set_new(o, "compr_data_size_before", cli_json_u64(st->compr_before));

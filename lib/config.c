@@ -367,14 +367,23 @@ static int check_policy(econf_file **kfs, size_t n, const char *group,
 	copy_str(e->section, sizeof(e->section), group);
 	copy_str(e->key, sizeof(e->key), first);
 	copy_str(e->other, sizeof(e->other), second);
+	copy_str(e->cause, sizeof(e->cause), "above");
 	for (size_t i = n; i-- > 0 && !e->file[0];) {
-		locate(kfs[i], group, first, e);
-		if (!e->file[0])
-			locate(kfs[i], group, second, e);
-		if (!e->file[0] && strcmp(group, SECTION_ALL)) {
-			locate(kfs[i], SECTION_ALL, first, e);
-			if (!e->file[0])
-				locate(kfs[i], SECTION_ALL, second, e);
+		for (int sec = 0; sec < 2 && !e->file[0]; sec++) {
+			const char *g = sec ? SECTION_ALL : group;
+
+			if (sec && !strcmp(group, SECTION_ALL))
+				break;
+			locate(kfs[i], g, first, e);
+			if (e->file[0])
+				break;
+			/* the maximum was set last: name it, and the minimum it is below */
+			locate(kfs[i], g, second, e);
+			if (e->file[0]) {
+				copy_str(e->key, sizeof(e->key), second);
+				copy_str(e->other, sizeof(e->other), first);
+				copy_str(e->cause, sizeof(e->cause), "below");
+			}
 		}
 	}
 	return fail(e, ZS_CONFIG_CONFLICT, -EINVAL);

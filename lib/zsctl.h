@@ -1015,7 +1015,7 @@ struct zs_config_error {
 	char key[64];
 	char other[64];	 /* CONFLICT: the knob key conflicts with */
 	char value[128];
-	char cause[128]; /* SYNTAX: libeconf's words */
+	char cause[128]; /* SYNTAX: libeconf's words; CONFLICT: "above" or "below" other */
 };
 
 /*

@@ -251,66 +251,6 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 	cli->status = ZS_EXIT_USAGE;
 }
 
-/* The gate is held: this run was counted; say who holds it, leave. */
-static int step_aside(const struct maintain_opts *o, struct zs_gate *gate,
-		      const struct zs_gate_holder *h)
-{
-	char since[32];
-
-	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
-	if (o->json) {
-		json_t *doc = json_object(), *jh = json_object();
-
-		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
-		if (h->known) {
-			json_object_set_new(jh, "pid", json_integer(h->pid));
-			json_object_set_new(jh, "since", json_integer(h->since));
-		}
-		json_object_set_new(doc, "holder", jh);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
-	} else if (!o->quiet) {
-		if (h->known)
-			printf("zsctl: gate held by pid %d since %s (%s): stepping aside\n",
-			       (int)h->pid, since, zs_gate_lock_path(gate));
-		else
-			printf("zsctl: gate held by another process (%s): stepping aside\n",
-			       zs_gate_lock_path(gate));
-	}
-	return o->conflict_code;
-}
-
-static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
-			const struct zs_gate_begin_info *info)
-{
-	switch (info->stage) {
-	case ZS_GATE_STAGE_LOCK:
-		cli_error(cli, zs_gate_lock_path(gate), r, "cannot take the gate: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_COUNT:
-		cli_error(cli, zs_gate_state_path(gate), r, "cannot count this turned-away run: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_READ:
-		if (info->garbled)
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "garbled, and cannot be set aside: %s", cli_errno_cause(r));
-		else
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "cannot read the state file: %s", cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_WRITE:
-		cli_error(cli, zs_gate_state_path(gate), r,
-			  "cannot write the state file: %s; nothing done",
-			  cli_private_file_cause(r));
-		break;
-	}
-	return ZS_EXIT_COMPACT_FAILED;
-}
-
 static void types_str(unsigned int types, char *buf, size_t size)
 {
 	static const char *const names[] = { "huge_idle", "idle", "huge" };
@@ -555,7 +495,6 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	struct maintain_opts o = { .conflict_code = 1 };
 	struct zs_config_error ce;
 	struct zs_config *cfg = NULL;
-	struct zs_gate_begin_info info;
 	struct zs_reader_opts ro = { .needs = maintain_needs };
 	const struct zs_snapshot *s = NULL;
 	struct zs_gate_run *run = NULL;
@@ -617,28 +556,22 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		exit_code = ZS_EXIT_COMPACT_FAILED;
 		goto out;
 	}
-	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
-	if (r < 0) {
-		cli_error(cli, NULL, r, "out of memory");
-		exit_code = ZS_EXIT_COMPACT_FAILED;
-		goto out;
+	{
+		const struct cli_gate_opts go = {
+			.lock_path = o.lock_path,
+			.state_path = o.state_path,
+			.wait = o.wait,
+			.dry_run = o.dry_run,
+			.json = o.json,
+			.quiet = o.quiet,
+			.conflict_code = o.conflict_code,
+			.nothing_done = "nothing done",
+		};
+
+		/* the gate first: a run that steps aside reads nothing */
+		if (cli_gate_begin(cli, &go, &gate, &run, &exit_code) < 0)
+			goto out;
 	}
-	/* the gate first: a run that steps aside reads nothing */
-	r = zs_gate_begin(gate, o.wait, o.dry_run, &run, &info);
-	if (r == -EWOULDBLOCK) {
-		exit_code = step_aside(&o, gate, &info.holder);
-		goto out;
-	}
-	if (r < 0) {
-		exit_code = begin_failed(cli, gate, r, &info);
-		goto out;
-	}
-	if (info.garbled_ignored)
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file ignored (a real run sets it aside)");
-	if (info.set_aside[0])
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file set aside as %s; starting anew", info.set_aside);
 
 	ro.devices = names;
 	ro.ndevices = nnames;

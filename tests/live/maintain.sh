@@ -108,7 +108,7 @@ done
 out=$("$ZSCTL" maintain $GATE $CONF "$dev")
 tap_is "$?" 1 "maintain while compact holds the gate: exit 1"
 case "$out" in
-"zsctl: gate held by pid $holder since "*": stepping aside") tap_ok 0 "it names the holder" ;;
+"zsctl: compaction gate held by pid $holder since "*": stepping aside") tap_ok 0 "it names the holder" ;;
 *) tap_ok 1 "it names the holder"; tap_diag "$out" ;;
 esac
 "$ZSCTL" maintain $GATE $CONF -q -E 75 "$dev"

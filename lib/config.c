@@ -565,7 +565,8 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 		ee = econf_readDirsHistoryWithCallback(&kfs, &n, usr, etc, "zsctl", "conf", "=",
 						       "#", accept_file, NULL);
 		if (ee == ECONF_NOFILE) {
-			/* no file at all: the defaults */
+			/* no file at all: the defaults (libeconf 0.5 still hands out its empty list) */
+			free_files(kfs, n);
 			kfs = NULL;
 			n = 0;
 		} else if (ee != ECONF_SUCCESS) {

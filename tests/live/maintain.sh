@@ -98,7 +98,7 @@ tap_ok $? "the state file records the compaction, as compact's"
 tap_is "$(sed -n 's/^runs //p' "$STATE")" 1 "one run held the gate"
 
 # compact and maintain share the gate: a compact holding it turns maintain away
-ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL_TEST" compact $GATE -q --force "$dev" &
+ZSCTL_TEST_HOLD_GATE=10 "$ZSCTL_TEST" compact $GATE -q --force "$dev" &
 holder=$!
 i=0
 while [ $i -lt 100 ] && ! [ -s "$LOCK" ]; do

@@ -520,10 +520,17 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct 
 		/* the record of another device under this name goes, all of it */
 		if (id && !zs_identity_same(&sd->id, id)) {
 			char kept[ZS_DEVNAME_MAX];
+			/*
+			 * ... but maintain's budgets and backoffs: a reboot makes
+			 * every device anew, and the daily writeback budget is
+			 * there to spare the backing device, which stays
+			 */
+			struct zs_maint_record maint = sd->maint;
 
 			memcpy(kept, sd->name, sizeof(kept));
 			memset(sd, 0, sizeof(*sd));
 			memcpy(sd->name, kept, sizeof(kept));
+			sd->maint = maint;
 		}
 		if (id)
 			sd->id = *id;
@@ -531,6 +538,11 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct 
 		sd->last_result = result;
 		sd->last_freed = gain;
 	}
+}
+
+struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *name)
+{
+	return zs_state_device(&run->state, name, true);
 }
 
 int zs_gate_end(struct zs_gate_run *run, uint64_t now)

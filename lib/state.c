@@ -70,6 +70,7 @@ static int parse_result(const char *s, enum zs_result *ret)
 enum key_kind {
 	KEY_U64,
 	KEY_RESULT,
+	KEY_MAINT_RESULT, /* enum zs_maint_result, in an unsigned int */
 };
 
 struct device_key {
@@ -87,6 +88,16 @@ static const struct device_key device_keys[] = {
 	{ "time", KEY_U64, offsetof(struct zs_state_device, last_time), -1 },
 	{ "result", KEY_RESULT, offsetof(struct zs_state_device, last_result), -1 },
 	{ "freed", KEY_U64, offsetof(struct zs_state_device, last_freed), -1 },
+	/* zsctl maintain: backoffs, the daily writeback budget, the last results */
+#define MAINT(field) offsetof(struct zs_state_device, maint.field)
+	{ "rc_time", KEY_U64, MAINT(rc_time), MAINT(has_recompress) },
+	{ "rc_result", KEY_MAINT_RESULT, MAINT(rc_result), MAINT(has_recompress) },
+	{ "wb_time", KEY_U64, MAINT(wb_time), MAINT(has_writeback) },
+	{ "wb_result", KEY_MAINT_RESULT, MAINT(wb_result), MAINT(has_writeback) },
+	{ "wb_day", KEY_U64, MAINT(wb_day), MAINT(has_writeback) },
+	{ "wb_day_pages", KEY_U64, MAINT(wb_day_pages), MAINT(has_writeback) },
+	{ "idle_all", KEY_U64, MAINT(idle_all), MAINT(has_idle_all) },
+#undef MAINT
 };
 
 /* seen: a bit per device_keys row, so a key given twice is a garbled line */
@@ -108,8 +119,15 @@ static int device_set(struct zs_state_device *d, const char *tok, unsigned int *
 		if (*seen & (1u << i))
 			return -EBADMSG;
 		*seen |= 1u << i;
-		r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
-					 parse_result(eq + 1, (enum zs_result *)field);
+		if (k->kind == KEY_MAINT_RESULT) {
+			enum zs_maint_result mr = ZS_MAINT_NONE;
+
+			r = zs_maint_result_parse(eq + 1, &mr);
+			*(unsigned int *)field = mr;
+		} else {
+			r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
+						 parse_result(eq + 1, (enum zs_result *)field);
+		}
 		if (r < 0)
 			return -EBADMSG;
 		if (k->has >= 0)
@@ -259,6 +277,9 @@ int zs_state_format(const struct zs_state *st, char **ret)
 				continue;
 			if (dk->kind == KEY_U64)
 				fprintf(f, " %s=%" PRIu64, dk->word, *(const uint64_t *)field);
+			else if (dk->kind == KEY_MAINT_RESULT)
+				fprintf(f, " %s=%s", dk->word,
+					zs_maint_result_name(*(const unsigned int *)field));
 			else
 				fprintf(f, " %s=%s", dk->word,
 					zs_result_name(*(const enum zs_result *)field));

@@ -450,6 +450,19 @@ struct zs_state_device {
 	uint64_t last_time;    /* epoch seconds of its last compaction */
 	enum zs_result last_result;
 	uint64_t last_freed;
+	/* zsctl maintain's record of the device (see struct zs_maint_record) */
+	struct zs_maint_record {
+		bool has_recompress; /* rc_time, rc_result */
+		uint64_t rc_time;    /* the last recompression round, epoch seconds */
+		unsigned int rc_result; /* enum zs_maint_result */
+		bool has_writeback;  /* wb_time, wb_result, wb_day, wb_day_pages */
+		uint64_t wb_time;
+		unsigned int wb_result;
+		uint64_t wb_day;       /* the start of the daily budget's day, epoch seconds */
+		uint64_t wb_day_pages; /* 4K pages written back since then */
+		bool has_idle_all;
+		uint64_t idle_all; /* when "all" was written to idle (no access times) */
+	} maint;
 	char extra[ZS_STATE_EXTRA_MAX];
 };
 
@@ -528,6 +541,11 @@ uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *n
  */
 void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct zs_identity *id,
 			enum zs_result result, int64_t freed, uint64_t now);
+/*
+ * The record of a device in the run's state, made when missing (NULL when
+ * the state is full): zsctl maintain keeps its budgets there.
+ */
+struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *name);
 /* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
 int zs_gate_end(struct zs_gate_run *run, uint64_t now);
 /* Let go (without saving, when zs_gate_end() was not called) and free. */
@@ -895,5 +913,224 @@ void zs_set_plan_clear(struct zs_set_plan *plan);
  */
 int zs_blockdev_check(struct zs_ctx *ctx, const char *path);
 
+
+/* ==== maintenance: recompress, writeback, compact (lib/maintain.c, lib/config.c) ======= */
+
+/* The kinds of pages zram's writeback and recompress take, in the order they run. */
+#define ZS_PP_HUGE_IDLE 0x1u
+#define ZS_PP_IDLE 0x2u
+#define ZS_PP_HUGE 0x4u
+#define ZS_PP_ALL 0x7u
+
+/*
+ * zsctl maintain's policy for one device. The defaults are ChromeOS
+ * swap_management's and Android mmd's (zsctl-maintain(8) cites them).
+ * Times in seconds, sizes in bytes.
+ */
+struct zs_maint_policy {
+	bool recompress;
+	unsigned int recompress_types; /* ZS_PP_* */
+	uint64_t recompress_backoff;
+	uint64_t recompress_age_min, recompress_age_max;
+	uint64_t recompress_threshold;
+	uint64_t recompress_max_pages; /* 0: no limit */
+	bool writeback;
+	unsigned int writeback_types;
+	uint64_t writeback_backoff;
+	uint64_t writeback_age_min, writeback_age_max;
+	uint64_t writeback_min, writeback_max, writeback_daily;
+	bool compact;
+	struct zs_policy compact_policy;
+};
+
+void zs_maint_policy_default(struct zs_maint_policy *p);
+
+/* One knob of the policy: a key of the configuration file and of --policy. */
+enum zs_knob_kind {
+	ZS_KNOB_BOOL,
+	ZS_KNOB_TYPES,	  /* huge_idle,idle,huge */
+	ZS_KNOB_DURATION, /* zs_parse_duration() */
+	ZS_KNOB_SIZE,	  /* zs_parse_size() */
+	ZS_KNOB_PERCENT,  /* zs_parse_percent() */
+	ZS_KNOB_PAGES,	  /* a count */
+};
+
+struct zs_knob {
+	const char *name;
+	enum zs_knob_kind kind;
+	size_t offset; /* in struct zs_maint_policy */
+	const char *help;
+};
+
+const struct zs_knob *zs_knob_table(size_t *n);
+const struct zs_knob *zs_knob_find(const char *name);
+/* Parse value for knob into p. -EINVAL (junk) or -ERANGE; p untouched then. */
+int zs_knob_set(const struct zs_knob *k, struct zs_maint_policy *p, const char *value);
+/* The knob's value in p as the file would say it ("30m", "1024", "yes"). */
+void zs_knob_format(const struct zs_knob *k, const struct zs_maint_policy *p, char *buf,
+		    size_t size);
+/* Cross-knob checks (a minimum above its maximum): the second knob's name, or NULL. */
+const char *zs_maint_policy_check(const struct zs_maint_policy *p, const char **first);
+
+/*
+ * The configuration: [maintain] for every device, [zramN] for one. Files
+ * as libeconf layers them: the vendor's /usr/lib/zsctl/zsctl.conf, unless
+ * /etc/zsctl/zsctl.conf exists, then the drop-ins of both zsctl.conf.d/
+ * directories by name, /etc's winning over a vendor drop-in of the same
+ * name. Under --sysroot the directories below the dump are read.
+ */
+#define ZS_CONFIG_VENDOR_DIR "/usr/lib/zsctl"
+#define ZS_CONFIG_DIR "/etc/zsctl"
+#define ZS_CONFIG_MAX_DEVICES 64
+
+struct zs_config {
+	struct zs_maint_policy all;
+	struct {
+		char name[ZS_DEVNAME_MAX];
+		struct zs_maint_policy policy;
+	} dev[ZS_CONFIG_MAX_DEVICES];
+	size_t ndev;
+};
+
+enum zs_config_problem {
+	ZS_CONFIG_OK,
+	ZS_CONFIG_UNREADABLE,	   /* the file could not be read (err says why) */
+	ZS_CONFIG_SYNTAX,	   /* libeconf could not parse the line (cause says how) */
+	ZS_CONFIG_NO_SECTION,	   /* a key before any section */
+	ZS_CONFIG_UNKNOWN_SECTION, /* neither [maintain] nor [zramN] */
+	ZS_CONFIG_UNKNOWN_KEY,
+	ZS_CONFIG_BAD_VALUE,
+	ZS_CONFIG_RANGE,
+	ZS_CONFIG_CONFLICT, /* key against other: a minimum above its maximum */
+	ZS_CONFIG_TOO_MANY, /* more device sections than ZS_CONFIG_MAX_DEVICES */
+};
+
+/* Where and why a configuration was refused: nothing of it is used then. */
+struct zs_config_error {
+	enum zs_config_problem problem;
+	int err;
+	char file[4096]; /* "" when not known */
+	uint64_t line;	 /* 0 when not known */
+	char section[64];
+	char key[64];
+	char other[64];	 /* CONFLICT: the knob key conflicts with */
+	char value[128];
+	char cause[128]; /* SYNTAX: libeconf's words; CONFLICT: "above" or "below" other */
+};
+
+/*
+ * Read the configuration into cfg (defaults first): path, when not NULL,
+ * is the only file read (as given, not below the root); else the layered
+ * files below the context's root, none of which need exist. -EINVAL with
+ * *e saying where and why; cfg is written only on success.
+ */
+int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *cfg,
+		   struct zs_config_error *e);
+/* The policy of a device: its section's, else [maintain]'s. */
+const struct zs_maint_policy *zs_config_policy(const struct zs_config *cfg, const char *dev);
+/* Apply KEY=VALUE to every policy of cfg (the command line wins over the files). */
+int zs_config_override(struct zs_config *cfg, const struct zs_knob *k, const char *value);
+
+/*
+ * What a maintenance step did or why not: a word each, in the report, in
+ * JSON and in the state file.
+ */
+enum zs_maint_result {
+	ZS_MAINT_NONE,
+	ZS_MAINT_DONE,		/* recompressed, written back, compacted */
+	ZS_MAINT_WOULD,		/* a dry run: it would be done */
+	ZS_MAINT_DISABLED,	/* the policy says no */
+	ZS_MAINT_UNSUPPORTED,	/* this kernel lacks the attribute */
+	ZS_MAINT_UNINITIALISED,
+	ZS_MAINT_NO_BACKING,	/* no backing device (or ENODEV) */
+	ZS_MAINT_NO_ALGORITHM,	/* no recomp_algorithm set */
+	ZS_MAINT_NO_LIMIT,	/* no writeback_limit: a budget cannot be kept */
+	ZS_MAINT_TOO_SOON,	/* its backoff since the last round */
+	ZS_MAINT_BUDGET_USED,	/* the daily budget, or writeback_limit reached 0 (EIO) */
+	ZS_MAINT_BELOW_MINIMUM, /* the round's budget is under writeback-min */
+	ZS_MAINT_BACKING_FULL,	/* ENOSPC, or no free space left on the backing device */
+	ZS_MAINT_KERNEL_BUSY,	/* EAGAIN: another post-processing operation (6.13-6.19) */
+	ZS_MAINT_NO_ACTIME,	/* idle with an age refused (EINVAL): marked all, waiting */
+	ZS_MAINT_WAITING,	/* marked all idle earlier; the age has not passed yet */
+	ZS_MAINT_NOT_WORTH,	/* compaction would not pay */
+	ZS_MAINT_GATED,		/* zsmalloc turned the compaction away */
+	ZS_MAINT_FAILED,
+	ZS_MAINT_COUNT_,
+};
+const char *zs_maint_result_name(enum zs_maint_result r);
+int zs_maint_result_parse(const char *s, enum zs_maint_result *ret);
+/* A failure (exit status 3): FAILED only; the others are the kernel's or policy's answers. */
+bool zs_maint_result_failed(enum zs_maint_result r);
+
+/* idle's age: min + (max - min) * e^(-5u), u = 1 - MemAvailable/MemTotal, in seconds. */
+uint64_t zs_maint_idle_age(uint64_t min, uint64_t max, uint64_t mem_available,
+			   uint64_t mem_total);
+/*
+ * The writeback budget of a round, in 4K pages: writeback-max scaled by how
+ * full the device is (orig_data_size / disksize), at most the backing
+ * device's free pages (UINT64_MAX: unknown), 0 under writeback-min, at
+ * most what is left of writeback-daily after day_used pages. Saturating.
+ * *why says what limited it to 0 (BELOW_MINIMUM, BUDGET_USED, BACKING_FULL).
+ */
+uint64_t zs_maint_wb_budget(const struct zs_maint_policy *p, uint64_t orig_data_size,
+			    uint64_t disksize, uint64_t backing_free, uint64_t day_used,
+			    enum zs_maint_result *why);
+
+#define ZS_WB_PAGE 4096 /* writeback_limit and bd_stat count 4K pages whatever PAGE_SIZE is */
+
+enum zs_maint_step {
+	ZS_STEP_RECOMPRESS,
+	ZS_STEP_WRITEBACK,
+	ZS_STEP_COMPACT,
+	ZS_STEP_COUNT_,
+};
+const char *zs_maint_step_name(enum zs_maint_step s);
+
+struct zs_maint_step_report {
+	enum zs_maint_result result;
+	int err;	     /* FAILED (and the kernel's answers): the -errno */
+	char err_path[192];  /* the file of err */
+	uint64_t duration_ns;
+	unsigned int types;  /* ZS_PP_* acted on (or that would be) */
+	uint64_t age;	     /* the idle age written, seconds (0: none) */
+	uint64_t next;	     /* TOO_SOON, WAITING: epoch seconds when it may run */
+	bool idle_all_used;  /* no access times: acted on pages idle since an "all" mark */
+	/* recompress: mm_stat before and after */
+	uint64_t compr_before, compr_after, mem_before, mem_after;
+	/* writeback */
+	uint64_t budget;	  /* the round's budget, 4K pages */
+	uint64_t written;	  /* bd_writes delta, 4K pages */
+	uint64_t day_used;	  /* pages of the day's budget used, this round included */
+	/* compact */
+	struct zs_derived est;
+	struct zs_compact_result compact;
+};
+
+/* What the kernel and the device can do, read without side effects. */
+struct zs_maint_support {
+	bool has_recompress, has_algorithm;
+	bool has_writeback, has_backing, has_limit;
+	bool has_block_state; /* debugfs block_state: access times are tracked */
+	uint64_t backing_free;	/* 4K pages, UINT64_MAX when unknown */
+};
+
+struct zs_maint_report {
+	char name[ZS_DEVNAME_MAX];
+	struct zs_maint_support support;
+	struct zs_maint_step_report step[ZS_STEP_COUNT_];
+};
+
+/*
+ * Maintain one device of the reader's snapshot under the gate run: each
+ * step the policy enables, where the kernel and device support it, in
+ * order (recompress, writeback, compact), marking idle right before the
+ * action that uses the mark. The run's state is read for backoffs and
+ * budgets and updated. dry_run: decide and say, write nothing. Returns 0
+ * (the report says what each step did), or -errno when the device could
+ * not be read at all.
+ */
+int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_run *run,
+		       const char *name, const struct zs_maint_policy *p, bool dry_run, uint64_t now,
+		       struct zs_maint_report *rep);
 
 #endif

@@ -375,6 +375,45 @@ static void put_gate(FILE *f, const struct prom_input *in)
 	put_device_records(f, in, REC_RESULT);
 }
 
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+/* Every zswap field with a metric, from the same descriptions as status's rows and JSON. */
+static void put_zswap(FILE *f, const struct prom_input *in)
+{
+	const struct zs_snapshot *sn = in->snap;
+	struct sample s;
+
+	if (!sn->has_zswap || !sn->zswap.present)
+		return; /* no CONFIG_ZSWAP: nothing to say, as for a value the kernel lacks */
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *zf = &zswap_fields[i];
+		struct fval v;
+
+		zswap_field_value(zf, sn, &v);
+		if (!zf->metric || !v.present)
+			continue;
+		if (zf->metric_label) {
+			if (!v.s || !v.s[0])
+				continue;
+			s = integer(1);
+			s.lname = zf->metric_label;
+			s.lvalue = v.s;
+		} else if (zf->kind == FK_RATIO || zf->kind == FK_PERCENT) {
+			s = real(v.d);
+		} else if (zf->flags & ZF_SIGNED) {
+			s = real((double)v.i);
+		} else {
+			s = integer(v.u);
+		}
+		put_header(f, zf->metric, zf->metric_type, zf->metric_help);
+		put_sample(f, zf->metric, NULL, NULL, NULL, NULL, &s);
+	}
+	put_header(f, "zswap_statistics_available", "gauge",
+		   "1 when zswap's debugfs counters could be read (debugfs mounted, root), else 0.");
+	s = integer(sn->zswap.stats_status == ZS_ZSWAP_STATS_OK);
+	put_sample(f, "zswap_statistics_available", NULL, NULL, NULL, NULL, &s);
+}
+
 /* ---- output ---------------------------------------------------------------- */
 
 static void put_all(FILE *f, struct cli *cli, const struct prom_input *in)
@@ -391,6 +430,7 @@ static void put_all(FILE *f, struct cli *cli, const struct prom_input *in)
 	if (in->classes)
 		put_classes(f, in);
 	put_gate(f, in);
+	put_zswap(f, in);
 	put_header(
 		f, "zsctl_status_error", "gauge",
 		"1 when zsctl status met an error (a device or file it could not read; see its stderr), else 0.");

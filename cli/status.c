@@ -166,6 +166,58 @@ out:
 	return r;
 }
 
+/*
+ * zswap, when it is on or holds pages: one row per figure of zswap_fields,
+ * the debugfs counters only where they could be read.
+ */
+static int print_zswap(const struct status_opts *o, const struct zs_snapshot *s)
+{
+	struct libscols_table *tb;
+	int r = -ENOMEM;
+
+	if (!zswap_in_use(s))
+		return 0;
+	tb = cli_table_new(o->raw, o->noheadings);
+	if (!tb)
+		return -ENOMEM;
+	if (cli_table_column(tb, "ZSWAP", false) < 0 || cli_table_column(tb, "VALUE", true) < 0)
+		goto out;
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *f = &zswap_fields[i];
+		struct libscols_line *ln;
+		char text[128];
+		struct fval v;
+
+		zswap_field_value(f, s, &v);
+		if (!f->label || !v.present)
+			continue;
+		if (f->flags & ZF_SIGNED) {
+			char mag[64];
+
+			cli_format_size(v.i < 0 ? (uint64_t)-v.i : (uint64_t)v.i, o->bytes, mag,
+					sizeof(mag));
+			snprintf(text, sizeof(text), "%s%s", v.i < 0 ? "-" : "", mag);
+		} else {
+			field_format(f->kind, &v, o->bytes, false, s->page_size, text, sizeof(text));
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, 0, f->label) < 0 ||
+		    scols_line_set_data(ln, 1, text) < 0)
+			goto out;
+	}
+	if (!o->noheadings && !o->raw) {
+		printf("\nzswap:");
+		if (s->zswap.stats_status != ZS_ZSWAP_STATS_OK)
+			printf(" counters unavailable: %s",
+			       zs_zswap_stats_status_str(s->zswap.stats_status));
+		printf("\n");
+	}
+	r = cli_table_print(tb, o->raw);
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
 static bool pool_selected(const struct zs_pool *p, char **names, size_t n, bool all)
 {
 	if (all)
@@ -302,7 +354,7 @@ static unsigned int needs_of(const struct status_opts *o)
 	if (o->json || o->prometheus)
 		return ZS_NEED_ALL;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
-	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE);
+	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_SWAPS);
 }
 
 /* Errors of the read: each device's, then the users', the pools', the gate's. */
@@ -318,6 +370,19 @@ static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct z
 		cli_file_error(cli, "mounts", s->users_err_path, s->users_err);
 	if (s->pools_err)
 		cli_file_error(cli, "zsmalloc", s->pools_err_path, s->pools_err);
+	if (s->has_zswap && s->zswap_err)
+		cli_file_error(cli, "zswap", s->zswap_err_path, s->zswap_err);
+	if (s->has_zswap && s->zswap.enabled) {
+		/*
+		 * zswap compresses pages on their way to swap; when that swap
+		 * is zram, pages are compressed twice (zswap.rst; zramd and
+		 * others say: do not use zswap with zram).
+		 */
+		for (size_t i = 0; i < s->ndevs; i++)
+			if (s->devs[i].dev.is_swap)
+				cli_warn(cli, s->devs[i].dev.name,
+					 "swap on zram while zswap is enabled: pages are compressed twice (echo N > /sys/module/zswap/parameters/enabled)");
+	}
 	if (!s->has_gate)
 		return;
 	if (g->query_err)
@@ -334,7 +399,7 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 		       const struct zs_snap_device *const *devs, size_t n, char **names,
 		       size_t nnames, bool all)
 {
-	json_t *doc = json_object(), *jdevs = json_array(), *cs = json_object();
+	json_t *doc = json_object(), *jdevs = json_array(), *cs = json_object(), *zswap;
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jdevs, dev_json(devs[i]));
@@ -345,6 +410,9 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 				    json_string(zs_classes_status_str(s->classes_status)));
 	json_object_set_new(doc, "class_statistics", cs);
 	json_object_set_new(doc, "compaction", gate_json(&s->gate));
+	zswap = zswap_json(s);
+	if (zswap)
+		json_object_set_new(doc, "zswap", zswap);
 	if (o->classes) {
 		json_t *pl = json_array();
 
@@ -421,6 +489,8 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		if (nshown)
 			r = print_devices(&o, s, shown, nshown);
 		print_gate(&o, &s->gate);
+		if (r >= 0)
+			r = print_zswap(&o, s);
 		if (o.classes) {
 			if (s->classes_status != ZS_CLASSES_OK)
 				printf("\nClass statistics unavailable: %s\n",

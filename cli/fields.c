@@ -1031,6 +1031,89 @@ json_t *zswap_json(const struct zs_snapshot *s)
 	return o;
 }
 
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+static void cg_path(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_str(v, c->path);
+}
+
+static void cg_stat(const struct zs_cgroup_zswap *c, int k, struct fval *v)
+{
+	set_u64(v, zs_cgroup_has(c, (enum zs_cgroup_stat)k), c->stat[k]);
+}
+
+static void cg_max(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_u64(v, c->has_zswap_max, c->zswap_max);
+	v->s = c->zswap_max == UINT64_MAX ? "max" : NULL;
+}
+
+static void cg_writeback(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	v->present = c->has_writeback;
+	v->b = c->writeback;
+	v->u = v->b;
+	v->s = v->b ? "yes" : "no";
+}
+
+/* clang-format off */
+#define CGSTAT(k) .arg = ZS_CG_##k, .get = cg_stat
+const struct cgroup_field cgroup_fields[] = {
+	{ "CGROUP", FK_STR, "the cgroup, below the cgroup2 mount", "path", FK_STR,
+	  .get = cg_path },
+	{ "ZSWAP", FK_SIZE, "RAM its zswap pages take (memory.stat zswap)", "zswap_bytes", FK_SIZE,
+	  "zswap_cgroup_pool_bytes", "gauge", "RAM the cgroup's pages in zswap take (memory.stat zswap, its descendants included).",
+	  CGSTAT(ZSWAP) },
+	{ "ZSWAPPED", FK_SIZE, "their uncompressed size (memory.stat zswapped)", "zswapped_bytes", FK_SIZE,
+	  "zswap_cgroup_stored_bytes", "gauge", "Uncompressed size of the cgroup's pages in zswap (memory.stat zswapped).",
+	  CGSTAT(ZSWAPPED) },
+	{ "INCOMP", FK_SIZE, "of which stored uncompressed (memory.stat zswap_incomp)", "zswap_incomp_bytes", FK_SIZE,
+	  "zswap_cgroup_incompressible_bytes", "gauge", "The cgroup's pages zswap holds uncompressed (memory.stat zswap_incomp, newer kernels).",
+	  CGSTAT(ZSWAP_INCOMP) },
+	{ "ZSWPOUT", FK_COUNT, "pages stored into zswap (memory.stat)", "zswpout", FK_COUNT,
+	  "zswap_cgroup_zswpout_pages_total", "counter", "The cgroup's pages stored into zswap (memory.stat zswpout).",
+	  CGSTAT(ZSWPOUT) },
+	{ "ZSWPIN", FK_COUNT, "pages loaded back: refaults (memory.stat)", "zswpin", FK_COUNT,
+	  "zswap_cgroup_zswpin_pages_total", "counter", "The cgroup's pages loaded back from zswap (memory.stat zswpin).",
+	  CGSTAT(ZSWPIN) },
+	{ "ZSWPWB", FK_COUNT, "pages written back to swap (memory.stat)", "zswpwb", FK_COUNT,
+	  "zswap_cgroup_zswpwb_pages_total", "counter", "The cgroup's pages zswap wrote back to the swap device (memory.stat zswpwb).",
+	  CGSTAT(ZSWPWB) },
+	{ "ZSWAP-MAX", FK_SIZE, "its limit on zswap RAM (memory.zswap.max)", "zswap_max_bytes", FK_SIZE,
+	  NULL, NULL, NULL, .get = cg_max },
+	{ "WRITEBACK", FK_STR, "whether zswap may write its pages back (memory.zswap.writeback)",
+	  "zswap_writeback", FK_BOOL,
+	  "zswap_cgroup_writeback_enabled", "gauge", "1 when zswap may write the cgroup's pages back to swap (memory.zswap.writeback), else 0.",
+	  .get = cg_writeback },
+};
+/* clang-format on */
+
+const size_t cgroup_nfields = ARRAY_SIZE(cgroup_fields);
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < cgroup_nfields; i++) {
+		const struct cgroup_field *f = &cgroup_fields[i];
+		struct fval v = { 0 };
+
+		f->get(c, f->arg, &v);
+		if (!v.present)
+			continue;
+		/* "max", no limit: a flag beside the number, which is there only for a limit */
+		if (f->get == cg_max)
+			json_object_set_new(o, "zswap_max_unlimited", json_boolean(v.s != NULL));
+		if (f->get != cg_max || !v.s)
+			json_object_set_new(o, f->json_key, json_value(f->json_kind, &v));
+	}
+	return o;
+}
+
 /* ---- the gate ---------------------------------------------------------------------------------- */
 
 json_t *gate_json(const struct zs_gate_view *g)

@@ -152,6 +152,29 @@ bool zswap_in_use(const struct zs_snapshot *s);
 /* zswap as a JSON object, or NULL when this kernel has none (no CONFIG_ZSWAP). */
 json_t *zswap_json(const struct zs_snapshot *s);
 
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+struct cgroup_field {
+	const char *column; /* status --cgroups' column */
+	enum field_kind kind;
+	const char *help;
+	const char *json_key;
+	enum field_kind json_kind;
+	const char *metric; /* zswap_cgroup_...; label cgroup; NULL: none */
+	const char *metric_type;
+	const char *metric_help;
+	int arg;
+	void (*get)(const struct zs_cgroup_zswap *c, int arg, struct fval *v);
+};
+
+extern const struct cgroup_field cgroup_fields[];
+extern const size_t cgroup_nfields;
+
+/* Prometheus carries at most this many cgroups, the most zswap RAM first. */
+#define CGROUP_METRICS_MAX 64
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c);
+
 /* ---- the gate ---------------------------------------------------------------------------- */
 
 json_t *gate_json(const struct zs_gate_view *g);

@@ -177,6 +177,15 @@ void zs_zswap_files_close(struct zs_zswap_files *f, struct zs_read_buf *rb);
 int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
 		  struct zs_zswap *ret, char *err_path, size_t err_size);
 
+/*
+ * The cgroups (v2) that hold zswap memory, most first (malloc'd list). 0,
+ * with *status saying why there are none; or the first failure (-errno,
+ * its file in err_path) with what could be read all the same.
+ */
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
+		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
+		    size_t err_size);
+
 /* ---- compaction (compact.c) ---------------------------------------------------------- */
 
 void zs_compact_result_from(struct zs_compact_result *res);

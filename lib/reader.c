@@ -93,6 +93,12 @@ struct zs_reader {
 	struct zs_zswap zswap;
 	int zswap_err;
 	char zswap_err_path[4096];
+	struct zs_cgroup_zswap *cgroups; /* ZS_NEED_CGROUPS */
+	size_t ncgroups;
+	bool cgroups_truncated;
+	enum zs_cgroups_status cgroups_status;
+	int cgroups_err;
+	char cgroups_err_path[4096];
 	int fd_swaps;	     /* watch: proc/swaps, to tell whether it changed */
 	char *swaps_text;    /* its text at the last parse */
 	bool swaps_tried;
@@ -765,6 +771,20 @@ static void read_zswap(struct zs_reader *r)
 				     r->zswap_err_path, sizeof(r->zswap_err_path));
 }
 
+/*
+ * The cgroup tree is walked anew on every refresh: cgroups come and go,
+ * and a kept descriptor per cgroup would cost more than the walk.
+ */
+static void read_cgroups(struct zs_reader *r)
+{
+	free(r->cgroups);
+	r->cgroups = NULL;
+	r->ncgroups = 0;
+	r->cgroups_err = zs_cgroups_read(r->ctx, &r->rb, &r->cgroups, &r->ncgroups,
+					 &r->cgroups_truncated, &r->cgroups_status,
+					 r->cgroups_err_path, sizeof(r->cgroups_err_path));
+}
+
 /* ---- the gate ---------------------------------------------------------------------- */
 
 /*
@@ -883,6 +903,7 @@ void zs_reader_free(struct zs_reader *r)
 	close_fd(r, &r->fd_swaps);
 	close_fd(r, &r->fd_meminfo);
 	zs_zswap_files_close(&r->zswap_files, &r->rb);
+	free(r->cgroups);
 	free(r->swaps_text);
 	watch_close(r, &r->block_watch);
 	watch_close(r, &r->pool_watch);
@@ -983,6 +1004,12 @@ static int build_snapshot(struct zs_reader *r)
 	zs_zswap_derive(&r->zswap, r->has_meminfo ? &r->meminfo : NULL, page, &s->zswap_derived);
 	s->zswap_err = r->zswap_err;
 	zs_copy_path(s->zswap_err_path, sizeof(s->zswap_err_path), r->zswap_err_path);
+	s->cgroups_status = r->cgroups_status;
+	s->cgroups = r->cgroups;
+	s->ncgroups = r->ncgroups;
+	s->cgroups_truncated = r->cgroups_truncated;
+	s->cgroups_err = r->cgroups_err;
+	zs_copy_path(s->cgroups_err_path, sizeof(s->cgroups_err_path), r->cgroups_err_path);
 	s->has_gate = r->gate != NULL;
 	s->events = r->events;
 	s->nevents = r->nevents;
@@ -1036,6 +1063,8 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		read_meminfo(r);
 	if (r->needs & ZS_NEED_ZSWAP)
 		read_zswap(r);
+	if (r->needs & ZS_NEED_CGROUPS)
+		read_cgroups(r);
 	if (r->gate)
 		read_gate(r);
 	err = build_snapshot(r);
@@ -1146,7 +1175,7 @@ int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
 {
 	struct zs_reader_opts o = {
 		.needs = ZS_NEED_ALL & ~(ZS_NEED_MOUNTS | ZS_NEED_SWAPS | ZS_NEED_POOLS |
-					 ZS_NEED_GATE | ZS_NEED_ZSWAP),
+					 ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_CGROUPS),
 	};
 	struct zs_reader *r;
 	char *names[] = { (char *)name, NULL };

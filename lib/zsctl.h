@@ -316,6 +316,57 @@ int zs_parse_zswap_param(enum zs_zswap_param p, const char *s, struct zs_zswap *
 /* "key value" lines of proc/vmstat: the zswap ones into z, the rest skipped. */
 int zs_parse_vmstat_zswap(const char *s, struct zs_zswap *z);
 
+/*
+ * zswap per cgroup (cgroup v2 only): memory.stat's zswap keys (hierarchical:
+ * a cgroup's figures include its descendants'), memory.zswap.current,
+ * memory.zswap.max and memory.zswap.writeback (6.8+). X(ENUM, the key).
+ */
+#define ZS_CGROUP_STAT_KEYS(X)            \
+	X(ZSWAP, "zswap")                 \
+	X(ZSWAPPED, "zswapped")           \
+	X(ZSWAP_INCOMP, "zswap_incomp")   \
+	X(ZSWPOUT, "zswpout")             \
+	X(ZSWPIN, "zswpin")               \
+	X(ZSWPWB, "zswpwb")
+
+#define ZS_CG_ENUM(e, key) ZS_CG_##e,
+enum zs_cgroup_stat { ZS_CGROUP_STAT_KEYS(ZS_CG_ENUM) ZS_CG_KNOWN };
+#undef ZS_CG_ENUM
+
+const char *zs_cgroup_stat_name(enum zs_cgroup_stat k);
+
+enum zs_cgroups_status {
+	ZS_CGROUPS_OK,
+	ZS_CGROUPS_NONE,     /* no cgroup file system mounted */
+	ZS_CGROUPS_V1,	     /* only cgroup v1: no per-cgroup zswap figures */
+	ZS_CGROUPS_NO_MEMCG, /* cgroup v2 without the memory controller */
+};
+const char *zs_cgroups_status_str(enum zs_cgroups_status st);
+
+/* At most this many cgroups are looked at, this deep: a bound on a hostile tree. */
+#define ZS_CGROUPS_MAX 4096
+#define ZS_CGROUPS_DEPTH 32
+
+struct zs_cgroup_zswap {
+	char path[512]; /* below the cgroup2 mount, from "/": "/system.slice/x.service" */
+	uint64_t stat[ZS_CG_KNOWN];
+	uint32_t present;
+	uint64_t zswap_current;
+	bool has_zswap_current;
+	uint64_t zswap_max; /* UINT64_MAX for "max" */
+	bool has_zswap_max;
+	bool writeback;
+	bool has_writeback;
+};
+
+static inline bool zs_cgroup_has(const struct zs_cgroup_zswap *c, enum zs_cgroup_stat k)
+{
+	return c->present & (UINT32_C(1) << k);
+}
+
+/* memory.stat's zswap keys into c; other lines are skipped. */
+int zs_parse_cgroup_memory_stat(const char *s, struct zs_cgroup_zswap *c);
+
 /* What zswap's figures mean together, from z and proc/meminfo (m may be NULL). */
 struct zs_zswap_derived {
 	uint64_t pool;	 /* Zswap: RAM the pool takes */
@@ -359,7 +410,8 @@ enum zs_need {
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
 	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
-	ZS_NEED_ALL = (1u << 16) - 1,
+	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
+	ZS_NEED_ALL = (1u << 17) - 1,
 };
 
 struct zs_swap_use {
@@ -722,6 +774,13 @@ struct zs_snapshot {
 	struct zs_zswap_derived zswap_derived;
 	int zswap_err; /* a zswap file that could not be read or parsed */
 	char zswap_err_path[4096];
+	/* ZS_NEED_CGROUPS: those holding zswap memory, most zswap RAM first */
+	enum zs_cgroups_status cgroups_status;
+	struct zs_cgroup_zswap *cgroups;
+	size_t ncgroups;
+	bool cgroups_truncated; /* more than ZS_CGROUPS_MAX, or deeper than ZS_CGROUPS_DEPTH */
+	int cgroups_err;
+	char cgroups_err_path[4096];
 	uint64_t page_size;
 	bool has_gate;
 	struct zs_gate_view gate;

@@ -13,12 +13,15 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libmount.h>
 
 #include "internal.h"
 
@@ -119,35 +122,73 @@ int zs_parse_zswap_param(enum zs_zswap_param p, const char *s, struct zs_zswap *
 	return 0;
 }
 
-int zs_parse_vmstat_zswap(const char *s, struct zs_zswap *z)
+/*
+ * "key value" lines (proc/vmstat, memory.stat): the names' values into vals
+ * and present, the other lines skipped. Nothing is written on failure.
+ */
+static int parse_key_values(const char *s, const char *const *names, unsigned int n,
+			    uint64_t *vals, uint32_t *present_ret)
 {
+	uint64_t v[32] = { 0 };
 	uint32_t present = 0;
-	uint64_t vm[ZS_ZSWAP_V_KNOWN] = { 0 };
 
 	while (s && *s) {
 		const char *nl = strchr(s, '\n'), *sp = strchr(s, ' ');
 		const char *end = nl ? nl : s + strlen(s);
 
-		for (unsigned int k = 0; sp && sp < end && k < ZS_ZSWAP_V_KNOWN; k++) {
+		for (unsigned int k = 0; sp && sp < end && k < n; k++) {
 			char num[24];
 			size_t len = (size_t)(end - sp - 1);
 
-			if ((size_t)(sp - s) != strlen(vm_names[k]) ||
-			    memcmp(s, vm_names[k], (size_t)(sp - s)))
+			if ((size_t)(sp - s) != strlen(names[k]) || memcmp(s, names[k], (size_t)(sp - s)))
 				continue;
 			if (len >= sizeof(num))
 				return -EINVAL;
 			memcpy(num, sp + 1, len);
 			num[len] = '\0';
-			if (zs_parse_u64(num, &vm[k]) < 0)
+			if (zs_parse_u64(num, &v[k]) < 0)
 				return -EINVAL;
 			present |= UINT32_C(1) << k;
 		}
 		s = nl ? nl + 1 : end;
 	}
-	memcpy(z->vm, vm, sizeof(vm));
-	z->vm_present = present;
+	memcpy(vals, v, n * sizeof(*vals));
+	*present_ret = present;
 	return 0;
+}
+
+int zs_parse_vmstat_zswap(const char *s, struct zs_zswap *z)
+{
+	return parse_key_values(s, vm_names, ZS_ZSWAP_V_KNOWN, z->vm, &z->vm_present);
+}
+
+#define ZS_CG_NAME(e, key) key,
+static const char *const cgroup_stat_names[] = { ZS_CGROUP_STAT_KEYS(ZS_CG_NAME) };
+#undef ZS_CG_NAME
+
+const char *zs_cgroup_stat_name(enum zs_cgroup_stat k)
+{
+	return (unsigned int)k < ZS_CG_KNOWN ? cgroup_stat_names[k] : NULL;
+}
+
+int zs_parse_cgroup_memory_stat(const char *s, struct zs_cgroup_zswap *c)
+{
+	return parse_key_values(s, cgroup_stat_names, ZS_CG_KNOWN, c->stat, &c->present);
+}
+
+const char *zs_cgroups_status_str(enum zs_cgroups_status st)
+{
+	switch (st) {
+	case ZS_CGROUPS_OK:
+		return "available";
+	case ZS_CGROUPS_NONE:
+		return "no cgroup file system is mounted";
+	case ZS_CGROUPS_V1:
+		return "only cgroup v1 is mounted; per-cgroup zswap figures need cgroup v2";
+	case ZS_CGROUPS_NO_MEMCG:
+		return "cgroup v2 has no memory controller";
+	}
+	return "unknown";
 }
 
 void zs_zswap_derive(const struct zs_zswap *z, const struct zs_meminfo *m, uint64_t page_size,
@@ -377,4 +418,239 @@ int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_b
 	}
 	*ret = z;
 	return first;
+}
+
+/* ---- per cgroup (the reader's ZS_NEED_CGROUPS) ---------------------------------------- */
+
+struct cg_walk {
+	struct zs_ctx *ctx;
+	struct zs_read_buf *rb;
+	struct zs_cgroup_zswap *list;
+	size_t n, cap, seen;
+	bool truncated;
+	int err;
+	char err_path[4096];
+	char mount[3000]; /* the cgroup2 mount point, without the leading slash */
+};
+
+static void cg_fail(struct cg_walk *w, int err, const char *path, const char *file)
+{
+	if (w->err)
+		return;
+	w->err = err;
+	snprintf(w->err_path, sizeof(w->err_path), "%s%s/%s", w->mount, path, file);
+}
+
+/* One small file of a cgroup's directory into rb->buf: opened, read, closed. */
+static int cg_read(struct cg_walk *w, int dirfd, const char *path, const char *file)
+{
+	char rel[4096];
+	int fd, r;
+
+	snprintf(rel, sizeof(rel), "%s%s/%s", w->mount, path, file);
+	fd = zs_ctx_openat(w->ctx, dirfd, file, O_RDONLY, rel);
+	w->rb->opens++;
+	if (fd < 0)
+		return fd;
+	r = zs_pread_all(fd, &w->rb->buf, &w->rb->cap, 1024 * 1024, true, NULL);
+	w->rb->reads++;
+	close(fd);
+	return r < 0 ? zs_ctx_fail(w->ctx, rel, r) : 0;
+}
+
+/* A cgroup's zswap figures: 1 when it holds zswap memory, 0 when not, -errno. */
+static int cg_figures(struct cg_walk *w, int dirfd, const char *path, struct zs_cgroup_zswap *c)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	r = cg_read(w, dirfd, path, "memory.stat");
+	if (r == -ENOENT)
+		return 0; /* the memory controller is not enabled for it */
+	if (r >= 0)
+		r = zs_parse_cgroup_memory_stat(w->rb->buf, c);
+	if (r < 0) {
+		cg_fail(w, r, path, "memory.stat");
+		return 0;
+	}
+	if (!c->stat[ZS_CG_ZSWAP] && !c->stat[ZS_CG_ZSWAPPED])
+		return 0;
+	if (cg_read(w, dirfd, path, "memory.zswap.current") >= 0 &&
+	    zs_parse_u64(w->rb->buf, &c->zswap_current) >= 0)
+		c->has_zswap_current = true;
+	if (cg_read(w, dirfd, path, "memory.zswap.max") >= 0) {
+		if (!strcmp(w->rb->buf, "max\n")) {
+			c->zswap_max = UINT64_MAX;
+			c->has_zswap_max = true;
+		} else if (zs_parse_u64(w->rb->buf, &c->zswap_max) >= 0) {
+			c->has_zswap_max = true;
+		} else {
+			cg_fail(w, -EINVAL, path, "memory.zswap.max");
+		}
+	}
+	if (cg_read(w, dirfd, path, "memory.zswap.writeback") >= 0) {
+		if (!strcmp(w->rb->buf, "0\n") || !strcmp(w->rb->buf, "1\n")) {
+			c->writeback = w->rb->buf[0] == '1';
+			c->has_writeback = true;
+		} else {
+			cg_fail(w, -EINVAL, path, "memory.zswap.writeback");
+		}
+	}
+	return 1;
+}
+
+static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd, r = 0;
+
+	if (depth) {
+		struct zs_cgroup_zswap c;
+
+		if (cg_figures(w, dirfd, path, &c) > 0) {
+			if (w->n == w->cap) {
+				size_t cap = w->cap ? w->cap * 2 : 16;
+				struct zs_cgroup_zswap *nl = realloc(w->list, cap * sizeof(*nl));
+
+				if (!nl)
+					return -ENOMEM;
+				w->list = nl;
+				w->cap = cap;
+			}
+			w->list[w->n++] = c;
+		}
+	}
+	if (depth >= ZS_CGROUPS_DEPTH) {
+		w->truncated = true;
+		return 0;
+	}
+	fd = dup(dirfd);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while (r >= 0 && (de = readdir(d))) {
+		char child[sizeof(((struct zs_cgroup_zswap *)0)->path)], rel[4096];
+		int cfd;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		if (++w->seen > ZS_CGROUPS_MAX) {
+			w->truncated = true;
+			break;
+		}
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= sizeof(child)) {
+			w->truncated = true; /* a path no cgroup has in practice */
+			continue;
+		}
+		snprintf(rel, sizeof(rel), "%s%s", w->mount, child);
+		cfd = zs_ctx_openat(w->ctx, dirfd, de->d_name, O_RDONLY | O_DIRECTORY, rel);
+		w->rb->opens++;
+		if (cfd == -ENOTDIR || cfd == -ENOENT)
+			continue; /* a file (DT_UNKNOWN), or a cgroup removed meanwhile */
+		if (cfd < 0) {
+			cg_fail(w, cfd, child, "");
+			continue;
+		}
+		r = cg_visit(w, cfd, child, depth + 1);
+		close(cfd);
+	}
+	closedir(d);
+	return r;
+}
+
+static int cmp_cgroup(const void *a, const void *b)
+{
+	const struct zs_cgroup_zswap *x = a, *y = b;
+
+	if (x->stat[ZS_CG_ZSWAP] != y->stat[ZS_CG_ZSWAP])
+		return x->stat[ZS_CG_ZSWAP] > y->stat[ZS_CG_ZSWAP] ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* Where cgroup v2 is mounted, or why there is none. */
+static int find_cgroup2(struct zs_ctx *ctx, char *out, size_t size, enum zs_cgroups_status *st)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *f;
+	bool v1 = false;
+	int r;
+
+	*st = ZS_CGROUPS_NONE;
+	r = zs_ctx_mountinfo(ctx, &tb);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (mnt_table_next_fs(tb, it, &f) == 0) {
+		const char *type = mnt_fs_get_fstype(f), *target = mnt_fs_get_target(f);
+
+		if (type && !strcmp(type, "cgroup"))
+			v1 = true;
+		if (!type || strcmp(type, "cgroup2") || !target)
+			continue;
+		while (*target == '/')
+			target++;
+		if (strlen(target) >= size)
+			continue;
+		strcpy(out, target);
+		*st = ZS_CGROUPS_OK;
+		break;
+	}
+	mnt_free_iter(it);
+	if (*st != ZS_CGROUPS_OK && v1)
+		*st = ZS_CGROUPS_V1;
+	return 0;
+}
+
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
+		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
+		    size_t err_size)
+{
+	struct cg_walk w = { .ctx = ctx, .rb = rb };
+	int fd, r;
+
+	err_path[0] = '\0';
+	*list = NULL;
+	*n = 0;
+	*truncated = false;
+	r = find_cgroup2(ctx, w.mount, sizeof(w.mount), status);
+	if (r < 0) {
+		snprintf(err_path, err_size, "%s", zs_ctx_error_path(ctx));
+		return r;
+	}
+	if (*status != ZS_CGROUPS_OK)
+		return 0;
+	fd = zs_ctx_open(ctx, w.mount[0] ? w.mount : ".", O_RDONLY | O_DIRECTORY);
+	rb->opens++;
+	if (fd < 0) {
+		snprintf(err_path, err_size, "%s", w.mount);
+		return fd;
+	}
+	/* the controllers the root offers its children */
+	r = cg_read(&w, fd, "", "cgroup.controllers");
+	if (r >= 0 && !strstr(w.rb->buf, "memory")) {
+		*status = ZS_CGROUPS_NO_MEMCG;
+		close(fd);
+		return 0;
+	}
+	r = cg_visit(&w, fd, "", 0);
+	close(fd);
+	if (r < 0) {
+		free(w.list);
+		return r;
+	}
+	qsort(w.list, w.n, sizeof(*w.list), cmp_cgroup);
+	*list = w.list;
+	*n = w.n;
+	*truncated = w.truncated;
+	snprintf(err_path, err_size, "%s", w.err_path);
+	return w.err;
 }

@@ -16,6 +16,8 @@ zswap_part_raw() {
 	for _f in /sys/kernel/debug/zswap/*; do cat "$_f" >"$_t/debugfs/${_f##*/}"; done
 	cat /proc/meminfo >"$_t/meminfo"
 	cat /proc/vmstat >"$_t/vmstat"
+	cat $ZWCG/memory.stat >"$_t/cgroup.memory.stat" 2>/dev/null
+	for _f in $ZWCG/memory.zswap.*; do cat "$_f" >"$_t/cgroup.${_f##*/}"; done 2>/dev/null
 }
 
 # zswap_part_zsctl STAGE: zsctl's views (root), then the unprivileged one
@@ -23,6 +25,7 @@ zswap_part_zsctl() {
 	run zswap-part.status.json.$1 $ZS status -J
 	run zswap-part.status.txt.$1 $ZS status
 	run zswap-part.prom.$1 $ZS status --format=prometheus
+	run zswap-part.cgroups.json.$1 $ZS status --cgroups -J
 	# nobody: debugfs (0700) is closed to it, the rest is world-readable
 	run zswap-part.nonroot.json.$1 su -s /bin/sh nobody -c "$ZS status -J"
 }

@@ -81,6 +81,23 @@ for zw_stage in during after; do
 	zw_between "$(cat "$zw_b/debugfs/stored_pages")" "$zw_row" "$(cat "$zw_a/debugfs/stored_pages")"
 	ok $? "$t: zswap ($zw_stage): status's table shows stored_pages $zw_row"
 
+	# per cgroup: the hog's, as its memory.stat and memory.zswap.* say
+	zw_c=$R/zswap-part.cgroups.json.$zw_stage
+	is "$(cat "$zw_c.rc" 2>/dev/null)" 0 "$t: zswap ($zw_stage): zsctl status --cgroups -J exits 0"
+	if [ "$zw_stage" = during ]; then
+		for zw_k in zswap zswapped; do
+			zw_between "$(zw_vm $zw_k "$zw_b/cgroup.memory.stat")" \
+				"$(jq -r --arg k "${zw_k}_bytes" '.zswap_cgroups.cgroups[] | select(.path == "/zswap-part") | .[$k]' "$zw_c")" \
+				"$(zw_vm $zw_k "$zw_a/cgroup.memory.stat")"
+			ok $? "$t: zswap ($zw_stage): the hog's cgroup's $zw_k as its memory.stat"
+		done
+		is "$(jq -r '.zswap_cgroups.cgroups[] | select(.path == "/zswap-part") | "\(.zswap_max_bytes) \(.zswap_writeback)"' "$zw_c")" \
+			"$(cat "$zw_b/cgroup.memory.zswap.max") true" "$t: zswap ($zw_stage): its memory.zswap.max and writeback"
+	else
+		# the cgroup is gone once the hog has ended and the part removed it
+		is "$(jq -r '.zswap_cgroups.available' "$zw_c")" true "$t: zswap ($zw_stage): cgroup v2 seen"
+	fi
+
 	# nobody: no debugfs, the rest all the same
 	zw_n=$R/zswap-part.nonroot.json.$zw_stage
 	is "$(cat "$zw_n.rc" 2>/dev/null)" 0 "$t: zswap ($zw_stage): zsctl status -J as nobody exits 0"

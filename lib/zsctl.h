@@ -1015,6 +1015,11 @@ enum zs_set_warning {
 	 * once, and every write that needs memory fails until use falls.
 	 */
 	ZS_SET_WARN_BELOW_USE,
+	/*
+	 * zswap's compressor changed: pages stored before stay in the old
+	 * compressor's pool until they are loaded back (zswap.rst).
+	 */
+	ZS_SET_WARN_OLD_COMPRESSOR,
 };
 
 #define ZS_SET_MAX 32
@@ -1035,6 +1040,13 @@ struct zs_set_item {
 struct zs_set_plan {
 	char dev[ZS_DEVNAME_MAX];
 	bool reset;   /* write reset first (zsctl set --reset) */
+	/*
+	 * zswap's parameters (sys/module/zswap/parameters) rather than a
+	 * device's attributes; dev is "zswap". zswap_choices: the
+	 * compressors the kernel has, when one given is not among them.
+	 */
+	bool zswap;
+	char zswap_choices[256];
 	struct zs_set_item items[ZS_SET_MAX + 1]; /* in write order after zs_set_check */
 	size_t n;
 	/* the device as zs_set_check found it */
@@ -1054,13 +1066,20 @@ struct zs_set_plan {
  * -EINVAL with item->problem saying why.
  */
 int zs_set_parse(const char *arg, struct zs_set_item *item);
+/* The same for zswap's parameters (zs_zswap_attr_table()). */
+int zs_zswap_set_parse(const char *arg, struct zs_set_item *item);
+/* zswap's writable parameters, as zs_attr_table() describes zram's attributes. */
+const struct zs_attr *zs_zswap_attr_table(size_t *n);
+const struct zs_attr *zs_zswap_attr_find(const char *name);
+/* Read one of them (malloc'd text); -ENOENT when the kernel lacks it, -ENODEV without zswap. */
+int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret);
 /*
  * plan->dev and its n items parsed: read the device, check every item
  * against the running kernel and the state the device will be in when the
  * item is written, and sort the items into the safe order (with reset
  * first when plan->reset). Returns 0 when everything can be written,
  * -EINVAL when an item has a problem (each says which), -ENODEV when the
- * device does not exist, -EBUSY for --reset of a device in use, or -errno.
+ * device does not exist (plan->zswap: the kernel has no zswap), -EBUSY for --reset of a device in use, or -errno.
  * An item that can be written may carry a warning.
  */
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);

@@ -630,6 +630,10 @@ int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup
 		return 0;
 	fd = zs_ctx_open(ctx, w.mount[0] ? w.mount : ".", O_RDONLY | O_DIRECTORY);
 	rb->opens++;
+	if (fd == -ENOENT) {
+		*status = ZS_CGROUPS_NONE; /* a dump without the cgroup tree */
+		return 0;
+	}
 	if (fd < 0) {
 		snprintf(err_path, err_size, "%s", w.mount);
 		return fd;

@@ -442,7 +442,8 @@ static int scan_devices(struct zs_reader *r)
 	}
 	zs_strv_free(r->listed_devices);
 	r->listed_devices = names;
-	qsort(r->devs, r->ndevs, sizeof(*r->devs), cmp_slot);
+	if (r->ndevs) /* none: devs is NULL, which qsort() must not be given */
+		qsort(r->devs, r->ndevs, sizeof(*r->devs), cmp_slot);
 	return 0;
 }
 

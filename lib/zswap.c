@@ -651,7 +651,8 @@ int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup
 		free(w.list);
 		return r;
 	}
-	qsort(w.list, w.n, sizeof(*w.list), cmp_cgroup);
+	if (w.n)
+		qsort(w.list, w.n, sizeof(*w.list), cmp_cgroup);
 	*list = w.list;
 	*n = w.n;
 	*truncated = w.truncated;

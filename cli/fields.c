@@ -809,6 +809,311 @@ json_t *pool_json(const struct zs_pool *p, uint64_t page)
 	return o;
 }
 
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+static void z_present(const struct zs_snapshot *s, int arg, struct fval *v)
+{
+	(void)arg;
+	v->present = true;
+	v->b = s->zswap.present;
+	v->u = v->b;
+}
+
+static void z_param(const struct zs_snapshot *s, int p, struct fval *v)
+{
+	const struct zs_zswap *z = &s->zswap;
+
+	v->present = zs_zswap_has_param(z, (enum zs_zswap_param)p);
+	switch (p) {
+	case ZS_ZSWAP_P_ENABLED:
+		v->b = z->enabled;
+		break;
+	case ZS_ZSWAP_P_SHRINKER_ENABLED:
+		v->b = z->shrinker_enabled;
+		break;
+	case ZS_ZSWAP_P_COMPRESSOR:
+		v->s = z->compressor;
+		return;
+	case ZS_ZSWAP_P_ZPOOL:
+		v->s = z->zpool;
+		return;
+	case ZS_ZSWAP_P_MAX_POOL_PERCENT:
+		v->u = z->max_pool_percent;
+		return;
+	case ZS_ZSWAP_P_ACCEPT_THRESHOLD_PERCENT:
+		v->u = z->accept_threshold_percent;
+		return;
+	}
+	v->u = v->b;
+	v->s = v->b ? "yes" : "no";
+}
+
+static void z_stat(const struct zs_snapshot *s, int st, struct fval *v)
+{
+	set_u64(v, zs_zswap_has_stat(&s->zswap, (enum zs_zswap_stat)st), s->zswap.stat[st]);
+}
+
+static void z_vm(const struct zs_snapshot *s, int vm, struct fval *v)
+{
+	set_u64(v, zs_zswap_has_vm(&s->zswap, (enum zs_zswap_vm)vm), s->zswap.vm[vm]);
+}
+
+enum zswap_derived_value {
+	ZD_POOL,
+	ZD_STORED,
+	ZD_RATIO,
+	ZD_SAVING,
+	ZD_POOL_LIMIT,
+	ZD_POOL_FILL,
+	ZD_ACCEPT_AT,
+};
+
+static void z_derived(const struct zs_snapshot *s, int which, struct fval *v)
+{
+	const struct zs_zswap_derived *d = &s->zswap_derived;
+
+	switch (which) {
+	case ZD_POOL:
+		set_u64(v, d->has_pool, d->pool);
+		break;
+	case ZD_STORED:
+		set_u64(v, d->has_stored, d->stored);
+		break;
+	case ZD_RATIO:
+		v->present = d->has_ratio;
+		v->d = d->ratio;
+		break;
+	case ZD_SAVING:
+		v->present = d->has_saving;
+		v->i = d->saving;
+		break;
+	case ZD_POOL_LIMIT:
+		set_u64(v, d->has_pool_limit, d->pool_limit);
+		break;
+	case ZD_POOL_FILL:
+		v->present = d->has_pool_fill;
+		v->d = d->pool_fill;
+		break;
+	case ZD_ACCEPT_AT:
+		set_u64(v, d->has_accept_at, d->accept_at);
+		break;
+	}
+}
+
+/* clang-format off */
+#define ZPARAM(p) .json_group = "parameters", .arg = ZS_ZSWAP_P_##p, .get = z_param
+#define ZSTAT(st) .flags = ZF_ROOT, .json_group = "statistics", .arg = ZS_ZSWAP_S_##st, .get = z_stat
+#define ZVM(x) .json_group = "vmstat", .arg = ZS_ZSWAP_V_##x, .get = z_vm
+#define ZMEM(x) .json_group = "memory", .arg = x, .get = z_derived
+#define ZJSON(key, jk) .json_key = key, .json_kind = jk
+
+/*
+ * In the order status lists the rows; JSON keys and metrics come in this
+ * order too. Figures of debugfs (ZF_ROOT) need root; the others are
+ * world-readable.
+ */
+const struct zswap_field zswap_fields[] = {
+	{ NULL, FK_BOOL, 0, NULL, ZJSON("present", FK_BOOL),
+	  PROM("zswap_present", "gauge", "1 when the kernel has zswap (CONFIG_ZSWAP: sys/module/zswap), else 0."),
+	  .get = z_present },
+	{ "enabled", FK_STR, ZPARAM(ENABLED), ZJSON("enabled", FK_BOOL),
+	  PROM("zswap_enabled", "gauge", "1 when zswap takes new pages (parameter enabled), else 0.") },
+	{ "compressor", FK_STR, ZPARAM(COMPRESSOR), ZJSON("compressor", FK_STR),
+	  PROM("zswap_compressor_info", "gauge", "zswap's compressor for new pages, in the compressor label; always 1."),
+	  .metric_label = "compressor" },
+	{ "zpool", FK_STR, ZPARAM(ZPOOL), ZJSON("zpool", FK_STR),
+	  PROM("zswap_zpool_info", "gauge", "zswap's allocator, in the zpool label (kernels before 6.18; since then always zsmalloc); always 1."),
+	  .metric_label = "zpool" },
+	{ "max_pool_percent", FK_COUNT, ZPARAM(MAX_POOL_PERCENT), ZJSON("max_pool_percent", FK_COUNT),
+	  PROM("zswap_max_pool_percent", "gauge", "The most of the machine's RAM zswap's pool may take, in percent (parameter max_pool_percent).") },
+	{ "accept_threshold_percent", FK_COUNT, ZPARAM(ACCEPT_THRESHOLD_PERCENT),
+	  ZJSON("accept_threshold_percent", FK_COUNT),
+	  PROM("zswap_accept_threshold_percent", "gauge", "Once full, zswap takes pages again when its pool is below this percent of its limit (parameter accept_threshold_percent).") },
+	{ "shrinker_enabled", FK_STR, ZPARAM(SHRINKER_ENABLED), ZJSON("shrinker_enabled", FK_BOOL),
+	  PROM("zswap_shrinker_enabled", "gauge", "1 when zswap's shrinker writes cold pages back to swap under memory pressure (parameter shrinker_enabled, 6.8+), else 0.") },
+	{ "pool", FK_SIZE, 0, ZMEM(ZD_POOL), ZJSON("pool_bytes", FK_SIZE),
+	  PROM("zswap_pool_bytes", "gauge", "RAM zswap's pool takes (meminfo Zswap).") },
+	{ "stored", FK_SIZE, 0, ZMEM(ZD_STORED), ZJSON("stored_bytes", FK_SIZE),
+	  PROM("zswap_stored_bytes", "gauge", "Uncompressed size of the pages zswap holds (meminfo Zswapped).") },
+	{ "ratio", FK_RATIO, 0, ZMEM(ZD_RATIO), ZJSON("compression_ratio", FK_RATIO),
+	  PROM("zswap_compression_ratio", "gauge", "Zswapped / Zswap: what zswap's pool holds per byte of RAM.") },
+	{ "saving", FK_SIZE, ZF_SIGNED, ZMEM(ZD_SAVING), ZJSON("saving_bytes", FK_INT),
+	  PROM("zswap_saving_bytes", "gauge", "Zswapped - Zswap: the RAM zswap saves (negative: what it costs).") },
+	{ "pool limit", FK_SIZE, 0, ZMEM(ZD_POOL_LIMIT), ZJSON("pool_limit_bytes", FK_SIZE),
+	  PROM("zswap_pool_limit_bytes", "gauge", "The most RAM zswap's pool may take: max_pool_percent of MemTotal.") },
+	{ "pool fill", FK_PERCENT, 0, ZMEM(ZD_POOL_FILL), ZJSON("pool_fill", FK_RATIO),
+	  PROM("zswap_pool_fill_ratio", "gauge", "Zswap / the pool limit, 0 to 1: at 1 zswap refuses pages until the pool is below the accept threshold.") },
+	{ "accepts again below", FK_SIZE, 0, ZMEM(ZD_ACCEPT_AT), ZJSON("accept_threshold_bytes", FK_SIZE),
+	  PROM("zswap_accept_threshold_bytes", "gauge", "After the pool limit was hit, zswap takes pages again below this pool size (accept_threshold_percent of the limit).") },
+	{ "pool_total_size", FK_SIZE, ZSTAT(POOL_TOTAL_SIZE), ZJSON("pool_total_size", FK_SIZE),
+	  PROM("zswap_debugfs_pool_size_bytes", "gauge", "RAM zswap's pool takes, as debugfs says it (pool_total_size).") },
+	{ "stored_pages", FK_COUNT, ZSTAT(STORED_PAGES), ZJSON("stored_pages", FK_COUNT),
+	  PROM("zswap_stored_pages", "gauge", "Pages zswap holds (debugfs stored_pages).") },
+	{ "stored_incompressible_pages", FK_COUNT, ZSTAT(STORED_INCOMPRESSIBLE_PAGES),
+	  ZJSON("stored_incompressible_pages", FK_COUNT),
+	  PROM("zswap_stored_incompressible_pages", "gauge", "Pages zswap holds uncompressed, for they did not compress (debugfs stored_incompressible_pages, 6.18+).") },
+	{ "written_back_pages", FK_COUNT, ZSTAT(WRITTEN_BACK_PAGES), ZJSON("written_back_pages", FK_COUNT),
+	  PROM("zswap_written_back_pages_total", "counter", "Pages zswap wrote back to the swap device (debugfs written_back_pages).") },
+	{ "pool_limit_hit", FK_COUNT, ZSTAT(POOL_LIMIT_HIT), ZJSON("pool_limit_hit", FK_COUNT),
+	  PROM("zswap_pool_limit_hit_total", "counter", "Times zswap's pool was full (debugfs pool_limit_hit).") },
+	{ "reject_reclaim_fail", FK_COUNT, ZSTAT(REJECT_RECLAIM_FAIL), ZJSON("reject_reclaim_fail", FK_COUNT),
+	  PROM("zswap_reject_reclaim_fail_total", "counter", "Pages refused because the full pool could not be shrunk (debugfs reject_reclaim_fail).") },
+	{ "reject_alloc_fail", FK_COUNT, ZSTAT(REJECT_ALLOC_FAIL), ZJSON("reject_alloc_fail", FK_COUNT),
+	  PROM("zswap_reject_alloc_fail_total", "counter", "Pages refused because the pool could not allocate (debugfs reject_alloc_fail).") },
+	{ "reject_kmemcache_fail", FK_COUNT, ZSTAT(REJECT_KMEMCACHE_FAIL),
+	  ZJSON("reject_kmemcache_fail", FK_COUNT),
+	  PROM("zswap_reject_kmemcache_fail_total", "counter", "Pages refused because an entry could not be allocated (debugfs reject_kmemcache_fail).") },
+	{ "reject_compress_fail", FK_COUNT, ZSTAT(REJECT_COMPRESS_FAIL),
+	  ZJSON("reject_compress_fail", FK_COUNT),
+	  PROM("zswap_reject_compress_fail_total", "counter", "Pages refused because the compressor failed (debugfs reject_compress_fail).") },
+	{ "reject_compress_poor", FK_COUNT, ZSTAT(REJECT_COMPRESS_POOR),
+	  ZJSON("reject_compress_poor", FK_COUNT),
+	  PROM("zswap_reject_compress_poor_total", "counter", "Pages refused because they compressed too poorly (debugfs reject_compress_poor).") },
+	{ "decompress_fail", FK_COUNT, ZSTAT(DECOMPRESS_FAIL), ZJSON("decompress_fail", FK_COUNT),
+	  PROM("zswap_decompress_fail_total", "counter", "Loads that failed to decompress; should stay 0 (debugfs decompress_fail).") },
+	{ "same_filled_pages", FK_COUNT, ZSTAT(SAME_FILLED_PAGES), ZJSON("same_filled_pages", FK_COUNT),
+	  PROM("zswap_same_filled_pages", "gauge", "Pages of one repeated value, stored without memory (debugfs same_filled_pages, older kernels).") },
+	{ "duplicate_entry", FK_COUNT, ZSTAT(DUPLICATE_ENTRY), ZJSON("duplicate_entry", FK_COUNT),
+	  PROM("zswap_duplicate_entry_total", "counter", "Stores that replaced an entry already there (debugfs duplicate_entry, older kernels).") },
+	{ "zswpout", FK_COUNT, 0, ZVM(ZSWPOUT), ZJSON("zswpout", FK_COUNT),
+	  PROM("zswap_zswpout_pages_total", "counter", "Pages stored into zswap (vmstat zswpout).") },
+	{ "zswpin", FK_COUNT, 0, ZVM(ZSWPIN), ZJSON("zswpin", FK_COUNT),
+	  PROM("zswap_zswpin_pages_total", "counter", "Pages loaded back from zswap (vmstat zswpin).") },
+	{ "zswpwb", FK_COUNT, 0, ZVM(ZSWPWB), ZJSON("zswpwb", FK_COUNT),
+	  PROM("zswap_zswpwb_pages_total", "counter", "Pages zswap wrote back to the swap device (vmstat zswpwb, 6.8+).") },
+};
+/* clang-format on */
+
+const size_t zswap_nfields = ARRAY_SIZE(zswap_fields);
+
+void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s, struct fval *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!s->has_zswap || (!s->zswap.present && f->get != z_present))
+		return;
+	f->get(s, f->arg, v);
+}
+
+bool zswap_in_use(const struct zs_snapshot *s)
+{
+	const struct zs_zswap_derived *d = &s->zswap_derived;
+
+	return s->has_zswap && s->zswap.present &&
+	       (s->zswap.enabled || (d->has_pool && d->pool) || (d->has_stored && d->stored));
+}
+
+json_t *zswap_json(const struct zs_snapshot *s)
+{
+	json_t *o, *st;
+
+	if (!s->has_zswap || !s->zswap.present)
+		return NULL;
+	o = json_object();
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *f = &zswap_fields[i];
+		struct fval v;
+		json_t *g;
+
+		zswap_field_value(f, s, &v);
+		if (!f->json_key || !v.present)
+			continue;
+		g = group_of(o, f->json_group);
+		json_object_set_new(g, f->json_key,
+				    f->json_kind == FK_STR ? json_string(v.s) :
+				    f->json_kind == FK_INT ? json_integer((json_int_t)v.i) :
+							     json_value(f->json_kind, &v));
+	}
+	st = group_of(o, "statistics");
+	json_object_set_new(st, "available", json_boolean(s->zswap.stats_status == ZS_ZSWAP_STATS_OK));
+	if (s->zswap.stats_status != ZS_ZSWAP_STATS_OK)
+		json_object_set_new(st, "reason",
+				    json_string(zs_zswap_stats_status_str(s->zswap.stats_status)));
+	return o;
+}
+
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+static void cg_path(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_str(v, c->path);
+}
+
+static void cg_stat(const struct zs_cgroup_zswap *c, int k, struct fval *v)
+{
+	set_u64(v, zs_cgroup_has(c, (enum zs_cgroup_stat)k), c->stat[k]);
+}
+
+static void cg_max(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_u64(v, c->has_zswap_max, c->zswap_max);
+	v->s = c->zswap_max == UINT64_MAX ? "max" : NULL;
+}
+
+static void cg_writeback(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	v->present = c->has_writeback;
+	v->b = c->writeback;
+	v->u = v->b;
+	v->s = v->b ? "yes" : "no";
+}
+
+/* clang-format off */
+#define CGSTAT(k) .arg = ZS_CG_##k, .get = cg_stat
+const struct cgroup_field cgroup_fields[] = {
+	{ "CGROUP", FK_STR, "the cgroup, below the cgroup2 mount", "path", FK_STR,
+	  .get = cg_path },
+	{ "ZSWAP", FK_SIZE, "RAM its zswap pages take (memory.stat zswap)", "zswap_bytes", FK_SIZE,
+	  "zswap_cgroup_pool_bytes", "gauge", "RAM the cgroup's pages in zswap take (memory.stat zswap, its descendants included).",
+	  CGSTAT(ZSWAP) },
+	{ "ZSWAPPED", FK_SIZE, "their uncompressed size (memory.stat zswapped)", "zswapped_bytes", FK_SIZE,
+	  "zswap_cgroup_stored_bytes", "gauge", "Uncompressed size of the cgroup's pages in zswap (memory.stat zswapped).",
+	  CGSTAT(ZSWAPPED) },
+	{ "INCOMP", FK_SIZE, "of which stored uncompressed (memory.stat zswap_incomp)", "zswap_incomp_bytes", FK_SIZE,
+	  "zswap_cgroup_incompressible_bytes", "gauge", "The cgroup's pages zswap holds uncompressed (memory.stat zswap_incomp, newer kernels).",
+	  CGSTAT(ZSWAP_INCOMP) },
+	{ "ZSWPOUT", FK_COUNT, "pages stored into zswap (memory.stat)", "zswpout", FK_COUNT,
+	  "zswap_cgroup_zswpout_pages_total", "counter", "The cgroup's pages stored into zswap (memory.stat zswpout).",
+	  CGSTAT(ZSWPOUT) },
+	{ "ZSWPIN", FK_COUNT, "pages loaded back: refaults (memory.stat)", "zswpin", FK_COUNT,
+	  "zswap_cgroup_zswpin_pages_total", "counter", "The cgroup's pages loaded back from zswap (memory.stat zswpin).",
+	  CGSTAT(ZSWPIN) },
+	{ "ZSWPWB", FK_COUNT, "pages written back to swap (memory.stat)", "zswpwb", FK_COUNT,
+	  "zswap_cgroup_zswpwb_pages_total", "counter", "The cgroup's pages zswap wrote back to the swap device (memory.stat zswpwb).",
+	  CGSTAT(ZSWPWB) },
+	{ "ZSWAP-MAX", FK_SIZE, "its limit on zswap RAM (memory.zswap.max)", "zswap_max_bytes", FK_SIZE,
+	  NULL, NULL, NULL, .get = cg_max },
+	{ "WRITEBACK", FK_STR, "whether zswap may write its pages back (memory.zswap.writeback)",
+	  "zswap_writeback", FK_BOOL,
+	  "zswap_cgroup_writeback_enabled", "gauge", "1 when zswap may write the cgroup's pages back to swap (memory.zswap.writeback), else 0.",
+	  .get = cg_writeback },
+};
+/* clang-format on */
+
+const size_t cgroup_nfields = ARRAY_SIZE(cgroup_fields);
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < cgroup_nfields; i++) {
+		const struct cgroup_field *f = &cgroup_fields[i];
+		struct fval v = { 0 };
+
+		f->get(c, f->arg, &v);
+		if (!v.present)
+			continue;
+		/* "max", no limit: a flag beside the number, which is there only for a limit */
+		if (f->get == cg_max)
+			json_object_set_new(o, "zswap_max_unlimited", json_boolean(v.s != NULL));
+		if (f->get != cg_max || !v.s)
+			json_object_set_new(o, f->json_key, json_value(f->json_kind, &v));
+	}
+	return o;
+}
+
 /* ---- the gate ---------------------------------------------------------------------------------- */
 
 json_t *gate_json(const struct zs_gate_view *g)

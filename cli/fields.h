@@ -121,6 +121,60 @@ uint64_t class_group_value(const struct zs_pool *p, const struct zs_class *c, si
 
 json_t *pool_json(const struct zs_pool *p, uint64_t page);
 
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+/* Flags of a zswap field. */
+#define ZF_ROOT 0x1u	/* a debugfs counter: needs root */
+#define ZF_SIGNED 0x2u	/* v->i, which may be negative (saving) */
+
+struct zswap_field {
+	const char *label;	/* the row of status's zswap table; NULL: not a row */
+	enum field_kind kind;	/* as the table shows it */
+	unsigned int flags;
+	const char *json_group; /* "parameters", "memory", "statistics", "vmstat"; NULL: zswap's own */
+	const char *json_key;
+	enum field_kind json_kind;
+	const char *metric;	/* NULL: not in Prometheus */
+	const char *metric_type;
+	const char *metric_help;
+	uint64_t metric_scale;	  /* 4096-byte pages times this; 0 for 1 */
+	const char *metric_label; /* info metrics: the label carrying the string */
+	int arg;
+	void (*get)(const struct zs_snapshot *s, int arg, struct fval *v);
+};
+
+extern const struct zswap_field zswap_fields[];
+extern const size_t zswap_nfields;
+
+void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s, struct fval *v);
+/* Is there zswap to speak of: present, and enabled or holding something. */
+bool zswap_in_use(const struct zs_snapshot *s);
+/* zswap as a JSON object, or NULL when this kernel has none (no CONFIG_ZSWAP). */
+json_t *zswap_json(const struct zs_snapshot *s);
+
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+struct cgroup_field {
+	const char *column; /* status --cgroups' column */
+	enum field_kind kind;
+	const char *help;
+	const char *json_key;
+	enum field_kind json_kind;
+	const char *metric; /* zswap_cgroup_...; label cgroup; NULL: none */
+	const char *metric_type;
+	const char *metric_help;
+	int arg;
+	void (*get)(const struct zs_cgroup_zswap *c, int arg, struct fval *v);
+};
+
+extern const struct cgroup_field cgroup_fields[];
+extern const size_t cgroup_nfields;
+
+/* Prometheus carries at most this many cgroups, the most zswap RAM first. */
+#define CGROUP_METRICS_MAX 64
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c);
+
 /* ---- the gate ---------------------------------------------------------------------------- */
 
 json_t *gate_json(const struct zs_gate_view *g);

@@ -31,6 +31,7 @@ static void usage(void)
 
 	printf("Usage:\n"
 	       " zsctl [global options] get [options] [DEVICE] [ATTR...]\n"
+	       " zsctl [global options] get [options] zswap [PARAM...]\n"
 	       "\n"
 	       "Print the attributes of a zram device (every readable one, or the ATTRs),\n"
 	       "one \"attr value\" line each; write-only attributes are listed as such.\n"
@@ -269,6 +270,67 @@ static void shown(const char *arg, char *buf, size_t size)
 		strcat(buf, "...");
 }
 
+/* zsctl get zswap [PARAM...]: zswap's parameters, "param value" lines or JSON. */
+static int get_zswap(struct cli *cli, bool json, char **args, int nargs)
+{
+	const struct zs_attr *table;
+	json_t *doc = NULL, *jz = NULL;
+	size_t n;
+
+	table = zs_zswap_attr_table(&n);
+	if (json) {
+		doc = json_object();
+		jz = json_object();
+	}
+	for (int k = 0; k < (nargs ? nargs : (int)n); k++) {
+		const struct zs_attr *a = nargs ? zs_zswap_attr_find(args[k]) : &table[k];
+		char *text = NULL, buf[64], avail[128];
+		int r;
+
+		if (!a) {
+			shown(args[k], buf, sizeof(buf));
+			cli_usage_error(cli, "get: '%s' is not a zswap parameter (zsctl get --help lists them)",
+					buf);
+			break;
+		}
+		r = zs_zswap_attr_read(cli->ctx, a, &text);
+		if (r == -ENODEV) {
+			cli_error(cli, "zswap", r, "this kernel has no zswap (no /sys/module/zswap: CONFIG_ZSWAP)");
+			break;
+		}
+		if (r == -ENOENT && !nargs)
+			continue; /* another kernel's */
+		if (r == -ENOENT) {
+			cli_attr_availability(a, avail, sizeof(avail));
+			cli_error(cli, "zswap", -ENOENT, "%s: this kernel has no such parameter (%s)",
+				  a->name, avail);
+			continue;
+		}
+		if (r < 0) {
+			cli_lib_error(cli, "zswap", r);
+			continue;
+		}
+		if (json && a->kind == ZS_ATTR_KIND_BOOL && (text[0] == 'Y' || text[0] == 'N')) {
+			json_object_set_new(jz, a->name, json_boolean(text[0] == 'Y'));
+		} else if (json) {
+			json_object_set_new(jz, a->name, json_value(cli->ctx, a, text));
+		} else {
+			printf("%s ", a->name);
+			print_value(text);
+			putchar('\n');
+		}
+		free(text);
+	}
+	if (json) {
+		json_object_set_new(doc, "zswap", jz);
+		cli_json_attach_errors(cli, doc);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(doc);
+	}
+	return cli->status;
+}
+
 int verb_get(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -301,6 +363,8 @@ int verb_get(struct cli *cli, int argc, char **argv)
 			return cli->status;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "zswap"))
+		return get_zswap(cli, o.json, argv + optind + 1, argc - optind - 1);
 	if (optind < argc && looks_like_device(argv[optind])) {
 		r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
 		if (r < 0) {

@@ -215,6 +215,177 @@ const char *zs_meminfo_key_name(enum zs_meminfo_key k);
 /* "Key:   N kB" lines; other lines are skipped, a known key with a bad value is -EINVAL. */
 int zs_parse_meminfo(const char *s, struct zs_meminfo *ret);
 
+/*
+ * zswap (lib/zswap.c): the module's parameters (sys/module/zswap/parameters,
+ * readable by all), its debugfs counters (<debugfs>/zswap, root only) and
+ * its proc/vmstat lines. Which files exist depends on the kernel, so each
+ * is read when present (checked in the 6.12 and 7.3 sources): zpool is in
+ * 6.12 and gone in 7.3 (zswap calls zsmalloc directly since 6.18);
+ * shrinker_enabled came in 6.8; decompress_fail and
+ * stored_incompressible_pages are in 7.3, not 6.12; same_filled_pages and
+ * duplicate_entry are older kernels' (gone by 6.12). X(ENUM, kernel name).
+ */
+#define ZS_ZSWAP_PARAMS(X)                                    \
+	X(ENABLED, "enabled")                                 \
+	X(COMPRESSOR, "compressor")                           \
+	X(ZPOOL, "zpool")                                     \
+	X(MAX_POOL_PERCENT, "max_pool_percent")               \
+	X(ACCEPT_THRESHOLD_PERCENT, "accept_threshold_percent") \
+	X(SHRINKER_ENABLED, "shrinker_enabled")
+
+#define ZS_ZSWAP_STATS(X)                                         \
+	X(POOL_TOTAL_SIZE, "pool_total_size")                     \
+	X(STORED_PAGES, "stored_pages")                           \
+	X(STORED_INCOMPRESSIBLE_PAGES, "stored_incompressible_pages") \
+	X(WRITTEN_BACK_PAGES, "written_back_pages")               \
+	X(POOL_LIMIT_HIT, "pool_limit_hit")                       \
+	X(REJECT_RECLAIM_FAIL, "reject_reclaim_fail")             \
+	X(REJECT_ALLOC_FAIL, "reject_alloc_fail")                 \
+	X(REJECT_KMEMCACHE_FAIL, "reject_kmemcache_fail")         \
+	X(REJECT_COMPRESS_FAIL, "reject_compress_fail")           \
+	X(REJECT_COMPRESS_POOR, "reject_compress_poor")           \
+	X(DECOMPRESS_FAIL, "decompress_fail")                     \
+	X(SAME_FILLED_PAGES, "same_filled_pages")                 \
+	X(DUPLICATE_ENTRY, "duplicate_entry")
+
+/* proc/vmstat, in pages: stored into zswap, loaded back, written back to swap (zswpwb: 6.8+) */
+#define ZS_ZSWAP_VMSTAT(X)        \
+	X(ZSWPIN, "zswpin")       \
+	X(ZSWPOUT, "zswpout")     \
+	X(ZSWPWB, "zswpwb")
+
+#define ZS_ZSWAP_ENUM_P(e, name) ZS_ZSWAP_P_##e,
+#define ZS_ZSWAP_ENUM_S(e, name) ZS_ZSWAP_S_##e,
+#define ZS_ZSWAP_ENUM_V(e, name) ZS_ZSWAP_V_##e,
+enum zs_zswap_param { ZS_ZSWAP_PARAMS(ZS_ZSWAP_ENUM_P) ZS_ZSWAP_P_KNOWN };
+enum zs_zswap_stat { ZS_ZSWAP_STATS(ZS_ZSWAP_ENUM_S) ZS_ZSWAP_S_KNOWN };
+enum zs_zswap_vm { ZS_ZSWAP_VMSTAT(ZS_ZSWAP_ENUM_V) ZS_ZSWAP_V_KNOWN };
+#undef ZS_ZSWAP_ENUM_P
+#undef ZS_ZSWAP_ENUM_S
+#undef ZS_ZSWAP_ENUM_V
+
+/* Why zswap's debugfs counters are not there. */
+enum zs_zswap_stats_status {
+	ZS_ZSWAP_STATS_OK,
+	ZS_ZSWAP_STATS_NO_DEBUGFS,    /* debugfs not mounted */
+	ZS_ZSWAP_STATS_NO_DIR,	      /* no zswap/ in debugfs: zswap never set up */
+	ZS_ZSWAP_STATS_NO_PERMISSION, /* debugfs needs root */
+};
+const char *zs_zswap_stats_status_str(enum zs_zswap_stats_status st);
+
+#define ZS_ZSWAP_NAME_MAX 64
+
+struct zs_zswap {
+	bool present; /* sys/module/zswap/parameters exists: CONFIG_ZSWAP */
+	/* parameters: a bit per enum zs_zswap_param the kernel has */
+	uint32_t params_present;
+	bool enabled, shrinker_enabled;
+	char compressor[ZS_ZSWAP_NAME_MAX];
+	char zpool[ZS_ZSWAP_NAME_MAX];
+	uint64_t max_pool_percent, accept_threshold_percent;
+	/* debugfs counters */
+	enum zs_zswap_stats_status stats_status;
+	uint64_t stat[ZS_ZSWAP_S_KNOWN];
+	uint32_t stats_present;
+	/* proc/vmstat */
+	uint64_t vm[ZS_ZSWAP_V_KNOWN];
+	uint32_t vm_present;
+};
+
+static inline bool zs_zswap_has_param(const struct zs_zswap *z, enum zs_zswap_param p)
+{
+	return z->params_present & (UINT32_C(1) << p);
+}
+
+static inline bool zs_zswap_has_stat(const struct zs_zswap *z, enum zs_zswap_stat s)
+{
+	return z->stats_present & (UINT32_C(1) << s);
+}
+
+static inline bool zs_zswap_has_vm(const struct zs_zswap *z, enum zs_zswap_vm v)
+{
+	return z->vm_present & (UINT32_C(1) << v);
+}
+
+/* The kernel's names; NULL past the known ones. */
+const char *zs_zswap_param_name(enum zs_zswap_param p);
+const char *zs_zswap_stat_name(enum zs_zswap_stat s);
+const char *zs_zswap_vm_name(enum zs_zswap_vm v);
+/* One parameter's text (Y/N, a name, a number) into z; -EINVAL when garbled. */
+int zs_parse_zswap_param(enum zs_zswap_param p, const char *s, struct zs_zswap *z);
+/* "key value" lines of proc/vmstat: the zswap ones into z, the rest skipped. */
+int zs_parse_vmstat_zswap(const char *s, struct zs_zswap *z);
+
+/*
+ * zswap per cgroup (cgroup v2 only): memory.stat's zswap keys (hierarchical:
+ * a cgroup's figures include its descendants'), memory.zswap.current,
+ * memory.zswap.max and memory.zswap.writeback (6.8+). X(ENUM, the key).
+ */
+#define ZS_CGROUP_STAT_KEYS(X)            \
+	X(ZSWAP, "zswap")                 \
+	X(ZSWAPPED, "zswapped")           \
+	X(ZSWAP_INCOMP, "zswap_incomp")   \
+	X(ZSWPOUT, "zswpout")             \
+	X(ZSWPIN, "zswpin")               \
+	X(ZSWPWB, "zswpwb")
+
+#define ZS_CG_ENUM(e, key) ZS_CG_##e,
+enum zs_cgroup_stat { ZS_CGROUP_STAT_KEYS(ZS_CG_ENUM) ZS_CG_KNOWN };
+#undef ZS_CG_ENUM
+
+const char *zs_cgroup_stat_name(enum zs_cgroup_stat k);
+
+enum zs_cgroups_status {
+	ZS_CGROUPS_OK,
+	ZS_CGROUPS_NONE,     /* no cgroup file system mounted */
+	ZS_CGROUPS_V1,	     /* only cgroup v1: no per-cgroup zswap figures */
+	ZS_CGROUPS_NO_MEMCG, /* cgroup v2 without the memory controller */
+};
+const char *zs_cgroups_status_str(enum zs_cgroups_status st);
+
+/* At most this many cgroups are looked at, this deep: a bound on a hostile tree. */
+#define ZS_CGROUPS_MAX 4096
+#define ZS_CGROUPS_DEPTH 32
+
+struct zs_cgroup_zswap {
+	char path[512]; /* below the cgroup2 mount, from "/": "/system.slice/x.service" */
+	uint64_t stat[ZS_CG_KNOWN];
+	uint32_t present;
+	uint64_t zswap_current;
+	bool has_zswap_current;
+	uint64_t zswap_max; /* UINT64_MAX for "max" */
+	bool has_zswap_max;
+	bool writeback;
+	bool has_writeback;
+};
+
+static inline bool zs_cgroup_has(const struct zs_cgroup_zswap *c, enum zs_cgroup_stat k)
+{
+	return c->present & (UINT32_C(1) << k);
+}
+
+/* memory.stat's zswap keys into c; other lines are skipped. */
+int zs_parse_cgroup_memory_stat(const char *s, struct zs_cgroup_zswap *c);
+
+/* What zswap's figures mean together, from z and proc/meminfo (m may be NULL). */
+struct zs_zswap_derived {
+	uint64_t pool;	 /* Zswap: RAM the pool takes */
+	uint64_t stored; /* Zswapped: the data it holds, uncompressed */
+	bool has_pool, has_stored;
+	double ratio; /* stored / pool */
+	bool has_ratio;
+	int64_t saving; /* stored - pool: what zswap saves (negative: it costs) */
+	bool has_saving;
+	uint64_t pool_limit; /* max_pool_percent of MemTotal, in whole pages */
+	bool has_pool_limit;
+	double pool_fill; /* pool / pool_limit */
+	bool has_pool_fill;
+	uint64_t accept_at; /* accept_threshold_percent of pool_limit, in whole pages */
+	bool has_accept_at;
+};
+void zs_zswap_derive(const struct zs_zswap *z, const struct zs_meminfo *m, uint64_t page_size,
+		     struct zs_zswap_derived *ret);
+
 /* ==== devices =================================================================== */
 
 /*
@@ -238,7 +409,9 @@ enum zs_need {
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
-	ZS_NEED_ALL = (1u << 15) - 1,
+	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
+	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
+	ZS_NEED_ALL = (1u << 17) - 1,
 };
 
 struct zs_swap_use {
@@ -614,6 +787,18 @@ struct zs_snapshot {
 	char users_err_path[4096];
 	bool has_meminfo; /* ZS_NEED_MEMINFO, and proc/meminfo could be read */
 	struct zs_meminfo meminfo;
+	bool has_zswap; /* ZS_NEED_ZSWAP was read (zswap.present says whether it is there) */
+	struct zs_zswap zswap;
+	struct zs_zswap_derived zswap_derived;
+	int zswap_err; /* a zswap file that could not be read or parsed */
+	char zswap_err_path[4096];
+	/* ZS_NEED_CGROUPS: those holding zswap memory, most zswap RAM first */
+	enum zs_cgroups_status cgroups_status;
+	struct zs_cgroup_zswap *cgroups;
+	size_t ncgroups;
+	bool cgroups_truncated; /* more than ZS_CGROUPS_MAX, or deeper than ZS_CGROUPS_DEPTH */
+	int cgroups_err;
+	char cgroups_err_path[4096];
 	uint64_t page_size;
 	bool has_gate;
 	struct zs_gate_view gate;
@@ -848,6 +1033,11 @@ enum zs_set_warning {
 	 * once, and every write that needs memory fails until use falls.
 	 */
 	ZS_SET_WARN_BELOW_USE,
+	/*
+	 * zswap's compressor changed: pages stored before stay in the old
+	 * compressor's pool until they are loaded back (zswap.rst).
+	 */
+	ZS_SET_WARN_OLD_COMPRESSOR,
 };
 
 #define ZS_SET_MAX 32
@@ -868,6 +1058,13 @@ struct zs_set_item {
 struct zs_set_plan {
 	char dev[ZS_DEVNAME_MAX];
 	bool reset;   /* write reset first (zsctl set --reset) */
+	/*
+	 * zswap's parameters (sys/module/zswap/parameters) rather than a
+	 * device's attributes; dev is "zswap". zswap_choices: the
+	 * compressors the kernel has, when one given is not among them.
+	 */
+	bool zswap;
+	char zswap_choices[256];
 	struct zs_set_item items[ZS_SET_MAX + 1]; /* in write order after zs_set_check */
 	size_t n;
 	/* the device as zs_set_check found it */
@@ -887,13 +1084,20 @@ struct zs_set_plan {
  * -EINVAL with item->problem saying why.
  */
 int zs_set_parse(const char *arg, struct zs_set_item *item);
+/* The same for zswap's parameters (zs_zswap_attr_table()). */
+int zs_zswap_set_parse(const char *arg, struct zs_set_item *item);
+/* zswap's writable parameters, as zs_attr_table() describes zram's attributes. */
+const struct zs_attr *zs_zswap_attr_table(size_t *n);
+const struct zs_attr *zs_zswap_attr_find(const char *name);
+/* Read one of them (malloc'd text); -ENOENT when the kernel lacks it, -ENODEV without zswap. */
+int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret);
 /*
  * plan->dev and its n items parsed: read the device, check every item
  * against the running kernel and the state the device will be in when the
  * item is written, and sort the items into the safe order (with reset
  * first when plan->reset). Returns 0 when everything can be written,
  * -EINVAL when an item has a problem (each says which), -ENODEV when the
- * device does not exist, -EBUSY for --reset of a device in use, or -errno.
+ * device does not exist (plan->zswap: the kernel has no zswap), -EBUSY for --reset of a device in use, or -errno.
  * An item that can be written may carry a warning.
  */
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);

@@ -87,6 +87,14 @@ static const struct device_key device_keys[] = {
 	{ "time", KEY_U64, offsetof(struct zs_state_device, last_time), -1 },
 	{ "result", KEY_RESULT, offsetof(struct zs_state_device, last_result), -1 },
 	{ "freed", KEY_U64, offsetof(struct zs_state_device, last_freed), -1 },
+	/* what the last compaction left: the estimate's learned floor */
+	{ "left", KEY_U64, offsetof(struct zs_state_device, left),
+	  offsetof(struct zs_state_device, has_left) },
+	{ "left_compr", KEY_U64, offsetof(struct zs_state_device, left_compr),
+	  offsetof(struct zs_state_device, has_left) },
+	/* compactions in a row that freed less than --min-gain: the policy backs off */
+	{ "lean", KEY_U64, offsetof(struct zs_state_device, lean),
+	  offsetof(struct zs_state_device, has_lean) },
 };
 
 /* seen: a bit per device_keys row, so a key given twice is a garbled line */

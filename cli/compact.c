@@ -275,7 +275,11 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		cli_format_size(d->est.compactable, false, est, sizeof(est));
 	else
 		snprintf(est, sizeof(est), "unknown");
-	estimate_basis_sentence(&d->est, false, basis, sizeof(basis));
+	/* an estimate says what it rests on; the classes' exact figure needs no word */
+	if (d->est.compactable_exact)
+		basis[0] = '\0';
+	else
+		estimate_basis_sentence(&d->est, false, basis, sizeof(basis));
 	switch (d->decision) {
 	case ZS_DECIDE_UNINITIALISED:
 		printf("%s: not initialised, nothing to compact\n", name);
@@ -286,10 +290,10 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
-		       "(below --min-gain %s and --min-frag %.0f%%; %s)\n",
+		       "(below --min-gain %s and --min-frag %.0f%%%s%s)\n",
 		       name, d->est.compactable_exact ? "" : "~", est,
 		       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0, gain,
-		       o->policy.min_frag * 100.0, basis);
+		       o->policy.min_frag * 100.0, basis[0] ? "; " : "", basis);
 		return;
 	case ZS_DECIDE_BACKED_OFF:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
@@ -303,8 +307,9 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		break;
 	}
 	if (o->dry_run) {
-		printf("%s: would compact: it would free %s%s (%s)\n", name,
-		       d->est.compactable_exact ? "" : "~", est, basis);
+		printf("%s: would compact: it would free %s%s%s%s%s\n", name,
+		       d->est.compactable_exact ? "" : "~", est, basis[0] ? " (" : "", basis,
+		       basis[0] ? ")" : "");
 		return;
 	}
 	if (r->kernel_gated) {
@@ -316,7 +321,7 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
 	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %.1f ms\n",
 	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
-	       d->est.compactable_exact ? "" : ", ", d->est.compactable_exact ? "" : basis,
+	       basis[0] ? ", " : "", basis,
 	       (double)r->duration_ns / 1e6);
 }
 

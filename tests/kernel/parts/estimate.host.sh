@@ -6,9 +6,9 @@ est_n=$(grep -c . "$R/estimate.samples" 2>/dev/null || echo 0)
 [ "$est_n" -ge 30 ]
 ok $? "$t: estimate: at least 30 samples of compaction ($est_n)"
 est_bad=0
-while read -r n _ _ _ _; do
-	[ "$(wc -w <"$R/estimate.$n.before")" -ge 7 ] && [ "$(wc -w <"$R/estimate.$n.after")" -ge 7 ] &&
-		[ "$(awk '$1 == "Total"' "$R/estimate.$n.classes" | wc -l)" = 1 ] || est_bad=$((est_bad + 1))
+while read -r est_i _ _ _ _; do
+	[ "$(wc -w <"$R/estimate.$est_i.before")" -ge 7 ] && [ "$(wc -w <"$R/estimate.$est_i.after")" -ge 7 ] &&
+		[ "$(awk '$1 == "Total"' "$R/estimate.$est_i.classes" | wc -l)" = 1 ] || est_bad=$((est_bad + 1))
 done <"$R/estimate.samples"
 is "$est_bad" 0 "$t: estimate: every sample has mm_stat before and after and a classes file"
 grep -c swap-random "$R/estimate.samples" | grep -qv '^0$'

@@ -703,21 +703,6 @@ static const char sample_text[] =
 	"device zram3 time=0 result=failed freed=0 budget=5 next=x\n"
 	"end\n";
 
-/* The same, as a zsctl before the learned floor wrote it: no left, no lean. */
-static const char sample_text_unlearned[] =
-	"# zsctl compact state\n"
-	"version 2\n"
-	"runs 42\n"
-	"freed_total 123456789\n"
-	"last_time 1700000000\n"
-	"last_pid 4242\n"
-	"last_result compacted\n"
-	"device zram0 diskseq=17 pages_compacted=512 time=1700000000 result=compacted freed=1048576\n"
-	"device zram1 diskseq=18 pages_compacted=0 time=1699999000 result=nothing freed=0\n"
-	"device zram12 pages_compacted=9 time=1699990000 result=gated freed=0\n"
-	"device zram3 time=0 result=failed freed=0 budget=5 next=x\n"
-	"end\n";
-
 /* The same runs as a version 1 file wrote them: no identity, no unknown keys. */
 static const char sample_text_v1[] = "# zsctl compact state\n"
 				     "version 1\n"
@@ -856,7 +841,7 @@ static bool still_poisoned(const struct zs_state *st)
 static void test_state_round_trip(void **state)
 {
 	struct zs_state *st = calloc(1, sizeof(*st)), *back = poisoned_state();
-	char *text = NULL, *text2 = NULL;
+	char *text = NULL, *text2 = NULL, *unlearned;
 
 	assert_non_null(st);
 	sample_state(st);
@@ -874,12 +859,17 @@ static void test_state_round_trip(void **state)
 		st->devices[i].left = st->devices[i].left_compr = st->devices[i].lean = 0;
 		st->devices[i].has_left = st->devices[i].has_lean = false;
 	}
+	unlearned = unit_replace(sample_text, " left=1535748 left_compr=16560380", "");
+	text2 = unit_replace(unlearned, " lean=2", "");
+	free(unlearned);
+	unlearned = text2;
 	memset(back, 0xa5, sizeof(*back));
-	assert_errno(zs_state_parse(sample_text_unlearned, back), 0);
+	assert_errno(zs_state_parse(unlearned, back), 0);
 	assert_state_equal(back, st);
 	assert_errno(zs_state_format(back, &text), 0);
-	assert_string_equal(text, sample_text_unlearned);
+	assert_string_equal(text, unlearned);
 	free(text);
+	free(unlearned);
 
 	/* version 1 is read: the same records, without identity or unknown keys */
 	for (size_t i = 0; i < st->ndevices; i++) {

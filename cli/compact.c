@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fields.h"
 
 struct compact_opts {
 	struct zs_policy policy;
@@ -31,6 +32,7 @@ struct device_run {
 	const struct zs_snap_device *sd;
 	struct zs_derived est;
 	enum zs_decision decision;
+	uint64_t lean; /* its compactions in a row that did not pay, from the state */
 	bool attempted;
 	int err; /* the compaction's error, 0 when it worked */
 	struct zs_compact_result res;
@@ -48,6 +50,8 @@ static const char *decision_str(enum zs_decision d)
 		return "too-soon";
 	case ZS_DECIDE_NOT_WORTH:
 		return "not-worth-it";
+	case ZS_DECIDE_BACKED_OFF:
+		return "backed-off";
 	}
 	return "unknown";
 }
@@ -235,7 +239,10 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(est, "fragmentation_estimated",
 				    json_boolean(!d->est.fragmentation_exact));
 	}
+	estimate_basis_json(&d->est, est);
 	json_object_set_new(o, "before_compaction", est);
+	if (d->lean)
+		json_object_set_new(o, "lean_compactions", cli_json_u64(d->lean));
 	if (d->attempted && !d->err) {
 		const struct zs_compact_result *r = &d->res;
 
@@ -260,7 +267,7 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 {
 	const char *name = d->sd->dev.name;
 	const struct zs_compact_result *r = &d->res;
-	char est[32], freed[32], gain[32];
+	char est[32], freed[32], gain[32], basis[128], need[32];
 
 	if (o->quiet || d->err)
 		return; /* errors were reported where they happened */
@@ -268,6 +275,11 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		cli_format_size(d->est.compactable, false, est, sizeof(est));
 	else
 		snprintf(est, sizeof(est), "unknown");
+	/* an estimate says what it rests on; the classes' exact figure needs no word */
+	if (d->est.compactable_exact)
+		basis[0] = '\0';
+	else
+		estimate_basis_sentence(&d->est, false, basis, sizeof(basis));
 	switch (d->decision) {
 	case ZS_DECIDE_UNINITIALISED:
 		printf("%s: not initialised, nothing to compact\n", name);
@@ -278,17 +290,26 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
-		       "(below --min-gain %s and --min-frag %.0f%%)\n",
+		       "(below --min-gain %s and --min-frag %.0f%%%s%s)\n",
 		       name, d->est.compactable_exact ? "" : "~", est,
 		       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0, gain,
-		       o->policy.min_frag * 100.0);
+		       o->policy.min_frag * 100.0, basis[0] ? "; " : "", basis);
+		return;
+	case ZS_DECIDE_BACKED_OFF:
+		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		cli_format_size(zs_compact_backoff_gain(&o->policy, d->lean), false, need,
+				sizeof(need));
+		printf("%s: backing off: its last %" PRIu64 " compaction%s freed less than "
+		       "--min-gain %s; estimate ~%s (%s), needs %s\n",
+		       name, d->lean, d->lean == 1 ? "" : "s", gain, est, basis, need);
 		return;
 	case ZS_DECIDE_COMPACT:
 		break;
 	}
 	if (o->dry_run) {
-		printf("%s: would compact: it would free %s%s\n", name,
-		       d->est.compactable_exact ? "" : "~", est);
+		printf("%s: would compact: it would free %s%s%s%s%s\n", name,
+		       d->est.compactable_exact ? "" : "~", est, basis[0] ? " (" : "", basis,
+		       basis[0] ? ")" : "");
 		return;
 	}
 	if (r->kernel_gated) {
@@ -298,8 +319,9 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	}
 	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
-	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s) in %.1f ms\n",
+	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %.1f ms\n",
 	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
+	       basis[0] ? ", " : "", basis,
 	       (double)r->duration_ns / 1e6);
 }
 
@@ -363,7 +385,8 @@ static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
 }
 
 /* What compact decides on: mm_stat, the pools, and which device it is. */
-static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ;
+static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
+					  ZS_NEED_GATE; /* the state: what compactions left */
 
 static void compact_one(struct cli *cli, struct zs_reader *reader, struct device_run *d,
 			char *failed_names, size_t size)
@@ -443,6 +466,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 
 	ro.devices = names;
 	ro.ndevices = nnames;
+	ro.gate = gate;
 	r = zs_reader_new(cli->ctx, &ro, &reader);
 	if (r >= 0)
 		r = zs_reader_refresh(reader, &s);
@@ -468,6 +492,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct zs_snap_device *sd = &s->devs[i];
 		struct device_run *d = &runs[nruns];
+		const struct zs_state_device *rec;
 		struct zs_identity id;
 
 		if (sd->err == -ENODEV && all) {
@@ -487,9 +512,11 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		d->sd = sd;
 		d->est = sd->derived;
 		zs_device_identity(&sd->dev, &id);
+		rec = zs_state_device_of(zs_gate_run_state(run), sd->dev.name, &id);
+		d->lean = rec ? rec->lean : 0;
 		d->decision = zs_compact_decide(&o.policy, &sd->dev, &d->est,
 						zs_gate_run_last_compacted(run, sd->dev.name, &id),
-						now);
+						d->lean, now);
 		d->result = ZS_RESULT_SKIPPED;
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
@@ -498,6 +525,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		if (!d->err && zs_stat_has(&d->res.after, ZS_MM_PAGES_COMPACTED))
 			id.pages_compacted = d->res.after.val[ZS_MM_PAGES_COMPACTED];
 		zs_gate_run_record(run, sd->dev.name, &id, d->result, d->res.freed, now);
+		if (d->result == ZS_RESULT_COMPACTED)
+			zs_gate_run_learn(run, sd->dev.name, &d->res.after, d->res.freed,
+					  o.policy.min_gain);
 		any_failed |= d->result == ZS_RESULT_FAILED;
 		any_gated |= d->result == ZS_RESULT_GATED;
 		if (d->result == ZS_RESULT_COMPACTED) {

@@ -157,6 +157,63 @@ static void g_compactable(const struct zs_snap_device *d, int arg, struct fval *
 	v->estimate = !d->derived.compactable_exact;
 }
 
+/*
+ * What COMPACTABLE rests on, described once: its word (the BASIS column,
+ * JSON's compactable_basis, the basis label of Prometheus) and its
+ * sentence (compact's lines).
+ */
+static const struct {
+	const char *word;
+	const char *sentence;
+	bool with_left; /* the sentence goes on: "; 1.0M was left after the last compaction" */
+} estimate_bases[] = {
+	[ZS_BASIS_NONE] = { NULL, "", false },
+	[ZS_BASIS_CLASSES] = { "classes", "exact, from the class statistics", false },
+	[ZS_BASIS_OVERHEAD] = { "overhead", "from mm_stat: all of its overhead, an upper bound",
+				false },
+	[ZS_BASIS_MODEL] = { "model", "from mm_stat, less what zsmalloc's classes keep by the model",
+			     false },
+	[ZS_BASIS_LEARNED] = { "learned", "from mm_stat", true },
+};
+
+void estimate_basis_sentence(const struct zs_derived *x, bool bytes, char *buf, size_t size)
+{
+	char left[32];
+
+	buf[0] = '\0';
+	if ((size_t)x->basis >= ARRAY_SIZE(estimate_bases))
+		return;
+	cli_format_size(x->learned_left, bytes, left, sizeof(left));
+	snprintf(buf, size, "%s%s%s%s", estimate_bases[x->basis].sentence,
+		 estimate_bases[x->basis].with_left ? "; " : "",
+		 estimate_bases[x->basis].with_left ? left : "",
+		 estimate_bases[x->basis].with_left ? " was left after the last compaction" : "");
+}
+
+void estimate_basis_json(const struct zs_derived *x, json_t *obj)
+{
+	if ((size_t)x->basis >= ARRAY_SIZE(estimate_bases) || !estimate_bases[x->basis].word)
+		return;
+	json_object_set_new(obj, "compactable_basis", json_string(estimate_bases[x->basis].word));
+	if (x->basis == ZS_BASIS_LEARNED)
+		json_object_set_new(obj, "compactable_left", cli_json_u64(x->learned_left));
+}
+
+static void g_basis(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	const struct zs_derived *x = &d->derived;
+
+	(void)arg, (void)b, (void)n;
+	if ((size_t)x->basis < ARRAY_SIZE(estimate_bases))
+		set_str(v, estimate_bases[x->basis].word);
+}
+
+static void g_left(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->derived.basis == ZS_BASIS_LEARNED, d->derived.learned_left);
+}
+
 static void g_overhead(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
 		       size_t n)
 {
@@ -275,7 +332,8 @@ static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char
 /* ---- the device table ----------------------------------------------------------------- */
 
 #define MM_NEEDS ZS_NEED_MM
-#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS)
+/* the gate's state and diskseq: the estimate starts from what the device's last compaction left */
+#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ)
 
 /* clang-format off */
 #define COL(c, k, h) .column = c, .kind = k, .help = h
@@ -337,6 +395,18 @@ const struct dev_field dev_fields[] = {
 	  PROM("zram_compactable_bytes", "gauge",
 	       "Memory compaction would free; method is classes (exact) or estimate (from mm_stat)."),
 	  .metric_label = "method", .get = g_compactable },
+	{ COL("BASIS", FK_STR, "what COMPACTABLE rests on: classes, model, learned or overhead"),
+	  NOTOP, .needs = DERIVED_NEEDS, .flags = F_INIT_ONLY,
+	  JSON("derived", "compactable_basis", FK_STR),
+	  PROM("zram_compactable_basis_info", "gauge",
+	       "What zram_compactable_bytes rests on, in the basis label: classes (exact), model (mm_stat less zsmalloc's modelled class overhead), learned (mm_stat less what the last compaction left, scaled) or overhead (mm_stat, an upper bound); always 1."),
+	  .metric_label = "basis", .get = g_basis },
+	{ COL("LEFT", FK_SIZE, "overhead the device's last compaction left (the estimate's floor)"),
+	  NOTOP, .needs = DERIVED_NEEDS, .flags = F_INIT_ONLY,
+	  JSON("derived", "compactable_left", FK_SIZE),
+	  PROM("zram_compaction_left_bytes", "gauge",
+	       "Overhead the device's last compaction left (mem_used_total - compr_data_size after it): where the estimate starts."),
+	  .get = g_left },
 	{ COL("USED-BY", FK_STR, "mount point, or [SWAP]"), NOTOP, .flags = F_DEFAULT,
 	  .needs = ZS_NEED_MOUNTS | ZS_NEED_SWAPS, .get = g_used_by },
 	{ .top_head = "SWAP", .top_prio = 4, .kind = FK_SIZE_PAIR, .needs = ZS_NEED_SWAPS,

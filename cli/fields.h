@@ -88,6 +88,14 @@ void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool p
 /* One device as a JSON object, every field with a JSON key. */
 json_t *dev_json(const struct zs_snap_device *d);
 
+/*
+ * What a device's COMPACTABLE rests on: a sentence ("from mm_stat; 1.0M
+ * was left after the last compaction"), and compactable_basis (with
+ * compactable_left when learned) set in a JSON object.
+ */
+void estimate_basis_sentence(const struct zs_derived *x, bool bytes, char *buf, size_t size);
+void estimate_basis_json(const struct zs_derived *x, json_t *obj);
+
 /* ---- pools and classes ----------------------------------------------------------------- */
 
 /* Flags of a class field. */

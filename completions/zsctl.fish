@@ -124,6 +124,8 @@ function __zsctl_columns
         'RATIO	compression ratio, DATA / COMPR' \
         'FRAG	zsmalloc fragmentation; ~ marks an estimate from mm_stat' \
         'COMPACTABLE	memory compaction would free; ~ marks an estimate' \
+        'BASIS	what COMPACTABLE rests on: classes, model, learned or overhead' \
+        "LEFT	overhead the device's last compaction left (the estimate's floor)" \
         'USED-BY	mount point, or [SWAP]' \
         'STATE	initialised or uninitialised (initstate)' \
         'OVERHEAD	TOTAL - COMPR: what the allocator costs' \

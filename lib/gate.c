@@ -545,6 +545,28 @@ struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *
 	return zs_state_device(&run->state, name, true);
 }
 
+void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct zs_stat *after,
+		       int64_t freed, uint64_t min_gain)
+{
+	struct zs_state_device *sd = zs_state_device(&run->state, name, false);
+
+	if (!sd)
+		return;
+	if (zs_stat_has(after, ZS_MM_MEM_USED_TOTAL) && zs_stat_has(after, ZS_MM_COMPR_DATA_SIZE)) {
+		uint64_t used = after->val[ZS_MM_MEM_USED_TOTAL];
+		uint64_t compr = after->val[ZS_MM_COMPR_DATA_SIZE];
+
+		sd->left = used > compr ? used - compr : 0;
+		sd->left_compr = compr;
+		sd->has_left = true;
+	}
+	if (freed < 0 || (uint64_t)freed < min_gain)
+		sd->lean = zs_add_sat(sd->lean, 1);
+	else
+		sd->lean = 0;
+	sd->has_lean = sd->lean > 0;
+}
+
 int zs_gate_end(struct zs_gate_run *run, uint64_t now)
 {
 	struct zs_state *st = &run->state;

@@ -955,6 +955,21 @@ void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)
 	ret->files = r->rb.files;
 }
 
+/*
+ * The device's record in the gate's state file, if it is about this very
+ * device: what its last compaction left is where its estimate starts.
+ */
+static const struct zs_state_device *learned_record(const struct zs_reader *r,
+						    const struct zs_device *dev)
+{
+	struct zs_identity id;
+
+	if (!r->gate || !r->snap.gate.has_state)
+		return NULL;
+	zs_device_identity(dev, &id);
+	return zs_state_device_of(&r->snap.gate.state, dev->name, &id);
+}
+
 static int build_snapshot(struct zs_reader *r)
 {
 	struct zs_snapshot *s = &r->snap;
@@ -981,7 +996,8 @@ static int build_snapshot(struct zs_reader *r)
 		sd->pool = zs_pool_find(r->pools, r->npools, d->name);
 		if (sd->pool && !r->pslots[sd->pool - r->pools].valid)
 			sd->pool = NULL; /* never read successfully */
-		zs_device_derive(&sd->dev, sd->pool, page, &sd->derived);
+		zs_device_derive_learned(&sd->dev, sd->pool, learned_record(r, &sd->dev), page,
+					 &sd->derived);
 		if (!sd->err && zs_stat_has(&sd->dev.mm, ZS_MM_COMPACT_GATED)) {
 			g->has_kernel_gated = true;
 			g->kernel_gated = zs_add_sat(g->kernel_gated,

@@ -98,6 +98,14 @@ static const struct device_key device_keys[] = {
 	{ "wb_day_pages", KEY_U64, MAINT(wb_day_pages), MAINT(has_writeback) },
 	{ "idle_all", KEY_U64, MAINT(idle_all), MAINT(has_idle_all) },
 #undef MAINT
+	/* what the last compaction left: the estimate's learned floor */
+	{ "left", KEY_U64, offsetof(struct zs_state_device, left),
+	  offsetof(struct zs_state_device, has_left) },
+	{ "left_compr", KEY_U64, offsetof(struct zs_state_device, left_compr),
+	  offsetof(struct zs_state_device, has_left) },
+	/* compactions in a row that freed less than --min-gain: the policy backs off */
+	{ "lean", KEY_U64, offsetof(struct zs_state_device, lean),
+	  offsetof(struct zs_state_device, has_lean) },
 };
 
 /* seen: a bit per device_keys row, so a key given twice is a garbled line */

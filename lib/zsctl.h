@@ -527,6 +527,29 @@ const struct zs_pool *zs_pool_find(const struct zs_pool *pools, size_t n, const 
 
 /* ==== derived values ================================================================ */
 
+/* What the compactable figure rests on. */
+enum zs_estimate_basis {
+	ZS_BASIS_NONE,
+	ZS_BASIS_CLASSES,  /* the classes' freeable: exact */
+	ZS_BASIS_OVERHEAD, /* mm_stat's overhead, all of it (no model for this page size) */
+	ZS_BASIS_MODEL,	   /* mm_stat's overhead less what the model says compaction keeps */
+	ZS_BASIS_LEARNED,  /* ... less what the device's last compaction left, scaled */
+};
+
+/*
+ * The part of mm_stat's overhead (mem_used_total - compr_data_size) that
+ * compaction cannot free, modelled from mm_stat alone: each object rounded
+ * up to its size class (handle included), and in each class in use a
+ * partly used zspage. valid: there was something to model.
+ */
+struct zs_kept {
+	uint64_t rounding;
+	uint64_t tails;
+	uint64_t total;
+	bool valid;
+};
+void zs_estimate_kept(const struct zs_stat *mm, uint64_t page_size, struct zs_kept *ret);
+
 struct zs_derived {
 	double ratio; /* orig_data_size / compr_data_size */
 	bool has_ratio;
@@ -538,6 +561,9 @@ struct zs_derived {
 	uint64_t compactable;     /* bytes */
 	bool has_compactable;
 	bool compactable_exact; /* classes' freeable, else mm_stat estimate */
+	enum zs_estimate_basis basis; /* what compactable rests on */
+	uint64_t kept;		      /* estimates: the overhead compaction keeps (subtracted) */
+	uint64_t learned_left;	      /* ZS_BASIS_LEARNED: what the last compaction left */
 };
 
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);
@@ -547,6 +573,15 @@ uint64_t zs_freeable_bytes(const struct zs_class *c, uint64_t page_size);
 /* pool may be NULL (no class statistics): then estimates from mm_stat. */
 void zs_device_derive(const struct zs_device *dev, const struct zs_pool *pool, uint64_t page_size,
 		      struct zs_derived *ret);
+struct zs_state_device;
+/*
+ * The same, and where the estimate applies, starting from what the
+ * device's last compaction left (learned: its identity-checked state
+ * record, or NULL). The one place every output takes the estimate from.
+ */
+void zs_device_derive_learned(const struct zs_device *dev, const struct zs_pool *pool,
+			      const struct zs_state_device *learned, uint64_t page_size,
+			      struct zs_derived *ret);
 
 /* ==== the gate and its state (lib/gate.c, lib/state.c) ============================= */
 
@@ -636,6 +671,11 @@ struct zs_state_device {
 		bool has_idle_all;
 		uint64_t idle_all; /* when "all" was written to idle (no access times) */
 	} maint;
+	/* after its last compaction: the overhead left and compr_data_size then */
+	uint64_t left, left_compr;
+	bool has_left;
+	uint64_t lean; /* compactions in a row that freed less than --min-gain */
+	bool has_lean;
 	char extra[ZS_STATE_EXTRA_MAX];
 };
 
@@ -719,6 +759,14 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct 
  * the state is full): zsctl maintain keeps its budgets there.
  */
 struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *name);
+
+/*
+ * After a compaction that went through (recorded above): what it left
+ * (mm_stat after it), the device's learned floor, and whether it paid
+ * (freed at least min_gain), for the policy's backoff.
+ */
+void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct zs_stat *after,
+		       int64_t freed, uint64_t min_gain);
 /* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
 int zs_gate_end(struct zs_gate_run *run, uint64_t now);
 /* Let go (without saving, when zs_gate_end() was not called) and free. */
@@ -853,11 +901,20 @@ enum zs_decision {
 	ZS_DECIDE_UNINITIALISED,
 	ZS_DECIDE_TOO_SOON, /* min_interval */
 	ZS_DECIDE_NOT_WORTH, /* below both thresholds */
+	ZS_DECIDE_BACKED_OFF, /* its last compactions freed less than min_gain */
 };
 
-/* last_time: the device's last compaction (epoch seconds), 0 for never. */
+/*
+ * last_time: the device's last compaction (epoch seconds), 0 for never;
+ * lean: its compactions in a row that freed less than min_gain (the state
+ * record's lean). After lean such compactions, the estimate must reach
+ * min_gain << lean (at most 16 times) before it is believed again.
+ */
 enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_device *dev,
-				   const struct zs_derived *x, uint64_t last_time, uint64_t now);
+				   const struct zs_derived *x, uint64_t last_time, uint64_t lean,
+				   uint64_t now);
+/* What the estimate must reach after lean compactions that did not pay. */
+uint64_t zs_compact_backoff_gain(const struct zs_policy *p, uint64_t lean);
 
 struct zs_compact_result {
 	struct zs_stat before, after;

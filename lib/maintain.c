@@ -534,6 +534,7 @@ static void compact(struct zs_reader *r, struct zs_gate_run *run, const struct z
 		    struct zs_maint_step_report *st)
 {
 	const struct zs_device *dev = &sd->dev;
+	const struct zs_state_device *rec;
 	struct zs_identity id;
 	enum zs_decision d;
 	int err;
@@ -544,8 +545,10 @@ static void compact(struct zs_reader *r, struct zs_gate_run *run, const struct z
 	}
 	st->est = sd->derived;
 	zs_device_identity(dev, &id);
+	rec = zs_state_device_of(zs_gate_run_state(run), dev->name, &id);
 	d = zs_compact_decide(&p->compact_policy, dev, &st->est,
-			      zs_gate_run_last_compacted(run, dev->name, &id), now);
+			      zs_gate_run_last_compacted(run, dev->name, &id), rec ? rec->lean : 0,
+			      now);
 	switch (d) {
 	case ZS_DECIDE_UNINITIALISED:
 		st->result = ZS_MAINT_UNINITIALISED;
@@ -554,6 +557,7 @@ static void compact(struct zs_reader *r, struct zs_gate_run *run, const struct z
 		st->result = ZS_MAINT_TOO_SOON;
 		return;
 	case ZS_DECIDE_NOT_WORTH:
+	case ZS_DECIDE_BACKED_OFF: /* its last compactions did not pay: compact's backoff */
 		st->result = ZS_MAINT_NOT_WORTH;
 		return;
 	case ZS_DECIDE_COMPACT:
@@ -577,6 +581,10 @@ static void compact(struct zs_reader *r, struct zs_gate_run *run, const struct z
 	zs_gate_run_record(run, dev->name, &id,
 			   st->compact.kernel_gated ? ZS_RESULT_GATED : ZS_RESULT_COMPACTED,
 			   st->compact.freed, now);
+	/* the estimate's learned floor and the backoff, as compact keeps them */
+	if (!st->compact.kernel_gated)
+		zs_gate_run_learn(run, dev->name, &st->compact.after, st->compact.freed,
+				  p->compact_policy.min_gain);
 }
 
 int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_run *run,

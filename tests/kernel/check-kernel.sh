@@ -125,11 +125,6 @@ esac
 klib_need_packages $KLIB_HOST_PKGS
 mkdir -p "$CACHE" || bail "cannot create $CACHE"
 CACHE=$(cd "$CACHE" && pwd)
-exec 9>"$CACHE/.lock"
-if ! flock -n 9; then
-	diag "another check-kernel or bench uses $CACHE: waiting"
-	flock 9
-fi
 IMAGES=$CACHE/images
 mkdir -p "$IMAGES" "$CACHE/logs"
 lap "packages"
@@ -139,6 +134,8 @@ declare -A IMG_PATCHED IMG_PLAIN KVERS
 # prepare SERIES: sets IMG_PATCHED[SERIES], IMG_PLAIN[SERIES], KVERS[SERIES]
 prepare() {
 	local k=$1 dir f out errors warnings checks other cfg_key series_key build w1 frags
+	# the source tree and its builds: another run may boot guests meanwhile
+	klib_lock 8 ".lock-$k" "the Linux $k source"
 	klib_source "$k"
 	KVERS[$k]=$KVER
 	diag "Linux $k: $SRC_PKG $SRC_VER (Linux $KVER) in $SRC"
@@ -190,6 +187,7 @@ prepare() {
 	lap "$k build patched"
 	build_one "$k" unpatched pristine "${IMG_PLAIN[$k]}" "$build" "${frags[@]}"
 	lap "$k build unpatched"
+	klib_unlock 8
 }
 # build_one SERIES NAME REF IMAGE BUILD FRAGMENT...
 build_one() {
@@ -215,6 +213,9 @@ for k in $KERNELS; do
 done
 
 # ---- 5. the initramfs ---------------------------------------------------------
+# from here on, one guest run at a time (the run directory is shared)
+klib_lock 9 .lock "guests"
+lap "waiting for the guests' lock"
 RUN=$CACHE/run
 rm -rf "$RUN"
 IRD=$RUN/initramfs

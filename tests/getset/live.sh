@@ -287,10 +287,16 @@ tap_ok $gone "... $new is gone (another test may have the id by now, not the dev
 "$ZSCTL" add -J -s 64M -a nosuchalgo >"$TMPD/add.json" 2>/dev/null
 rc=$?
 bad=$(jq -r '.device // empty' "$TMPD/add.json")
-[ -n "$bad" ] && zram_own "${bad#zram}" && zram_instance "${bad#zram}" && inst=$ZRAM_INSTANCE
+# the device it made, by its diskseq: by now another test may have one of
+# that name, which is not ours to remove nor to mistake for it
+seq=$(jq -r '.diskseq // empty' "$TMPD/add.json")
+read -r boot </proc/sys/kernel/random/boot_id
+inst=""
+[ -n "$seq" ] && inst="$boot/diskseq=$seq"
+[ -n "$bad" ] && [ -n "$inst" ] && ! zram_gone "${bad#zram}" "$inst" && zram_own "${bad#zram}"
 tap_is "$rc $(jq -r '"\(.created) \(.removed)"' "$TMPD/add.json")" "1 true true" \
 	"zsctl add -a nosuchalgo: made $bad, refused the algorithm, removed it again"
-if [ -n "$bad" ] && zram_gone "${bad#zram}" "$inst"; then
+if [ -n "$bad" ] && [ -n "$inst" ] && zram_gone "${bad#zram}" "$inst"; then
 	zram_forget "${bad#zram}"
 	tap_ok 0 "... /sys/block/$bad is gone"
 else

@@ -82,7 +82,7 @@ after=$(cat "/sys/block/$dev/mm_stat")
 set -- $before
 used_before=$3 compacted_before=$7
 set -- $after
-used_after=$3 compacted_after=$7
+used_after=$3 compacted_after=$7 compr_after=$2
 tap_is "$(j run '.result')" done "result: done"
 tap_is "$(j run '.devices[0].steps[2].result')" done "compact: done"
 tap_is "$(j run '.devices[0].steps[2].freed')" "$((used_before - used_after))" \
@@ -93,7 +93,8 @@ tap_is "$(j run '.devices[0].steps[2].pages_compacted')" "$((compacted_after - c
 tap_ok $? "compaction freed memory ($((used_before - used_after)) bytes)"
 tap_is "$(j run '.errors // [] | length')" 0 "no errors"
 diskseq=$(cat "/sys/block/$dev/diskseq" 2>/dev/null)
-grep -qx "device $dev ${diskseq:+diskseq=$diskseq }pages_compacted=$compacted_after time=[0-9]* result=compacted freed=$((used_before - used_after))" "$STATE"
+# and what it left, the estimate's learned floor (issue 16), as compact does
+grep -qEx "device $dev ${diskseq:+diskseq=$diskseq }pages_compacted=$compacted_after time=[0-9]+ result=compacted freed=$((used_before - used_after)) left=$((used_after - compr_after)) left_compr=$compr_after( lean=[0-9]+)?" "$STATE"
 tap_ok $? "the state file records the compaction, as compact's"
 tap_is "$(sed -n 's/^runs //p' "$STATE")" 1 "one run held the gate"
 

@@ -369,10 +369,15 @@ static bool class_empty(const struct zs_class *c)
 
 /* ---- the header: title, host totals, the gate ---------------------------------- */
 
-static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm)
+static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm,
+		       const struct top_entry *e, size_t n)
 {
 	struct top_line *l = frame_add(f, TS_TITLE);
-	size_t npools = sm->npools;
+	size_t npools = 0;
+
+	/* the pools shown: of the devices listed, and the others unless devices were named */
+	for (size_t i = 0; i < n; i++)
+		npools += e[i].pool != NULL;
 
 	if (!l)
 		return -ENOMEM;
@@ -782,7 +787,7 @@ static int cmp_crow(const void *pa, const void *pb, void *arg)
  * row's fullest group (so a large pool does not saturate it): '.' none,
  * then four ASCII shades or eight block heights on a UTF-8 terminal.
  */
-static const char *const shades_ascii[] = { "_", "-", "=", "#" };
+static const char *const shades_ascii[] = { "_", "-", "=", "*" };
 static const char *const shades_utf8[] = { "\u2581", "\u2582", "\u2583", "\u2584",
 					   "\u2585", "\u2586", "\u2587", "\u2588" };
 
@@ -1087,7 +1092,7 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 		v->scroll = 0;
 	}
 
-	r = build_title(f, v, sm);
+	r = build_title(f, v, sm, e, n);
 	if (r >= 0)
 		r = build_totals(f, v, sm, page);
 	if (r >= 0)

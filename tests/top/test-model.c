@@ -615,8 +615,8 @@ static void test_picture(void **state)
 	}
 	/* the strip: shaded against its row; one zspage shows, 5000 do not saturate */
 	assert_non_null(line_starting(&f, "    0   32 ")); /* class 0 */
-	assert_non_null(strstr(line_starting(&f, "    0   32 "), " ._...#....."));
-	assert_non_null(strstr(line_starting(&f, "    1   64 "), " ..........#"));
+	assert_non_null(strstr(line_starting(&f, "    0   32 "), " ._...*....."));
+	assert_non_null(strstr(line_starting(&f, "    1   64 "), " ..........*"));
 
 	/* device rows: exact from zram0's classes, the estimate (lib's) for zram2 */
 	t = line_starting(&f, "NAME ");

@@ -1192,18 +1192,22 @@ int top_build_help(struct top_frame *f, const struct top_view *v)
 	}
 	if (!frame_add(f, TS_NORMAL))
 		return -ENOMEM;
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "FULLNESS: one character per group of zspages by how full they are,");
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "10%% 20%% ... 90%% 99%% 100%% (. none, 1-9, + ten or more); ALMOST-F/E on");
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "kernels before 6.4. ~ marks an estimate from mm_stat. See zsctl-top(8).");
+	{
+		static const char *const legend[] = {
+			"The bar (0 50 100): the share of its memory compaction would free,",
+			"# from the class statistics, ~ estimated from mm_stat, . what stays;",
+			"green under 10%, yellow under 25%, red from 25%, none when nothing.",
+			"1234567899F: its zspages up to 10% .. 90%, 99% full, and full, shaded",
+			"against the row's most (ALMOST-F/E before Linux 6.4). See zsctl-top(8).",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(legend); i++) {
+			l = frame_add(f, TS_NORMAL);
+			if (!l)
+				return -ENOMEM;
+			line_printf(l, "%s", legend[i]);
+		}
+	}
 	f->head = f->n;
 	build_status(f, v);
 	return 0;

@@ -966,18 +966,16 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 	}
 	if (p->has_freeable)
 		fmt_size(v, zs_freeable_bytes(&p->total, page), false, freeable, sizeof(freeable));
-	/* it names the device and the pool, however little else fits */
+	/* it names the device and the pool, and what compaction frees, first */
 	if (p->kind == ZS_POOL_ZRAM)
-		line_printf(l, "Pool %s (device %s, %s format): %zu classes", p->name, p->name,
-			    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", p->nclasses);
+		line_printf(l, "Pool %s (device %s, ", p->name, p->name);
 	else
-		line_printf(l, "Pool %s (%s, %s format): %zu classes", p->name,
-			    zs_pool_kind_name(p->kind),
-			    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", p->nclasses);
-	line_printf(l, "; compaction would free %s", freeable);
+		line_printf(l, "Pool %s (%s, ", p->name, zs_pool_kind_name(p->kind));
+	line_printf(l, "%s): compaction would free %s; %zu classes",
+		    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", freeable, p->nclasses);
 	if (hidden)
-		line_printf(l, "; %zu empty hidden", hidden);
-	line_printf(l, "; by %s %s", top_sort_name(v->sort),
+		line_printf(l, " (%zu empty hidden)", hidden);
+	line_printf(l, " by %s %s", top_sort_name(v->sort),
 		    sort_descending(v) ? "descending" : "ascending");
 	if (interactive_table) {
 		f->has_label = true;

@@ -456,7 +456,8 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	{
 		const char *cs = nl_langinfo(CODESET);
 
-		t.view.utf8 = cs && !strcmp(cs, "UTF-8");
+		/* batch frames are logs and test output: the same bytes in every locale */
+		t.view.utf8 = !o.batch && cs && !strcmp(cs, "UTF-8");
 	}
 	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
 		char shown[64];

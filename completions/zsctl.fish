@@ -319,6 +319,7 @@ complete -c zsctl -n '__zsctl_using_verb top' -s p -l pool -x -a '(__zsctl_pools
 complete -c zsctl -n '__zsctl_using_verb top' -s s -l sort -x -a 'freeable frag size used' -d 'sort classes by KEY'
 complete -c zsctl -n '__zsctl_using_verb top' -s r -l reverse -d 'reverse the sort order'
 complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb top' -a '(__zsctl_devices)'
 
 # get: a device, then its attributes; without a device, every device's
 complete -c zsctl -n '__zsctl_using_verb get' -s J -l json -d 'JSON output'

@@ -1063,8 +1063,11 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 	if (r->npools)
 		zs_ctx_learn_page_size(r->ctx, &r->pools[0]);
 	read_devices(r, &lost);
-	if (lost) {
-		/* a device of the same name may have taken its place */
+	if (lost && !r->named) {
+		/*
+		 * A device of the same name may have taken its place. Not for
+		 * named devices: a scan would add every other device.
+		 */
 		err = scan_devices(r);
 		if (err == -ENOMEM)
 			return err;

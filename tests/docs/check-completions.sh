@@ -182,6 +182,8 @@ query add-comp-algorithm "zsctl --sysroot $ROOT add -s 1G comp_algorithm="
 want add-comp-algorithm comp_algorithm=lz4 comp_algorithm=lzo comp_algorithm=zstd
 query remove-devices "zsctl --sysroot $ROOT remove zram0 "
 want remove-devices $DEVS
+query top-devices "zsctl --sysroot $ROOT top -d 1 "
+want top-devices $DEVS
 
 # the live system's devices; other tests may add or remove some meanwhile
 live_devices()

@@ -191,37 +191,6 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 	return 0;
 }
 
-/* The gate is held: this run was counted; say who holds it, leave. */
-static int step_aside(const struct compact_opts *o, struct zs_gate *gate,
-		      const struct zs_gate_holder *h)
-{
-	char since[32];
-
-	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
-	if (o->json) {
-		json_t *doc = json_object(), *jh = json_object();
-
-		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
-		if (h->known) {
-			json_object_set_new(jh, "pid", json_integer(h->pid));
-			json_object_set_new(jh, "since", json_integer(h->since));
-		}
-		json_object_set_new(doc, "holder", jh);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
-	} else if (!o->quiet) {
-		if (h->known)
-			printf("zsctl: compaction gate held by pid %d since %s (%s): stepping aside\n",
-			       (int)h->pid, since, zs_gate_lock_path(gate));
-		else
-			printf("zsctl: compaction gate held by another process (%s): stepping aside\n",
-			       zs_gate_lock_path(gate));
-	}
-	return o->conflict_code;
-}
-
 static json_t *json_result(const struct device_run *d, uint64_t page)
 {
 	json_t *o = json_object(), *est = json_object();
@@ -354,36 +323,6 @@ static void test_hold_gate(void)
 }
 #endif
 
-/* Why the gate run could not begin, in one line; the exit status. */
-static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
-			const struct zs_gate_begin_info *info)
-{
-	switch (info->stage) {
-	case ZS_GATE_STAGE_LOCK:
-		cli_error(cli, zs_gate_lock_path(gate), r, "cannot take the compaction gate: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_COUNT:
-		cli_error(cli, zs_gate_state_path(gate), r, "cannot count this turned-away run: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_READ:
-		if (info->garbled)
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "garbled, and cannot be set aside: %s", cli_errno_cause(r));
-		else
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "cannot read the state file: %s", cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_WRITE:
-		cli_error(cli, zs_gate_state_path(gate), r,
-			  "cannot write the state file: %s; nothing compacted",
-			  cli_private_file_cause(r));
-		break;
-	}
-	return ZS_EXIT_COMPACT_FAILED;
-}
-
 /* What compact decides on: mm_stat, the pools, and which device it is. */
 static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
 					  ZS_NEED_GATE; /* the state: what compactions left */
@@ -415,7 +354,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		.policy = { .min_gain = 1024 * 1024, .min_frag = 0.5 },
 		.conflict_code = 1,
 	};
-	struct zs_gate_begin_info info;
+	struct cli_gate_opts go;
 	struct zs_reader_opts ro = { .needs = compact_needs };
 	const struct zs_snapshot *s = NULL;
 	struct zs_gate_run *run = NULL;
@@ -440,29 +379,19 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		zs_strv_free(names);
 		return ZS_EXIT_COMPACT_FAILED;
 	}
-	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
-	if (r < 0) {
-		cli_error(cli, NULL, r, "out of memory");
-		zs_strv_free(names);
-		return ZS_EXIT_COMPACT_FAILED;
-	}
-
 	/* the gate first: a run that steps aside reads nothing */
-	r = zs_gate_begin(gate, o.wait, o.dry_run, &run, &info);
-	if (r == -EWOULDBLOCK) {
-		exit_code = step_aside(&o, gate, &info.holder);
+	go = (struct cli_gate_opts){
+		.lock_path = o.lock_path,
+		.state_path = o.state_path,
+		.wait = o.wait,
+		.dry_run = o.dry_run,
+		.json = o.json,
+		.quiet = o.quiet,
+		.conflict_code = o.conflict_code,
+		.nothing_done = "nothing compacted",
+	};
+	if (cli_gate_begin(cli, &go, &gate, &run, &exit_code) < 0)
 		goto out;
-	}
-	if (r < 0) {
-		exit_code = begin_failed(cli, gate, r, &info);
-		goto out;
-	}
-	if (info.garbled_ignored)
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file ignored (a real run sets it aside)");
-	if (info.set_aside[0])
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file set aside as %s; starting anew", info.set_aside);
 
 	ro.devices = names;
 	ro.ndevices = nnames;

@@ -43,20 +43,6 @@ tap_skip()
 	echo "ok $_tap_n # SKIP $*"
 }
 
-T_START=$SECONDS
-T_LAST=$SECONDS
-TIMES=""
-lap()
-{
-	TIMES="$TIMES$(printf '%-34s %4d s' "$1" $((SECONDS - T_LAST)))
-"
-	T_LAST=$SECONDS
-}
-timings()
-{
-	printf '%s' "$TIMES" | sed 's/^/# time: /'
-	echo "# time: total                              $((SECONDS - T_START)) s"
-}
 # bail DESCRIPTION [DIAG...]: a failed check that ends the run
 bail()
 {

@@ -31,20 +31,6 @@ ZSCTL=/bin/false
 export ZSCTL TOP_SRCDIR
 . "$TOP_SRCDIR/tests/lib.sh"
 
-T_START=$SECONDS
-T_LAST=$SECONDS
-TIMES=""
-lap()
-{
-	TIMES="$TIMES$(printf '%-34s %5d s' "$1" $((SECONDS - T_LAST)))
-"
-	T_LAST=$SECONDS
-}
-timings()
-{
-	printf '%s' "$TIMES" | sed 's/^/# time: /'
-	echo "# time: total                              $((SECONDS - T_START)) s"
-}
 bail()
 {
 	tap_ok 1 "$1"

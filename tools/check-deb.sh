@@ -96,7 +96,7 @@ depends=$(dpkg-deb -f "$DEB" Depends)
 tap_diag "Depends: $depends"
 # dpkg-shlibdeps' work: a versioned dependency on each library zsctl links
 missing_libs=""
-for lib in libc6 libjansson libmount libudev libsmartcols libncursesw; do
+for lib in libc6 libjansson libmount libudev libsmartcols libncursesw libeconf; do
 	printf '%s\n' "$depends" | grep -qE "(^|, )${lib}[0-9a-z.-]* \(>= " || missing_libs="$missing_libs $lib"
 done
 tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zsctl links (from dpkg-shlibdeps)"
@@ -107,6 +107,8 @@ for f in /usr/sbin/zsctl /usr/libexec/zsctl/zsctl-top /usr/share/man/man8/zsctl.
 	/usr/share/fish/vendor_completions.d/zsctl.fish \
 	/lib/systemd/system/zsctl-compact.service /lib/systemd/system/zsctl-compact.timer \
 	/lib/systemd/system/zsctl-prometheus.service /lib/systemd/system/zsctl-prometheus.timer \
+	/lib/systemd/system/zsctl-maintain.service /lib/systemd/system/zsctl-maintain.timer \
+	/usr/share/man/man5/zsctl.conf.5.gz \
 	/usr/share/doc/zsctl/copyright /usr/share/doc/zsctl/changelog.gz; do
 	grep -qxF "$f" "$TMPD/deb.contents"
 	tap_ok $? "the package has $f"
@@ -197,9 +199,10 @@ fi
 # zsctl top is /usr/libexec/zsctl/zsctl-top, which zsctl runs
 inroot zsctl top -b -n 1 >"$TMPD/top.out" 2>"$TMPD/top.err"
 tap_is "$?:$(head -n1 "$TMPD/top.out" | cut -d' ' -f1-3)" "0:zsctl top -" "zsctl top -b runs the installed zsctl-top"
-pages=$(grep '^/usr/share/man/man8/' "$TMPD/deb.contents" | sed 's|.*/||; s|\.8\.gz$||')
-for page in $pages; do
-	tap_is "$(inroot man -w "$page" 2>&1)" "/usr/share/man/man8/$page.8.gz" "man -w $page"
+for path in $(grep -E '^/usr/share/man/man[58]/' "$TMPD/deb.contents"); do
+	page=${path##*/}
+	page=${page%.gz}
+	tap_is "$(inroot man -w "${page##*.}" "${page%.*}" 2>&1)" "$path" "man -w ${page##*.} ${page%.*}"
 done
 inroot man -P cat zsctl >"$TMPD/man.out" 2>"$TMPD/man.err"
 r=$?

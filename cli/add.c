@@ -135,24 +135,21 @@ fail:
 /* The device made, set up or not; removed again when it was not. */
 static void print_doc(struct cli *cli, const struct zs_set_plan *plan, bool created, bool removed)
 {
-	json_t *doc = json_object();
+	json_t *doc = cli_json_doc();
 	char node[ZS_DEVNAME_MAX + 8];
 
 	if (created) {
 		snprintf(node, sizeof(node), "/dev/%s", plan->dev);
-		json_object_set_new(doc, "device", json_string(plan->dev));
+		json_object_set_new(doc, "name", json_string(plan->dev));
 		json_object_set_new(doc, "node", json_string(node));
 	} else {
-		json_object_set_new(doc, "device", json_null());
+		json_object_set_new(doc, "name", json_null());
 		json_object_set_new(doc, "node", json_null());
 	}
 	json_object_set_new(doc, "created", json_boolean(created));
 	json_object_set_new(doc, "removed", json_boolean(removed));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 /* Undo the hot_add after the set-up failed; the set-up's own errors are out. */

@@ -195,15 +195,17 @@ static int step_aside(const struct compact_opts *o, struct zs_gate *gate,
 
 	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
 	if (o->json) {
-		json_t *doc = json_object(), *jh = json_object();
+		json_t *doc = cli_json_doc(), *jh = json_object();
 
+		/* the gate's keys as status -J names them (zsctl(8), JSON OUTPUT) */
 		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
+		json_object_set_new(jh, "held", json_true());
 		if (h->known) {
-			json_object_set_new(jh, "pid", json_integer(h->pid));
-			json_object_set_new(jh, "since", json_integer(h->since));
+			json_object_set_new(jh, "holder_pid", json_integer(h->pid));
+			json_object_set_new(jh, "holder_since", json_integer(h->since));
 		}
-		json_object_set_new(doc, "holder", jh);
+		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
+		json_object_set_new(doc, "compaction", jh);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(doc);
@@ -244,8 +246,9 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(o, "mem_used_total_after",
 				    cli_json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
-		json_object_set_new(o, "pages_compacted", cli_json_u64(r->pages_compacted));
-		json_object_set_new(o, "pages_compacted_bytes",
+		/* this run's: *_delta, beside mm_stat's cumulative pages_compacted */
+		json_object_set_new(o, "pages_compacted_delta", cli_json_u64(r->pages_compacted));
+		json_object_set_new(o, "pages_compacted_delta_bytes",
 				    cli_json_u64(zs_mul_sat(r->pages_compacted, page)));
 		json_object_set_new(o, "duration_ns", cli_json_u64(r->duration_ns));
 		if (r->has_gate_counter) {
@@ -519,7 +522,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 
 	if (o.json) {
 		const struct zs_state *st = zs_gate_run_state(run);
-		json_t *doc = json_object(), *jd = json_array(), *js = json_object();
+		json_t *doc = cli_json_doc(), *jd = json_array(), *js = json_object();
 		uint64_t busy = 0;
 		struct zs_gate_view view;
 
@@ -536,11 +539,8 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		json_object_set_new(js, "runs", cli_json_u64(st->runs));
 		json_object_set_new(js, "turned_away", cli_json_u64(busy));
 		json_object_set_new(js, "freed_total", cli_json_u64(st->freed_total));
-		json_object_set_new(doc, "state", js);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		json_object_set_new(doc, "compaction", js);
+		cli_json_print(cli, doc);
 	} else {
 		for (size_t i = 0; i < nruns; i++)
 			print_result(&o, &runs[i]);

@@ -365,6 +365,8 @@ struct zs_derived {
 	uint64_t compactable;     /* bytes */
 	bool has_compactable;
 	bool compactable_exact; /* classes' freeable, else mm_stat estimate */
+	double ram_share; /* mem_used_total / MemTotal, 0..1: set by the reader (ZS_NEED_MEMINFO) */
+	bool has_ram_share;
 };
 
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);

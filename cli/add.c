@@ -157,27 +157,24 @@ static struct zs_identity new_identity(struct cli *cli, const char *dev)
 static void print_doc(struct cli *cli, const struct zs_set_plan *plan, const struct zs_identity *id,
 		      bool created, bool removed)
 {
-	json_t *doc = json_object();
+	json_t *doc = cli_json_doc();
 	char node[ZS_DEVNAME_MAX + 8];
 
 	if (created) {
 		snprintf(node, sizeof(node), "/dev/%s", plan->dev);
-		json_object_set_new(doc, "device", json_string(plan->dev));
+		json_object_set_new(doc, "name", json_string(plan->dev));
 		json_object_set_new(doc, "node", json_string(node));
 		json_object_set_new(doc, "diskseq",
 				    id->has_diskseq ? json_integer((json_int_t)id->diskseq) : json_null());
 	} else {
-		json_object_set_new(doc, "device", json_null());
+		json_object_set_new(doc, "name", json_null());
 		json_object_set_new(doc, "node", json_null());
 		json_object_set_new(doc, "diskseq", json_null());
 	}
 	json_object_set_new(doc, "created", json_boolean(created));
 	json_object_set_new(doc, "removed", json_boolean(removed));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 /* Undo the hot_add after the set-up failed; the set-up's own errors are out. */

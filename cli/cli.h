@@ -126,6 +126,15 @@ void cli_flush_errors(struct cli *cli);
 json_t *cli_json_u64(uint64_t v);
 /* Move collected errors and warnings into a verb's JSON document. */
 void cli_json_attach_errors(struct cli *cli, json_t *doc);
+/*
+ * The JSON schema every verb's document follows (zsctl(8), JSON OUTPUT;
+ * tests/json/schema.json): raised when a key changes meaning or type.
+ */
+#define CLI_JSON_VERSION 1
+/* A verb's document: an object that begins with "version". */
+json_t *cli_json_doc(void);
+/* Attach the errors and warnings, print the document on stdout, free it. */
+void cli_json_print(struct cli *cli, json_t *doc);
 /* A warning: stderr, or the JSON document's "warnings"; the status is untouched. */
 void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -220,8 +220,9 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(o, "mem_used_total_after",
 				    cli_json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
-		json_object_set_new(o, "pages_compacted", cli_json_u64(r->pages_compacted));
-		json_object_set_new(o, "pages_compacted_bytes",
+		/* this run's: *_delta, beside mm_stat's cumulative pages_compacted */
+		json_object_set_new(o, "pages_compacted_delta", cli_json_u64(r->pages_compacted));
+		json_object_set_new(o, "pages_compacted_delta_bytes",
 				    cli_json_u64(zs_mul_sat(r->pages_compacted, page)));
 		json_object_set_new(o, "duration_ns", cli_json_u64(r->duration_ns));
 		if (r->has_gate_counter) {
@@ -478,7 +479,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 
 	if (o.json) {
 		const struct zs_state *st = zs_gate_run_state(run);
-		json_t *doc = json_object(), *jd = json_array(), *js = json_object();
+		json_t *doc = cli_json_doc(), *jd = json_array(), *js = json_object();
 		uint64_t busy = 0;
 		struct zs_gate_view view;
 
@@ -495,11 +496,8 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		json_object_set_new(js, "runs", cli_json_u64(st->runs));
 		json_object_set_new(js, "turned_away", cli_json_u64(busy));
 		json_object_set_new(js, "freed_total", cli_json_u64(st->freed_total));
-		json_object_set_new(doc, "state", js);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		json_object_set_new(doc, "compaction", js);
+		cli_json_print(cli, doc);
 	} else {
 		for (size_t i = 0; i < nruns; i++)
 			print_result(&o, &runs[i]);

@@ -40,6 +40,7 @@ static void g_initstate(const struct zs_snap_device *d, int arg, struct fval *v,
 	(void)arg, (void)b, (void)n;
 	set_str(v, d->dev.initialised ? "initialised" : "uninitialised");
 	v->i = d->dev.initialised;
+	v->b = d->dev.initialised;
 }
 
 static void g_disksize(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
@@ -139,6 +140,41 @@ static void g_ratio(const struct zs_snap_device *d, int arg, struct fval *v, cha
 	(void)arg, (void)b, (void)n;
 	v->present = d->derived.has_ratio;
 	v->d = d->derived.ratio;
+}
+
+/* DATA - TOTAL: same-filled pages count as data and cost nothing, as in RATIO */
+static void g_saved(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	const struct zs_stat *mm = &d->dev.mm;
+	uint64_t data = mm->val[ZS_MM_ORIG_DATA_SIZE], total = mm->val[ZS_MM_MEM_USED_TOTAL];
+	uint64_t diff = data >= total ? data - total : total - data;
+
+	(void)arg, (void)b, (void)n;
+	v->present = d->dev.initialised && zs_stat_has(mm, ZS_MM_ORIG_DATA_SIZE) &&
+		     zs_stat_has(mm, ZS_MM_MEM_USED_TOTAL);
+	if (diff > INT64_MAX)
+		diff = INT64_MAX;
+	v->i = data >= total ? (int64_t)diff : -(int64_t)diff;
+}
+
+static void g_ram_share(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->derived.has_ram_share;
+	v->d = d->derived.ram_share;
+}
+
+/* FRAG-EST (0) and COMPACTABLE-EST (1): the "~" of a table, as a column for scripts */
+static void g_estimated(const struct zs_snap_device *d, int which, struct fval *v, char *b,
+			size_t n)
+{
+	const struct zs_derived *x = &d->derived;
+
+	(void)b, (void)n;
+	v->present = which == 0 ? x->has_fragmentation : x->has_compactable;
+	v->b = which == 0 ? !x->fragmentation_exact : !x->compactable_exact;
+	v->u = v->b;
 }
 
 static void g_frag(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
@@ -378,7 +414,20 @@ const struct dev_field dev_fields[] = {
 	  .arg = ZS_MM_MEM_USED_TOTAL, .get = g_mm, JSON("mm_stat", "mem_used_total", FK_SIZE),
 	  PROM("zram_mem_used_total_bytes", "gauge",
 	       "Memory taken by the device's zsmalloc pool (mm_stat mem_used_total).") },
-	{ COL("RATIO", FK_RATIO, "compression ratio, DATA / COMPR"), TOP(NULL, 3),
+	{ COL("SAVED", FK_SSIZE, "DATA - TOTAL: memory saved (same-filled pages cost nothing)"),
+	  NOTOP, .flags = F_DEFAULT | F_INIT_ONLY, .needs = MM_NEEDS,
+	  JSON("derived", "saved", FK_SSIZE),
+	  PROM("zram_saved_bytes", "gauge",
+	       "Memory the device saves: orig_data_size - mem_used_total (negative when it costs more than it holds)."),
+	  .get = g_saved },
+	{ COL("RAM-SHARE", FK_PERCENT, "TOTAL as a share of the machine's memory (MemTotal)"),
+	  NOTOP, .flags = F_INIT_ONLY, .needs = MM_NEEDS | ZS_NEED_MEMINFO,
+	  JSON("derived", "ram_share", FK_RATIO),
+	  PROM("zram_ram_share_ratio", "gauge",
+	       "mem_used_total as a share of MemTotal (proc/meminfo), 0 to 1."),
+	  .get = g_ram_share },
+	{ COL("RATIO", FK_RATIO, "DATA / COMPR; same-filled pages count in DATA, not in COMPR"),
+	  TOP(NULL, 3),
 	  .flags = F_DEFAULT, .needs = MM_NEEDS, JSON("derived", "compression_ratio", FK_RATIO),
 	  PROM("zram_compression_ratio", "gauge", "orig_data_size / compr_data_size."),
 	  .get = g_ratio },
@@ -407,12 +456,16 @@ const struct dev_field dev_fields[] = {
 	  PROM("zram_compaction_left_bytes", "gauge",
 	       "Overhead the device's last compaction left (mem_used_total - compr_data_size after it): where the estimate starts."),
 	  .get = g_left },
+	{ COL("FRAG-EST", FK_BOOL, "1 when FRAG is an estimate from mm_stat, 0 when exact"), NOTOP,
+	  .flags = F_INIT_ONLY, .needs = DERIVED_NEEDS, .arg = 0, .get = g_estimated },
+	{ COL("COMPACTABLE-EST", FK_BOOL, "1 when COMPACTABLE is an estimate from mm_stat"), NOTOP,
+	  .flags = F_INIT_ONLY, .needs = DERIVED_NEEDS, .arg = 1, .get = g_estimated },
 	{ COL("USED-BY", FK_STR, "mount point, or [SWAP]"), NOTOP, .flags = F_DEFAULT,
 	  .needs = ZS_NEED_MOUNTS | ZS_NEED_SWAPS, .get = g_used_by },
 	{ .top_head = "SWAP", .top_prio = 4, .kind = FK_SIZE_PAIR, .needs = ZS_NEED_SWAPS,
 	  .get = g_swap_both },
 	{ COL("STATE", FK_STR, "initialised or uninitialised (initstate)"), NOTOP,
-	  JSON(NULL, "initstate", FK_INT),
+	  JSON(NULL, "initstate", FK_BOOL),
 	  PROM("zram_initstate", "gauge", "1 when the zram device is initialised (disksize set), else 0."),
 	  .get = g_initstate },
 	{ COL("OVERHEAD", FK_SIZE, "TOTAL - COMPR: what the allocator costs"), NOTOP,
@@ -578,8 +631,8 @@ void dev_field_value(const struct dev_field *f, const struct zs_snap_device *d, 
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
-void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
-		  uint64_t page_size, char *buf, size_t size)
+static void format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
+		   uint64_t page_size, bool bare, char *buf, size_t size)
 {
 	char tmp[64];
 
@@ -609,6 +662,11 @@ void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool p
 	case FK_SIZE:
 		cli_format_size(v->u, bytes, tmp, sizeof(tmp));
 		break;
+	case FK_SSIZE:
+		tmp[0] = '-';
+		cli_format_size(v->i < 0 ? (uint64_t)-v->i : (uint64_t)v->i, bytes,
+				tmp + (v->i < 0), sizeof(tmp) - 1);
+		break;
 	case FK_SIZE_PAIR: {
 		char a[32], b[32];
 
@@ -621,10 +679,22 @@ void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool p
 		snprintf(tmp, sizeof(tmp), "%.2f", v->d);
 		break;
 	case FK_PERCENT:
-		snprintf(tmp, sizeof(tmp), "%.1f%%", v->d * 100.0);
+		snprintf(tmp, sizeof(tmp), bare ? "%.1f" : "%.1f%%", v->d * 100.0);
 		break;
 	}
-	snprintf(buf, size, "%s%s", v->estimate ? "~" : "", tmp);
+	snprintf(buf, size, "%s%s", v->estimate && !bare ? "~" : "", tmp);
+}
+
+void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
+		  uint64_t page_size, char *buf, size_t size)
+{
+	format(kind, v, bytes, pages_as_size, page_size, false, buf, size);
+}
+
+void field_format_bare(enum field_kind kind, const struct fval *v, bool bytes,
+		       bool pages_as_size, uint64_t page_size, char *buf, size_t size)
+{
+	format(kind, v, bytes, pages_as_size, page_size, true, buf, size);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -639,6 +709,7 @@ static json_t *json_value(enum field_kind kind, const struct fval *v)
 	case FK_BOOL:
 		return json_boolean(v->b);
 	case FK_INT:
+	case FK_SSIZE:
 		return json_integer((json_int_t)v->i);
 	case FK_RATIO:
 	case FK_PERCENT:

@@ -24,6 +24,7 @@ enum field_kind {
 	FK_U64V,    /* a list of numbers (JSON array) */
 	FK_PAGES,   /* a count of pages: a count in status, a size in top */
 	FK_SIZE_PAIR, /* two sizes, u of i: "used/size" */
+	FK_SSIZE,     /* signed bytes, in i: what zram saves can be negative */
 };
 
 /* A field's value for one object. */
@@ -84,6 +85,13 @@ void dev_field_value(const struct dev_field *f, const struct zs_snap_device *d, 
  */
 void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
 		  uint64_t page_size, char *buf, size_t size);
+/*
+ * The same, bare, for -r: no "~" before an estimate, no "%" after a
+ * percentage, so that every cell is a number a script can compare (the
+ * estimate is a column of its own: FRAG-EST, COMPACTABLE-EST).
+ */
+void field_format_bare(enum field_kind kind, const struct fval *v, bool bytes,
+		       bool pages_as_size, uint64_t page_size, char *buf, size_t size);
 
 /* One device as a JSON object, every field with a JSON key. */
 json_t *dev_json(const struct zs_snap_device *d);

@@ -18,15 +18,17 @@ static int step_aside(const struct cli_gate_opts *o, struct zs_gate *gate,
 
 	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
 	if (o->json) {
-		json_t *doc = json_object(), *jh = json_object();
+		json_t *doc = cli_json_doc(), *jh = json_object();
 
+		/* the gate's keys as status -J names them (zsctl(8), JSON OUTPUT) */
 		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
+		json_object_set_new(jh, "held", json_true());
 		if (h->known) {
-			json_object_set_new(jh, "pid", json_integer(h->pid));
-			json_object_set_new(jh, "since", json_integer(h->since));
+			json_object_set_new(jh, "holder_pid", json_integer(h->pid));
+			json_object_set_new(jh, "holder_since", json_integer(h->since));
 		}
-		json_object_set_new(doc, "holder", jh);
+		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
+		json_object_set_new(doc, "compaction", jh);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(doc);

@@ -27,7 +27,9 @@
 /* A sample's value: an integer printed exactly, or a double. */
 struct sample {
 	bool is_int;
+	bool is_signed; /* is_int, in i */
 	uint64_t u;
+	int64_t i;
 	double d;
 	const char *lname; /* an extra label, or NULL */
 	const char *lvalue;
@@ -77,7 +79,9 @@ static void put_sample(FILE *f, const char *name, const char *l1, const char *v1
 		put_label(f, &first, s->lname, s->lvalue);
 	if (!first)
 		fputc('}', f);
-	if (s->is_int)
+	if (s->is_int && s->is_signed)
+		fprintf(f, " %" PRId64 "\n", s->i);
+	else if (s->is_int)
 		fprintf(f, " %" PRIu64 "\n", s->u);
 	else
 		fprintf(f, " %.9g\n", s->d);
@@ -113,8 +117,8 @@ static bool dev_sample(const struct dev_field *f, const struct zs_snap_device *d
 	case FK_STR:
 		if ((f->flags & F_NOT_NONE) && (!v.s[0] || !strcmp(v.s, "none")))
 			return false;
-		if (f->json_kind == FK_INT) {
-			s->u = (uint64_t)v.i; /* initstate: the number, not the word */
+		if (f->json_kind == FK_BOOL) {
+			s->u = v.b; /* initstate: 1 or 0, not the word */
 			return true;
 		}
 		s->u = 1;
@@ -124,6 +128,10 @@ static bool dev_sample(const struct dev_field *f, const struct zs_snap_device *d
 	case FK_RATIO:
 	case FK_PERCENT:
 		*s = real(v.d);
+		break;
+	case FK_SSIZE:
+		s->is_signed = true;
+		s->i = v.i;
 		break;
 	default:
 		s->u = f->metric_scale ? zs_mul_sat(v.u, f->metric_scale) : v.u;

@@ -471,6 +471,17 @@ static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
 		cli_error(cli, plan->dev, 0, "written: %s; not written: %s", done, todo);
 }
 
+/* What is written, as get -J shows the attribute: a number, a boolean, else the text. */
+static json_t *json_written_value(const struct zs_set_item *it)
+{
+	uint64_t u;
+
+	if ((it->attr->kind == ZS_ATTR_KIND_U64 || it->attr->kind == ZS_ATTR_KIND_BOOL) &&
+	    !zs_parse_u64(it->value, &u))
+		return it->attr->kind == ZS_ATTR_KIND_BOOL ? json_boolean(u != 0) : cli_json_u64(u);
+	return json_string(it->value);
+}
+
 json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 {
 	json_t *w = json_array();
@@ -485,7 +496,7 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 			char path[128];
 
 			path_of(plan, it, path, sizeof(path));
-			json_object_set_new(j, "value", json_string(it->value));
+			json_object_set_new(j, "value", json_written_value(it));
 			json_object_set_new(j, "file", json_string(path));
 		}
 		json_object_set_new(j, "written", json_boolean(it->written));
@@ -510,9 +521,9 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 
 static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *o)
 {
-	json_t *doc = json_object();
+	json_t *doc = cli_json_doc();
 
-	json_object_set_new(doc, "device", json_string(plan->dev));
+	json_object_set_new(doc, "name", json_string(plan->dev));
 	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
 	json_object_set_new(doc, "reset", json_boolean(o->reset));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
@@ -574,10 +585,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 
 static void print_doc(struct cli *cli, json_t *doc)
 {
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,

@@ -52,9 +52,22 @@ static int parse_columns(struct cli *cli, const char *list, struct status_opts *
 
 /* ---- text --------------------------------------------------------------------------- */
 
+/*
+ * The "~" explained, once, under a table that shows one: why there are no
+ * exact values (mostly a kernel without CONFIG_ZSMALLOC_STAT).
+ */
+static void print_legend(const struct zs_snapshot *s)
+{
+	printf("\n~ estimated from mm_stat, an upper bound: %s\n",
+	       s->classes_status != ZS_CLASSES_OK ?
+		       zs_classes_status_str(s->classes_status) :
+		       "no class statistics for the device's pool, or no freeable column in them");
+}
+
 static int print_devices(const struct status_opts *o, const struct zs_snapshot *s,
 			 const struct zs_snap_device *const *devs, size_t n)
 {
+	bool estimated = false;
 	struct libscols_table *tb = cli_table_new(o->raw, o->noheadings);
 	int r = -ENOMEM;
 
@@ -79,12 +92,22 @@ static int print_devices(const struct status_opts *o, const struct zs_snapshot *
 			dev_field_value(f, devs[i], &v, scratch, sizeof(scratch));
 			if ((f->flags & F_INIT_ONLY) && !devs[i]->dev.initialised)
 				v.present = false;
-			field_format(f->kind, &v, o->bytes, false, s->page_size, text, sizeof(text));
+			if (o->raw)
+				field_format_bare(f->kind, &v, o->bytes, false, s->page_size, text,
+						  sizeof(text));
+			else
+				field_format(f->kind, &v, o->bytes, false, s->page_size, text,
+					     sizeof(text));
+			estimated |= v.present && v.estimate;
 			if (scols_line_set_data(ln, c, text) < 0)
 				goto out;
 		}
 	}
 	r = cli_table_print(tb, o->raw);
+	/* with --classes, "Class statistics unavailable" gives the reason */
+	if (r >= 0 && estimated && !o->raw && !o->noheadings &&
+	    !(o->classes && s->classes_status != ZS_CLASSES_OK))
+		print_legend(s);
 out:
 	scols_unref_table(tb);
 	return r;
@@ -100,7 +123,8 @@ static void print_gate(const struct status_opts *o, const struct zs_gate_view *g
 	if (o->noheadings || o->raw)
 		return;
 	gate_sentence(g, o->bytes, line, sizeof(line), &at, &len);
-	printf("\nCompaction gate: %s\n", line);
+	/* the runs of zsctl compact on this host, not the device's above */
+	printf("\nCompaction gate (zsctl compact, all devices): %s\n", line);
 }
 
 static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint64_t page)
@@ -146,7 +170,13 @@ static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint
 			if (total && (f->flags & CF_NOT_TOTAL)) {
 				snprintf(text, sizeof(text), "%s", v.s ? v.s : "");
 			} else {
-				field_format(f->kind, &v, o->bytes, false, page, text, sizeof(text));
+				/* FREEABLE is a size here as in top, never a count of pages */
+				if (o->raw)
+					field_format_bare(f->kind, &v, o->bytes, true, page, text,
+							  sizeof(text));
+				else
+					field_format(f->kind, &v, o->bytes, true, page, text,
+						     sizeof(text));
 			}
 			scols_line_set_data(ln, col++, text);
 		}
@@ -303,6 +333,12 @@ static void usage(void)
 	       " -h, --help            display this help\n"
 	       "\n"
 	       "DEVICE is zramN or /dev/zramN; without one, every zram device.\n"
+	       "\n"
+	       "What zram costs is TOTAL (its pool's memory; RAM-SHARE of the machine's),\n"
+	       "what it saves SAVED = DATA - TOTAL. Same-filled pages (zeros) count in DATA\n"
+	       "but take no memory, so they raise RATIO and SAVED. ~ marks an estimate from\n"
+	       "mm_stat (no class statistics), an upper bound; -r prints bare numbers (no ~,\n"
+	       "no %%): FRAG-EST and COMPACTABLE-EST say which are estimates.\n"
 	       "\n"
 	       "Available output columns:\n");
 	for (size_t i = 0; i < dev_nfields; i++)
@@ -469,7 +505,7 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 		       const struct zs_snap_device *const *devs, size_t n, char **names,
 		       size_t nnames, bool all)
 {
-	json_t *doc = json_object(), *jdevs = json_array(), *cs = json_object(), *zswap;
+	json_t *doc = cli_json_doc(), *jdevs = json_array(), *cs = json_object(), *zswap;
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jdevs, dev_json(devs[i]));
@@ -505,10 +541,7 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 				json_array_append_new(pl, pool_json(&s->pools[i], s->page_size));
 		json_object_set_new(doc, "pools", pl);
 	}
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 int verb_status(struct cli *cli, int argc, char **argv)

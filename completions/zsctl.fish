@@ -121,11 +121,15 @@ function __zsctl_columns
         'DATA	uncompressed size of stored data (orig_data_size)' \
         'COMPR	compressed size of stored data (compr_data_size)' \
         'TOTAL	memory used, allocator overhead included (mem_used_total)' \
-        'RATIO	compression ratio, DATA / COMPR' \
+        'SAVED	DATA - TOTAL: memory saved (same-filled pages cost nothing)' \
+        'RAM-SHARE	TOTAL as a share of the machine\'s memory (MemTotal)' \
+        'RATIO	DATA / COMPR; same-filled pages count in DATA, not in COMPR' \
         'FRAG	zsmalloc fragmentation; ~ marks an estimate from mm_stat' \
         'COMPACTABLE	memory compaction would free; ~ marks an estimate' \
         'BASIS	what COMPACTABLE rests on: classes, model, learned or overhead' \
         "LEFT	overhead the device's last compaction left (the estimate's floor)" \
+        'FRAG-EST	1 when FRAG is an estimate from mm_stat, 0 when exact' \
+        'COMPACTABLE-EST	1 when COMPACTABLE is an estimate from mm_stat' \
         'USED-BY	mount point, or [SWAP]' \
         'STATE	initialised or uninitialised (initstate)' \
         'OVERHEAD	TOTAL - COMPR: what the allocator costs' \

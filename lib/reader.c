@@ -786,6 +786,20 @@ static void read_cgroups(struct zs_reader *r)
 					 r->cgroups_err_path, sizeof(r->cgroups_err_path));
 }
 
+/* What an initialised device's pool takes of the machine's memory. */
+static void ram_share(const struct zs_reader *r, struct zs_snap_device *sd)
+{
+	const struct zs_meminfo *m = &r->meminfo;
+
+	if (!r->has_meminfo || !zs_meminfo_has(m, ZS_MEMINFO_MEM_TOTAL) ||
+	    !m->val[ZS_MEMINFO_MEM_TOTAL] || !sd->dev.initialised ||
+	    !zs_stat_has(&sd->dev.mm, ZS_MM_MEM_USED_TOTAL))
+		return;
+	sd->derived.ram_share =
+		(double)sd->dev.mm.val[ZS_MM_MEM_USED_TOTAL] / (double)m->val[ZS_MEMINFO_MEM_TOTAL];
+	sd->derived.has_ram_share = true;
+}
+
 /* ---- the gate ---------------------------------------------------------------------- */
 
 /*
@@ -998,6 +1012,7 @@ static int build_snapshot(struct zs_reader *r)
 			sd->pool = NULL; /* never read successfully */
 		zs_device_derive_learned(&sd->dev, sd->pool, learned_record(r, &sd->dev), page,
 					 &sd->derived);
+		ram_share(r, sd);
 		if (!sd->err && zs_stat_has(&sd->dev.mm, ZS_MM_COMPACT_GATED)) {
 			g->has_kernel_gated = true;
 			g->kernel_gated = zs_add_sat(g->kernel_gated,

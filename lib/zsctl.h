@@ -564,6 +564,8 @@ struct zs_derived {
 	enum zs_estimate_basis basis; /* what compactable rests on */
 	uint64_t kept;		      /* estimates: the overhead compaction keeps (subtracted) */
 	uint64_t learned_left;	      /* ZS_BASIS_LEARNED: what the last compaction left */
+	double ram_share; /* mem_used_total / MemTotal, 0..1: set by the reader (ZS_NEED_MEMINFO) */
+	bool has_ram_share;
 };
 
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);

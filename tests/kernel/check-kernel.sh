@@ -363,7 +363,7 @@ check_guest() {
 	[ -n "$F" ] && [ "$F" -gt 0 ]
 	ok $? "$t: zram0 is fragmented before compaction (Total freeable $F > 0)"
 	is "$((P1 - P0))" "$F" "$t: pages_compacted after a full compaction = Total freeable before it"
-	is "$(jdev "$R/zsctl.compact.solo.json" zram0 .pages_compacted)" "$F" \
+	is "$(jdev "$R/zsctl.compact.solo.json" zram0 .pages_compacted_delta)" "$F" \
 		"$t: zsctl compact -J reports those pages_compacted"
 	is "$(total_freeable "$R/zs.zram0.classes.after_compact")" 0 \
 		"$t: Total freeable is 0 after the compaction"
@@ -417,9 +417,9 @@ check_guest() {
 			"$t: zsctl status -J reports $d's compact_gated as mm_stat does"
 	done
 	if [ -s "$R/zsctl.compact.contention.json" ]; then
-		diag "$t: zsctl compact runs in phase B by result, with compact_gated_delta > 0 / pages_compacted > 0:" \
+		diag "$t: zsctl compact runs in phase B by result, with compact_gated_delta > 0 / pages_compacted_delta > 0:" \
 			"$(jq -s -r '[.[] | .devices[]?] | group_by(.result)[] |
-				"  \(.[0].result): \(length) runs, \(map(select(.compact_gated_delta > 0)) | length) with a gate delta, \(map(select(.pages_compacted > 0)) | length) with pages compacted"' \
+				"  \(.[0].result): \(length) runs, \(map(select(.compact_gated_delta > 0)) | length) with a gate delta, \(map(select(.pages_compacted_delta > 0)) | length) with pages compacted"' \
 				"$R/zsctl.compact.contention.json" 2>&1)"
 	fi
 

@@ -71,8 +71,8 @@ tap_is "$(j '.result')" compacted "result: compacted"
 tap_is "$(j '.devices[0].mem_used_total_before')" "$used_before" "reported mem_used_total before = sysfs"
 tap_is "$(j '.devices[0].mem_used_total_after')" "$used_after" "reported mem_used_total after = sysfs"
 tap_is "$(j '.devices[0].freed')" "$((used_before - used_after))" "freed = the mem_used_total delta"
-tap_is "$(j '.devices[0].pages_compacted')" "$((compacted_after - compacted_before))" \
-	"pages_compacted = the mm_stat column 7 delta"
+tap_is "$(j '.devices[0].pages_compacted_delta')" "$((compacted_after - compacted_before))" \
+	"pages_compacted_delta = the mm_stat column 7 delta"
 [ "$((used_before - used_after))" -gt 0 ] && [ "$((compacted_after - compacted_before))" -gt 0 ]
 tap_ok $? "compaction freed memory ($((used_before - used_after)) bytes)"
 # without class statistics: mm_stat's overhead less what the model says the
@@ -84,7 +84,7 @@ if [ "$(j '.devices[0].before_compaction.compactable_estimated')" = true ]; then
 	[ "$est" -lt "$((used_before - compr_before))" ]
 	tap_ok $? "the estimate ($est) is below the whole overhead ($((used_before - compr_before))); freed $((used_before - used_after))"
 fi
-tap_is "$(j '.state.runs')" 2 "state: two runs held the gate (the skipping one and this one)"
+tap_is "$(j '.compaction.runs')" 2 "state: two runs held the gate (the skipping one and this one)"
 diskseq=$(cat "/sys/block/$dev/diskseq" 2>/dev/null)
 left=$((used_after > compr_after ? used_after - compr_after : 0))
 lean=""
@@ -162,7 +162,7 @@ wait "$victim" 2>/dev/null
 tap_is "$?" 0 "after kill -9 of the owner the next run gets the gate"
 head -n1 "$STATE" | grep -qx '# zsctl compact state'
 tap_ok $? "the state file is valid after the kill"
-tap_is "$(jq -r '.state.runs' "$TMPD/after-kill.json")" "$((runs1 + 3))" \
+tap_is "$(jq -r '.compaction.runs' "$TMPD/after-kill.json")" "$((runs1 + 3))" \
 	"no count lost or doubled (the killed run never finished)"
 
 # a garbled state file is set aside and rebuilt

@@ -35,7 +35,7 @@ j()
 
 tap_is "$(j '.devices | length')" 1 "one device reported"
 tap_is "$(j '.devices[0].name')" "$dev" "it is $dev"
-tap_is "$(j '.devices[0].initstate')" 1 "initialised"
+tap_is "$(j '.devices[0].initstate')" true "initialised"
 tap_is "$(j '.devices[0].disksize')" "$(cat "$sys/disksize")" "disksize equals sysfs"
 tap_is "$(j '.devices[0].comp_algorithm')" \
 	"$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$sys/comp_algorithm")" "comp_algorithm is the bracketed one"

@@ -329,7 +329,7 @@ static int get_zswap(struct cli *cli, bool json, char **args, int nargs)
 		if (json && a->kind == ZS_ATTR_KIND_BOOL && (text[0] == 'Y' || text[0] == 'N')) {
 			json_object_set_new(jz, a->name, json_boolean(text[0] == 'Y'));
 		} else if (json) {
-			json_object_set_new(jz, a->name, json_value(cli->ctx, a, text));
+			json_attr(cli->ctx, jz, a, text);
 		} else {
 			printf("%s ", a->name);
 			print_value(text);

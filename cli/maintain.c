@@ -641,7 +641,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	}
 
 	if (o.json) {
-		json_t *doc = json_object(), *jd = json_array();
+		json_t *doc = cli_json_doc(), *jd = json_array();
 
 		json_object_set_new(doc, "result",
 				    json_string(o.dry_run  ? "dry-run" :
@@ -651,10 +651,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < nreps; i++)
 			json_array_append_new(jd, json_device(&reps[i]));
 		json_object_set_new(doc, "devices", jd);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		cli_json_print(cli, doc);
 	} else {
 		for (size_t i = 0; i < nreps; i++)
 			for (unsigned int k = 0; k < ZS_STEP_COUNT_; k++)

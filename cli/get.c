@@ -295,7 +295,7 @@ static int get_zswap(struct cli *cli, bool json, char **args, int nargs)
 
 	table = zs_zswap_attr_table(&n);
 	if (json) {
-		doc = json_object();
+		doc = cli_json_doc();
 		jz = json_object();
 	}
 	for (int k = 0; k < (nargs ? nargs : (int)n); k++) {
@@ -339,10 +339,7 @@ static int get_zswap(struct cli *cli, bool json, char **args, int nargs)
 	}
 	if (json) {
 		json_object_set_new(doc, "zswap", jz);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		cli_json_print(cli, doc);
 	}
 	return cli->status;
 }

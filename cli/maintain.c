@@ -485,10 +485,14 @@ static void report_failures(struct cli *cli, const struct zs_maint_report *rep)
 	}
 }
 
-/* What maintain decides on: mm_stat, the pools, the backing device, the memory. */
+/*
+ * What maintain decides on: mm_stat, the pools, the backing device, the
+ * memory, and the gate's state, where what each device's last compaction
+ * left makes the compaction step's estimate (as compact's).
+ */
 static const unsigned int maintain_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
 					   ZS_NEED_DISKSIZE | ZS_NEED_BD | ZS_NEED_BACKING |
-					   ZS_NEED_MEMINFO;
+					   ZS_NEED_MEMINFO | ZS_NEED_GATE;
 
 int verb_maintain(struct cli *cli, int argc, char **argv)
 {
@@ -575,6 +579,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 
 	ro.devices = names;
 	ro.ndevices = nnames;
+	ro.gate = gate;
 	r = zs_reader_new(cli->ctx, &ro, &reader);
 	if (r >= 0)
 		r = zs_reader_refresh(reader, &s);

@@ -721,6 +721,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 	if (r < 0) {
 		if (r == -ENOMEM)
 			cli_error(cli, NULL, -ENOMEM, "out of memory");
+		zs_strv_free(names);
 		return cli->status;
 	}
 	plan = calloc(1, sizeof(*plan));

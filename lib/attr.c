@@ -865,14 +865,14 @@ static enum zs_set_warning check_warning(const struct zs_ctx *ctx, const struct 
  */
 static bool have_compressor(struct zs_ctx *ctx, const char *name, char *choices, size_t size)
 {
-	char *text = NULL, *rel = NULL, **mods = NULL;
+	char *text = NULL, *rel = NULL, **mods = NULL, *save = NULL;
 	bool found = false;
 	char cur[64] = "";
 
 	choices[0] = '\0';
 	if (zs_ctx_read_file(ctx, "proc/crypto", 4 * 1024 * 1024, &text) < 0)
 		return true;
-	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(l, ':'), *v;
 
 		if (!colon)
@@ -936,7 +936,7 @@ static int zswap_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 			if (!have_compressor(ctx, it->value, plan->zswap_choices,
 					     sizeof(plan->zswap_choices)))
 				it->problem = ZS_SET_NOT_A_CHOICE;
-			else if (zs_zswap_attr_read(ctx, it->attr, &cur) >= 0 &&
+			else if (zs_zswap_attr_read(ctx, it->attr, &cur) >= 0 && cur &&
 				 strncmp(cur, it->value, strcspn(cur, "\n")))
 				it->warning = ZS_SET_WARN_OLD_COMPRESSOR;
 			free(cur);

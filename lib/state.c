@@ -457,11 +457,10 @@ int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size)
 	dfd = zs_gate_dir(g, true, false, &base);
 	if (dfd < 0)
 		return dfd;
-	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
-		     (long)getpid()) >= (int)sizeof(name))
-		r = -ENAMETOOLONG;
 	/* the caller names the file it was moved to: a name cut short would be another's */
-	else if (strlen(g->state_shown) - strlen(base) + strlen(name) >= size)
+	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
+		     (long)getpid()) >= (int)sizeof(name) ||
+	    strlen(g->state_shown) - strlen(base) + strlen(name) >= size)
 		r = -ENAMETOOLONG;
 	if (!r && renameat(dfd, base, dfd, name) < 0)
 		r = -errno;

@@ -555,7 +555,7 @@ static enum top_style bar_style(uint64_t part, uint64_t whole)
 static void bar_text(char *buf, int w, int filled, bool estimate)
 {
 	for (int i = 0; i < w; i++)
-		buf[i] = i < filled ? (estimate ? '~' : '#') : '.';
+		buf[i] = (char)(i < filled ? (estimate ? '~' : '#') : '.');
 	buf[w] = '\0';
 }
 

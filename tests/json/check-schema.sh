@@ -49,7 +49,7 @@ for want in 'status.version: 2 is none of \[1\]' 'status.devices\[0\].name: 1 is
 done
 
 n=0
-for suite in status get set compact prometheus; do
+for suite in status get set compact maintain prometheus; do
 	while IFS='|' read -r name fixture args want prep || [ -n "$name" ]; do
 		case "$name" in '' | '#'*) continue ;; esac
 		name=$(trim "$name") fixture=$(trim "$fixture") args=$(trim "$args") prep=$(trim "$prep")
@@ -77,7 +77,7 @@ for suite in status get set compact prometheus; do
 	done <"$EXP/$suite.cases"
 done
 # every verb with -J is among them
-for verb in status get set add remove compact; do
+for verb in status get set add remove compact maintain; do
 	grep -h -v '^#' "$EXP"/*.cases | cut -d'|' -f3 | grep -q "^ *$verb .*-J"
 	tap_ok $? "a JSON case of $verb is checked"
 done

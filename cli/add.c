@@ -132,27 +132,49 @@ fail:
 	return NULL;
 }
 
-/* The device made, set up or not; removed again when it was not. */
-static void print_doc(struct cli *cli, const struct zs_set_plan *plan, bool created, bool removed)
+/*
+ * The new device's diskseq (Linux 5.15+), through the reader: what tells it
+ * from a later device of the same name once it is removed again.
+ */
+static struct zs_identity new_identity(struct cli *cli, const char *dev)
 {
-	json_t *doc = json_object();
+	char *names[] = { (char *)dev, NULL };
+	struct zs_reader_opts ro = { .needs = ZS_NEED_DISKSEQ, .devices = names, .ndevices = 1 };
+	struct zs_identity id = { 0 };
+	struct zs_reader *reader = NULL;
+	const struct zs_snapshot *s = NULL;
+	const struct zs_snap_device *sd;
+
+	if (zs_reader_new(cli->ctx, &ro, &reader) < 0)
+		return id;
+	if (zs_reader_refresh(reader, &s) >= 0 && (sd = zs_snapshot_device(s, dev)) && !sd->err)
+		zs_device_identity(&sd->dev, &id);
+	zs_reader_free(reader);
+	return id;
+}
+
+/* The device made, set up or not; removed again when it was not. */
+static void print_doc(struct cli *cli, const struct zs_set_plan *plan, const struct zs_identity *id,
+		      bool created, bool removed)
+{
+	json_t *doc = cli_json_doc();
 	char node[ZS_DEVNAME_MAX + 8];
 
 	if (created) {
 		snprintf(node, sizeof(node), "/dev/%s", plan->dev);
-		json_object_set_new(doc, "device", json_string(plan->dev));
+		json_object_set_new(doc, "name", json_string(plan->dev));
 		json_object_set_new(doc, "node", json_string(node));
+		json_object_set_new(doc, "diskseq",
+				    id->has_diskseq ? json_integer((json_int_t)id->diskseq) : json_null());
 	} else {
-		json_object_set_new(doc, "device", json_null());
+		json_object_set_new(doc, "name", json_null());
 		json_object_set_new(doc, "node", json_null());
+		json_object_set_new(doc, "diskseq", json_null());
 	}
 	json_object_set_new(doc, "created", json_boolean(created));
 	json_object_set_new(doc, "removed", json_boolean(removed));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 /* Undo the hot_add after the set-up failed; the set-up's own errors are out. */
@@ -179,6 +201,7 @@ int verb_add(struct cli *cli, int argc, char **argv)
 	struct set_opts so = { .quiet = true };
 	struct zs_set_plan *plan;
 	bool created = false, removed = false;
+	struct zs_identity id = { 0 };
 	char **line;
 	int r, n = 0;
 
@@ -215,6 +238,8 @@ int verb_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	created = true;
+	if (o.json)
+		id = new_identity(cli, plan->dev);
 	/* against the new device, through set's checks, order and messages */
 	r = cli_set_run(cli, plan, &so);
 	if (r < 0) {
@@ -225,7 +250,7 @@ int verb_add(struct cli *cli, int argc, char **argv)
 		printf("/dev/%s\n", plan->dev);
 out:
 	if (o.json)
-		print_doc(cli, plan, created, removed);
+		print_doc(cli, plan, &id, created, removed);
 	zs_strv_free(line);
 	zs_set_plan_clear(plan);
 	free(plan);

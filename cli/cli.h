@@ -52,6 +52,24 @@ int verb_get(struct cli *cli, int argc, char **argv);
 int verb_set(struct cli *cli, int argc, char **argv);
 int verb_add(struct cli *cli, int argc, char **argv);
 int verb_remove(struct cli *cli, int argc, char **argv);
+int verb_maintain(struct cli *cli, int argc, char **argv);
+
+/* The gate's run as compact and maintain begin it (gate.c). */
+struct cli_gate_opts {
+	const char *lock_path, *state_path; /* NULL: the defaults */
+	double wait;
+	bool dry_run;
+	bool json, quiet;
+	int conflict_code;	  /* the exit status when the gate is held */
+	const char *nothing_done; /* "nothing compacted": after a state file that cannot be written */
+};
+/*
+ * Make the gate and begin its run: 0 with *gate and *run to use (and free);
+ * else -errno, with what happened said (the holder named, or the failure)
+ * and *exit_code set; *gate is still to be freed.
+ */
+int cli_gate_begin(struct cli *cli, const struct cli_gate_opts *o, struct zs_gate **gate,
+		   struct zs_gate_run **run, int *exit_code);
 
 /* zsctl set's steps (set.c), shared with zsctl add. */
 struct set_opts {
@@ -110,6 +128,15 @@ void cli_flush_errors(struct cli *cli);
 json_t *cli_json_u64(uint64_t v);
 /* Move collected errors and warnings into a verb's JSON document. */
 void cli_json_attach_errors(struct cli *cli, json_t *doc);
+/*
+ * The JSON schema every verb's document follows (zsctl(8), JSON OUTPUT;
+ * tests/json/schema.json): raised when a key changes meaning or type.
+ */
+#define CLI_JSON_VERSION 1
+/* A verb's document: an object that begins with "version". */
+json_t *cli_json_doc(void);
+/* Attach the errors and warnings, print the document on stdout, free it. */
+void cli_json_print(struct cli *cli, json_t *doc);
 /* A warning: stderr, or the JSON document's "warnings"; the status is untouched. */
 void cli_warn(struct cli *cli, const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

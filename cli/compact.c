@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fields.h"
 
 struct compact_opts {
 	struct zs_policy policy;
@@ -31,6 +32,7 @@ struct device_run {
 	const struct zs_snap_device *sd;
 	struct zs_derived est;
 	enum zs_decision decision;
+	uint64_t lean; /* its compactions in a row that did not pay, from the state */
 	bool attempted;
 	int err; /* the compaction's error, 0 when it worked */
 	struct zs_compact_result res;
@@ -48,6 +50,8 @@ static const char *decision_str(enum zs_decision d)
 		return "too-soon";
 	case ZS_DECIDE_NOT_WORTH:
 		return "not-worth-it";
+	case ZS_DECIDE_BACKED_OFF:
+		return "backed-off";
 	}
 	return "unknown";
 }
@@ -191,37 +195,6 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 	return 0;
 }
 
-/* The gate is held: this run was counted; say who holds it, leave. */
-static int step_aside(const struct compact_opts *o, struct zs_gate *gate,
-		      const struct zs_gate_holder *h)
-{
-	char since[32];
-
-	zs_format_utc(h->known ? h->since : 0, since, sizeof(since));
-	if (o->json) {
-		json_t *doc = json_object(), *jh = json_object();
-
-		json_object_set_new(doc, "result", json_string("busy"));
-		json_object_set_new(jh, "lock_file", json_string(zs_gate_lock_path(gate)));
-		if (h->known) {
-			json_object_set_new(jh, "pid", json_integer(h->pid));
-			json_object_set_new(jh, "since", json_integer(h->since));
-		}
-		json_object_set_new(doc, "holder", jh);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
-	} else if (!o->quiet) {
-		if (h->known)
-			printf("zsctl: compaction gate held by pid %d since %s (%s): stepping aside\n",
-			       (int)h->pid, since, zs_gate_lock_path(gate));
-		else
-			printf("zsctl: compaction gate held by another process (%s): stepping aside\n",
-			       zs_gate_lock_path(gate));
-	}
-	return o->conflict_code;
-}
-
 static json_t *json_result(const struct device_run *d, uint64_t page)
 {
 	json_t *o = json_object(), *est = json_object();
@@ -239,7 +212,10 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(est, "fragmentation_estimated",
 				    json_boolean(!d->est.fragmentation_exact));
 	}
+	estimate_basis_json(&d->est, est);
 	json_object_set_new(o, "before_compaction", est);
+	if (d->lean)
+		json_object_set_new(o, "lean_compactions", cli_json_u64(d->lean));
 	if (d->attempted && !d->err) {
 		const struct zs_compact_result *r = &d->res;
 
@@ -248,8 +224,9 @@ static json_t *json_result(const struct device_run *d, uint64_t page)
 		json_object_set_new(o, "mem_used_total_after",
 				    cli_json_u64(r->after.val[ZS_MM_MEM_USED_TOTAL]));
 		json_object_set_new(o, "freed", json_integer((json_int_t)r->freed));
-		json_object_set_new(o, "pages_compacted", cli_json_u64(r->pages_compacted));
-		json_object_set_new(o, "pages_compacted_bytes",
+		/* this run's: *_delta, beside mm_stat's cumulative pages_compacted */
+		json_object_set_new(o, "pages_compacted_delta", cli_json_u64(r->pages_compacted));
+		json_object_set_new(o, "pages_compacted_delta_bytes",
 				    cli_json_u64(zs_mul_sat(r->pages_compacted, page)));
 		json_object_set_new(o, "duration_ns", cli_json_u64(r->duration_ns));
 		if (r->has_gate_counter) {
@@ -264,7 +241,7 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 {
 	const char *name = d->sd->dev.name;
 	const struct zs_compact_result *r = &d->res;
-	char est[32], freed[32], gain[32];
+	char est[32], freed[32], gain[32], basis[128], need[32];
 
 	if (o->quiet || d->err)
 		return; /* errors were reported where they happened */
@@ -272,6 +249,11 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		cli_format_size(d->est.compactable, false, est, sizeof(est));
 	else
 		snprintf(est, sizeof(est), "unknown");
+	/* an estimate says what it rests on; the classes' exact figure needs no word */
+	if (d->est.compactable_exact)
+		basis[0] = '\0';
+	else
+		estimate_basis_sentence(&d->est, false, basis, sizeof(basis));
 	switch (d->decision) {
 	case ZS_DECIDE_UNINITIALISED:
 		printf("%s: not initialised, nothing to compact\n", name);
@@ -282,17 +264,26 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
-		       "(below --min-gain %s and --min-frag %.0f%%)\n",
+		       "(below --min-gain %s and --min-frag %.0f%%%s%s)\n",
 		       name, d->est.compactable_exact ? "" : "~", est,
 		       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0, gain,
-		       o->policy.min_frag * 100.0);
+		       o->policy.min_frag * 100.0, basis[0] ? "; " : "", basis);
+		return;
+	case ZS_DECIDE_BACKED_OFF:
+		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		cli_format_size(zs_compact_backoff_gain(&o->policy, d->lean), false, need,
+				sizeof(need));
+		printf("%s: backing off: its last %" PRIu64 " compaction%s freed less than "
+		       "--min-gain %s; estimate ~%s (%s), needs %s\n",
+		       name, d->lean, d->lean == 1 ? "" : "s", gain, est, basis, need);
 		return;
 	case ZS_DECIDE_COMPACT:
 		break;
 	}
 	if (o->dry_run) {
-		printf("%s: would compact: it would free %s%s\n", name,
-		       d->est.compactable_exact ? "" : "~", est);
+		printf("%s: would compact: it would free %s%s%s%s%s\n", name,
+		       d->est.compactable_exact ? "" : "~", est, basis[0] ? " (" : "", basis,
+		       basis[0] ? ")" : "");
 		return;
 	}
 	if (r->kernel_gated) {
@@ -302,8 +293,9 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	}
 	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
-	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s) in %.1f ms\n",
+	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %.1f ms\n",
 	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
+	       basis[0] ? ", " : "", basis,
 	       (double)r->duration_ns / 1e6);
 }
 
@@ -336,38 +328,9 @@ static void test_hold_gate(void)
 }
 #endif
 
-/* Why the gate run could not begin, in one line; the exit status. */
-static int begin_failed(struct cli *cli, struct zs_gate *gate, int r,
-			const struct zs_gate_begin_info *info)
-{
-	switch (info->stage) {
-	case ZS_GATE_STAGE_LOCK:
-		cli_error(cli, zs_gate_lock_path(gate), r, "cannot take the compaction gate: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_COUNT:
-		cli_error(cli, zs_gate_state_path(gate), r, "cannot count this turned-away run: %s",
-			  cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_READ:
-		if (info->garbled)
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "garbled, and cannot be set aside: %s", cli_errno_cause(r));
-		else
-			cli_error(cli, zs_gate_state_path(gate), r,
-				  "cannot read the state file: %s", cli_private_file_cause(r));
-		break;
-	case ZS_GATE_STAGE_STATE_WRITE:
-		cli_error(cli, zs_gate_state_path(gate), r,
-			  "cannot write the state file: %s; nothing compacted",
-			  cli_private_file_cause(r));
-		break;
-	}
-	return ZS_EXIT_COMPACT_FAILED;
-}
-
 /* What compact decides on: mm_stat, the pools, and which device it is. */
-static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ;
+static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
+					  ZS_NEED_GATE; /* the state: what compactions left */
 
 static void compact_one(struct cli *cli, struct zs_reader *reader, struct device_run *d,
 			char *failed_names, size_t size)
@@ -396,7 +359,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		.policy = { .min_gain = 1024 * 1024, .min_frag = 0.5 },
 		.conflict_code = 1,
 	};
-	struct zs_gate_begin_info info;
+	struct cli_gate_opts go;
 	struct zs_reader_opts ro = { .needs = compact_needs };
 	const struct zs_snapshot *s = NULL;
 	struct zs_gate_run *run = NULL;
@@ -421,32 +384,23 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		zs_strv_free(names);
 		return ZS_EXIT_COMPACT_FAILED;
 	}
-	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
-	if (r < 0) {
-		cli_error(cli, NULL, r, "out of memory");
-		zs_strv_free(names);
-		return ZS_EXIT_COMPACT_FAILED;
-	}
-
 	/* the gate first: a run that steps aside reads nothing */
-	r = zs_gate_begin(gate, o.wait, o.dry_run, &run, &info);
-	if (r == -EWOULDBLOCK) {
-		exit_code = step_aside(&o, gate, &info.holder);
+	go = (struct cli_gate_opts){
+		.lock_path = o.lock_path,
+		.state_path = o.state_path,
+		.wait = o.wait,
+		.dry_run = o.dry_run,
+		.json = o.json,
+		.quiet = o.quiet,
+		.conflict_code = o.conflict_code,
+		.nothing_done = "nothing compacted",
+	};
+	if (cli_gate_begin(cli, &go, &gate, &run, &exit_code) < 0)
 		goto out;
-	}
-	if (r < 0) {
-		exit_code = begin_failed(cli, gate, r, &info);
-		goto out;
-	}
-	if (info.garbled_ignored)
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file ignored (a real run sets it aside)");
-	if (info.set_aside[0])
-		cli_warn(cli, zs_gate_state_path(gate),
-			 "garbled state file set aside as %s; starting anew", info.set_aside);
 
 	ro.devices = names;
 	ro.ndevices = nnames;
+	ro.gate = gate;
 	r = zs_reader_new(cli->ctx, &ro, &reader);
 	if (r >= 0)
 		r = zs_reader_refresh(reader, &s);
@@ -472,6 +426,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < s->ndevs; i++) {
 		const struct zs_snap_device *sd = &s->devs[i];
 		struct device_run *d = &runs[nruns];
+		const struct zs_state_device *rec;
 		struct zs_identity id;
 
 		if (sd->err == -ENODEV && all) {
@@ -491,9 +446,11 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		d->sd = sd;
 		d->est = sd->derived;
 		zs_device_identity(&sd->dev, &id);
+		rec = zs_state_device_of(zs_gate_run_state(run), sd->dev.name, &id);
+		d->lean = rec ? rec->lean : 0;
 		d->decision = zs_compact_decide(&o.policy, &sd->dev, &d->est,
 						zs_gate_run_last_compacted(run, sd->dev.name, &id),
-						now);
+						d->lean, now);
 		d->result = ZS_RESULT_SKIPPED;
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
@@ -502,6 +459,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		if (!d->err && zs_stat_has(&d->res.after, ZS_MM_PAGES_COMPACTED))
 			id.pages_compacted = d->res.after.val[ZS_MM_PAGES_COMPACTED];
 		zs_gate_run_record(run, sd->dev.name, &id, d->result, d->res.freed, now);
+		if (d->result == ZS_RESULT_COMPACTED)
+			zs_gate_run_learn(run, sd->dev.name, &d->res.after, d->res.freed,
+					  o.policy.min_gain);
 		any_failed |= d->result == ZS_RESULT_FAILED;
 		any_gated |= d->result == ZS_RESULT_GATED;
 		if (d->result == ZS_RESULT_COMPACTED) {
@@ -523,7 +483,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 
 	if (o.json) {
 		const struct zs_state *st = zs_gate_run_state(run);
-		json_t *doc = json_object(), *jd = json_array(), *js = json_object();
+		json_t *doc = cli_json_doc(), *jd = json_array(), *js = json_object();
 		uint64_t busy = 0;
 		struct zs_gate_view view;
 
@@ -540,11 +500,8 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		json_object_set_new(js, "runs", cli_json_u64(st->runs));
 		json_object_set_new(js, "turned_away", cli_json_u64(busy));
 		json_object_set_new(js, "freed_total", cli_json_u64(st->freed_total));
-		json_object_set_new(doc, "state", js);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		json_object_set_new(doc, "compaction", js);
+		cli_json_print(cli, doc);
 	} else {
 		for (size_t i = 0; i < nruns; i++)
 			print_result(&o, &runs[i]);

@@ -40,6 +40,7 @@ static void g_initstate(const struct zs_snap_device *d, int arg, struct fval *v,
 	(void)arg, (void)b, (void)n;
 	set_str(v, d->dev.initialised ? "initialised" : "uninitialised");
 	v->i = d->dev.initialised;
+	v->b = d->dev.initialised;
 }
 
 static void g_disksize(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
@@ -141,6 +142,41 @@ static void g_ratio(const struct zs_snap_device *d, int arg, struct fval *v, cha
 	v->d = d->derived.ratio;
 }
 
+/* DATA - TOTAL: same-filled pages count as data and cost nothing, as in RATIO */
+static void g_saved(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	const struct zs_stat *mm = &d->dev.mm;
+	uint64_t data = mm->val[ZS_MM_ORIG_DATA_SIZE], total = mm->val[ZS_MM_MEM_USED_TOTAL];
+	uint64_t diff = data >= total ? data - total : total - data;
+
+	(void)arg, (void)b, (void)n;
+	v->present = d->dev.initialised && zs_stat_has(mm, ZS_MM_ORIG_DATA_SIZE) &&
+		     zs_stat_has(mm, ZS_MM_MEM_USED_TOTAL);
+	if (diff > INT64_MAX)
+		diff = INT64_MAX;
+	v->i = data >= total ? (int64_t)diff : -(int64_t)diff;
+}
+
+static void g_ram_share(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	v->present = d->derived.has_ram_share;
+	v->d = d->derived.ram_share;
+}
+
+/* FRAG-EST (0) and COMPACTABLE-EST (1): the "~" of a table, as a column for scripts */
+static void g_estimated(const struct zs_snap_device *d, int which, struct fval *v, char *b,
+			size_t n)
+{
+	const struct zs_derived *x = &d->derived;
+
+	(void)b, (void)n;
+	v->present = which == 0 ? x->has_fragmentation : x->has_compactable;
+	v->b = which == 0 ? !x->fragmentation_exact : !x->compactable_exact;
+	v->u = v->b;
+}
+
 static void g_frag(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
 {
 	(void)arg, (void)b, (void)n;
@@ -155,6 +191,63 @@ static void g_compactable(const struct zs_snap_device *d, int arg, struct fval *
 	(void)arg, (void)b, (void)n;
 	set_u64(v, d->derived.has_compactable, d->derived.compactable);
 	v->estimate = !d->derived.compactable_exact;
+}
+
+/*
+ * What COMPACTABLE rests on, described once: its word (the BASIS column,
+ * JSON's compactable_basis, the basis label of Prometheus) and its
+ * sentence (compact's lines).
+ */
+static const struct {
+	const char *word;
+	const char *sentence;
+	bool with_left; /* the sentence goes on: "; 1.0M was left after the last compaction" */
+} estimate_bases[] = {
+	[ZS_BASIS_NONE] = { NULL, "", false },
+	[ZS_BASIS_CLASSES] = { "classes", "exact, from the class statistics", false },
+	[ZS_BASIS_OVERHEAD] = { "overhead", "from mm_stat: all of its overhead, an upper bound",
+				false },
+	[ZS_BASIS_MODEL] = { "model", "from mm_stat, less what zsmalloc's classes keep by the model",
+			     false },
+	[ZS_BASIS_LEARNED] = { "learned", "from mm_stat", true },
+};
+
+void estimate_basis_sentence(const struct zs_derived *x, bool bytes, char *buf, size_t size)
+{
+	char left[32];
+
+	buf[0] = '\0';
+	if ((size_t)x->basis >= ARRAY_SIZE(estimate_bases))
+		return;
+	cli_format_size(x->learned_left, bytes, left, sizeof(left));
+	snprintf(buf, size, "%s%s%s%s", estimate_bases[x->basis].sentence,
+		 estimate_bases[x->basis].with_left ? "; " : "",
+		 estimate_bases[x->basis].with_left ? left : "",
+		 estimate_bases[x->basis].with_left ? " was left after the last compaction" : "");
+}
+
+void estimate_basis_json(const struct zs_derived *x, json_t *obj)
+{
+	if ((size_t)x->basis >= ARRAY_SIZE(estimate_bases) || !estimate_bases[x->basis].word)
+		return;
+	json_object_set_new(obj, "compactable_basis", json_string(estimate_bases[x->basis].word));
+	if (x->basis == ZS_BASIS_LEARNED)
+		json_object_set_new(obj, "compactable_left", cli_json_u64(x->learned_left));
+}
+
+static void g_basis(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	const struct zs_derived *x = &d->derived;
+
+	(void)arg, (void)b, (void)n;
+	if ((size_t)x->basis < ARRAY_SIZE(estimate_bases))
+		set_str(v, estimate_bases[x->basis].word);
+}
+
+static void g_left(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	set_u64(v, d->derived.basis == ZS_BASIS_LEARNED, d->derived.learned_left);
 }
 
 static void g_overhead(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
@@ -275,7 +368,8 @@ static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char
 /* ---- the device table ----------------------------------------------------------------- */
 
 #define MM_NEEDS ZS_NEED_MM
-#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS)
+/* the gate's state and diskseq: the estimate starts from what the device's last compaction left */
+#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ)
 
 /* clang-format off */
 #define COL(c, k, h) .column = c, .kind = k, .help = h
@@ -320,7 +414,20 @@ const struct dev_field dev_fields[] = {
 	  .arg = ZS_MM_MEM_USED_TOTAL, .get = g_mm, JSON("mm_stat", "mem_used_total", FK_SIZE),
 	  PROM("zram_mem_used_total_bytes", "gauge",
 	       "Memory taken by the device's zsmalloc pool (mm_stat mem_used_total).") },
-	{ COL("RATIO", FK_RATIO, "compression ratio, DATA / COMPR"), TOP(NULL, 3),
+	{ COL("SAVED", FK_SSIZE, "DATA - TOTAL: memory saved (same-filled pages cost nothing)"),
+	  NOTOP, .flags = F_DEFAULT | F_INIT_ONLY, .needs = MM_NEEDS,
+	  JSON("derived", "saved", FK_SSIZE),
+	  PROM("zram_saved_bytes", "gauge",
+	       "Memory the device saves: orig_data_size - mem_used_total (negative when it costs more than it holds)."),
+	  .get = g_saved },
+	{ COL("RAM-SHARE", FK_PERCENT, "TOTAL as a share of the machine's memory (MemTotal)"),
+	  NOTOP, .flags = F_INIT_ONLY, .needs = MM_NEEDS | ZS_NEED_MEMINFO,
+	  JSON("derived", "ram_share", FK_RATIO),
+	  PROM("zram_ram_share_ratio", "gauge",
+	       "mem_used_total as a share of MemTotal (proc/meminfo), 0 to 1."),
+	  .get = g_ram_share },
+	{ COL("RATIO", FK_RATIO, "DATA / COMPR; same-filled pages count in DATA, not in COMPR"),
+	  TOP(NULL, 3),
 	  .flags = F_DEFAULT, .needs = MM_NEEDS, JSON("derived", "compression_ratio", FK_RATIO),
 	  PROM("zram_compression_ratio", "gauge", "orig_data_size / compr_data_size."),
 	  .get = g_ratio },
@@ -337,12 +444,28 @@ const struct dev_field dev_fields[] = {
 	  PROM("zram_compactable_bytes", "gauge",
 	       "Memory compaction would free; method is classes (exact) or estimate (from mm_stat)."),
 	  .metric_label = "method", .get = g_compactable },
+	{ COL("BASIS", FK_STR, "what COMPACTABLE rests on: classes, model, learned or overhead"),
+	  NOTOP, .needs = DERIVED_NEEDS, .flags = F_INIT_ONLY,
+	  JSON("derived", "compactable_basis", FK_STR),
+	  PROM("zram_compactable_basis_info", "gauge",
+	       "What zram_compactable_bytes rests on, in the basis label: classes (exact), model (mm_stat less zsmalloc's modelled class overhead), learned (mm_stat less what the last compaction left, scaled) or overhead (mm_stat, an upper bound); always 1."),
+	  .metric_label = "basis", .get = g_basis },
+	{ COL("LEFT", FK_SIZE, "overhead the device's last compaction left (the estimate's floor)"),
+	  NOTOP, .needs = DERIVED_NEEDS, .flags = F_INIT_ONLY,
+	  JSON("derived", "compactable_left", FK_SIZE),
+	  PROM("zram_compaction_left_bytes", "gauge",
+	       "Overhead the device's last compaction left (mem_used_total - compr_data_size after it): where the estimate starts."),
+	  .get = g_left },
+	{ COL("FRAG-EST", FK_BOOL, "1 when FRAG is an estimate from mm_stat, 0 when exact"), NOTOP,
+	  .flags = F_INIT_ONLY, .needs = DERIVED_NEEDS, .arg = 0, .get = g_estimated },
+	{ COL("COMPACTABLE-EST", FK_BOOL, "1 when COMPACTABLE is an estimate from mm_stat"), NOTOP,
+	  .flags = F_INIT_ONLY, .needs = DERIVED_NEEDS, .arg = 1, .get = g_estimated },
 	{ COL("USED-BY", FK_STR, "mount point, or [SWAP]"), NOTOP, .flags = F_DEFAULT,
 	  .needs = ZS_NEED_MOUNTS | ZS_NEED_SWAPS, .get = g_used_by },
 	{ .top_head = "SWAP", .top_prio = 4, .kind = FK_SIZE_PAIR, .needs = ZS_NEED_SWAPS,
 	  .get = g_swap_both },
 	{ COL("STATE", FK_STR, "initialised or uninitialised (initstate)"), NOTOP,
-	  JSON(NULL, "initstate", FK_INT),
+	  JSON(NULL, "initstate", FK_BOOL),
 	  PROM("zram_initstate", "gauge", "1 when the zram device is initialised (disksize set), else 0."),
 	  .get = g_initstate },
 	{ COL("OVERHEAD", FK_SIZE, "TOTAL - COMPR: what the allocator costs"), NOTOP,
@@ -508,8 +631,8 @@ void dev_field_value(const struct dev_field *f, const struct zs_snap_device *d, 
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
-void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
-		  uint64_t page_size, char *buf, size_t size)
+static void format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
+		   uint64_t page_size, bool bare, char *buf, size_t size)
 {
 	char tmp[64];
 
@@ -539,6 +662,11 @@ void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool p
 	case FK_SIZE:
 		cli_format_size(v->u, bytes, tmp, sizeof(tmp));
 		break;
+	case FK_SSIZE:
+		tmp[0] = '-';
+		cli_format_size(v->i < 0 ? (uint64_t)-v->i : (uint64_t)v->i, bytes,
+				tmp + (v->i < 0), sizeof(tmp) - 1);
+		break;
 	case FK_SIZE_PAIR: {
 		char a[32], b[32];
 
@@ -551,10 +679,22 @@ void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool p
 		snprintf(tmp, sizeof(tmp), "%.2f", v->d);
 		break;
 	case FK_PERCENT:
-		snprintf(tmp, sizeof(tmp), "%.1f%%", v->d * 100.0);
+		snprintf(tmp, sizeof(tmp), bare ? "%.1f" : "%.1f%%", v->d * 100.0);
 		break;
 	}
-	snprintf(buf, size, "%s%s", v->estimate ? "~" : "", tmp);
+	snprintf(buf, size, "%s%s", v->estimate && !bare ? "~" : "", tmp);
+}
+
+void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
+		  uint64_t page_size, char *buf, size_t size)
+{
+	format(kind, v, bytes, pages_as_size, page_size, false, buf, size);
+}
+
+void field_format_bare(enum field_kind kind, const struct fval *v, bool bytes,
+		       bool pages_as_size, uint64_t page_size, char *buf, size_t size)
+{
+	format(kind, v, bytes, pages_as_size, page_size, true, buf, size);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -569,6 +709,7 @@ static json_t *json_value(enum field_kind kind, const struct fval *v)
 	case FK_BOOL:
 		return json_boolean(v->b);
 	case FK_INT:
+	case FK_SSIZE:
 		return json_integer((json_int_t)v->i);
 	case FK_RATIO:
 	case FK_PERCENT:
@@ -806,6 +947,311 @@ json_t *pool_json(const struct zs_pool *p, uint64_t page)
 		json_array_append_new(cl, class_json(p, &p->classes[i], false, page));
 	json_object_set_new(o, "classes", cl);
 	json_object_set_new(o, "total", class_json(p, &p->total, true, page));
+	return o;
+}
+
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+static void z_present(const struct zs_snapshot *s, int arg, struct fval *v)
+{
+	(void)arg;
+	v->present = true;
+	v->b = s->zswap.present;
+	v->u = v->b;
+}
+
+static void z_param(const struct zs_snapshot *s, int p, struct fval *v)
+{
+	const struct zs_zswap *z = &s->zswap;
+
+	v->present = zs_zswap_has_param(z, (enum zs_zswap_param)p);
+	switch (p) {
+	case ZS_ZSWAP_P_ENABLED:
+		v->b = z->enabled;
+		break;
+	case ZS_ZSWAP_P_SHRINKER_ENABLED:
+		v->b = z->shrinker_enabled;
+		break;
+	case ZS_ZSWAP_P_COMPRESSOR:
+		v->s = z->compressor;
+		return;
+	case ZS_ZSWAP_P_ZPOOL:
+		v->s = z->zpool;
+		return;
+	case ZS_ZSWAP_P_MAX_POOL_PERCENT:
+		v->u = z->max_pool_percent;
+		return;
+	case ZS_ZSWAP_P_ACCEPT_THRESHOLD_PERCENT:
+		v->u = z->accept_threshold_percent;
+		return;
+	}
+	v->u = v->b;
+	v->s = v->b ? "yes" : "no";
+}
+
+static void z_stat(const struct zs_snapshot *s, int st, struct fval *v)
+{
+	set_u64(v, zs_zswap_has_stat(&s->zswap, (enum zs_zswap_stat)st), s->zswap.stat[st]);
+}
+
+static void z_vm(const struct zs_snapshot *s, int vm, struct fval *v)
+{
+	set_u64(v, zs_zswap_has_vm(&s->zswap, (enum zs_zswap_vm)vm), s->zswap.vm[vm]);
+}
+
+enum zswap_derived_value {
+	ZD_POOL,
+	ZD_STORED,
+	ZD_RATIO,
+	ZD_SAVING,
+	ZD_POOL_LIMIT,
+	ZD_POOL_FILL,
+	ZD_ACCEPT_AT,
+};
+
+static void z_derived(const struct zs_snapshot *s, int which, struct fval *v)
+{
+	const struct zs_zswap_derived *d = &s->zswap_derived;
+
+	switch (which) {
+	case ZD_POOL:
+		set_u64(v, d->has_pool, d->pool);
+		break;
+	case ZD_STORED:
+		set_u64(v, d->has_stored, d->stored);
+		break;
+	case ZD_RATIO:
+		v->present = d->has_ratio;
+		v->d = d->ratio;
+		break;
+	case ZD_SAVING:
+		v->present = d->has_saving;
+		v->i = d->saving;
+		break;
+	case ZD_POOL_LIMIT:
+		set_u64(v, d->has_pool_limit, d->pool_limit);
+		break;
+	case ZD_POOL_FILL:
+		v->present = d->has_pool_fill;
+		v->d = d->pool_fill;
+		break;
+	case ZD_ACCEPT_AT:
+		set_u64(v, d->has_accept_at, d->accept_at);
+		break;
+	}
+}
+
+/* clang-format off */
+#define ZPARAM(p) .json_group = "parameters", .arg = ZS_ZSWAP_P_##p, .get = z_param
+#define ZSTAT(st) .flags = ZF_ROOT, .json_group = "statistics", .arg = ZS_ZSWAP_S_##st, .get = z_stat
+#define ZVM(x) .json_group = "vmstat", .arg = ZS_ZSWAP_V_##x, .get = z_vm
+#define ZMEM(x) .json_group = "memory", .arg = x, .get = z_derived
+#define ZJSON(key, jk) .json_key = key, .json_kind = jk
+
+/*
+ * In the order status lists the rows; JSON keys and metrics come in this
+ * order too. Figures of debugfs (ZF_ROOT) need root; the others are
+ * world-readable.
+ */
+const struct zswap_field zswap_fields[] = {
+	{ NULL, FK_BOOL, 0, NULL, ZJSON("present", FK_BOOL),
+	  PROM("zswap_present", "gauge", "1 when the kernel has zswap (CONFIG_ZSWAP: sys/module/zswap), else 0."),
+	  .get = z_present },
+	{ "enabled", FK_STR, ZPARAM(ENABLED), ZJSON("enabled", FK_BOOL),
+	  PROM("zswap_enabled", "gauge", "1 when zswap takes new pages (parameter enabled), else 0.") },
+	{ "compressor", FK_STR, ZPARAM(COMPRESSOR), ZJSON("compressor", FK_STR),
+	  PROM("zswap_compressor_info", "gauge", "zswap's compressor for new pages, in the compressor label; always 1."),
+	  .metric_label = "compressor" },
+	{ "zpool", FK_STR, ZPARAM(ZPOOL), ZJSON("zpool", FK_STR),
+	  PROM("zswap_zpool_info", "gauge", "zswap's allocator, in the zpool label (kernels before 6.18; since then always zsmalloc); always 1."),
+	  .metric_label = "zpool" },
+	{ "max_pool_percent", FK_COUNT, ZPARAM(MAX_POOL_PERCENT), ZJSON("max_pool_percent", FK_COUNT),
+	  PROM("zswap_max_pool_percent", "gauge", "The most of the machine's RAM zswap's pool may take, in percent (parameter max_pool_percent).") },
+	{ "accept_threshold_percent", FK_COUNT, ZPARAM(ACCEPT_THRESHOLD_PERCENT),
+	  ZJSON("accept_threshold_percent", FK_COUNT),
+	  PROM("zswap_accept_threshold_percent", "gauge", "Once full, zswap takes pages again when its pool is below this percent of its limit (parameter accept_threshold_percent).") },
+	{ "shrinker_enabled", FK_STR, ZPARAM(SHRINKER_ENABLED), ZJSON("shrinker_enabled", FK_BOOL),
+	  PROM("zswap_shrinker_enabled", "gauge", "1 when zswap's shrinker writes cold pages back to swap under memory pressure (parameter shrinker_enabled, 6.8+), else 0.") },
+	{ "pool", FK_SIZE, 0, ZMEM(ZD_POOL), ZJSON("pool_bytes", FK_SIZE),
+	  PROM("zswap_pool_bytes", "gauge", "RAM zswap's pool takes (meminfo Zswap).") },
+	{ "stored", FK_SIZE, 0, ZMEM(ZD_STORED), ZJSON("stored_bytes", FK_SIZE),
+	  PROM("zswap_stored_bytes", "gauge", "Uncompressed size of the pages zswap holds (meminfo Zswapped).") },
+	{ "ratio", FK_RATIO, 0, ZMEM(ZD_RATIO), ZJSON("compression_ratio", FK_RATIO),
+	  PROM("zswap_compression_ratio", "gauge", "Zswapped / Zswap: what zswap's pool holds per byte of RAM.") },
+	{ "saving", FK_SIZE, ZF_SIGNED, ZMEM(ZD_SAVING), ZJSON("saving_bytes", FK_INT),
+	  PROM("zswap_saving_bytes", "gauge", "Zswapped - Zswap: the RAM zswap saves (negative: what it costs).") },
+	{ "pool limit", FK_SIZE, 0, ZMEM(ZD_POOL_LIMIT), ZJSON("pool_limit_bytes", FK_SIZE),
+	  PROM("zswap_pool_limit_bytes", "gauge", "The most RAM zswap's pool may take: max_pool_percent of MemTotal.") },
+	{ "pool fill", FK_PERCENT, 0, ZMEM(ZD_POOL_FILL), ZJSON("pool_fill", FK_RATIO),
+	  PROM("zswap_pool_fill_ratio", "gauge", "Zswap / the pool limit, 0 to 1: at 1 zswap refuses pages until the pool is below the accept threshold.") },
+	{ "accepts again below", FK_SIZE, 0, ZMEM(ZD_ACCEPT_AT), ZJSON("accept_threshold_bytes", FK_SIZE),
+	  PROM("zswap_accept_threshold_bytes", "gauge", "After the pool limit was hit, zswap takes pages again below this pool size (accept_threshold_percent of the limit).") },
+	{ "pool_total_size", FK_SIZE, ZSTAT(POOL_TOTAL_SIZE), ZJSON("pool_total_size", FK_SIZE),
+	  PROM("zswap_debugfs_pool_size_bytes", "gauge", "RAM zswap's pool takes, as debugfs says it (pool_total_size).") },
+	{ "stored_pages", FK_COUNT, ZSTAT(STORED_PAGES), ZJSON("stored_pages", FK_COUNT),
+	  PROM("zswap_stored_pages", "gauge", "Pages zswap holds (debugfs stored_pages).") },
+	{ "stored_incompressible_pages", FK_COUNT, ZSTAT(STORED_INCOMPRESSIBLE_PAGES),
+	  ZJSON("stored_incompressible_pages", FK_COUNT),
+	  PROM("zswap_stored_incompressible_pages", "gauge", "Pages zswap holds uncompressed, for they did not compress (debugfs stored_incompressible_pages, 6.18+).") },
+	{ "written_back_pages", FK_COUNT, ZSTAT(WRITTEN_BACK_PAGES), ZJSON("written_back_pages", FK_COUNT),
+	  PROM("zswap_written_back_pages_total", "counter", "Pages zswap wrote back to the swap device (debugfs written_back_pages).") },
+	{ "pool_limit_hit", FK_COUNT, ZSTAT(POOL_LIMIT_HIT), ZJSON("pool_limit_hit", FK_COUNT),
+	  PROM("zswap_pool_limit_hit_total", "counter", "Times zswap's pool was full (debugfs pool_limit_hit).") },
+	{ "reject_reclaim_fail", FK_COUNT, ZSTAT(REJECT_RECLAIM_FAIL), ZJSON("reject_reclaim_fail", FK_COUNT),
+	  PROM("zswap_reject_reclaim_fail_total", "counter", "Pages refused because the full pool could not be shrunk (debugfs reject_reclaim_fail).") },
+	{ "reject_alloc_fail", FK_COUNT, ZSTAT(REJECT_ALLOC_FAIL), ZJSON("reject_alloc_fail", FK_COUNT),
+	  PROM("zswap_reject_alloc_fail_total", "counter", "Pages refused because the pool could not allocate (debugfs reject_alloc_fail).") },
+	{ "reject_kmemcache_fail", FK_COUNT, ZSTAT(REJECT_KMEMCACHE_FAIL),
+	  ZJSON("reject_kmemcache_fail", FK_COUNT),
+	  PROM("zswap_reject_kmemcache_fail_total", "counter", "Pages refused because an entry could not be allocated (debugfs reject_kmemcache_fail).") },
+	{ "reject_compress_fail", FK_COUNT, ZSTAT(REJECT_COMPRESS_FAIL),
+	  ZJSON("reject_compress_fail", FK_COUNT),
+	  PROM("zswap_reject_compress_fail_total", "counter", "Pages refused because the compressor failed (debugfs reject_compress_fail).") },
+	{ "reject_compress_poor", FK_COUNT, ZSTAT(REJECT_COMPRESS_POOR),
+	  ZJSON("reject_compress_poor", FK_COUNT),
+	  PROM("zswap_reject_compress_poor_total", "counter", "Pages refused because they compressed too poorly (debugfs reject_compress_poor).") },
+	{ "decompress_fail", FK_COUNT, ZSTAT(DECOMPRESS_FAIL), ZJSON("decompress_fail", FK_COUNT),
+	  PROM("zswap_decompress_fail_total", "counter", "Loads that failed to decompress; should stay 0 (debugfs decompress_fail).") },
+	{ "same_filled_pages", FK_COUNT, ZSTAT(SAME_FILLED_PAGES), ZJSON("same_filled_pages", FK_COUNT),
+	  PROM("zswap_same_filled_pages", "gauge", "Pages of one repeated value, stored without memory (debugfs same_filled_pages, older kernels).") },
+	{ "duplicate_entry", FK_COUNT, ZSTAT(DUPLICATE_ENTRY), ZJSON("duplicate_entry", FK_COUNT),
+	  PROM("zswap_duplicate_entry_total", "counter", "Stores that replaced an entry already there (debugfs duplicate_entry, older kernels).") },
+	{ "zswpout", FK_COUNT, 0, ZVM(ZSWPOUT), ZJSON("zswpout", FK_COUNT),
+	  PROM("zswap_zswpout_pages_total", "counter", "Pages stored into zswap (vmstat zswpout).") },
+	{ "zswpin", FK_COUNT, 0, ZVM(ZSWPIN), ZJSON("zswpin", FK_COUNT),
+	  PROM("zswap_zswpin_pages_total", "counter", "Pages loaded back from zswap (vmstat zswpin).") },
+	{ "zswpwb", FK_COUNT, 0, ZVM(ZSWPWB), ZJSON("zswpwb", FK_COUNT),
+	  PROM("zswap_zswpwb_pages_total", "counter", "Pages zswap wrote back to the swap device (vmstat zswpwb, 6.8+).") },
+};
+/* clang-format on */
+
+const size_t zswap_nfields = ARRAY_SIZE(zswap_fields);
+
+void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s, struct fval *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!s->has_zswap || (!s->zswap.present && f->get != z_present))
+		return;
+	f->get(s, f->arg, v);
+}
+
+bool zswap_in_use(const struct zs_snapshot *s)
+{
+	const struct zs_zswap_derived *d = &s->zswap_derived;
+
+	return s->has_zswap && s->zswap.present &&
+	       (s->zswap.enabled || (d->has_pool && d->pool) || (d->has_stored && d->stored));
+}
+
+json_t *zswap_json(const struct zs_snapshot *s)
+{
+	json_t *o, *st;
+
+	if (!s->has_zswap || !s->zswap.present)
+		return NULL;
+	o = json_object();
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *f = &zswap_fields[i];
+		struct fval v;
+		json_t *g;
+
+		zswap_field_value(f, s, &v);
+		if (!f->json_key || !v.present)
+			continue;
+		g = group_of(o, f->json_group);
+		json_object_set_new(g, f->json_key,
+				    f->json_kind == FK_STR ? json_string(v.s) :
+				    f->json_kind == FK_INT ? json_integer((json_int_t)v.i) :
+							     json_value(f->json_kind, &v));
+	}
+	st = group_of(o, "statistics");
+	json_object_set_new(st, "available", json_boolean(s->zswap.stats_status == ZS_ZSWAP_STATS_OK));
+	if (s->zswap.stats_status != ZS_ZSWAP_STATS_OK)
+		json_object_set_new(st, "reason",
+				    json_string(zs_zswap_stats_status_str(s->zswap.stats_status)));
+	return o;
+}
+
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+static void cg_path(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_str(v, c->path);
+}
+
+static void cg_stat(const struct zs_cgroup_zswap *c, int k, struct fval *v)
+{
+	set_u64(v, zs_cgroup_has(c, (enum zs_cgroup_stat)k), c->stat[k]);
+}
+
+static void cg_max(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	set_u64(v, c->has_zswap_max, c->zswap_max);
+	v->s = c->zswap_max == UINT64_MAX ? "max" : NULL;
+}
+
+static void cg_writeback(const struct zs_cgroup_zswap *c, int arg, struct fval *v)
+{
+	(void)arg;
+	v->present = c->has_writeback;
+	v->b = c->writeback;
+	v->u = v->b;
+	v->s = v->b ? "yes" : "no";
+}
+
+/* clang-format off */
+#define CGSTAT(k) .arg = ZS_CG_##k, .get = cg_stat
+const struct cgroup_field cgroup_fields[] = {
+	{ "CGROUP", FK_STR, "the cgroup, below the cgroup2 mount", "path", FK_STR,
+	  .get = cg_path },
+	{ "ZSWAP", FK_SIZE, "RAM its zswap pages take (memory.stat zswap)", "zswap_bytes", FK_SIZE,
+	  "zswap_cgroup_pool_bytes", "gauge", "RAM the cgroup's pages in zswap take (memory.stat zswap, its descendants included).",
+	  CGSTAT(ZSWAP) },
+	{ "ZSWAPPED", FK_SIZE, "their uncompressed size (memory.stat zswapped)", "zswapped_bytes", FK_SIZE,
+	  "zswap_cgroup_stored_bytes", "gauge", "Uncompressed size of the cgroup's pages in zswap (memory.stat zswapped).",
+	  CGSTAT(ZSWAPPED) },
+	{ "INCOMP", FK_SIZE, "of which stored uncompressed (memory.stat zswap_incomp)", "zswap_incomp_bytes", FK_SIZE,
+	  "zswap_cgroup_incompressible_bytes", "gauge", "The cgroup's pages zswap holds uncompressed (memory.stat zswap_incomp, newer kernels).",
+	  CGSTAT(ZSWAP_INCOMP) },
+	{ "ZSWPOUT", FK_COUNT, "pages stored into zswap (memory.stat)", "zswpout", FK_COUNT,
+	  "zswap_cgroup_zswpout_pages_total", "counter", "The cgroup's pages stored into zswap (memory.stat zswpout).",
+	  CGSTAT(ZSWPOUT) },
+	{ "ZSWPIN", FK_COUNT, "pages loaded back: refaults (memory.stat)", "zswpin", FK_COUNT,
+	  "zswap_cgroup_zswpin_pages_total", "counter", "The cgroup's pages loaded back from zswap (memory.stat zswpin).",
+	  CGSTAT(ZSWPIN) },
+	{ "ZSWPWB", FK_COUNT, "pages written back to swap (memory.stat)", "zswpwb", FK_COUNT,
+	  "zswap_cgroup_zswpwb_pages_total", "counter", "The cgroup's pages zswap wrote back to the swap device (memory.stat zswpwb).",
+	  CGSTAT(ZSWPWB) },
+	{ "ZSWAP-MAX", FK_SIZE, "its limit on zswap RAM (memory.zswap.max)", "zswap_max_bytes", FK_SIZE,
+	  NULL, NULL, NULL, .get = cg_max },
+	{ "WRITEBACK", FK_STR, "whether zswap may write its pages back (memory.zswap.writeback)",
+	  "zswap_writeback", FK_BOOL,
+	  "zswap_cgroup_writeback_enabled", "gauge", "1 when zswap may write the cgroup's pages back to swap (memory.zswap.writeback), else 0.",
+	  .get = cg_writeback },
+};
+/* clang-format on */
+
+const size_t cgroup_nfields = ARRAY_SIZE(cgroup_fields);
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < cgroup_nfields; i++) {
+		const struct cgroup_field *f = &cgroup_fields[i];
+		struct fval v = { 0 };
+
+		f->get(c, f->arg, &v);
+		if (!v.present)
+			continue;
+		/* "max", no limit: a flag beside the number, which is there only for a limit */
+		if (f->get == cg_max)
+			json_object_set_new(o, "zswap_max_unlimited", json_boolean(v.s != NULL));
+		if (f->get != cg_max || !v.s)
+			json_object_set_new(o, f->json_key, json_value(f->json_kind, &v));
+	}
 	return o;
 }
 

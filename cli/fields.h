@@ -24,6 +24,7 @@ enum field_kind {
 	FK_U64V,    /* a list of numbers (JSON array) */
 	FK_PAGES,   /* a count of pages: a count in status, a size in top */
 	FK_SIZE_PAIR, /* two sizes, u of i: "used/size" */
+	FK_SSIZE,     /* signed bytes, in i: what zram saves can be negative */
 };
 
 /* A field's value for one object. */
@@ -84,9 +85,24 @@ void dev_field_value(const struct dev_field *f, const struct zs_snap_device *d, 
  */
 void field_format(enum field_kind kind, const struct fval *v, bool bytes, bool pages_as_size,
 		  uint64_t page_size, char *buf, size_t size);
+/*
+ * The same, bare, for -r: no "~" before an estimate, no "%" after a
+ * percentage, so that every cell is a number a script can compare (the
+ * estimate is a column of its own: FRAG-EST, COMPACTABLE-EST).
+ */
+void field_format_bare(enum field_kind kind, const struct fval *v, bool bytes,
+		       bool pages_as_size, uint64_t page_size, char *buf, size_t size);
 
 /* One device as a JSON object, every field with a JSON key. */
 json_t *dev_json(const struct zs_snap_device *d);
+
+/*
+ * What a device's COMPACTABLE rests on: a sentence ("from mm_stat; 1.0M
+ * was left after the last compaction"), and compactable_basis (with
+ * compactable_left when learned) set in a JSON object.
+ */
+void estimate_basis_sentence(const struct zs_derived *x, bool bytes, char *buf, size_t size);
+void estimate_basis_json(const struct zs_derived *x, json_t *obj);
 
 /* ---- pools and classes ----------------------------------------------------------------- */
 
@@ -120,6 +136,60 @@ const char *class_group_json_key(const struct zs_pool *p, size_t g);
 uint64_t class_group_value(const struct zs_pool *p, const struct zs_class *c, size_t g);
 
 json_t *pool_json(const struct zs_pool *p, uint64_t page);
+
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+/* Flags of a zswap field. */
+#define ZF_ROOT 0x1u	/* a debugfs counter: needs root */
+#define ZF_SIGNED 0x2u	/* v->i, which may be negative (saving) */
+
+struct zswap_field {
+	const char *label;	/* the row of status's zswap table; NULL: not a row */
+	enum field_kind kind;	/* as the table shows it */
+	unsigned int flags;
+	const char *json_group; /* "parameters", "memory", "statistics", "vmstat"; NULL: zswap's own */
+	const char *json_key;
+	enum field_kind json_kind;
+	const char *metric;	/* NULL: not in Prometheus */
+	const char *metric_type;
+	const char *metric_help;
+	uint64_t metric_scale;	  /* 4096-byte pages times this; 0 for 1 */
+	const char *metric_label; /* info metrics: the label carrying the string */
+	int arg;
+	void (*get)(const struct zs_snapshot *s, int arg, struct fval *v);
+};
+
+extern const struct zswap_field zswap_fields[];
+extern const size_t zswap_nfields;
+
+void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s, struct fval *v);
+/* Is there zswap to speak of: present, and enabled or holding something. */
+bool zswap_in_use(const struct zs_snapshot *s);
+/* zswap as a JSON object, or NULL when this kernel has none (no CONFIG_ZSWAP). */
+json_t *zswap_json(const struct zs_snapshot *s);
+
+/* ---- zswap per cgroup ------------------------------------------------------------------- */
+
+struct cgroup_field {
+	const char *column; /* status --cgroups' column */
+	enum field_kind kind;
+	const char *help;
+	const char *json_key;
+	enum field_kind json_kind;
+	const char *metric; /* zswap_cgroup_...; label cgroup; NULL: none */
+	const char *metric_type;
+	const char *metric_help;
+	int arg;
+	void (*get)(const struct zs_cgroup_zswap *c, int arg, struct fval *v);
+};
+
+extern const struct cgroup_field cgroup_fields[];
+extern const size_t cgroup_nfields;
+
+/* Prometheus carries at most this many cgroups, the most zswap RAM first. */
+#define CGROUP_METRICS_MAX 64
+
+json_t *cgroup_json(const struct zs_cgroup_zswap *c);
 
 /* ---- the gate ---------------------------------------------------------------------------- */
 

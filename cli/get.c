@@ -31,6 +31,7 @@ static void usage(void)
 
 	printf("Usage:\n"
 	       " zsctl [global options] get [options] [DEVICE] [ATTR...]\n"
+	       " zsctl [global options] get [options] zswap [PARAM...]\n"
 	       "\n"
 	       "Print the attributes of a zram device (every readable one, or the ATTRs),\n"
 	       "one \"attr value\" line each; write-only attributes are listed as such.\n"
@@ -127,43 +128,59 @@ static json_t *json_columns(struct zs_ctx *ctx, const struct zs_attr *a, const c
 	return o;
 }
 
-/* The attribute's text as a JSON value of its kind; a string when it does not parse. */
-static json_t *json_value(struct zs_ctx *ctx, const struct zs_attr *a, char *text)
+/*
+ * The attribute's text as a JSON value of its kind, with the key and type
+ * status -J gives the same value (zsctl(8), JSON OUTPUT): numbers, 0/1 as
+ * booleans, comp_algorithm the active one beside comp_algorithms (every
+ * choice), debug_stat its fields. A string when it does not parse.
+ */
+static void json_attr(struct zs_ctx *ctx, json_t *jattrs, const struct zs_attr *a, char *text)
 {
+	struct zs_debug_stat ds;
 	struct zs_algorithms algs;
 	json_t *v = NULL;
 	uint64_t u;
 
 	switch (a->kind) {
 	case ZS_ATTR_KIND_U64:
-	case ZS_ATTR_KIND_BOOL:
 		if (!zs_parse_u64(text, &u))
 			v = cli_json_u64(u);
+		break;
+	case ZS_ATTR_KIND_BOOL:
+		if (!zs_parse_u64(text, &u) && u <= 1)
+			v = json_boolean(u);
 		break;
 	case ZS_ATTR_KIND_ALGORITHMS:
 		if (!zs_parse_comp_algorithm(text, &algs)) {
 			json_t *c = json_array();
 
-			v = json_object();
-			json_object_set_new(v, "active",
-					    algs.active >= 0 ? json_string(algs.name[algs.active]) :
-							       json_null());
 			for (unsigned int i = 0; i < algs.n; i++)
 				json_array_append_new(c, json_string(algs.name[i]));
-			json_object_set_new(v, "choices", c);
+			json_object_set_new(jattrs, "comp_algorithms", c);
+			if (algs.active < 0)
+				return; /* none bracketed: absent, as in status -J */
+			v = json_string(algs.name[algs.active]);
 		}
 		break;
 	case ZS_ATTR_KIND_COLUMNS:
 		v = json_columns(ctx, a, text);
 		break;
-	case ZS_ATTR_KIND_STRING:
 	case ZS_ATTR_KIND_TEXT:
+		if (!strcmp(a->name, "debug_stat") && !zs_parse_debug_stat(text, &ds)) {
+			v = json_object();
+			json_object_set_new(v, "version", json_integer(ds.version));
+			json_object_set_new(v, "writestall", cli_json_u64(ds.writestall));
+			json_object_set_new(v, "miss_free", cli_json_u64(ds.miss_free));
+		}
+		break;
+	case ZS_ATTR_KIND_STRING:
 	case ZS_ATTR_KIND_ACTION:
 		break;
 	}
 	if (!v)
 		v = json_string(strip_newline(text));
-	return v ? v : json_null(); /* json_string() refuses invalid UTF-8 */
+	/* json_string() refuses invalid UTF-8 */
+	json_object_set_new(jattrs, a->name, v ? v : json_null());
 }
 
 struct get_opts {
@@ -233,7 +250,7 @@ static void get_device(struct cli *cli, const struct get_opts *o, struct zs_read
 			continue;
 		}
 		if (o->json) {
-			json_object_set_new(jattrs, a->name, json_value(cli->ctx, a, text));
+			json_attr(cli->ctx, jattrs, a, text);
 		} else {
 			printf("%s%s%s ", o->prefix ? dev : "", o->prefix ? " " : "", a->name);
 			print_value(text);
@@ -269,6 +286,64 @@ static void shown(const char *arg, char *buf, size_t size)
 		strcat(buf, "...");
 }
 
+/* zsctl get zswap [PARAM...]: zswap's parameters, "param value" lines or JSON. */
+static int get_zswap(struct cli *cli, bool json, char **args, int nargs)
+{
+	const struct zs_attr *table;
+	json_t *doc = NULL, *jz = NULL;
+	size_t n;
+
+	table = zs_zswap_attr_table(&n);
+	if (json) {
+		doc = cli_json_doc();
+		jz = json_object();
+	}
+	for (int k = 0; k < (nargs ? nargs : (int)n); k++) {
+		const struct zs_attr *a = nargs ? zs_zswap_attr_find(args[k]) : &table[k];
+		char *text = NULL, buf[64], avail[128];
+		int r;
+
+		if (!a) {
+			shown(args[k], buf, sizeof(buf));
+			cli_usage_error(cli, "get: '%s' is not a zswap parameter (zsctl get --help lists them)",
+					buf);
+			break;
+		}
+		r = zs_zswap_attr_read(cli->ctx, a, &text);
+		if (r == -ENODEV) {
+			cli_error(cli, "zswap", r, "this kernel has no zswap (no /sys/module/zswap: CONFIG_ZSWAP)");
+			break;
+		}
+		if (r == -ENOENT && !nargs)
+			continue; /* another kernel's */
+		if (r == -ENOENT) {
+			cli_attr_availability(a, avail, sizeof(avail));
+			cli_error(cli, "zswap", -ENOENT, "%s: this kernel has no such parameter (%s)",
+				  a->name, avail);
+			continue;
+		}
+		if (r < 0) {
+			cli_lib_error(cli, "zswap", r);
+			continue;
+		}
+		if (json && a->kind == ZS_ATTR_KIND_BOOL && (text[0] == 'Y' || text[0] == 'N')) {
+			json_object_set_new(jz, a->name, json_boolean(text[0] == 'Y'));
+		} else if (json) {
+			json_attr(cli->ctx, jz, a, text);
+		} else {
+			printf("%s ", a->name);
+			print_value(text);
+			putchar('\n');
+		}
+		free(text);
+	}
+	if (json) {
+		json_object_set_new(doc, "zswap", jz);
+		cli_json_print(cli, doc);
+	}
+	return cli->status;
+}
+
 int verb_get(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -301,6 +376,8 @@ int verb_get(struct cli *cli, int argc, char **argv)
 			return cli->status;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "zswap"))
+		return get_zswap(cli, o.json, argv + optind + 1, argc - optind - 1);
 	if (optind < argc && looks_like_device(argv[optind])) {
 		r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
 		if (r < 0) {
@@ -344,17 +421,14 @@ int verb_get(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (o.json) {
-		doc = json_object();
+		doc = cli_json_doc();
 		jdevs = json_array();
 	}
 	for (size_t i = 0; i < s->ndevs; i++)
 		get_device(cli, &o, reader, &s->devs[i], jdevs);
 	if (o.json) {
 		json_object_set_new(doc, "devices", jdevs);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		cli_json_print(cli, doc);
 	}
 out:
 	zs_reader_free(reader);

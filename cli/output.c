@@ -188,11 +188,8 @@ void cli_flush_errors(struct cli *cli)
 
 	if (!cli->json || !cli->errors)
 		return;
-	doc = json_object();
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	doc = cli_json_doc();
+	cli_json_print(cli, doc);
 }
 
 void cli_shown(const char *arg, char *buf, size_t size)
@@ -300,6 +297,22 @@ void cli_json_attach_errors(struct cli *cli, json_t *doc)
 		json_object_set_new(doc, "warnings", cli->warnings);
 		cli->warnings = NULL;
 	}
+}
+
+json_t *cli_json_doc(void)
+{
+	json_t *doc = json_object();
+
+	json_object_set_new(doc, "version", json_integer(CLI_JSON_VERSION));
+	return doc;
+}
+
+void cli_json_print(struct cli *cli, json_t *doc)
+{
+	cli_json_attach_errors(cli, doc);
+	json_dumpf(doc, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(doc);
 }
 
 void cli_print_wrapped(const char *lead, size_t indent, const char *text)

@@ -27,7 +27,9 @@
 /* A sample's value: an integer printed exactly, or a double. */
 struct sample {
 	bool is_int;
+	bool is_signed; /* is_int, in i */
 	uint64_t u;
+	int64_t i;
 	double d;
 	const char *lname; /* an extra label, or NULL */
 	const char *lvalue;
@@ -77,7 +79,9 @@ static void put_sample(FILE *f, const char *name, const char *l1, const char *v1
 		put_label(f, &first, s->lname, s->lvalue);
 	if (!first)
 		fputc('}', f);
-	if (s->is_int)
+	if (s->is_int && s->is_signed)
+		fprintf(f, " %" PRId64 "\n", s->i);
+	else if (s->is_int)
 		fprintf(f, " %" PRIu64 "\n", s->u);
 	else
 		fprintf(f, " %.9g\n", s->d);
@@ -113,8 +117,8 @@ static bool dev_sample(const struct dev_field *f, const struct zs_snap_device *d
 	case FK_STR:
 		if ((f->flags & F_NOT_NONE) && (!v.s[0] || !strcmp(v.s, "none")))
 			return false;
-		if (f->json_kind == FK_INT) {
-			s->u = (uint64_t)v.i; /* initstate: the number, not the word */
+		if (f->json_kind == FK_BOOL) {
+			s->u = v.b; /* initstate: 1 or 0, not the word */
 			return true;
 		}
 		s->u = 1;
@@ -124,6 +128,10 @@ static bool dev_sample(const struct dev_field *f, const struct zs_snap_device *d
 	case FK_RATIO:
 	case FK_PERCENT:
 		*s = real(v.d);
+		break;
+	case FK_SSIZE:
+		s->is_signed = true;
+		s->i = v.i;
 		break;
 	default:
 		s->u = f->metric_scale ? zs_mul_sat(v.u, f->metric_scale) : v.u;
@@ -375,6 +383,87 @@ static void put_gate(FILE *f, const struct prom_input *in)
 	put_device_records(f, in, REC_RESULT);
 }
 
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+/* Every zswap field with a metric, from the same descriptions as status's rows and JSON. */
+static void put_zswap(FILE *f, const struct prom_input *in)
+{
+	const struct zs_snapshot *sn = in->snap;
+	struct sample s;
+
+	if (!sn->has_zswap || !sn->zswap.present)
+		return; /* no CONFIG_ZSWAP: nothing to say, as for a value the kernel lacks */
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *zf = &zswap_fields[i];
+		struct fval v;
+
+		zswap_field_value(zf, sn, &v);
+		if (!zf->metric || !v.present)
+			continue;
+		if (zf->metric_label) {
+			if (!v.s || !v.s[0])
+				continue;
+			s = integer(1);
+			s.lname = zf->metric_label;
+			s.lvalue = v.s;
+		} else if (zf->kind == FK_RATIO || zf->kind == FK_PERCENT) {
+			s = real(v.d);
+		} else if (zf->flags & ZF_SIGNED) {
+			s = real((double)v.i);
+		} else {
+			s = integer(v.u);
+		}
+		put_header(f, zf->metric, zf->metric_type, zf->metric_help);
+		put_sample(f, zf->metric, NULL, NULL, NULL, NULL, &s);
+	}
+	put_header(f, "zswap_statistics_available", "gauge",
+		   "1 when zswap's debugfs counters could be read (debugfs mounted, root), else 0.");
+	s = integer(sn->zswap.stats_status == ZS_ZSWAP_STATS_OK);
+	put_sample(f, "zswap_statistics_available", NULL, NULL, NULL, NULL, &s);
+}
+
+_Static_assert(CGROUP_METRICS_MAX == 64, "zswap_cgroups' help and zsctl-status(8) say 64");
+
+/*
+ * Per cgroup, label cgroup: at most CGROUP_METRICS_MAX of them (the most
+ * zswap RAM first), for a series per cgroup is what a Prometheus server
+ * pays for.
+ */
+static void put_cgroups(FILE *f, const struct prom_input *in)
+{
+	const struct zs_snapshot *sn = in->snap;
+	size_t n = sn->ncgroups < CGROUP_METRICS_MAX ? sn->ncgroups : CGROUP_METRICS_MAX;
+	struct sample s;
+
+	put_header(f, "zswap_cgroups_available", "gauge",
+		   "1 when per-cgroup zswap figures could be read (cgroup v2 with the memory controller), else 0.");
+	s = integer(sn->cgroups_status == ZS_CGROUPS_OK);
+	put_sample(f, "zswap_cgroups_available", NULL, NULL, NULL, NULL, &s);
+	put_header(f, "zswap_cgroups", "gauge",
+		   "Cgroups that hold zswap memory; at most 64 of them, the most zswap RAM first, have the zswap_cgroup_ metrics.");
+	s = integer(sn->ncgroups);
+	put_sample(f, "zswap_cgroups", NULL, NULL, NULL, NULL, &s);
+	for (size_t m = 0; m < cgroup_nfields; m++) {
+		const struct cgroup_field *cf = &cgroup_fields[m];
+		bool header = false;
+
+		if (!cf->metric)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			struct fval v = { 0 };
+
+			cf->get(&sn->cgroups[i], cf->arg, &v);
+			if (!v.present)
+				continue;
+			if (!header)
+				put_header(f, cf->metric, cf->metric_type, cf->metric_help);
+			header = true;
+			s = integer(v.u);
+			put_sample(f, cf->metric, "cgroup", sn->cgroups[i].path, NULL, NULL, &s);
+		}
+	}
+}
+
 /* ---- output ---------------------------------------------------------------- */
 
 static void put_all(FILE *f, struct cli *cli, const struct prom_input *in)
@@ -391,6 +480,9 @@ static void put_all(FILE *f, struct cli *cli, const struct prom_input *in)
 	if (in->classes)
 		put_classes(f, in);
 	put_gate(f, in);
+	put_zswap(f, in);
+	if (in->cgroups)
+		put_cgroups(f, in);
 	put_header(
 		f, "zsctl_status_error", "gauge",
 		"1 when zsctl status met an error (a device or file it could not read; see its stderr), else 0.");

@@ -182,7 +182,7 @@ out:
 	if (out) {
 		json_t *j = json_object();
 
-		json_object_set_new(j, "device", json_string(dev));
+		json_object_set_new(j, "name", json_string(dev));
 		json_object_set_new(j, "file", json_string(HOT_REMOVE));
 		json_object_set_new(j, "value", json_string(dev + 4));
 		json_object_set_new(j, "removed", json_boolean(removed && !o->dry_run));
@@ -224,14 +224,11 @@ int verb_remove(struct cli *cli, int argc, char **argv)
 			remove_one(cli, names[i], &o, devices);
 	}
 	if (o.json) {
-		json_t *doc = json_object();
+		json_t *doc = cli_json_doc();
 
 		json_object_set_new(doc, "dry_run", json_boolean(o.dry_run));
 		json_object_set_new(doc, "devices", devices);
-		cli_json_attach_errors(cli, doc);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(doc);
+		cli_json_print(cli, doc);
 	}
 	zs_strv_free(names);
 	return cli->status;

@@ -23,6 +23,7 @@ static void usage(void)
 	printf("Usage:\n"
 	       " zsctl [global options] set [options] DEVICE ATTR=VALUE...\n"
 	       " zsctl [global options] set --reset [options] DEVICE [ATTR=VALUE...]\n"
+	       " zsctl [global options] set [options] zswap PARAM=VALUE...\n"
 	       "\n"
 	       "Set attributes of a zram device. Every ATTR=VALUE is checked against the\n"
 	       "running kernel and the device's state before anything is written; then\n"
@@ -44,6 +45,14 @@ static void usage(void)
 	for (size_t i = 0; i < n; i++) {
 		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
 			continue;
+		char lead[64];
+
+		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
+		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
+	}
+	printf("\nzswap's parameters (/sys/module/zswap/parameters):\n");
+	t = zs_zswap_attr_table(&n);
+	for (size_t i = 0; i < n; i++) {
 		char lead[64];
 
 		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
@@ -104,8 +113,8 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 		snprintf(buf, size, "'%s': expected ATTR=VALUE", it->name);
 		return;
 	case ZS_SET_UNKNOWN:
-		snprintf(buf, size, "'%s' is not a zram attribute (zsctl set --help lists them)",
-			 it->name);
+		snprintf(buf, size, "'%s' is not a %s (zsctl set --help lists them)", it->name,
+			 plan->zswap ? "zswap parameter" : "zram attribute");
 		return;
 	case ZS_SET_READ_ONLY:
 		snprintf(buf, size, "%s is read-only", it->name);
@@ -147,9 +156,17 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 		return;
 	case ZS_SET_ABSENT:
 		cli_attr_availability(a, tmp, sizeof(tmp));
-		snprintf(buf, size, "%s: this kernel has no such attribute (%s)", it->name, tmp);
+		snprintf(buf, size, "%s: this kernel has no such %s (%s)", it->name,
+			 plan->zswap ? "parameter" : "attribute", tmp);
 		return;
 	case ZS_SET_NOT_A_CHOICE:
+		if (plan->zswap) {
+			snprintf(buf, size,
+				 "%s: the kernel has no compressor '%.64s' (neither loaded nor a module); "
+				 "loaded ones: %.200s",
+				 it->name, it->arg, plan->zswap_choices[0] ? plan->zswap_choices : "none");
+			return;
+		}
 		join_choices(&plan->before, tmp, sizeof(tmp));
 		snprintf(buf, size,
 			 "%s: '%s' names an algorithm %s does not offer; choose one of: %s",
@@ -286,7 +303,10 @@ static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set
 static void path_of(const struct zs_set_plan *plan, const struct zs_set_item *it, char *buf,
 		    size_t size)
 {
-	snprintf(buf, size, "/sys/block/%s/%s", plan->dev, it->attr->name);
+	if (plan->zswap)
+		snprintf(buf, size, "/sys/module/zswap/parameters/%s", it->attr->name);
+	else
+		snprintf(buf, size, "/sys/block/%s/%s", plan->dev, it->attr->name);
 }
 
 /* The reset's warning: what it destroys. */
@@ -412,6 +432,12 @@ static void warn_items(struct cli *cli, const struct zs_set_plan *plan)
 		switch (it->warning) {
 		case ZS_SET_WARN_NONE:
 			break;
+		case ZS_SET_WARN_OLD_COMPRESSOR:
+			cli_warn(cli, plan->dev,
+				 "compressor %s is for new pages: the pages stored before stay in "
+				 "the old compressor's pool until they are loaded back",
+				 it->value);
+			break;
 		case ZS_SET_WARN_BELOW_USE:
 			if (zs_parse_u64(it->value, &v) < 0)
 				break;
@@ -445,6 +471,17 @@ static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
 		cli_error(cli, plan->dev, 0, "written: %s; not written: %s", done, todo);
 }
 
+/* What is written, as get -J shows the attribute: a number, a boolean, else the text. */
+static json_t *json_written_value(const struct zs_set_item *it)
+{
+	uint64_t u;
+
+	if ((it->attr->kind == ZS_ATTR_KIND_U64 || it->attr->kind == ZS_ATTR_KIND_BOOL) &&
+	    !zs_parse_u64(it->value, &u))
+		return it->attr->kind == ZS_ATTR_KIND_BOOL ? json_boolean(u != 0) : cli_json_u64(u);
+	return json_string(it->value);
+}
+
 json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 {
 	json_t *w = json_array();
@@ -459,7 +496,7 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 			char path[128];
 
 			path_of(plan, it, path, sizeof(path));
-			json_object_set_new(j, "value", json_string(it->value));
+			json_object_set_new(j, "value", json_written_value(it));
 			json_object_set_new(j, "file", json_string(path));
 		}
 		json_object_set_new(j, "written", json_boolean(it->written));
@@ -484,9 +521,9 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 
 static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *o)
 {
-	json_t *doc = json_object();
+	json_t *doc = cli_json_doc();
 
-	json_object_set_new(doc, "device", json_string(plan->dev));
+	json_object_set_new(doc, "name", json_string(plan->dev));
 	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
 	json_object_set_new(doc, "reset", json_boolean(o->reset));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
@@ -548,10 +585,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 
 static void print_doc(struct cli *cli, json_t *doc)
 {
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *object, char **args,
@@ -563,7 +597,10 @@ bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *
 	for (int i = 0; i < n && plan->n < ZS_SET_MAX; i++) {
 		struct zs_set_item *it = &plan->items[plan->n++];
 
-		zs_set_parse(args[i], it);
+		if (plan->zswap)
+			zs_zswap_set_parse(args[i], it);
+		else
+			zs_set_parse(args[i], it);
 		for (size_t j = 0; it->problem == ZS_SET_OK && j + 1 < plan->n; j++)
 			if (plan->items[j].attr == it->attr)
 				it->problem = ZS_SET_DUPLICATE;
@@ -597,6 +634,10 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 		}
 	} else if (r == -EBUSY) {
 		cli_report_users(cli, plan->dev, "--reset", &plan->users);
+		bad = true;
+	} else if (r == -ENODEV && plan->zswap) {
+		cli_error(cli, plan->dev, -ENODEV,
+			  "this kernel has no zswap (no /sys/module/zswap: CONFIG_ZSWAP)");
 		bad = true;
 	} else if (r == -ENODEV) {
 		cli_error(cli, plan->dev, -ENODEV, "no such device");
@@ -664,10 +705,23 @@ int verb_set(struct cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &o);
 	if (r)
 		return r < 0 ? cli->status : ZS_EXIT_OK;
-	r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
+	if (!strcmp(argv[optind], "zswap")) {
+		if (o.reset) {
+			cli_usage_error(cli, "set: --reset is for zram devices, not zswap");
+			return cli->status;
+		}
+		names = calloc(2, sizeof(*names));
+		if (names)
+			names[0] = strdup("zswap");
+		r = names && names[0] ? 0 : -ENOMEM;
+		nnames = 1;
+	} else {
+		r = cli_parse_devices(cli, 1, argv + optind, &names, &nnames);
+	}
 	if (r < 0) {
 		if (r == -ENOMEM)
 			cli_error(cli, NULL, -ENOMEM, "out of memory");
+		zs_strv_free(names);
 		return cli->status;
 	}
 	plan = calloc(1, sizeof(*plan));
@@ -679,6 +733,7 @@ int verb_set(struct cli *cli, int argc, char **argv)
 	snprintf(plan->dev, sizeof(plan->dev), "%s", names[0]);
 	zs_strv_free(names);
 	plan->reset = o.reset;
+	plan->zswap = !strcmp(plan->dev, "zswap");
 
 	/* the command line alone: names, characters, syntax of each value */
 	if (!cli_set_parse_items(cli, plan, plan->dev, argv + optind + 1, argc - optind - 1)) {

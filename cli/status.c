@@ -17,6 +17,7 @@ struct status_opts {
 	int cols[256];
 	size_t ncols;
 	bool raw, noheadings, bytes, classes, json;
+	bool cgroups; /* --cgroups: zswap per cgroup */
 	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
 	const char *prom_file; /* --prom-file: written atomically */
 	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
@@ -56,9 +57,22 @@ static int parse_columns(struct cli *cli, const char *list, struct status_opts *
 
 /* ---- text --------------------------------------------------------------------------- */
 
+/*
+ * The "~" explained, once, under a table that shows one: why there are no
+ * exact values (mostly a kernel without CONFIG_ZSMALLOC_STAT).
+ */
+static void print_legend(const struct zs_snapshot *s)
+{
+	printf("\n~ estimated from mm_stat, an upper bound: %s\n",
+	       s->classes_status != ZS_CLASSES_OK ?
+		       zs_classes_status_str(s->classes_status) :
+		       "no class statistics for the device's pool, or no freeable column in them");
+}
+
 static int print_devices(const struct status_opts *o, const struct zs_snapshot *s,
 			 const struct zs_snap_device *const *devs, size_t n)
 {
+	bool estimated = false;
 	struct libscols_table *tb = cli_table_new(o->raw, o->noheadings);
 	int r = -ENOMEM;
 
@@ -83,12 +97,22 @@ static int print_devices(const struct status_opts *o, const struct zs_snapshot *
 			dev_field_value(f, devs[i], &v, scratch, sizeof(scratch));
 			if ((f->flags & F_INIT_ONLY) && !devs[i]->dev.initialised)
 				v.present = false;
-			field_format(f->kind, &v, o->bytes, false, s->page_size, text, sizeof(text));
+			if (o->raw)
+				field_format_bare(f->kind, &v, o->bytes, false, s->page_size, text,
+						  sizeof(text));
+			else
+				field_format(f->kind, &v, o->bytes, false, s->page_size, text,
+					     sizeof(text));
+			estimated |= v.present && v.estimate;
 			if (scols_line_set_data(ln, c, text) < 0)
 				goto out;
 		}
 	}
 	r = cli_table_print(tb, o->raw);
+	/* with --classes, "Class statistics unavailable" gives the reason */
+	if (r >= 0 && estimated && !o->raw && !o->noheadings &&
+	    !(o->classes && s->classes_status != ZS_CLASSES_OK))
+		print_legend(s);
 out:
 	scols_unref_table(tb);
 	return r;
@@ -104,7 +128,8 @@ static void print_gate(const struct status_opts *o, const struct zs_gate_view *g
 	if (o->noheadings || o->raw)
 		return;
 	gate_sentence(g, o->bytes, line, sizeof(line), &at, &len);
-	printf("\nCompaction gate: %s\n", line);
+	/* the runs of zsctl compact on this host, not the device's above */
+	printf("\nCompaction gate (zsctl compact, all devices): %s\n", line);
 }
 
 static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint64_t page)
@@ -150,7 +175,13 @@ static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint
 			if (total && (f->flags & CF_NOT_TOTAL)) {
 				snprintf(text, sizeof(text), "%s", v.s ? v.s : "");
 			} else {
-				field_format(f->kind, &v, o->bytes, false, page, text, sizeof(text));
+				/* FREEABLE is a size here as in top, never a count of pages */
+				if (o->raw)
+					field_format_bare(f->kind, &v, o->bytes, true, page, text,
+							  sizeof(text));
+				else
+					field_format(f->kind, &v, o->bytes, true, page, text,
+						     sizeof(text));
 			}
 			scols_line_set_data(ln, col++, text);
 		}
@@ -165,6 +196,108 @@ static int print_pool(const struct status_opts *o, const struct zs_pool *p, uint
 		       zs_pool_kind_name(p->kind),
 		       p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", freeable);
 	}
+	r = cli_table_print(tb, o->raw);
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/*
+ * zswap, when it is on or holds pages: one row per figure of zswap_fields,
+ * the debugfs counters only where they could be read.
+ */
+static int print_zswap(const struct status_opts *o, const struct zs_snapshot *s)
+{
+	struct libscols_table *tb;
+	int r = -ENOMEM;
+
+	if (!zswap_in_use(s))
+		return 0;
+	tb = cli_table_new(o->raw, o->noheadings);
+	if (!tb)
+		return -ENOMEM;
+	if (cli_table_column(tb, "ZSWAP", false) < 0 || cli_table_column(tb, "VALUE", true) < 0)
+		goto out;
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *f = &zswap_fields[i];
+		struct libscols_line *ln;
+		char text[128];
+		struct fval v;
+
+		zswap_field_value(f, s, &v);
+		if (!f->label || !v.present)
+			continue;
+		if (f->flags & ZF_SIGNED) {
+			char mag[64];
+
+			cli_format_size(v.i < 0 ? (uint64_t)-v.i : (uint64_t)v.i, o->bytes, mag,
+					sizeof(mag));
+			snprintf(text, sizeof(text), "%s%s", v.i < 0 ? "-" : "", mag);
+		} else {
+			field_format(f->kind, &v, o->bytes, false, s->page_size, text, sizeof(text));
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, 0, f->label) < 0 ||
+		    scols_line_set_data(ln, 1, text) < 0)
+			goto out;
+	}
+	if (!o->noheadings && !o->raw) {
+		printf("\nzswap:");
+		if (s->zswap.stats_status != ZS_ZSWAP_STATS_OK)
+			printf(" counters unavailable: %s",
+			       zs_zswap_stats_status_str(s->zswap.stats_status));
+		printf("\n");
+	}
+	r = cli_table_print(tb, o->raw);
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/* The cgroups holding zswap memory, one row each, from cgroup_fields. */
+static int print_cgroups(const struct status_opts *o, const struct zs_snapshot *s)
+{
+	struct libscols_table *tb;
+	int r = -ENOMEM;
+
+	if (s->cgroups_status != ZS_CGROUPS_OK) {
+		printf("\nzswap per cgroup unavailable: %s\n", zs_cgroups_status_str(s->cgroups_status));
+		return 0;
+	}
+	if (!s->ncgroups) {
+		if (!o->noheadings && !o->raw)
+			printf("\nNo cgroup holds zswap memory.\n");
+		return 0;
+	}
+	tb = cli_table_new(o->raw, o->noheadings);
+	if (!tb)
+		return -ENOMEM;
+	for (size_t i = 0; i < cgroup_nfields; i++)
+		if (cli_table_column(tb, cgroup_fields[i].column, cgroup_fields[i].kind != FK_STR) < 0)
+			goto out;
+	for (size_t k = 0; k < s->ncgroups; k++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			goto out;
+		for (size_t i = 0; i < cgroup_nfields; i++) {
+			const struct cgroup_field *f = &cgroup_fields[i];
+			struct fval v = { 0 };
+			char text[600];
+
+			f->get(&s->cgroups[k], f->arg, &v);
+			if (v.present && f->kind != FK_STR && v.s)
+				snprintf(text, sizeof(text), "%s", v.s); /* ZSWAP-MAX: "max" */
+			else
+				field_format(f->kind, &v, o->bytes, false, s->page_size, text,
+					     sizeof(text));
+			if (scols_line_set_data(ln, i, text) < 0)
+				goto out;
+		}
+	}
+	if (!o->noheadings && !o->raw)
+		printf("\nzswap per cgroup%s:\n",
+		       s->cgroups_truncated ? " (a tree too big or deep: not all cgroups looked at)" : "");
 	r = cli_table_print(tb, o->raw);
 out:
 	scols_unref_table(tb);
@@ -199,6 +332,7 @@ static void usage(void)
 	       " -r, --raw             raw output: one space between fields, no alignment\n"
 	       " -J, --json            JSON output: every kernel value and the derived ones\n"
 	       "     --classes         per-class zsmalloc statistics (needs root and debugfs)\n"
+	       "     --cgroups         zswap per cgroup (cgroup v2), most zswap RAM first\n"
 	       "     --format FORMAT   table (default), json (as -J) or prometheus\n"
 	       "     --prom-file PATH  Prometheus output, replacing PATH atomically (textfile)\n"
 	       "     --lock-file PATH  the compaction gate's lock file, as compact's option\n"
@@ -207,6 +341,12 @@ static void usage(void)
 	       " -h, --help            display this help\n"
 	       "\n"
 	       "DEVICE is zramN or /dev/zramN; without one, every zram device.\n"
+	       "\n"
+	       "What zram costs is TOTAL (its pool's memory; RAM-SHARE of the machine's),\n"
+	       "what it saves SAVED = DATA - TOTAL. Same-filled pages (zeros) count in DATA\n"
+	       "but take no memory, so they raise RATIO and SAVED. ~ marks an estimate from\n"
+	       "mm_stat (no class statistics), an upper bound; -r prints bare numbers (no ~,\n"
+	       "no %%): FRAG-EST and COMPACTABLE-EST say which are estimates.\n"
 	       "\n"
 	       "Available output columns:\n");
 	for (size_t i = 0; i < dev_nfields; i++)
@@ -218,6 +358,7 @@ static void usage(void)
 enum {
 	OPT_OUTPUT_ALL = 0x100,
 	OPT_CLASSES,
+	OPT_CGROUPS,
 	OPT_FORMAT,
 	OPT_PROM_FILE,
 	OPT_LOCK_FILE,
@@ -234,6 +375,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "classes", no_argument, NULL, OPT_CLASSES },
+		{ "cgroups", no_argument, NULL, OPT_CGROUPS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
@@ -271,6 +413,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			break;
 		case OPT_CLASSES:
 			o->classes = true;
+			break;
+		case OPT_CGROUPS:
+			o->cgroups = true;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json")) {
@@ -319,10 +464,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 /* What this run must read: its columns, or everything for JSON and Prometheus. */
 static unsigned int needs_of(const struct status_opts *o)
 {
+	unsigned int cgroups = o->cgroups ? ZS_NEED_CGROUPS : 0;
+
 	if (o->json || o->prometheus)
-		return ZS_NEED_ALL;
+		return (ZS_NEED_ALL & ~ZS_NEED_CGROUPS) | cgroups;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
-	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE);
+	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_SWAPS) |
+	       cgroups;
 }
 
 /* Errors of the read: each device's, then the users', the pools', the gate's. */
@@ -338,6 +486,29 @@ static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct z
 		cli_file_error(cli, "mounts", s->users_err_path, s->users_err);
 	if (s->pools_err)
 		cli_file_error(cli, "zsmalloc", s->pools_err_path, s->pools_err);
+	if (s->has_zswap && s->zswap_err)
+		cli_file_error(cli, "zswap", s->zswap_err_path, s->zswap_err);
+	if (s->cgroups_err)
+		cli_file_error(cli, "cgroups", s->cgroups_err_path, s->cgroups_err);
+	for (size_t i = 0; i < s->ncgroups; i++) {
+		const struct zs_cgroup_zswap *c = &s->cgroups[i];
+
+		/* zswap.rst: with writeback off, incompressible pages stay in RAM for good */
+		if (c->has_writeback && !c->writeback && c->stat[ZS_CG_ZSWAP_INCOMP])
+			cli_warn(cli, c->path,
+				 "memory.zswap.writeback is 0 and zswap holds incompressible pages of it: they stay in RAM, uncompressed");
+	}
+	if (s->has_zswap && s->zswap.enabled) {
+		/*
+		 * zswap compresses pages on their way to swap; when that swap
+		 * is zram, pages are compressed twice (zswap.rst; zramd and
+		 * others say: do not use zswap with zram).
+		 */
+		for (size_t i = 0; i < s->ndevs; i++)
+			if (s->devs[i].dev.is_swap)
+				cli_warn(cli, s->devs[i].dev.name,
+					 "swap on zram while zswap is enabled: pages are compressed twice (echo N > /sys/module/zswap/parameters/enabled)");
+	}
 	if (!s->has_gate)
 		return;
 	if (g->query_err)
@@ -354,7 +525,7 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 		       const struct zs_snap_device *const *devs, size_t n, char **names,
 		       size_t nnames, bool all)
 {
-	json_t *doc = json_object(), *jdevs = json_array(), *cs = json_object();
+	json_t *doc = cli_json_doc(), *jdevs = json_array(), *cs = json_object(), *zswap;
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jdevs, dev_json(devs[i]));
@@ -365,6 +536,23 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 				    json_string(zs_classes_status_str(s->classes_status)));
 	json_object_set_new(doc, "class_statistics", cs);
 	json_object_set_new(doc, "compaction", gate_json(&s->gate));
+	zswap = zswap_json(s);
+	if (zswap)
+		json_object_set_new(doc, "zswap", zswap);
+	if (o->cgroups) {
+		json_t *cg = json_object(), *list = json_array();
+
+		json_object_set_new(cg, "available", json_boolean(s->cgroups_status == ZS_CGROUPS_OK));
+		if (s->cgroups_status != ZS_CGROUPS_OK)
+			json_object_set_new(cg, "reason",
+					    json_string(zs_cgroups_status_str(s->cgroups_status)));
+		if (s->cgroups_truncated)
+			json_object_set_new(cg, "truncated", json_true());
+		for (size_t i = 0; i < s->ncgroups; i++)
+			json_array_append_new(list, cgroup_json(&s->cgroups[i]));
+		json_object_set_new(cg, "cgroups", list);
+		json_object_set_new(doc, "zswap_cgroups", cg);
+	}
 	if (o->classes) {
 		json_t *pl = json_array();
 
@@ -373,10 +561,7 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 				json_array_append_new(pl, pool_json(&s->pools[i], s->page_size));
 		json_object_set_new(doc, "pools", pl);
 	}
-	cli_json_attach_errors(cli, doc);
-	json_dumpf(doc, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(doc);
+	cli_json_print(cli, doc);
 }
 
 int verb_status(struct cli *cli, int argc, char **argv)
@@ -431,7 +616,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	if (o.prometheus) {
 		struct prom_input in = {
 			.snap = s, .devs = shown, .ndevs = nshown, .all_pools = all,
-			.classes = o.classes,
+			.classes = o.classes, .cgroups = o.cgroups,
 		};
 
 		prom_status(cli, &in, o.prom_file);
@@ -441,6 +626,8 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		if (nshown)
 			r = print_devices(&o, s, shown, nshown);
 		print_gate(&o, &s->gate);
+		if (r >= 0)
+			r = print_zswap(&o, s);
 		if (o.classes) {
 			if (s->classes_status != ZS_CLASSES_OK)
 				printf("\nClass statistics unavailable: %s\n",
@@ -449,6 +636,8 @@ int verb_status(struct cli *cli, int argc, char **argv)
 				if (pool_selected(&s->pools[i], names, nnames, all))
 					r = print_pool(&o, &s->pools[i], s->page_size);
 		}
+		if (r >= 0 && o.cgroups)
+			r = print_cgroups(&o, s);
 		if (r < 0)
 			cli_error(cli, NULL, r, "out of memory");
 	}

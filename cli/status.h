@@ -11,6 +11,7 @@ struct prom_input {
 	size_t ndevs;
 	bool all_pools; /* no DEVICE arguments: every pool, else the devices' pools */
 	bool classes;	/* per-class metrics too (--classes) */
+	bool cgroups;	/* per-cgroup zswap metrics too (--cgroups) */
 };
 
 /*

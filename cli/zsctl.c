@@ -28,6 +28,7 @@ static const struct verb verbs[] = {
 	{ "set", verb_set, "set zram attributes, validated, in a safe order" },
 	{ "add", verb_add, "make a zram device and set it up (size, algorithm, ...)" },
 	{ "remove", verb_remove, "remove zram devices, refusing one in use" },
+	{ "maintain", verb_maintain, "recompress, write back and compact, one owner at a time" },
 };
 
 /*

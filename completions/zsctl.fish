@@ -124,9 +124,15 @@ function __zsctl_columns
         'DATA	uncompressed size of stored data (orig_data_size)' \
         'COMPR	compressed size of stored data (compr_data_size)' \
         'TOTAL	memory used, allocator overhead included (mem_used_total)' \
-        'RATIO	compression ratio, DATA / COMPR' \
+        'SAVED	DATA - TOTAL: memory saved (same-filled pages cost nothing)' \
+        'RAM-SHARE	TOTAL as a share of the machine\'s memory (MemTotal)' \
+        'RATIO	DATA / COMPR; same-filled pages count in DATA, not in COMPR' \
         'FRAG	zsmalloc fragmentation; ~ marks an estimate from mm_stat' \
         'COMPACTABLE	memory compaction would free; ~ marks an estimate' \
+        'BASIS	what COMPACTABLE rests on: classes, model, learned or overhead' \
+        "LEFT	overhead the device's last compaction left (the estimate's floor)" \
+        'FRAG-EST	1 when FRAG is an estimate from mm_stat, 0 when exact' \
+        'COMPACTABLE-EST	1 when COMPACTABLE is an estimate from mm_stat' \
         'USED-BY	mount point, or [SWAP]' \
         'STATE	initialised or uninitialised (initstate)' \
         'OVERHEAD	TOTAL - COMPR: what the allocator costs' \
@@ -276,6 +282,7 @@ complete -c zsctl -n __zsctl_no_verb -s h -l help -d 'display this help'
 complete -c zsctl -n __zsctl_no_verb -s V -l version -d 'display version'
 complete -c zsctl -n __zsctl_no_verb -a status -d 'show zram devices, their memory and fragmentation'
 complete -c zsctl -n __zsctl_no_verb -a compact -d 'compact zsmalloc pools where it pays, one owner at a time'
+complete -c zsctl -n __zsctl_no_verb -a maintain -d 'recompress, write back and compact, one owner at a time'
 complete -c zsctl -n __zsctl_no_verb -a top -d 'a live view of devices and size-class fragmentation'
 complete -c zsctl -n __zsctl_no_verb -a get -d "print a zram device's attributes"
 complete -c zsctl -n __zsctl_no_verb -a set -d 'set zram attributes, validated, in a safe order'
@@ -290,6 +297,7 @@ complete -c zsctl -n '__zsctl_using_verb status' -s n -l noheadings -d 'do not p
 complete -c zsctl -n '__zsctl_using_verb status' -s r -l raw -d 'raw output: one space between fields, no alignment'
 complete -c zsctl -n '__zsctl_using_verb status' -s J -l json -d 'JSON output: every kernel value and the derived ones'
 complete -c zsctl -n '__zsctl_using_verb status' -l classes -d 'per-class zsmalloc statistics (needs root and debugfs)'
+complete -c zsctl -n '__zsctl_using_verb status' -l cgroups -d 'zswap per cgroup (cgroup v2), most zswap RAM first'
 complete -c zsctl -n '__zsctl_using_verb status' -l format -x -a 'table json prometheus' -d 'output format'
 complete -c zsctl -n '__zsctl_using_verb status' -l prom-file -r -F -d 'Prometheus output, replacing PATH atomically (textfile)'
 complete -c zsctl -n '__zsctl_using_verb status' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
@@ -323,7 +331,7 @@ complete -c zsctl -n '__zsctl_using_verb top' -l reverse -d 'reverse the sort or
 complete -c zsctl -n '__zsctl_using_verb top' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -l state-file -r -F -d 'the compaction state file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help'
-complete -c zsctl -n '__zsctl_using_verb top' -a '(__zsctl_pools)'
+complete -c zsctl -n '__zsctl_using_verb top' -a '(__zsctl_devices)'
 
 # get: a device, then its attributes; without a device, every device's
 complete -c zsctl -n '__zsctl_using_verb get' -s J -l json -d 'JSON output'
@@ -354,3 +362,16 @@ complete -c zsctl -n '__zsctl_using_verb remove' -s q -l quiet -d 'print errors 
 complete -c zsctl -n '__zsctl_using_verb remove' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb remove' -s h -l help -d 'display this help'
 complete -c zsctl -n '__zsctl_using_verb remove' -a '(__zsctl_devices)'
+
+# maintain
+complete -c zsctl -n '__zsctl_using_verb maintain' -s p -l policy -x -a 'recompress= recompress-types= recompress-backoff= recompress-age-min= recompress-age-max= recompress-threshold= recompress-max-pages= writeback= writeback-types= writeback-backoff= writeback-age-min= writeback-age-max= writeback-min= writeback-max= writeback-daily= compact= compact-min-gain= compact-min-frag= compact-min-interval=' -d 'set a policy key for this run (over the files)'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s c -l config -r -F -d 'read only FILE'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s w -l wait -x -d 'wait up to SECS (fractions allowed) for the gate'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s E -l conflict-exit-code -x -d 'exit status when the gate is held (default 1)'
+complete -c zsctl -n '__zsctl_using_verb maintain' -l dry-run -d 'say what would be done and why not; change nothing'
+complete -c zsctl -n '__zsctl_using_verb maintain' -l lock-file -r -F -d 'the gate\'s lock file'
+complete -c zsctl -n '__zsctl_using_verb maintain' -l state-file -r -F -d 'the state file'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s q -l quiet -d 'print errors only (for cron)'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s J -l json -d 'JSON output'
+complete -c zsctl -n '__zsctl_using_verb maintain' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb maintain' -a '(__zsctl_devices)'

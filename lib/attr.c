@@ -550,7 +550,118 @@ static bool value_chars_ok(const char *v)
 	return true;
 }
 
+/* ---- zswap's parameters ------------------------------------------------------------ */
+
+#define ZSWAP_PARAMS "sys/module/zswap/parameters"
+
+/*
+ * Sources: mm/zswap.c of 6.12 and 7.3 and Documentation/admin-guide/mm/
+ * zswap.rst. order: the compressor (and zpool) before enabled, so that
+ * zswap switched on starts with them; the limits before enabled too.
+ */
+static const struct zs_attr zswap_table[] = {
+	{ "zpool", RW, ZS_ATTR_KIND_STRING, "3.19", "6.17", "CONFIG_ZSWAP", 0, 10,
+	  "zsmalloc (or zbud, z3fold on old kernels)", "zswap's allocator" },
+	{ "compressor", RW, ZS_ATTR_KIND_STRING, "3.11", NULL, "CONFIG_ZSWAP", 0, 20,
+	  "a compression algorithm of the kernel's crypto API (lzo, lz4, zstd)",
+	  "the compressor of new pages; pages stored before keep theirs" },
+	{ "max_pool_percent", RW, ZS_ATTR_KIND_U64, "3.11", NULL, "CONFIG_ZSWAP", 0, 30,
+	  "a percent of RAM, 0 to 100 (20, 20%)", "the most of RAM zswap's pool may take" },
+	{ "accept_threshold_percent", RW, ZS_ATTR_KIND_U64, "6.6", NULL, "CONFIG_ZSWAP", 0, 40,
+	  "a percent of the pool limit, 0 to 100",
+	  "once the pool is full, zswap takes pages again below this part of the limit" },
+	{ "shrinker_enabled", RW, ZS_ATTR_KIND_BOOL, "6.8", NULL, "CONFIG_ZSWAP", 0, 50,
+	  "Y or N (1, 0, yes, no)",
+	  "whether zswap writes cold pages back to swap under memory pressure" },
+	{ "enabled", RW, ZS_ATTR_KIND_BOOL, "3.11", NULL, "CONFIG_ZSWAP", 0, 60,
+	  "Y or N (1, 0, yes, no)", "whether zswap takes new pages" },
+};
+
+const struct zs_attr *zs_zswap_attr_table(size_t *n)
+{
+	*n = ZS_ARRAY_SIZE(zswap_table);
+	return zswap_table;
+}
+
+const struct zs_attr *zs_zswap_attr_find(const char *name)
+{
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(zswap_table); i++)
+		if (!strcmp(zswap_table[i].name, name))
+			return &zswap_table[i];
+	return NULL;
+}
+
+int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret)
+{
+	char rel[128];
+	int fd, r;
+
+	zs_ctx_begin(ctx);
+	fd = zs_ctx_open(ctx, ZSWAP_PARAMS, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd == -ENOENT ? zs_ctx_fail(ctx, ZSWAP_PARAMS, -ENODEV) : fd;
+	close(fd);
+	snprintf(rel, sizeof(rel), "%s/%s", ZSWAP_PARAMS, a->name);
+	r = zs_ctx_read_file(ctx, rel, ZS_ATTR_MAX, ret);
+	return r;
+}
+
+/* module_param bools take Y, N, 1, 0 and more (kstrtobool); written as Y or N. */
+static enum zs_set_problem parse_yn(const char *arg, char *out, size_t size)
+{
+	static const char *const yes[] = { "Y", "y", "1", "yes", "on", "true" };
+	static const char *const no[] = { "N", "n", "0", "no", "off", "false" };
+
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(yes); i++) {
+		if (!strcmp(arg, yes[i]) || !strcmp(arg, no[i])) {
+			snprintf(out, size, "%s", !strcmp(arg, yes[i]) ? "Y" : "N");
+			return ZS_SET_OK;
+		}
+	}
+	return ZS_SET_BAD_VALUE;
+}
+
+static enum zs_set_problem parse_percent(const char *arg, char *out, size_t size)
+{
+	char num[24];
+	size_t len = strlen(arg);
+	uint64_t v;
+
+	if (len && arg[len - 1] == '%')
+		len--;
+	if (!len || len >= sizeof(num))
+		return ZS_SET_BAD_VALUE;
+	memcpy(num, arg, len);
+	num[len] = '\0';
+	if (zs_parse_u64(num, &v) < 0)
+		return ZS_SET_BAD_VALUE;
+	if (v > 100)
+		return ZS_SET_RANGE;
+	return put_u64(v, out, size);
+}
+
+static value_parser zswap_parser(const char *name)
+{
+	if (!strcmp(name, "enabled") || !strcmp(name, "shrinker_enabled"))
+		return parse_yn;
+	if (!strcmp(name, "max_pool_percent") || !strcmp(name, "accept_threshold_percent"))
+		return parse_percent;
+	return parse_algo; /* compressor, zpool: a name */
+}
+
+static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret);
+
 int zs_set_parse(const char *arg, struct zs_set_item *ret)
+{
+	return parse_item(arg, false, ret);
+}
+
+int zs_zswap_set_parse(const char *arg, struct zs_set_item *ret)
+{
+	return parse_item(arg, true, ret);
+}
+
+static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret)
 {
 	struct zs_set_item it = { 0 };
 	const char *eq = strchr(arg, '=');
@@ -573,7 +684,7 @@ int zs_set_parse(const char *arg, struct zs_set_item *ret)
 		}
 	}
 	if (nlen < sizeof(it.name) && !strchr(it.name, '?'))
-		it.attr = zs_attr_find(it.name);
+		it.attr = zswap ? zs_zswap_attr_find(it.name) : zs_attr_find(it.name);
 	if (!it.attr) {
 		it.problem = ZS_SET_UNKNOWN;
 		goto out;
@@ -598,7 +709,7 @@ int zs_set_parse(const char *arg, struct zs_set_item *ret)
 		it.problem = ZS_SET_TOO_LONG;
 		goto out;
 	}
-	parse = find_parser(it.attr->name);
+	parse = zswap ? zswap_parser(it.attr->name) : find_parser(it.attr->name);
 	it.problem = parse ? parse(eq + 1, it.value, sizeof(it.value)) : ZS_SET_NOT_HERE;
 out:
 	*ret = it;
@@ -745,11 +856,125 @@ static enum zs_set_warning check_warning(const struct zs_ctx *ctx, const struct 
 	return limit < d->mm.val[ZS_MM_MEM_USED_TOTAL] ? ZS_SET_WARN_BELOW_USE : ZS_SET_WARN_NONE;
 }
 
+/*
+ * Does the kernel have the compressor: /proc/crypto lists the loaded
+ * algorithms; one that is not loaded is still there when its module is
+ * (lib/modules/RELEASE/kernel/crypto/NAME.ko*), for the kernel loads it on
+ * the write. Without proc/crypto (a dump) nothing can be told: yes.
+ * choices: the compression algorithms proc/crypto lists.
+ */
+static bool have_compressor(struct zs_ctx *ctx, const char *name, char *choices, size_t size)
+{
+	char *text = NULL, *rel = NULL, **mods = NULL, *save = NULL;
+	bool found = false;
+	char cur[64] = "";
+
+	choices[0] = '\0';
+	if (zs_ctx_read_file(ctx, "proc/crypto", 4 * 1024 * 1024, &text) < 0)
+		return true;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(l, ':'), *v;
+
+		if (!colon)
+			continue;
+		for (v = colon + 1; *v == ' '; v++)
+			;
+		if (!strncmp(l, "name ", 5)) {
+			snprintf(cur, sizeof(cur), "%s", v);
+		} else if (!strncmp(l, "type ", 5) &&
+			   (!strcmp(v, "compression") || !strcmp(v, "scomp") || !strcmp(v, "acomp"))) {
+			found |= !strcmp(cur, name);
+			if (cur[0] && !strstr(choices, cur) && strlen(choices) + strlen(cur) + 2 < size) {
+				if (choices[0])
+					strcat(choices, " ");
+				strcat(choices, cur);
+			}
+		}
+	}
+	free(text);
+	text = NULL;
+	if (!found && zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
+	    text[0] && asprintf(&rel, "lib/modules/%.*s/kernel/crypto", (int)strcspn(text, "\n"),
+				text) >= 0 &&
+	    zs_ctx_list_dir(ctx, rel, &mods, NULL) >= 0) {
+		size_t len = strlen(name);
+
+		for (char **m = mods; *m && !found; m++)
+			found = !strncmp(*m, name, len) && !strncmp(*m + len, ".ko", 3);
+	}
+	zs_strv_free(mods);
+	free(rel);
+	free(text);
+	return found;
+}
+
+static int zswap_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
+{
+	char **names = NULL, *cur = NULL;
+	bool bad = false;
+	int r;
+
+	r = zs_ctx_list_dir(ctx, ZSWAP_PARAMS, &names, NULL);
+	if (r < 0)
+		return r == -ENOENT ? zs_ctx_fail(ctx, ZSWAP_PARAMS, -ENODEV) : r;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct zs_set_item *it = &plan->items[i];
+		bool here = false;
+
+		if (it->problem != ZS_SET_OK) {
+			bad = true;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (plan->items[j].attr == it->attr)
+				it->problem = ZS_SET_DUPLICATE;
+		for (char **p = names; *p && !here; p++)
+			here = !strcmp(*p, it->attr->name);
+		if (it->problem == ZS_SET_OK && !here)
+			it->problem = ZS_SET_ABSENT;
+		if (it->problem == ZS_SET_OK && !strcmp(it->attr->name, "compressor")) {
+			if (!have_compressor(ctx, it->value, plan->zswap_choices,
+					     sizeof(plan->zswap_choices)))
+				it->problem = ZS_SET_NOT_A_CHOICE;
+			else if (zs_zswap_attr_read(ctx, it->attr, &cur) >= 0 && cur &&
+				 strncmp(cur, it->value, strcspn(cur, "\n")))
+				it->warning = ZS_SET_WARN_OLD_COMPRESSOR;
+			free(cur);
+			cur = NULL;
+		}
+		bad |= it->problem != ZS_SET_OK;
+	}
+	zs_strv_free(names);
+	return bad ? -EINVAL : 0;
+}
+
+static void sort_items(struct zs_set_plan *plan)
+{
+	/* the safe order: insertion sort, stable for equal orders */
+	for (size_t i = 1; i < plan->n; i++) {
+		struct zs_set_item tmp = plan->items[i];
+		size_t j = i;
+
+		for (; j > 0 && plan->items[j - 1].attr->order > tmp.attr->order; j--)
+			plan->items[j] = plan->items[j - 1];
+		plan->items[j] = tmp;
+	}
+}
+
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 {
 	bool bad = false;
 	int r;
 
+	if (plan->zswap) {
+		if (plan->reset || plan->n > ZS_SET_MAX)
+			return -EINVAL;
+		zs_ctx_begin(ctx);
+		r = zswap_check(ctx, plan);
+		if (r >= 0)
+			sort_items(plan);
+		return r;
+	}
 	if (!zs_devname_valid(plan->dev) || plan->n > ZS_SET_MAX)
 		return -EINVAL;
 	zs_device_clear(&plan->before);
@@ -791,15 +1016,7 @@ int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 	if (plan->reset && plan->in_use)
 		return -EBUSY;
 
-	/* the safe order: insertion sort, stable for equal orders */
-	for (size_t i = 1; i < plan->n; i++) {
-		struct zs_set_item tmp = plan->items[i];
-		size_t j = i;
-
-		for (; j > 0 && plan->items[j - 1].attr->order > tmp.attr->order; j--)
-			plan->items[j] = plan->items[j - 1];
-		plan->items[j] = tmp;
-	}
+	sort_items(plan);
 	if (plan->reset) {
 		memmove(&plan->items[1], &plan->items[0], plan->n * sizeof(plan->items[0]));
 		memset(&plan->items[0], 0, sizeof(plan->items[0]));
@@ -820,7 +1037,12 @@ int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan)
 
 		if (it->problem != ZS_SET_OK || !it->attr)
 			return -EINVAL;
-		if (!strcmp(it->attr->name, "reset"))
+		if (plan->zswap) {
+			char rel[128];
+
+			snprintf(rel, sizeof(rel), "%s/%s", ZSWAP_PARAMS, it->attr->name);
+			r = zs_ctx_write_line(ctx, rel, it->value);
+		} else if (!strcmp(it->attr->name, "reset"))
 			r = zs_device_reset(ctx, plan->dev, &plan->reset_wait);
 		else
 			r = zs_attr_write(ctx, plan->dev, it->attr, it->value);

@@ -6,8 +6,14 @@
 
 #include "internal.h"
 
+uint64_t zs_compact_backoff_gain(const struct zs_policy *p, uint64_t lean)
+{
+	return zs_mul_sat(p->min_gain, UINT64_C(1) << (lean > 4 ? 4 : lean));
+}
+
 enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_device *dev,
-				   const struct zs_derived *x, uint64_t last_time, uint64_t now)
+				   const struct zs_derived *x, uint64_t last_time, uint64_t lean,
+				   uint64_t now)
 {
 	if (!dev->initialised)
 		return ZS_DECIDE_UNINITIALISED;
@@ -15,6 +21,14 @@ enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_de
 		return ZS_DECIDE_TOO_SOON;
 	if (p->force)
 		return ZS_DECIDE_COMPACT;
+	/*
+	 * An estimate that was wrong for this device lately is trusted less,
+	 * whether the gain or the fragmentation made the case; the exact
+	 * figure of the class statistics needs no such caution.
+	 */
+	if (lean && p->min_gain && !x->compactable_exact &&
+	    (!x->has_compactable || x->compactable < zs_compact_backoff_gain(p, lean)))
+		return ZS_DECIDE_BACKED_OFF;
 	if (x->has_compactable && x->compactable >= p->min_gain && x->compactable > 0)
 		return ZS_DECIDE_COMPACT;
 	if (x->has_fragmentation && p->min_frag <= 1.0 && x->fragmentation >= p->min_frag &&

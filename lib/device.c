@@ -214,30 +214,31 @@ void zs_mm_stat_vet_gate_column(struct zs_ctx *ctx, struct zs_stat *mm)
 /* ---- reading a device's files ------------------------------------------------ */
 
 /*
- * What each file is for. setup: read when the device appears and when its
- * initstate changes (they change only across a reset); the others on
- * every refresh, through a descriptor kept open.
+ * What each file is for. The set-up files (read_setup(): disksize,
+ * comp_algorithm, dev, max_comp_streams, backing_dev, diskseq) are read
+ * when the device appears and when its initstate changes (they change only
+ * across a reset); the others on every refresh, through a descriptor kept
+ * open.
  */
 struct dev_file {
 	const char *name;
 	unsigned int needs; /* 0: always */
-	bool setup;
 };
 
 static const struct dev_file dev_files[ZS_F_LEGACY_MM0] = {
-	[ZS_F_INITSTATE] = { "initstate", 0, false },
-	[ZS_F_DISKSIZE] = { "disksize", ZS_NEED_DISKSIZE, true },
-	[ZS_F_COMP_ALGORITHM] = { "comp_algorithm", ZS_NEED_ALGORITHM, true },
-	[ZS_F_DEV] = { "dev", ZS_NEED_DEVNO | ZS_NEED_MOUNTS, true },
-	[ZS_F_MM_STAT] = { "mm_stat", ZS_NEED_MM, false },
-	[ZS_F_IO_STAT] = { "io_stat", ZS_NEED_IO, false },
-	[ZS_F_BD_STAT] = { "bd_stat", ZS_NEED_BD, false },
-	[ZS_F_DEBUG_STAT] = { "debug_stat", ZS_NEED_DEBUG, false },
-	[ZS_F_MAX_COMP_STREAMS] = { "max_comp_streams", ZS_NEED_STREAMS, true },
-	[ZS_F_BACKING_DEV] = { "backing_dev", ZS_NEED_BACKING, true },
-	[ZS_F_WRITEBACK_LIMIT] = { "writeback_limit", ZS_NEED_BACKING, false },
-	[ZS_F_WRITEBACK_LIMIT_ENABLE] = { "writeback_limit_enable", ZS_NEED_BACKING, false },
-	[ZS_F_DISKSEQ] = { "diskseq", ZS_NEED_DISKSEQ, true },
+	[ZS_F_INITSTATE] = { "initstate", 0 },
+	[ZS_F_DISKSIZE] = { "disksize", ZS_NEED_DISKSIZE },
+	[ZS_F_COMP_ALGORITHM] = { "comp_algorithm", ZS_NEED_ALGORITHM },
+	[ZS_F_DEV] = { "dev", ZS_NEED_DEVNO | ZS_NEED_MOUNTS },
+	[ZS_F_MM_STAT] = { "mm_stat", ZS_NEED_MM },
+	[ZS_F_IO_STAT] = { "io_stat", ZS_NEED_IO },
+	[ZS_F_BD_STAT] = { "bd_stat", ZS_NEED_BD },
+	[ZS_F_DEBUG_STAT] = { "debug_stat", ZS_NEED_DEBUG },
+	[ZS_F_MAX_COMP_STREAMS] = { "max_comp_streams", ZS_NEED_STREAMS },
+	[ZS_F_BACKING_DEV] = { "backing_dev", ZS_NEED_BACKING },
+	[ZS_F_WRITEBACK_LIMIT] = { "writeback_limit", ZS_NEED_BACKING },
+	[ZS_F_WRITEBACK_LIMIT_ENABLE] = { "writeback_limit_enable", ZS_NEED_BACKING },
+	[ZS_F_DISKSEQ] = { "diskseq", ZS_NEED_DISKSEQ },
 };
 
 /* Pre-4.1 kernels: one file per value instead of mm_stat and io_stat. */

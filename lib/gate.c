@@ -520,10 +520,17 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct 
 		/* the record of another device under this name goes, all of it */
 		if (id && !zs_identity_same(&sd->id, id)) {
 			char kept[ZS_DEVNAME_MAX];
+			/*
+			 * ... but maintain's budgets and backoffs: a reboot makes
+			 * every device anew, and the daily writeback budget is
+			 * there to spare the backing device, which stays
+			 */
+			struct zs_maint_record maint = sd->maint;
 
 			memcpy(kept, sd->name, sizeof(kept));
 			memset(sd, 0, sizeof(*sd));
 			memcpy(sd->name, kept, sizeof(kept));
+			sd->maint = maint;
 		}
 		if (id)
 			sd->id = *id;
@@ -531,6 +538,33 @@ void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct 
 		sd->last_result = result;
 		sd->last_freed = gain;
 	}
+}
+
+struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *name)
+{
+	return zs_state_device(&run->state, name, true);
+}
+
+void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct zs_stat *after,
+		       int64_t freed, uint64_t min_gain)
+{
+	struct zs_state_device *sd = zs_state_device(&run->state, name, false);
+
+	if (!sd)
+		return;
+	if (zs_stat_has(after, ZS_MM_MEM_USED_TOTAL) && zs_stat_has(after, ZS_MM_COMPR_DATA_SIZE)) {
+		uint64_t used = after->val[ZS_MM_MEM_USED_TOTAL];
+		uint64_t compr = after->val[ZS_MM_COMPR_DATA_SIZE];
+
+		sd->left = used > compr ? used - compr : 0;
+		sd->left_compr = compr;
+		sd->has_left = true;
+	}
+	if (freed < 0 || (uint64_t)freed < min_gain)
+		sd->lean = zs_add_sat(sd->lean, 1);
+	else
+		sd->lean = 0;
+	sd->has_lean = sd->lean > 0;
 }
 
 int zs_gate_end(struct zs_gate_run *run, uint64_t now)

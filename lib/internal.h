@@ -155,6 +155,37 @@ int zs_pool_cmp(const void *a, const void *b);
 int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);
 int zs_users_read_swaps(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);
 
+/* ---- zswap (zswap.c) ------------------------------------------------------------- */
+
+/* zswap's files, kept open by a reader between refreshes (ZS_FD_ABSENT: not in this kernel). */
+struct zs_zswap_files {
+	bool opened; /* the directories were looked for */
+	int param_dir, stat_dir, vmstat;
+	int param[ZS_ZSWAP_P_KNOWN];
+	int stat[ZS_ZSWAP_S_KNOWN];
+	enum zs_zswap_stats_status stats_status;
+	char stat_dir_rel[3800];
+};
+
+void zs_zswap_files_init(struct zs_zswap_files *f);
+void zs_zswap_files_close(struct zs_zswap_files *f, struct zs_read_buf *rb);
+/*
+ * Read everything of zswap there is. *ret is written also on failure, with
+ * what could be read; the return is the first failure (-errno), its file
+ * in err_path. Absent files are no failure.
+ */
+int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+		  struct zs_zswap *ret, char *err_path, size_t err_size);
+
+/*
+ * The cgroups (v2) that hold zswap memory, most first (malloc'd list). 0,
+ * with *status saying why there are none; or the first failure (-errno,
+ * its file in err_path) with what could be read all the same.
+ */
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
+		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
+		    size_t err_size);
+
 /* ---- compaction (compact.c) ---------------------------------------------------------- */
 
 void zs_compact_result_from(struct zs_compact_result *res);

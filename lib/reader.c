@@ -89,6 +89,16 @@ struct zs_reader {
 	int fd_meminfo; /* proc/meminfo, kept open (pread) */
 	bool has_meminfo;
 	struct zs_meminfo meminfo;
+	struct zs_zswap_files zswap_files; /* ZS_NEED_ZSWAP */
+	struct zs_zswap zswap;
+	int zswap_err;
+	char zswap_err_path[4096];
+	struct zs_cgroup_zswap *cgroups; /* ZS_NEED_CGROUPS */
+	size_t ncgroups;
+	bool cgroups_truncated;
+	enum zs_cgroups_status cgroups_status;
+	int cgroups_err;
+	char cgroups_err_path[4096];
 	int fd_swaps;	     /* watch: proc/swaps, to tell whether it changed */
 	char *swaps_text;    /* its text at the last parse */
 	bool swaps_tried;
@@ -432,7 +442,8 @@ static int scan_devices(struct zs_reader *r)
 	}
 	zs_strv_free(r->listed_devices);
 	r->listed_devices = names;
-	qsort(r->devs, r->ndevs, sizeof(*r->devs), cmp_slot);
+	if (r->ndevs) /* none: devs is NULL, which qsort() must not be given */
+		qsort(r->devs, r->ndevs, sizeof(*r->devs), cmp_slot);
 	return 0;
 }
 
@@ -752,6 +763,43 @@ static void read_meminfo(struct zs_reader *r)
 	}
 }
 
+/* ---- zswap ------------------------------------------------------------------------------ */
+
+/* Absent (no CONFIG_ZSWAP, no debugfs, no root) is no error: the snapshot says what is there. */
+static void read_zswap(struct zs_reader *r)
+{
+	r->zswap_err = zs_zswap_read(r->ctx, &r->zswap_files, &r->rb, &r->zswap,
+				     r->zswap_err_path, sizeof(r->zswap_err_path));
+}
+
+/*
+ * The cgroup tree is walked anew on every refresh: cgroups come and go,
+ * and a kept descriptor per cgroup would cost more than the walk.
+ */
+static void read_cgroups(struct zs_reader *r)
+{
+	free(r->cgroups);
+	r->cgroups = NULL;
+	r->ncgroups = 0;
+	r->cgroups_err = zs_cgroups_read(r->ctx, &r->rb, &r->cgroups, &r->ncgroups,
+					 &r->cgroups_truncated, &r->cgroups_status,
+					 r->cgroups_err_path, sizeof(r->cgroups_err_path));
+}
+
+/* What an initialised device's pool takes of the machine's memory. */
+static void ram_share(const struct zs_reader *r, struct zs_snap_device *sd)
+{
+	const struct zs_meminfo *m = &r->meminfo;
+
+	if (!r->has_meminfo || !zs_meminfo_has(m, ZS_MEMINFO_MEM_TOTAL) ||
+	    !m->val[ZS_MEMINFO_MEM_TOTAL] || !sd->dev.initialised ||
+	    !zs_stat_has(&sd->dev.mm, ZS_MM_MEM_USED_TOTAL))
+		return;
+	sd->derived.ram_share =
+		(double)sd->dev.mm.val[ZS_MM_MEM_USED_TOTAL] / (double)m->val[ZS_MEMINFO_MEM_TOTAL];
+	sd->derived.has_ram_share = true;
+}
+
 /* ---- the gate ---------------------------------------------------------------------- */
 
 /*
@@ -811,6 +859,9 @@ int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *o, struct zs_
 	zs_ctx_begin(ctx);
 	r->ctx = ctx;
 	r->needs = o->needs;
+	if (r->needs & ZS_NEED_ZSWAP)
+		r->needs |= ZS_NEED_MEMINFO; /* Zswap and Zswapped */
+	zs_zswap_files_init(&r->zswap_files);
 	if (r->needs & ZS_NEED_MOUNTS)
 		r->needs |= ZS_NEED_DEVNO;
 	r->watch = o->watch;
@@ -866,6 +917,8 @@ void zs_reader_free(struct zs_reader *r)
 	free(r->pslots);
 	close_fd(r, &r->fd_swaps);
 	close_fd(r, &r->fd_meminfo);
+	zs_zswap_files_close(&r->zswap_files, &r->rb);
+	free(r->cgroups);
 	free(r->swaps_text);
 	watch_close(r, &r->block_watch);
 	watch_close(r, &r->pool_watch);
@@ -916,6 +969,21 @@ void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)
 	ret->files = r->rb.files;
 }
 
+/*
+ * The device's record in the gate's state file, if it is about this very
+ * device: what its last compaction left is where its estimate starts.
+ */
+static const struct zs_state_device *learned_record(const struct zs_reader *r,
+						    const struct zs_device *dev)
+{
+	struct zs_identity id;
+
+	if (!r->gate || !r->snap.gate.has_state)
+		return NULL;
+	zs_device_identity(dev, &id);
+	return zs_state_device_of(&r->snap.gate.state, dev->name, &id);
+}
+
 static int build_snapshot(struct zs_reader *r)
 {
 	struct zs_snapshot *s = &r->snap;
@@ -942,7 +1010,9 @@ static int build_snapshot(struct zs_reader *r)
 		sd->pool = zs_pool_find(r->pools, r->npools, d->name);
 		if (sd->pool && !r->pslots[sd->pool - r->pools].valid)
 			sd->pool = NULL; /* never read successfully */
-		zs_device_derive(&sd->dev, sd->pool, page, &sd->derived);
+		zs_device_derive_learned(&sd->dev, sd->pool, learned_record(r, &sd->dev), page,
+					 &sd->derived);
+		ram_share(r, sd);
 		if (!sd->err && zs_stat_has(&sd->dev.mm, ZS_MM_COMPACT_GATED)) {
 			g->has_kernel_gated = true;
 			g->kernel_gated = zs_add_sat(g->kernel_gated,
@@ -961,6 +1031,17 @@ static int build_snapshot(struct zs_reader *r)
 	s->page_size = page;
 	s->has_meminfo = r->has_meminfo;
 	s->meminfo = r->meminfo;
+	s->has_zswap = (r->needs & ZS_NEED_ZSWAP) != 0;
+	s->zswap = r->zswap;
+	zs_zswap_derive(&r->zswap, r->has_meminfo ? &r->meminfo : NULL, page, &s->zswap_derived);
+	s->zswap_err = r->zswap_err;
+	zs_copy_path(s->zswap_err_path, sizeof(s->zswap_err_path), r->zswap_err_path);
+	s->cgroups_status = r->cgroups_status;
+	s->cgroups = r->cgroups;
+	s->ncgroups = r->ncgroups;
+	s->cgroups_truncated = r->cgroups_truncated;
+	s->cgroups_err = r->cgroups_err;
+	zs_copy_path(s->cgroups_err_path, sizeof(s->cgroups_err_path), r->cgroups_err_path);
 	s->has_gate = r->gate != NULL;
 	s->events = r->events;
 	s->nevents = r->nevents;
@@ -997,8 +1078,11 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 	if (r->npools)
 		zs_ctx_learn_page_size(r->ctx, &r->pools[0]);
 	read_devices(r, &lost);
-	if (lost) {
-		/* a device of the same name may have taken its place */
+	if (lost && !r->named) {
+		/*
+		 * A device of the same name may have taken its place. Not for
+		 * named devices: a scan would add every other device.
+		 */
 		err = scan_devices(r);
 		if (err == -ENOMEM)
 			return err;
@@ -1012,6 +1096,10 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		return err;
 	if (r->needs & ZS_NEED_MEMINFO)
 		read_meminfo(r);
+	if (r->needs & ZS_NEED_ZSWAP)
+		read_zswap(r);
+	if (r->needs & ZS_NEED_CGROUPS)
+		read_cgroups(r);
 	if (r->gate)
 		read_gate(r);
 	err = build_snapshot(r);
@@ -1122,7 +1210,7 @@ int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
 {
 	struct zs_reader_opts o = {
 		.needs = ZS_NEED_ALL & ~(ZS_NEED_MOUNTS | ZS_NEED_SWAPS | ZS_NEED_POOLS |
-					 ZS_NEED_GATE),
+					 ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_CGROUPS),
 	};
 	struct zs_reader *r;
 	char *names[] = { (char *)name, NULL };

@@ -70,6 +70,7 @@ static int parse_result(const char *s, enum zs_result *ret)
 enum key_kind {
 	KEY_U64,
 	KEY_RESULT,
+	KEY_MAINT_RESULT, /* enum zs_maint_result, in an unsigned int */
 };
 
 struct device_key {
@@ -87,6 +88,24 @@ static const struct device_key device_keys[] = {
 	{ "time", KEY_U64, offsetof(struct zs_state_device, last_time), -1 },
 	{ "result", KEY_RESULT, offsetof(struct zs_state_device, last_result), -1 },
 	{ "freed", KEY_U64, offsetof(struct zs_state_device, last_freed), -1 },
+	/* zsctl maintain: backoffs, the daily writeback budget, the last results */
+#define MAINT(field) offsetof(struct zs_state_device, maint.field)
+	{ "rc_time", KEY_U64, MAINT(rc_time), MAINT(has_recompress) },
+	{ "rc_result", KEY_MAINT_RESULT, MAINT(rc_result), MAINT(has_recompress) },
+	{ "wb_time", KEY_U64, MAINT(wb_time), MAINT(has_writeback) },
+	{ "wb_result", KEY_MAINT_RESULT, MAINT(wb_result), MAINT(has_writeback) },
+	{ "wb_day", KEY_U64, MAINT(wb_day), MAINT(has_writeback) },
+	{ "wb_day_pages", KEY_U64, MAINT(wb_day_pages), MAINT(has_writeback) },
+	{ "idle_all", KEY_U64, MAINT(idle_all), MAINT(has_idle_all) },
+#undef MAINT
+	/* what the last compaction left: the estimate's learned floor */
+	{ "left", KEY_U64, offsetof(struct zs_state_device, left),
+	  offsetof(struct zs_state_device, has_left) },
+	{ "left_compr", KEY_U64, offsetof(struct zs_state_device, left_compr),
+	  offsetof(struct zs_state_device, has_left) },
+	/* compactions in a row that freed less than --min-gain: the policy backs off */
+	{ "lean", KEY_U64, offsetof(struct zs_state_device, lean),
+	  offsetof(struct zs_state_device, has_lean) },
 };
 
 /* seen: a bit per device_keys row, so a key given twice is a garbled line */
@@ -108,8 +127,15 @@ static int device_set(struct zs_state_device *d, const char *tok, unsigned int *
 		if (*seen & (1u << i))
 			return -EBADMSG;
 		*seen |= 1u << i;
-		r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
-					 parse_result(eq + 1, (enum zs_result *)field);
+		if (k->kind == KEY_MAINT_RESULT) {
+			enum zs_maint_result mr = ZS_MAINT_NONE;
+
+			r = zs_maint_result_parse(eq + 1, &mr);
+			*(unsigned int *)field = mr;
+		} else {
+			r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
+						 parse_result(eq + 1, (enum zs_result *)field);
+		}
 		if (r < 0)
 			return -EBADMSG;
 		if (k->has >= 0)
@@ -259,6 +285,9 @@ int zs_state_format(const struct zs_state *st, char **ret)
 				continue;
 			if (dk->kind == KEY_U64)
 				fprintf(f, " %s=%" PRIu64, dk->word, *(const uint64_t *)field);
+			else if (dk->kind == KEY_MAINT_RESULT)
+				fprintf(f, " %s=%s", dk->word,
+					zs_maint_result_name(*(const unsigned int *)field));
 			else
 				fprintf(f, " %s=%s", dk->word,
 					zs_result_name(*(const enum zs_result *)field));
@@ -428,11 +457,10 @@ int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size)
 	dfd = zs_gate_dir(g, true, false, &base);
 	if (dfd < 0)
 		return dfd;
-	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
-		     (long)getpid()) >= (int)sizeof(name))
-		r = -ENAMETOOLONG;
 	/* the caller names the file it was moved to: a name cut short would be another's */
-	else if (strlen(g->state_shown) - strlen(base) + strlen(name) >= size)
+	if (snprintf(name, sizeof(name), "%s.corrupt.%lld.%ld", base, (long long)time(NULL),
+		     (long)getpid()) >= (int)sizeof(name) ||
+	    strlen(g->state_shown) - strlen(base) + strlen(name) >= size)
 		r = -ENAMETOOLONG;
 	if (!r && renameat(dfd, base, dfd, name) < 0)
 		r = -errno;

@@ -230,6 +230,177 @@ const char *zs_meminfo_key_name(enum zs_meminfo_key k);
 /* "Key:   N kB" lines; other lines are skipped, a known key with a bad value is -EINVAL. */
 int zs_parse_meminfo(const char *s, struct zs_meminfo *ret);
 
+/*
+ * zswap (lib/zswap.c): the module's parameters (sys/module/zswap/parameters,
+ * readable by all), its debugfs counters (<debugfs>/zswap, root only) and
+ * its proc/vmstat lines. Which files exist depends on the kernel, so each
+ * is read when present (checked in the 6.12 and 7.3 sources): zpool is in
+ * 6.12 and gone in 7.3 (zswap calls zsmalloc directly since 6.18);
+ * shrinker_enabled came in 6.8; decompress_fail and
+ * stored_incompressible_pages are in 7.3, not 6.12; same_filled_pages and
+ * duplicate_entry are older kernels' (gone by 6.12). X(ENUM, kernel name).
+ */
+#define ZS_ZSWAP_PARAMS(X)                                    \
+	X(ENABLED, "enabled")                                 \
+	X(COMPRESSOR, "compressor")                           \
+	X(ZPOOL, "zpool")                                     \
+	X(MAX_POOL_PERCENT, "max_pool_percent")               \
+	X(ACCEPT_THRESHOLD_PERCENT, "accept_threshold_percent") \
+	X(SHRINKER_ENABLED, "shrinker_enabled")
+
+#define ZS_ZSWAP_STATS(X)                                         \
+	X(POOL_TOTAL_SIZE, "pool_total_size")                     \
+	X(STORED_PAGES, "stored_pages")                           \
+	X(STORED_INCOMPRESSIBLE_PAGES, "stored_incompressible_pages") \
+	X(WRITTEN_BACK_PAGES, "written_back_pages")               \
+	X(POOL_LIMIT_HIT, "pool_limit_hit")                       \
+	X(REJECT_RECLAIM_FAIL, "reject_reclaim_fail")             \
+	X(REJECT_ALLOC_FAIL, "reject_alloc_fail")                 \
+	X(REJECT_KMEMCACHE_FAIL, "reject_kmemcache_fail")         \
+	X(REJECT_COMPRESS_FAIL, "reject_compress_fail")           \
+	X(REJECT_COMPRESS_POOR, "reject_compress_poor")           \
+	X(DECOMPRESS_FAIL, "decompress_fail")                     \
+	X(SAME_FILLED_PAGES, "same_filled_pages")                 \
+	X(DUPLICATE_ENTRY, "duplicate_entry")
+
+/* proc/vmstat, in pages: stored into zswap, loaded back, written back to swap (zswpwb: 6.8+) */
+#define ZS_ZSWAP_VMSTAT(X)        \
+	X(ZSWPIN, "zswpin")       \
+	X(ZSWPOUT, "zswpout")     \
+	X(ZSWPWB, "zswpwb")
+
+#define ZS_ZSWAP_ENUM_P(e, name) ZS_ZSWAP_P_##e,
+#define ZS_ZSWAP_ENUM_S(e, name) ZS_ZSWAP_S_##e,
+#define ZS_ZSWAP_ENUM_V(e, name) ZS_ZSWAP_V_##e,
+enum zs_zswap_param { ZS_ZSWAP_PARAMS(ZS_ZSWAP_ENUM_P) ZS_ZSWAP_P_KNOWN };
+enum zs_zswap_stat { ZS_ZSWAP_STATS(ZS_ZSWAP_ENUM_S) ZS_ZSWAP_S_KNOWN };
+enum zs_zswap_vm { ZS_ZSWAP_VMSTAT(ZS_ZSWAP_ENUM_V) ZS_ZSWAP_V_KNOWN };
+#undef ZS_ZSWAP_ENUM_P
+#undef ZS_ZSWAP_ENUM_S
+#undef ZS_ZSWAP_ENUM_V
+
+/* Why zswap's debugfs counters are not there. */
+enum zs_zswap_stats_status {
+	ZS_ZSWAP_STATS_OK,
+	ZS_ZSWAP_STATS_NO_DEBUGFS,    /* debugfs not mounted */
+	ZS_ZSWAP_STATS_NO_DIR,	      /* no zswap/ in debugfs: zswap never set up */
+	ZS_ZSWAP_STATS_NO_PERMISSION, /* debugfs needs root */
+};
+const char *zs_zswap_stats_status_str(enum zs_zswap_stats_status st);
+
+#define ZS_ZSWAP_NAME_MAX 64
+
+struct zs_zswap {
+	bool present; /* sys/module/zswap/parameters exists: CONFIG_ZSWAP */
+	/* parameters: a bit per enum zs_zswap_param the kernel has */
+	uint32_t params_present;
+	bool enabled, shrinker_enabled;
+	char compressor[ZS_ZSWAP_NAME_MAX];
+	char zpool[ZS_ZSWAP_NAME_MAX];
+	uint64_t max_pool_percent, accept_threshold_percent;
+	/* debugfs counters */
+	enum zs_zswap_stats_status stats_status;
+	uint64_t stat[ZS_ZSWAP_S_KNOWN];
+	uint32_t stats_present;
+	/* proc/vmstat */
+	uint64_t vm[ZS_ZSWAP_V_KNOWN];
+	uint32_t vm_present;
+};
+
+static inline bool zs_zswap_has_param(const struct zs_zswap *z, enum zs_zswap_param p)
+{
+	return z->params_present & (UINT32_C(1) << p);
+}
+
+static inline bool zs_zswap_has_stat(const struct zs_zswap *z, enum zs_zswap_stat s)
+{
+	return z->stats_present & (UINT32_C(1) << s);
+}
+
+static inline bool zs_zswap_has_vm(const struct zs_zswap *z, enum zs_zswap_vm v)
+{
+	return z->vm_present & (UINT32_C(1) << v);
+}
+
+/* The kernel's names; NULL past the known ones. */
+const char *zs_zswap_param_name(enum zs_zswap_param p);
+const char *zs_zswap_stat_name(enum zs_zswap_stat s);
+const char *zs_zswap_vm_name(enum zs_zswap_vm v);
+/* One parameter's text (Y/N, a name, a number) into z; -EINVAL when garbled. */
+int zs_parse_zswap_param(enum zs_zswap_param p, const char *s, struct zs_zswap *z);
+/* "key value" lines of proc/vmstat: the zswap ones into z, the rest skipped. */
+int zs_parse_vmstat_zswap(const char *s, struct zs_zswap *z);
+
+/*
+ * zswap per cgroup (cgroup v2 only): memory.stat's zswap keys (hierarchical:
+ * a cgroup's figures include its descendants'), memory.zswap.current,
+ * memory.zswap.max and memory.zswap.writeback (6.8+). X(ENUM, the key).
+ */
+#define ZS_CGROUP_STAT_KEYS(X)            \
+	X(ZSWAP, "zswap")                 \
+	X(ZSWAPPED, "zswapped")           \
+	X(ZSWAP_INCOMP, "zswap_incomp")   \
+	X(ZSWPOUT, "zswpout")             \
+	X(ZSWPIN, "zswpin")               \
+	X(ZSWPWB, "zswpwb")
+
+#define ZS_CG_ENUM(e, key) ZS_CG_##e,
+enum zs_cgroup_stat { ZS_CGROUP_STAT_KEYS(ZS_CG_ENUM) ZS_CG_KNOWN };
+#undef ZS_CG_ENUM
+
+const char *zs_cgroup_stat_name(enum zs_cgroup_stat k);
+
+enum zs_cgroups_status {
+	ZS_CGROUPS_OK,
+	ZS_CGROUPS_NONE,     /* no cgroup file system mounted */
+	ZS_CGROUPS_V1,	     /* only cgroup v1: no per-cgroup zswap figures */
+	ZS_CGROUPS_NO_MEMCG, /* cgroup v2 without the memory controller */
+};
+const char *zs_cgroups_status_str(enum zs_cgroups_status st);
+
+/* At most this many cgroups are looked at, this deep: a bound on a hostile tree. */
+#define ZS_CGROUPS_MAX 4096
+#define ZS_CGROUPS_DEPTH 32
+
+struct zs_cgroup_zswap {
+	char path[512]; /* below the cgroup2 mount, from "/": "/system.slice/x.service" */
+	uint64_t stat[ZS_CG_KNOWN];
+	uint32_t present;
+	uint64_t zswap_current;
+	bool has_zswap_current;
+	uint64_t zswap_max; /* UINT64_MAX for "max" */
+	bool has_zswap_max;
+	bool writeback;
+	bool has_writeback;
+};
+
+static inline bool zs_cgroup_has(const struct zs_cgroup_zswap *c, enum zs_cgroup_stat k)
+{
+	return c->present & (UINT32_C(1) << k);
+}
+
+/* memory.stat's zswap keys into c; other lines are skipped. */
+int zs_parse_cgroup_memory_stat(const char *s, struct zs_cgroup_zswap *c);
+
+/* What zswap's figures mean together, from z and proc/meminfo (m may be NULL). */
+struct zs_zswap_derived {
+	uint64_t pool;	 /* Zswap: RAM the pool takes */
+	uint64_t stored; /* Zswapped: the data it holds, uncompressed */
+	bool has_pool, has_stored;
+	double ratio; /* stored / pool */
+	bool has_ratio;
+	int64_t saving; /* stored - pool: what zswap saves (negative: it costs) */
+	bool has_saving;
+	uint64_t pool_limit; /* max_pool_percent of MemTotal, in whole pages */
+	bool has_pool_limit;
+	double pool_fill; /* pool / pool_limit */
+	bool has_pool_fill;
+	uint64_t accept_at; /* accept_threshold_percent of pool_limit, in whole pages */
+	bool has_accept_at;
+};
+void zs_zswap_derive(const struct zs_zswap *z, const struct zs_meminfo *m, uint64_t page_size,
+		     struct zs_zswap_derived *ret);
+
 /* ==== devices =================================================================== */
 
 /*
@@ -253,7 +424,9 @@ enum zs_need {
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
-	ZS_NEED_ALL = (1u << 15) - 1,
+	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
+	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
+	ZS_NEED_ALL = (1u << 17) - 1,
 };
 
 struct zs_swap_use {
@@ -369,6 +542,29 @@ const struct zs_pool *zs_pool_find(const struct zs_pool *pools, size_t n, const 
 
 /* ==== derived values ================================================================ */
 
+/* What the compactable figure rests on. */
+enum zs_estimate_basis {
+	ZS_BASIS_NONE,
+	ZS_BASIS_CLASSES,  /* the classes' freeable: exact */
+	ZS_BASIS_OVERHEAD, /* mm_stat's overhead, all of it (no model for this page size) */
+	ZS_BASIS_MODEL,	   /* mm_stat's overhead less what the model says compaction keeps */
+	ZS_BASIS_LEARNED,  /* ... less what the device's last compaction left, scaled */
+};
+
+/*
+ * The part of mm_stat's overhead (mem_used_total - compr_data_size) that
+ * compaction cannot free, modelled from mm_stat alone: each object rounded
+ * up to its size class (handle included), and in each class in use a
+ * partly used zspage. valid: there was something to model.
+ */
+struct zs_kept {
+	uint64_t rounding;
+	uint64_t tails;
+	uint64_t total;
+	bool valid;
+};
+void zs_estimate_kept(const struct zs_stat *mm, uint64_t page_size, struct zs_kept *ret);
+
 struct zs_derived {
 	double ratio; /* orig_data_size / compr_data_size */
 	bool has_ratio;
@@ -380,6 +576,11 @@ struct zs_derived {
 	uint64_t compactable;     /* bytes */
 	bool has_compactable;
 	bool compactable_exact; /* classes' freeable, else mm_stat estimate */
+	enum zs_estimate_basis basis; /* what compactable rests on */
+	uint64_t kept;		      /* estimates: the overhead compaction keeps (subtracted) */
+	uint64_t learned_left;	      /* ZS_BASIS_LEARNED: what the last compaction left */
+	double ram_share; /* mem_used_total / MemTotal, 0..1: set by the reader (ZS_NEED_MEMINFO) */
+	bool has_ram_share;
 };
 
 void zs_class_derive(const struct zs_class *c, double *frag, uint64_t *waste);
@@ -389,6 +590,15 @@ uint64_t zs_freeable_bytes(const struct zs_class *c, uint64_t page_size);
 /* pool may be NULL (no class statistics): then estimates from mm_stat. */
 void zs_device_derive(const struct zs_device *dev, const struct zs_pool *pool, uint64_t page_size,
 		      struct zs_derived *ret);
+struct zs_state_device;
+/*
+ * The same, and where the estimate applies, starting from what the
+ * device's last compaction left (learned: its identity-checked state
+ * record, or NULL). The one place every output takes the estimate from.
+ */
+void zs_device_derive_learned(const struct zs_device *dev, const struct zs_pool *pool,
+			      const struct zs_state_device *learned, uint64_t page_size,
+			      struct zs_derived *ret);
 
 /* ==== the gate and its state (lib/gate.c, lib/state.c) ============================= */
 
@@ -465,6 +675,24 @@ struct zs_state_device {
 	uint64_t last_time;    /* epoch seconds of its last compaction */
 	enum zs_result last_result;
 	uint64_t last_freed;
+	/* zsctl maintain's record of the device (see struct zs_maint_record) */
+	struct zs_maint_record {
+		bool has_recompress; /* rc_time, rc_result */
+		uint64_t rc_time;    /* the last recompression round, epoch seconds */
+		unsigned int rc_result; /* enum zs_maint_result */
+		bool has_writeback;  /* wb_time, wb_result, wb_day, wb_day_pages */
+		uint64_t wb_time;
+		unsigned int wb_result;
+		uint64_t wb_day;       /* the start of the daily budget's day, epoch seconds */
+		uint64_t wb_day_pages; /* 4K pages written back since then */
+		bool has_idle_all;
+		uint64_t idle_all; /* when "all" was written to idle (no access times) */
+	} maint;
+	/* after its last compaction: the overhead left and compr_data_size then */
+	uint64_t left, left_compr;
+	bool has_left;
+	uint64_t lean; /* compactions in a row that freed less than --min-gain */
+	bool has_lean;
 	char extra[ZS_STATE_EXTRA_MAX];
 };
 
@@ -543,6 +771,19 @@ uint64_t zs_gate_run_last_compacted(const struct zs_gate_run *run, const char *n
  */
 void zs_gate_run_record(struct zs_gate_run *run, const char *name, const struct zs_identity *id,
 			enum zs_result result, int64_t freed, uint64_t now);
+/*
+ * The record of a device in the run's state, made when missing (NULL when
+ * the state is full): zsctl maintain keeps its budgets there.
+ */
+struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *name);
+
+/*
+ * After a compaction that went through (recorded above): what it left
+ * (mm_stat after it), the device's learned floor, and whether it paid
+ * (freed at least min_gain), for the policy's backoff.
+ */
+void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct zs_stat *after,
+		       int64_t freed, uint64_t min_gain);
 /* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
 int zs_gate_end(struct zs_gate_run *run, uint64_t now);
 /* Let go (without saving, when zs_gate_end() was not called) and free. */
@@ -611,6 +852,18 @@ struct zs_snapshot {
 	char users_err_path[4096];
 	bool has_meminfo; /* ZS_NEED_MEMINFO, and proc/meminfo could be read */
 	struct zs_meminfo meminfo;
+	bool has_zswap; /* ZS_NEED_ZSWAP was read (zswap.present says whether it is there) */
+	struct zs_zswap zswap;
+	struct zs_zswap_derived zswap_derived;
+	int zswap_err; /* a zswap file that could not be read or parsed */
+	char zswap_err_path[4096];
+	/* ZS_NEED_CGROUPS: those holding zswap memory, most zswap RAM first */
+	enum zs_cgroups_status cgroups_status;
+	struct zs_cgroup_zswap *cgroups;
+	size_t ncgroups;
+	bool cgroups_truncated; /* more than ZS_CGROUPS_MAX, or deeper than ZS_CGROUPS_DEPTH */
+	int cgroups_err;
+	char cgroups_err_path[4096];
 	uint64_t page_size;
 	bool has_gate;
 	struct zs_gate_view gate;
@@ -665,11 +918,20 @@ enum zs_decision {
 	ZS_DECIDE_UNINITIALISED,
 	ZS_DECIDE_TOO_SOON, /* min_interval */
 	ZS_DECIDE_NOT_WORTH, /* below both thresholds */
+	ZS_DECIDE_BACKED_OFF, /* its last compactions freed less than min_gain */
 };
 
-/* last_time: the device's last compaction (epoch seconds), 0 for never. */
+/*
+ * last_time: the device's last compaction (epoch seconds), 0 for never;
+ * lean: its compactions in a row that freed less than min_gain (the state
+ * record's lean). After lean such compactions, the estimate must reach
+ * min_gain << lean (at most 16 times) before it is believed again.
+ */
 enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_device *dev,
-				   const struct zs_derived *x, uint64_t last_time, uint64_t now);
+				   const struct zs_derived *x, uint64_t last_time, uint64_t lean,
+				   uint64_t now);
+/* What the estimate must reach after lean compactions that did not pay. */
+uint64_t zs_compact_backoff_gain(const struct zs_policy *p, uint64_t lean);
 
 struct zs_compact_result {
 	struct zs_stat before, after;
@@ -845,6 +1107,11 @@ enum zs_set_warning {
 	 * once, and every write that needs memory fails until use falls.
 	 */
 	ZS_SET_WARN_BELOW_USE,
+	/*
+	 * zswap's compressor changed: pages stored before stay in the old
+	 * compressor's pool until they are loaded back (zswap.rst).
+	 */
+	ZS_SET_WARN_OLD_COMPRESSOR,
 };
 
 #define ZS_SET_MAX 32
@@ -865,6 +1132,13 @@ struct zs_set_item {
 struct zs_set_plan {
 	char dev[ZS_DEVNAME_MAX];
 	bool reset;   /* write reset first (zsctl set --reset) */
+	/*
+	 * zswap's parameters (sys/module/zswap/parameters) rather than a
+	 * device's attributes; dev is "zswap". zswap_choices: the
+	 * compressors the kernel has, when one given is not among them.
+	 */
+	bool zswap;
+	char zswap_choices[256];
 	struct zs_set_item items[ZS_SET_MAX + 1]; /* in write order after zs_set_check */
 	size_t n;
 	/* the device as zs_set_check found it */
@@ -884,13 +1158,20 @@ struct zs_set_plan {
  * -EINVAL with item->problem saying why.
  */
 int zs_set_parse(const char *arg, struct zs_set_item *item);
+/* The same for zswap's parameters (zs_zswap_attr_table()). */
+int zs_zswap_set_parse(const char *arg, struct zs_set_item *item);
+/* zswap's writable parameters, as zs_attr_table() describes zram's attributes. */
+const struct zs_attr *zs_zswap_attr_table(size_t *n);
+const struct zs_attr *zs_zswap_attr_find(const char *name);
+/* Read one of them (malloc'd text); -ENOENT when the kernel lacks it, -ENODEV without zswap. */
+int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret);
 /*
  * plan->dev and its n items parsed: read the device, check every item
  * against the running kernel and the state the device will be in when the
  * item is written, and sort the items into the safe order (with reset
  * first when plan->reset). Returns 0 when everything can be written,
  * -EINVAL when an item has a problem (each says which), -ENODEV when the
- * device does not exist, -EBUSY for --reset of a device in use, or -errno.
+ * device does not exist (plan->zswap: the kernel has no zswap), -EBUSY for --reset of a device in use, or -errno.
  * An item that can be written may carry a warning.
  */
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);
@@ -910,5 +1191,224 @@ void zs_set_plan_clear(struct zs_set_plan *plan);
  */
 int zs_blockdev_check(struct zs_ctx *ctx, const char *path);
 
+
+/* ==== maintenance: recompress, writeback, compact (lib/maintain.c, lib/config.c) ======= */
+
+/* The kinds of pages zram's writeback and recompress take, in the order they run. */
+#define ZS_PP_HUGE_IDLE 0x1u
+#define ZS_PP_IDLE 0x2u
+#define ZS_PP_HUGE 0x4u
+#define ZS_PP_ALL 0x7u
+
+/*
+ * zsctl maintain's policy for one device. The defaults are ChromeOS
+ * swap_management's and Android mmd's (zsctl-maintain(8) cites them).
+ * Times in seconds, sizes in bytes.
+ */
+struct zs_maint_policy {
+	bool recompress;
+	unsigned int recompress_types; /* ZS_PP_* */
+	uint64_t recompress_backoff;
+	uint64_t recompress_age_min, recompress_age_max;
+	uint64_t recompress_threshold;
+	uint64_t recompress_max_pages; /* 0: no limit */
+	bool writeback;
+	unsigned int writeback_types;
+	uint64_t writeback_backoff;
+	uint64_t writeback_age_min, writeback_age_max;
+	uint64_t writeback_min, writeback_max, writeback_daily;
+	bool compact;
+	struct zs_policy compact_policy;
+};
+
+void zs_maint_policy_default(struct zs_maint_policy *p);
+
+/* One knob of the policy: a key of the configuration file and of --policy. */
+enum zs_knob_kind {
+	ZS_KNOB_BOOL,
+	ZS_KNOB_TYPES,	  /* huge_idle,idle,huge */
+	ZS_KNOB_DURATION, /* zs_parse_duration() */
+	ZS_KNOB_SIZE,	  /* zs_parse_size() */
+	ZS_KNOB_PERCENT,  /* zs_parse_percent() */
+	ZS_KNOB_PAGES,	  /* a count */
+};
+
+struct zs_knob {
+	const char *name;
+	enum zs_knob_kind kind;
+	size_t offset; /* in struct zs_maint_policy */
+	const char *help;
+};
+
+const struct zs_knob *zs_knob_table(size_t *n);
+const struct zs_knob *zs_knob_find(const char *name);
+/* Parse value for knob into p. -EINVAL (junk) or -ERANGE; p untouched then. */
+int zs_knob_set(const struct zs_knob *k, struct zs_maint_policy *p, const char *value);
+/* The knob's value in p as the file would say it ("30m", "1024", "yes"). */
+void zs_knob_format(const struct zs_knob *k, const struct zs_maint_policy *p, char *buf,
+		    size_t size);
+/* Cross-knob checks (a minimum above its maximum): the second knob's name, or NULL. */
+const char *zs_maint_policy_check(const struct zs_maint_policy *p, const char **first);
+
+/*
+ * The configuration: [maintain] for every device, [zramN] for one. Files
+ * as libeconf layers them: the vendor's /usr/lib/zsctl/zsctl.conf, unless
+ * /etc/zsctl/zsctl.conf exists, then the drop-ins of both zsctl.conf.d/
+ * directories by name, /etc's winning over a vendor drop-in of the same
+ * name. Under --sysroot the directories below the dump are read.
+ */
+#define ZS_CONFIG_VENDOR_DIR "/usr/lib/zsctl"
+#define ZS_CONFIG_DIR "/etc/zsctl"
+#define ZS_CONFIG_MAX_DEVICES 64
+
+struct zs_config {
+	struct zs_maint_policy all;
+	struct {
+		char name[ZS_DEVNAME_MAX];
+		struct zs_maint_policy policy;
+	} dev[ZS_CONFIG_MAX_DEVICES];
+	size_t ndev;
+};
+
+enum zs_config_problem {
+	ZS_CONFIG_OK,
+	ZS_CONFIG_UNREADABLE,	   /* the file could not be read (err says why) */
+	ZS_CONFIG_SYNTAX,	   /* libeconf could not parse the line (cause says how) */
+	ZS_CONFIG_NO_SECTION,	   /* a key before any section */
+	ZS_CONFIG_UNKNOWN_SECTION, /* neither [maintain] nor [zramN] */
+	ZS_CONFIG_UNKNOWN_KEY,
+	ZS_CONFIG_BAD_VALUE,
+	ZS_CONFIG_RANGE,
+	ZS_CONFIG_CONFLICT, /* key against other: a minimum above its maximum */
+	ZS_CONFIG_TOO_MANY, /* more device sections than ZS_CONFIG_MAX_DEVICES */
+};
+
+/* Where and why a configuration was refused: nothing of it is used then. */
+struct zs_config_error {
+	enum zs_config_problem problem;
+	int err;
+	char file[4096]; /* "" when not known */
+	uint64_t line;	 /* 0 when not known */
+	char section[64];
+	char key[64];
+	char other[64];	 /* CONFLICT: the knob key conflicts with */
+	char value[128];
+	char cause[128]; /* SYNTAX: libeconf's words; CONFLICT: "above" or "below" other */
+};
+
+/*
+ * Read the configuration into cfg (defaults first): path, when not NULL,
+ * is the only file read (as given, not below the root); else the layered
+ * files below the context's root, none of which need exist. -EINVAL with
+ * *e saying where and why; cfg is written only on success.
+ */
+int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *cfg,
+		   struct zs_config_error *e);
+/* The policy of a device: its section's, else [maintain]'s. */
+const struct zs_maint_policy *zs_config_policy(const struct zs_config *cfg, const char *dev);
+/* Apply KEY=VALUE to every policy of cfg (the command line wins over the files). */
+int zs_config_override(struct zs_config *cfg, const struct zs_knob *k, const char *value);
+
+/*
+ * What a maintenance step did or why not: a word each, in the report, in
+ * JSON and in the state file.
+ */
+enum zs_maint_result {
+	ZS_MAINT_NONE,
+	ZS_MAINT_DONE,		/* recompressed, written back, compacted */
+	ZS_MAINT_WOULD,		/* a dry run: it would be done */
+	ZS_MAINT_DISABLED,	/* the policy says no */
+	ZS_MAINT_UNSUPPORTED,	/* this kernel lacks the attribute */
+	ZS_MAINT_UNINITIALISED,
+	ZS_MAINT_NO_BACKING,	/* no backing device (or ENODEV) */
+	ZS_MAINT_NO_ALGORITHM,	/* no recomp_algorithm set */
+	ZS_MAINT_NO_LIMIT,	/* no writeback_limit: a budget cannot be kept */
+	ZS_MAINT_TOO_SOON,	/* its backoff since the last round */
+	ZS_MAINT_BUDGET_USED,	/* the daily budget, or writeback_limit reached 0 (EIO) */
+	ZS_MAINT_BELOW_MINIMUM, /* the round's budget is under writeback-min */
+	ZS_MAINT_BACKING_FULL,	/* ENOSPC, or no free space left on the backing device */
+	ZS_MAINT_KERNEL_BUSY,	/* EAGAIN: another post-processing operation (6.13-6.19) */
+	ZS_MAINT_NO_ACTIME,	/* idle with an age refused (EINVAL): marked all, waiting */
+	ZS_MAINT_WAITING,	/* marked all idle earlier; the age has not passed yet */
+	ZS_MAINT_NOT_WORTH,	/* compaction would not pay */
+	ZS_MAINT_GATED,		/* zsmalloc turned the compaction away */
+	ZS_MAINT_FAILED,
+	ZS_MAINT_COUNT_,
+};
+const char *zs_maint_result_name(enum zs_maint_result r);
+int zs_maint_result_parse(const char *s, enum zs_maint_result *ret);
+/* A failure (exit status 3): FAILED only; the others are the kernel's or policy's answers. */
+bool zs_maint_result_failed(enum zs_maint_result r);
+
+/* idle's age: min + (max - min) * e^(-5u), u = 1 - MemAvailable/MemTotal, in seconds. */
+uint64_t zs_maint_idle_age(uint64_t min, uint64_t max, uint64_t mem_available,
+			   uint64_t mem_total);
+/*
+ * The writeback budget of a round, in 4K pages: writeback-max scaled by how
+ * full the device is (orig_data_size / disksize), at most the backing
+ * device's free pages (UINT64_MAX: unknown), 0 under writeback-min, at
+ * most what is left of writeback-daily after day_used pages. Saturating.
+ * *why says what limited it to 0 (BELOW_MINIMUM, BUDGET_USED, BACKING_FULL).
+ */
+uint64_t zs_maint_wb_budget(const struct zs_maint_policy *p, uint64_t orig_data_size,
+			    uint64_t disksize, uint64_t backing_free, uint64_t day_used,
+			    enum zs_maint_result *why);
+
+#define ZS_WB_PAGE 4096 /* writeback_limit and bd_stat count 4K pages whatever PAGE_SIZE is */
+
+enum zs_maint_step {
+	ZS_STEP_RECOMPRESS,
+	ZS_STEP_WRITEBACK,
+	ZS_STEP_COMPACT,
+	ZS_STEP_COUNT_,
+};
+const char *zs_maint_step_name(enum zs_maint_step s);
+
+struct zs_maint_step_report {
+	enum zs_maint_result result;
+	int err;	     /* FAILED (and the kernel's answers): the -errno */
+	char err_path[192];  /* the file of err */
+	uint64_t duration_ns;
+	unsigned int types;  /* ZS_PP_* acted on (or that would be) */
+	uint64_t age;	     /* the idle age written, seconds (0: none) */
+	uint64_t next;	     /* TOO_SOON, WAITING: epoch seconds when it may run */
+	bool idle_all_used;  /* no access times: acted on pages idle since an "all" mark */
+	/* recompress: mm_stat before and after */
+	uint64_t compr_before, compr_after, mem_before, mem_after;
+	/* writeback */
+	uint64_t budget;	  /* the round's budget, 4K pages */
+	uint64_t written;	  /* bd_writes delta, 4K pages */
+	uint64_t day_used;	  /* pages of the day's budget used, this round included */
+	/* compact */
+	struct zs_derived est;
+	struct zs_compact_result compact;
+};
+
+/* What the kernel and the device can do, read without side effects. */
+struct zs_maint_support {
+	bool has_recompress, has_algorithm;
+	bool has_writeback, has_backing, has_limit;
+	bool has_block_state; /* debugfs block_state: access times are tracked */
+	uint64_t backing_free;	/* 4K pages, UINT64_MAX when unknown */
+};
+
+struct zs_maint_report {
+	char name[ZS_DEVNAME_MAX];
+	struct zs_maint_support support;
+	struct zs_maint_step_report step[ZS_STEP_COUNT_];
+};
+
+/*
+ * Maintain one device of the reader's snapshot under the gate run: each
+ * step the policy enables, where the kernel and device support it, in
+ * order (recompress, writeback, compact), marking idle right before the
+ * action that uses the mark. The run's state is read for backoffs and
+ * budgets and updated. dry_run: decide and say, write nothing. Returns 0
+ * (the report says what each step did), or -errno when the device could
+ * not be read at all.
+ */
+int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_run *run,
+		       const char *name, const struct zs_maint_policy *p, bool dry_run, uint64_t now,
+		       struct zs_maint_report *rep);
 
 #endif

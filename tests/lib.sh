@@ -342,3 +342,20 @@ _unpriv_dir()
 	UNPRIV_DIR=""
 	tap_bail "no directory that uid $UNPRIV_UID can reach under ${TMPDIR:-/tmp}, /tmp, /var/tmp or /dev/shm"
 }
+
+# lap STEP after each step, timings at the end: how long the steps of a long
+# check took, as TAP comments (make check-deb, make check-fresh)
+_t_start=$SECONDS
+_t_last=$SECONDS
+_t_laps=""
+lap()
+{
+	_t_laps="$_t_laps$(printf '%-34s %5d s' "$1" $((SECONDS - _t_last)))
+"
+	_t_last=$SECONDS
+}
+timings()
+{
+	printf '%s' "$_t_laps" | sed 's/^/# time: /'
+	printf '# time: %-34s %5d s\n' total $((SECONDS - _t_start))
+}

@@ -43,20 +43,6 @@ tap_skip()
 	echo "ok $_tap_n # SKIP $*"
 }
 
-T_START=$SECONDS
-T_LAST=$SECONDS
-TIMES=""
-lap()
-{
-	TIMES="$TIMES$(printf '%-34s %4d s' "$1" $((SECONDS - T_LAST)))
-"
-	T_LAST=$SECONDS
-}
-timings()
-{
-	printf '%s' "$TIMES" | sed 's/^/# time: /'
-	echo "# time: total                              $((SECONDS - T_START)) s"
-}
 # bail DESCRIPTION [DIAG...]: a failed check that ends the run
 bail()
 {
@@ -110,7 +96,7 @@ depends=$(dpkg-deb -f "$DEB" Depends)
 tap_diag "Depends: $depends"
 # dpkg-shlibdeps' work: a versioned dependency on each library zsctl links
 missing_libs=""
-for lib in libc6 libjansson libmount libudev libsmartcols libncursesw; do
+for lib in libc6 libjansson libmount libudev libsmartcols libncursesw libeconf; do
 	printf '%s\n' "$depends" | grep -qE "(^|, )${lib}[0-9a-z.-]* \(>= " || missing_libs="$missing_libs $lib"
 done
 tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zsctl links (from dpkg-shlibdeps)"
@@ -121,6 +107,8 @@ for f in /usr/sbin/zsctl /usr/libexec/zsctl/zsctl-top /usr/share/man/man8/zsctl.
 	/usr/share/fish/vendor_completions.d/zsctl.fish \
 	/lib/systemd/system/zsctl-compact.service /lib/systemd/system/zsctl-compact.timer \
 	/lib/systemd/system/zsctl-prometheus.service /lib/systemd/system/zsctl-prometheus.timer \
+	/lib/systemd/system/zsctl-maintain.service /lib/systemd/system/zsctl-maintain.timer \
+	/usr/share/man/man5/zsctl.conf.5.gz \
 	/usr/share/doc/zsctl/copyright /usr/share/doc/zsctl/changelog.gz; do
 	grep -qxF "$f" "$TMPD/deb.contents"
 	tap_ok $? "the package has $f"
@@ -209,11 +197,12 @@ if [ -e /sys/block/zram0 ]; then
 	tap_ok $? "zsctl status in the chroot lists the machine's zram0 (libudev through the bound /sys)"
 fi
 # zsctl top is /usr/libexec/zsctl/zsctl-top, which zsctl runs
-inroot zsctl top -b -n 1 >"$TMPD/top.out" 2>"$TMPD/top.err"
-tap_is "$?:$(head -c 10 "$TMPD/top.out")" "0:zsctl top" "zsctl top -b runs the installed zsctl-top"
-pages=$(grep '^/usr/share/man/man8/' "$TMPD/deb.contents" | sed 's|.*/||; s|\.8\.gz$||')
-for page in $pages; do
-	tap_is "$(inroot man -w "$page" 2>&1)" "/usr/share/man/man8/$page.8.gz" "man -w $page"
+inroot zsctl top --batch --iterations 1 >"$TMPD/top.out" 2>"$TMPD/top.err"
+tap_is "$?:$(head -n1 "$TMPD/top.out" | cut -d' ' -f1-3)" "0:zsctl top -" "zsctl top --batch runs the installed zsctl-top"
+for path in $(grep -E '^/usr/share/man/man[58]/' "$TMPD/deb.contents"); do
+	page=${path##*/}
+	page=${page%.gz}
+	tap_is "$(inroot man -w "${page##*.}" "${page%.*}" 2>&1)" "$path" "man -w ${page##*.} ${page%.*}"
 done
 inroot man -P cat zsctl >"$TMPD/man.out" 2>"$TMPD/man.err"
 r=$?

@@ -13,8 +13,9 @@
 #       DIR (must not exist): a copy of the pristine chroot NAME (cp -a), so
 #       that every run starts from the same fresh system.
 #   tools/debian-chroot.sh mount DIR / umount DIR
-#       /proc, /sys and /dev (recursive binds, slaves of the host's) and the
-#       cache's .deb archive at DIR/var/cache/apt/archives; umount undoes
+#       DIR bound on itself, /proc, /sys and /dev (recursive binds, slaves of
+#       the host's), /run/udev and the cache's .deb archive at
+#       DIR/var/cache/apt/archives; umount undoes
 #       every mount below DIR and fails, naming them, when one stays.
 #   tools/debian-chroot.sh run DIR COMMAND...
 #       COMMAND in DIR (mounted for the run, unmounted after); enter DIR is
@@ -123,13 +124,18 @@ do_mount()
 	local dir=$1
 	[ -x "$dir/bin/sh" ] || die "$dir is not a chroot"
 	[ -z "$(mounts_below "$dir")" ] || die "$dir is mounted already"
-	mkdir -p "$CACHE/archives/partial" &&
+	# DIR a mount point of its own, as / is on a machine: else the tests'
+	# unshare -m cannot make the chroot's / private. /run/udev: libudev's
+	# database and udevadm settle's socket, for the live tests' devices.
+	mkdir -p "$CACHE/archives/partial" "$dir/run/udev" &&
+		mount --bind "$dir" "$dir" &&
 		mount -t proc proc "$dir/proc" &&
 		mount --rbind /sys "$dir/sys" && mount --make-rslave "$dir/sys" &&
 		mount --rbind /dev "$dir/dev" && mount --make-rslave "$dir/dev" &&
-		mount --bind "$CACHE/archives" "$dir/var/cache/apt/archives" || {
+		mount --bind "$CACHE/archives" "$dir/var/cache/apt/archives" &&
+		{ [ ! -d /run/udev ] || mount --bind /run/udev "$dir/run/udev"; } || {
 		do_umount "$dir"
-		die "cannot mount /proc, /sys, /dev and the archive cache in $dir"
+		die "cannot mount /proc, /sys, /dev, /run/udev and the archive cache in $dir"
 	}
 	# resolve host names as this machine does (the copy may be days old)
 	cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true

@@ -105,7 +105,7 @@ EOF
 
 `zsctl top`: a live view, with the size classes of one pool at a time, sorted
 by what compaction would free in each; keys switch pools, sort, scroll, and
-compact the selected device. `-b` prints plain-text frames instead (one here,
+compact the selected device. `--batch` prints plain-text frames instead (one here,
 of which `sed` keeps the first 14 lines):
 
 EOF

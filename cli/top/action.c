@@ -84,6 +84,19 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 		say(msg, size, "%s: compaction needs root", name);
 		return false;
 	}
+	/*
+	 * As zsctl compact: a device without a pool has nothing to compact,
+	 * and that is no failed run (its kernel refuses compact with EINVAL).
+	 */
+	{
+		const struct zs_snapshot *s = zs_reader_snapshot(reader);
+		const struct zs_snap_device *sd = s ? zs_snapshot_device(s, name) : NULL;
+
+		if (sd && !sd->dev.initialised) {
+			say(msg, size, "%s: not initialised, nothing to compact", name);
+			return true;
+		}
+	}
 	r = zs_gate_begin(gate, 0, false, &run, &info);
 	if (r < 0) {
 		begin_failed(gate, name, r, &info, msg, size);

@@ -67,7 +67,17 @@ const size_t top_help_nkeys = sizeof(top_help_keys) / sizeof(top_help_keys[0]);
 
 /* ---- entries: devices, then pools that belong to no device ----------------- */
 
-int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *nret)
+/* A pool that belongs to a zram device of the snapshot. */
+static bool pool_owned(const struct zs_snapshot *sm, const struct zs_pool *p)
+{
+	for (size_t j = 0; j < sm->ndevs; j++)
+		if (!strcmp(sm->devs[j].dev.name, p->name))
+			return true;
+	return false;
+}
+
+int top_entries(const struct top_view *v, const struct zs_snapshot *sm, struct top_entry **ret,
+		size_t *nret)
 {
 	struct top_entry *e = calloc(sm->ndevs + sm->npools + 1, sizeof(*e));
 	size_t n = 0;
@@ -80,12 +90,9 @@ int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *nr
 		e[n].pool = sm->devs[i].pool;
 		n++;
 	}
-	for (size_t i = 0; i < sm->npools; i++) {
-		bool owned = false;
-
-		for (size_t j = 0; j < sm->ndevs && !owned; j++)
-			owned = !strcmp(sm->devs[j].dev.name, sm->pools[i].name);
-		if (owned)
+	/* devices named on the command line: those, and no other pool */
+	for (size_t i = 0; i < sm->npools && !(v && v->named); i++) {
+		if (pool_owned(sm, &sm->pools[i]))
 			continue;
 		e[n].name = sm->pools[i].name;
 		e[n].pool = &sm->pools[i];
@@ -98,10 +105,13 @@ int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *nr
 
 const struct top_entry *top_selected(const struct top_view *v, const struct top_entry *e, size_t n)
 {
+	if (v->sel_gone)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(e[i].name, v->selected))
 			return &e[i];
-	return n ? &e[0] : NULL;
+	/* "" is the start: the first; a name no longer listed selects nothing */
+	return n && !v->selected[0] ? &e[0] : NULL;
 }
 
 /* ---- frames ----------------------------------------------------------------- */
@@ -123,6 +133,10 @@ static void frame_reset(struct top_frame *f)
 	f->head = 0;
 	f->has_table = false;
 	f->table_rows = 0;
+	f->has_devs = false;
+	f->dev_head = f->dev_rows = f->dev_sel = 0;
+	f->has_label = false;
+	f->label = 0;
 	memset(&f->status, 0, sizeof(f->status));
 }
 
@@ -169,6 +183,15 @@ static void line_span(struct top_line *l, size_t start, size_t len, enum top_sty
 	l->spans[l->nspans].len = (unsigned short)len;
 	l->spans[l->nspans].style = (unsigned char)style;
 	l->nspans++;
+}
+
+size_t top_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
 }
 
 /* ---- a small table: widths from the contents, columns dropped to fit ------- */
@@ -262,9 +285,9 @@ static void tt_fit(struct ttable *t, int maxw)
 	for (size_t c = 0; c < t->ncols; c++) {
 		struct tcol *col = &t->cols[c];
 
-		col->width = strlen(col->head);
+		col->width = top_width(col->head);
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t w = strlen(tt_cell(t, r, c));
+			size_t w = top_width(tt_cell(t, r, c));
 
 			if (w > col->width)
 				col->width = w;
@@ -303,7 +326,7 @@ static void tt_render(const struct ttable *t, int row, char *buf, size_t size)
 	for (size_t c = 0; c < t->ncols; c++) {
 		const struct tcol *col = &t->cols[c];
 		const char *s = row < 0 ? col->head : tt_cell((struct ttable *)t, (size_t)row, c);
-		size_t w = strlen(s), pad = col->width > w ? col->width - w : 0;
+		size_t w = strlen(s), cw = top_width(s), pad = col->width > cw ? col->width - cw : 0;
 
 		if (!col->shown)
 			continue;
@@ -346,10 +369,15 @@ static bool class_empty(const struct zs_class *c)
 
 /* ---- the header: title, host totals, the gate ---------------------------------- */
 
-static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm)
+static int build_title(struct top_frame *f, const struct top_view *v, const struct zs_snapshot *sm,
+		       const struct top_entry *e, size_t n)
 {
 	struct top_line *l = frame_add(f, TS_TITLE);
-	size_t npools = sm->npools;
+	size_t npools = 0;
+
+	/* the pools shown: of the devices listed, and the others unless devices were named */
+	for (size_t i = 0; i < n; i++)
+		npools += e[i].pool != NULL;
 
 	if (!l)
 		return -ENOMEM;
@@ -376,6 +404,8 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 			uint64_t page)
 {
 	uint64_t data = 0, compr = 0, total = 0, compactable = 0, swap_used = 0, swap_size = 0;
+	uint64_t other_total = 0, other_compactable = 0;
+	size_t other_pools = 0;
 	double frag_weighted = 0;
 	bool frag_est = false, comp_est = false, any = false, any_swap = false;
 	char a[40], b[40], c[40], d[40], e[40];
@@ -413,19 +443,20 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 			comp_est |= !sd->derived.compactable_exact;
 		}
 	}
-	/* pools of no zram device (zswap): their memory and what compaction frees */
-	for (size_t i = 0; i < sm->npools; i++) {
+	/*
+	 * Pools of no zram device (zswap's) are not zram's: their memory on a
+	 * part of its own, or zram's TOTAL would count what its DATA does not.
+	 */
+	for (size_t i = 0; i < sm->npools && !v->named; i++) {
 		const struct zs_pool *p = &sm->pools[i];
-		bool owned = false;
 
-		for (size_t j = 0; j < sm->ndevs && !owned; j++)
-			owned = !strcmp(sm->devs[j].dev.name, p->name);
-		if (owned)
+		if (pool_owned(sm, p))
 			continue;
-		any = true;
-		total = zs_add_sat(total, zs_mul_sat(p->total.pages_used, page));
+		other_pools++;
+		other_total = zs_add_sat(other_total, zs_mul_sat(p->total.pages_used, page));
 		if (p->has_freeable)
-			compactable = zs_add_sat(compactable, zs_freeable_bytes(&p->total, page));
+			other_compactable =
+				zs_add_sat(other_compactable, zs_freeable_bytes(&p->total, page));
 	}
 	l = frame_add(f, TS_NORMAL);
 	if (!l)
@@ -437,18 +468,24 @@ static int build_totals(struct top_frame *f, const struct top_view *v, const str
 		fmt_size(v, compr, false, b, sizeof(b));
 		fmt_size(v, total, false, c, sizeof(c));
 		fmt_size(v, compactable, comp_est, d, sizeof(d));
-		line_printf(l, "Total: data %s, compr %s, total %s", a, b, c);
+		/* what compaction would free early: a narrow screen cuts the end */
+		line_printf(l, "Total: data %s, compr %s, total %s, compactable %s", a, b, c, d);
 		if (compr)
 			line_printf(l, ", ratio %.2f", (double)data / (double)compr);
 		if (total && frag_weighted > 0)
 			line_printf(l, ", frag %s%.1f%%", frag_est ? "~" : "",
 				    frag_weighted / (double)total * 100.0);
-		line_printf(l, ", compactable %s", d);
 	}
 	if (any_swap) {
 		fmt_size(v, swap_used, false, a, sizeof(a));
 		fmt_size(v, swap_size, false, e, sizeof(e));
 		line_printf(l, ", swap %s/%s", a, e);
+	}
+	if (other_pools) {
+		fmt_size(v, other_total, false, a, sizeof(a));
+		fmt_size(v, other_compactable, false, b, sizeof(b));
+		line_printf(l, "; %zu other pool%s (zswap): total %s, compactable %s", other_pools,
+			    other_pools == 1 ? "" : "s", a, b);
 	}
 	return 0;
 }
@@ -470,6 +507,80 @@ static int build_gate(struct top_frame *f, const struct top_view *v, const struc
 	line_printf(l, "Gate: %s", text);
 	line_span(l, strlen("Gate: ") + at, len, g->held ? TS_WARN : TS_OK);
 	return 0;
+}
+
+/* ---- the picture: what compaction can free ------------------------------------------ */
+
+/*
+ * One bar, the same on device rows, pool rows and class rows: the share of
+ * the memory taken that compaction would give back. '#' cells are that
+ * share ('~' when it is an estimate from mm_stat), '.' what would stay.
+ * Any share above nothing takes a cell, and only all of it takes all.
+ */
+#define BAR_NARROW 10
+#define BAR_WIDE 20
+#define WIDE_COLS 150 /* from here the bars are BAR_WIDE */
+
+static int bar_width(const struct top_view *v)
+{
+	return v->cols >= WIDE_COLS ? BAR_WIDE : BAR_NARROW;
+}
+
+static int bar_filled(uint64_t part, uint64_t whole, int w)
+{
+	long double share;
+	int n;
+
+	if (!part || !whole)
+		return 0;
+	if (part >= whole)
+		return w;
+	share = (long double)part / (long double)whole;
+	n = (int)(share * w + 0.5L);
+	return n < 1 ? 1 : n >= w ? w - 1 : n;
+}
+
+/* Colour by the share compaction would free: none, under a tenth, under a quarter, more. */
+static enum top_style bar_style(uint64_t part, uint64_t whole)
+{
+	if (!part || !whole)
+		return TS_DIM;
+	if ((long double)part * 4 >= whole)
+		return TS_BAR_HIGH;
+	if ((long double)part * 10 >= whole)
+		return TS_BAR_MID;
+	return TS_BAR_LOW;
+}
+
+static void bar_text(char *buf, int w, int filled, bool estimate)
+{
+	for (int i = 0; i < w; i++)
+		buf[i] = (char)(i < filled ? (estimate ? '~' : '#') : '.');
+	buf[w] = '\0';
+}
+
+/* The bar's heading is its ruler: 0 at its left, 50 in the middle, 100 at its end. */
+static void bar_ruler(char *buf, int w)
+{
+	memset(buf, ' ', (size_t)w);
+	buf[0] = '0';
+	memcpy(buf + w / 2 - 1, "50", 2);
+	memcpy(buf + w - 3, "100", 3);
+	buf[w] = '\0';
+}
+
+/* Colour a rendered bar: its share by what it means, the rest dim. */
+static void bar_spans(struct top_line *l, size_t pos, int w, uint64_t part, uint64_t whole)
+{
+	size_t len = strlen(l->text), filled;
+
+	if (len < pos + (size_t)w)
+		return;
+	filled = strspn(l->text + pos, "#~");
+	if (filled > (size_t)w)
+		filled = (size_t)w;
+	line_span(l, pos, filled, bar_style(part, whole));
+	line_span(l, pos + filled, (size_t)w - filled, TS_DIM);
 }
 
 /* ---- devices ---------------------------------------------------------------------- */
@@ -527,13 +638,42 @@ static void pool_row(struct ttable *t, size_t row, const struct top_view *v,
 	}
 }
 
+/*
+ * What compaction would free of an entry, and what it takes: a device's
+ * COMPACTABLE (exact from its pool's classes, else lib's estimate from
+ * mm_stat) of its TOTAL; a pool's freeable pages of its pages.
+ */
+static bool entry_share(const struct top_entry *e, uint64_t page, uint64_t *part, uint64_t *whole,
+			bool *estimate)
+{
+	const struct zs_snap_device *sd = e->dev;
+
+	*estimate = false;
+	if (!sd) {
+		if (!e->pool || !e->pool->has_freeable)
+			return false;
+		*part = zs_freeable_bytes(&e->pool->total, page);
+		*whole = zs_mul_sat(e->pool->total.pages_used, page);
+		return true;
+	}
+	if (!sd->dev.initialised || sd->err || !sd->derived.has_compactable ||
+	    !zs_stat_has(&sd->dev.mm, ZS_MM_MEM_USED_TOTAL))
+		return false;
+	*part = sd->derived.compactable;
+	*whole = sd->dev.mm.val[ZS_MM_MEM_USED_TOTAL];
+	*estimate = !sd->derived.compactable_exact;
+	return true;
+}
+
 static int build_devices(struct top_frame *f, const struct top_view *v, const struct top_entry *e,
 			 size_t n, const struct top_entry *sel, uint64_t page)
 {
 	const struct dev_field *fields[32];
-	struct tcol cols[32];
-	size_t ncols = top_dev_fields(fields, ARRAY_SIZE(fields));
-	struct ttable t = { .cols = cols, .ncols = ncols };
+	struct tcol cols[33];
+	size_t ncols = top_dev_fields(fields, ARRAY_SIZE(fields)), bar_col = ncols;
+	struct ttable t = { .cols = cols, .ncols = ncols + 1 };
+	int w = bar_width(v);
+	char ruler[BAR_WIDE + 1];
 	struct top_line *l;
 	int r = 0;
 
@@ -543,8 +683,12 @@ static int build_devices(struct top_frame *f, const struct top_view *v, const st
 		cols[c].left = fields[c]->kind == FK_STR;
 		cols[c].prio = fields[c]->top_prio;
 	}
+	bar_ruler(ruler, w);
+	cols[bar_col] = (struct tcol){ .head = ruler, .left = true, .prio = 6 };
 	for (size_t i = 0; i < n; i++) {
 		int row = tt_add_row(&t);
+		uint64_t part, whole;
+		bool est;
 
 		if (row < 0) {
 			tt_free(&t);
@@ -554,6 +698,9 @@ static int build_devices(struct top_frame *f, const struct top_view *v, const st
 			device_row(&t, (size_t)row, v, e[i].dev, fields, ncols, page);
 		else
 			pool_row(&t, (size_t)row, v, e[i].pool, fields, ncols, page);
+		if (entry_share(&e[i], page, &part, &whole, &est))
+			bar_text(tt_cell(&t, (size_t)row, bar_col), w, bar_filled(part, whole, w),
+				 est);
 	}
 	tt_fit(&t, v->cols);
 	l = frame_add(f, TS_HEADING);
@@ -562,21 +709,32 @@ static int build_devices(struct top_frame *f, const struct top_view *v, const st
 		goto out;
 	}
 	tt_render(&t, -1, l->text, sizeof(l->text));
+	f->has_devs = true;
+	f->dev_head = f->n - 1;
+	f->dev_rows = n;
+	f->dev_sel = n;
 	for (size_t i = 0; i < n; i++) {
 		enum top_style st = TS_NORMAL;
+		uint64_t part, whole;
+		bool est;
 
 		if (e[i].dev && !e[i].dev->dev.initialised)
 			st = TS_DIM;
 		if (e[i].dev && e[i].dev->err)
 			st = TS_WARN;
-		if (!v->batch && &e[i] == sel)
-			st = TS_SELECTED;
+		if (&e[i] == sel) {
+			f->dev_sel = i;
+			if (!v->batch)
+				st = TS_SELECTED;
+		}
 		l = frame_add(f, st);
 		if (!l) {
 			r = -ENOMEM;
 			goto out;
 		}
 		tt_render(&t, (int)i, l->text, sizeof(l->text));
+		if (cols[bar_col].shown && entry_share(&e[i], page, &part, &whole, &est))
+			bar_spans(l, cols[bar_col].pos, w, part, whole);
 	}
 out:
 	tt_free(&t);
@@ -584,8 +742,6 @@ out:
 }
 
 /* ---- the class table ----------------------------------------------------------- */
-
-#define BAR_WIDTH 10
 
 struct crow {
 	const struct zs_class *c;
@@ -626,10 +782,48 @@ static int cmp_crow(const void *pa, const void *pb, void *arg)
 	return r ? r : a->c->index < b->c->index ? -1 : a->c->index > b->c->index;
 }
 
-static char strip_char(uint64_t n)
+/*
+ * The fullness strip: a cell per group, shaded by its zspages against the
+ * row's fullest group (so a large pool does not saturate it): '.' none,
+ * then four ASCII shades or eight block heights on a UTF-8 terminal.
+ */
+static const char *const shades_ascii[] = { "_", "-", "=", "*" };
+static const char *const shades_utf8[] = { "\u2581", "\u2582", "\u2583", "\u2584",
+					   "\u2585", "\u2586", "\u2587", "\u2588" };
+
+static void strip_text(char *buf, size_t size, const uint64_t *groups, size_t n, bool utf8)
 {
-	return n == 0 ? '.' : n < 10 ? (char)('0' + n) : '+';
+	const char *const *sh = utf8 ? shades_utf8 : shades_ascii;
+	uint64_t levels = utf8 ? ARRAY_SIZE(shades_utf8) : ARRAY_SIZE(shades_ascii), max = 0;
+	size_t len = 0;
+
+	for (size_t g = 0; g < n; g++)
+		if (groups[g] > max)
+			max = groups[g];
+	for (size_t g = 0; g < n; g++) {
+		const char *cell = ".";
+		size_t cl;
+
+		if (groups[g]) {
+			/* 1..levels, rounded up: one zspage shows */
+			long double x = (long double)groups[g] * levels / max;
+			uint64_t k = (uint64_t)x;
+
+			if ((long double)k < x)
+				k++;
+			cell = sh[(k > levels ? levels : k ? k : 1) - 1];
+		}
+		cl = strlen(cell);
+		if (len + cl >= size)
+			break;
+		memcpy(buf + len, cell, cl);
+		len += cl;
+	}
+	buf[len] = '\0';
 }
+
+/* Its heading is its ruler: the groups up to 10% .. 90% full, up to 99%, full. */
+#define STRIP_RULER "1234567899F"
 
 /* A count into a cell; a fraction as a percentage with one decimal, both without printf. */
 static void frag_cell(struct ttable *t, size_t row, size_t col, const struct zs_class *c,
@@ -679,9 +873,7 @@ static void class_row(struct ttable *t, size_t row, const struct top_view *v,
 		      const struct class_field *const *fields, size_t nfields)
 {
 	const struct zs_class *c = cr->c;
-	int filled = (int)(cr->frag * BAR_WIDTH + 0.5);
-	char *bar = tt_cell(t, row, nfields);
-	char *strip = tt_cell(t, row, nfields + 1);
+	int w = bar_width(v);
 
 	for (size_t i = 0; i < nfields; i++) {
 		const struct class_field *f = fields[i];
@@ -703,22 +895,15 @@ static void class_row(struct ttable *t, size_t row, const struct top_view *v,
 		else
 			tt_u64(t, row, i, val.u);
 	}
-	for (int i = 0; i < BAR_WIDTH; i++)
-		bar[i] = i < filled ? '|' : '.';
-	bar[BAR_WIDTH] = '\0';
-	if (p->format == ZS_CLASSES_FULLNESS) {
-		for (unsigned int g = 0; g < ZS_FULLNESS_GROUPS; g++)
-			strip[g] = strip_char(c->fullness[g]);
-		strip[ZS_FULLNESS_GROUPS] = '\0';
-	} else {
+	if (p->has_freeable)
+		bar_text(tt_cell(t, row, nfields), w, bar_filled(c->freeable, c->pages_used, w),
+			 false);
+	if (p->format == ZS_CLASSES_FULLNESS)
+		strip_text(tt_cell(t, row, nfields + 1), TCELL, c->fullness, ZS_FULLNESS_GROUPS,
+			   v->utf8);
+	else
 		tt_set(t, row, nfields + 1, "%" PRIu64 "/%" PRIu64, c->almost_full,
 		       c->almost_empty);
-	}
-}
-
-static enum top_style bar_style(double frag)
-{
-	return frag >= 0.5 ? TS_BAR_HIGH : frag >= 0.25 ? TS_BAR_MID : TS_BAR_LOW;
 }
 
 /* The class table of one pool: its title line, heading and rows. */
@@ -732,17 +917,18 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 	struct crow *rows, total = { .c = &p->total };
 	size_t n = 0, hidden = 0, bar_col = nfields;
 	struct top_line *l;
-	char freeable[40] = "-";
-	int r = 0;
+	char freeable[40] = "-", ruler[BAR_WIDE + 1];
+	int r = 0, w = bar_width(v);
 
 	memset(cols, 0, sizeof(cols));
 	for (size_t i = 0; i < nfields; i++) {
 		cols[i].head = fields[i]->top_head ? fields[i]->top_head : fields[i]->column;
 		cols[i].prio = fields[i]->top_prio;
 	}
-	cols[bar_col] = (struct tcol){ .head = "", .left = true, .prio = 7 };
+	bar_ruler(ruler, w);
+	cols[bar_col] = (struct tcol){ .head = ruler, .left = true, .prio = 7 };
 	cols[bar_col + 1] = (struct tcol){
-		.head = p->format == ZS_CLASSES_FULLNESS ? "FULLNESS" : "ALMOST-F/E",
+		.head = p->format == ZS_CLASSES_FULLNESS ? STRIP_RULER : "ALMOST-F/E",
 		.left = true,
 		.prio = 8,
 	};
@@ -780,13 +966,20 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 	}
 	if (p->has_freeable)
 		fmt_size(v, zs_freeable_bytes(&p->total, page), false, freeable, sizeof(freeable));
-	line_printf(l, "Pool %s (%s, %s classes): %zu classes", p->name, zs_pool_kind_name(p->kind),
-		    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", p->nclasses);
+	/* it names the device and the pool, and what compaction frees, first */
+	if (p->kind == ZS_POOL_ZRAM)
+		line_printf(l, "Pool %s (device %s, ", p->name, p->name);
+	else
+		line_printf(l, "Pool %s (%s, ", p->name, zs_pool_kind_name(p->kind));
+	line_printf(l, "%s): compaction would free %s; %zu classes",
+		    p->format == ZS_CLASSES_FULLNESS ? "6.4+" : "pre-6.4", freeable, p->nclasses);
 	if (hidden)
 		line_printf(l, " (%zu empty hidden)", hidden);
-	line_printf(l, ", by %s %s; compaction would free %s", top_sort_name(v->sort),
-		    sort_descending(v) ? "descending" : "ascending", freeable);
+	line_printf(l, " by %s %s", top_sort_name(v->sort),
+		    sort_descending(v) ? "descending" : "ascending");
 	if (interactive_table) {
+		f->has_label = true;
+		f->label = f->n - 1;
 		f->head = f->n;
 		f->has_table = true;
 	}
@@ -805,12 +998,10 @@ static int build_pool(struct top_frame *f, const struct top_view *v, const struc
 			goto out;
 		}
 		tt_render(&t, (int)i, l->text, sizeof(l->text));
-		if (cols[bar_col].shown && strlen(l->text) >= cols[bar_col].pos + BAR_WIDTH) {
-			size_t filled = strspn(l->text + cols[bar_col].pos, "|");
-
-			line_span(l, cols[bar_col].pos, filled, bar_style(cr->frag));
-			line_span(l, cols[bar_col].pos + filled, BAR_WIDTH - filled, TS_DIM);
-		}
+		if (cols[bar_col].shown && p->has_freeable)
+			bar_spans(l, cols[bar_col].pos, w,
+				  zs_mul_sat(cr->c->freeable, page),
+				  zs_mul_sat(cr->c->pages_used, page));
 	}
 	if (interactive_table)
 		f->table_rows = n + 1;
@@ -849,9 +1040,21 @@ static void build_status(struct top_frame *f, const struct top_view *v)
 		l->style = v->message_error ? TS_WARN : TS_STATUS;
 		line_printf(l, "%s", v->message);
 	} else if (!v->batch) {
+		/* the keys that fit, whole; ? lists them all */
+		static const char *const hints[] = { "q quit",	"? help",    "Tab pool", "c compact",
+						     "s sort",	"r reverse", "e empty",	 "d delay",
+						     "p pause", "b bytes" };
+		size_t len = 0;
+
 		l->style = TS_STATUS;
-		line_printf(l, "q quit  ? help  Tab pool  s sort  r reverse  e empty  c compact  "
-			       "d delay  p pause  b bytes");
+		for (size_t i = 0; i < ARRAY_SIZE(hints); i++) {
+			size_t w = strlen(hints[i]) + (len ? 2 : 0);
+
+			if (v->cols > 0 && len + w > (size_t)v->cols)
+				break;
+			line_printf(l, "%s%s", len ? "  " : "", hints[i]);
+			len += w;
+		}
 	}
 }
 
@@ -867,7 +1070,7 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 	int r;
 
 	frame_reset(f);
-	r = top_entries(sm, &e, &n);
+	r = top_entries(v, sm, &e, &n);
 	if (r < 0)
 		return r;
 	sel = top_selected(v, e, n);
@@ -875,8 +1078,19 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 		snprintf(v->selected, sizeof(v->selected), "%s", sel->name);
 		v->scroll = 0;
 	}
+	if (sel) {
+		v->sel_index = (size_t)(sel - e);
+	} else if (v->selected[0] && !v->sel_gone) {
+		/*
+		 * The selected device went (hot-removed, or reset with its pool):
+		 * nothing else is selected behind the user's back. Tab picks its
+		 * neighbour; c has nothing to act on until then.
+		 */
+		v->sel_gone = true;
+		v->scroll = 0;
+	}
 
-	r = build_title(f, v, sm);
+	r = build_title(f, v, sm, e, n);
 	if (r >= 0)
 		r = build_totals(f, v, sm, page);
 	if (r >= 0)
@@ -901,6 +1115,16 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 			goto oom;
 		line_printf(l, "No class statistics: %s",
 			    zs_classes_status_str(sm->classes_status));
+		f->has_label = true;
+		f->label = f->n - 1;
+		if (v->sel_gone && !v->batch) {
+			l = frame_add(f, TS_WARN);
+			if (!l)
+				goto oom;
+			line_printf(l, "%s is gone: nothing is selected (Tab selects a device)",
+				    v->selected);
+			f->label = f->n - 1;
+		}
 	} else if (v->batch && v->all_pools) {
 		/* in the order of the device list: zram by number, then the others */
 		for (size_t i = 0; i < n && r >= 0; i++) {
@@ -918,16 +1142,21 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 		r = build_pool(f, v, sel->pool, page, !v->batch);
 		if (r < 0)
 			goto out;
-	} else if (sel) {
+	} else if (sel || v->sel_gone) {
 		if (!frame_add(f, TS_NORMAL))
 			goto oom;
-		l = frame_add(f, TS_DIM);
+		l = frame_add(f, v->sel_gone ? TS_WARN : TS_DIM);
 		if (!l)
 			goto oom;
-		if (sel->dev && !sel->dev->dev.initialised)
+		if (v->sel_gone)
+			line_printf(l, "%s is gone: nothing is selected (Tab selects a device)",
+				    v->selected);
+		else if (sel->dev && !sel->dev->dev.initialised)
 			line_printf(l, "%s is not initialised: it has no zsmalloc pool", sel->name);
 		else
 			line_printf(l, "%s: no class statistics for its pool", sel->name);
+		f->has_label = true;
+		f->label = f->n - 1;
 	}
 	if (!f->has_table)
 		f->head = f->n;
@@ -961,18 +1190,22 @@ int top_build_help(struct top_frame *f, const struct top_view *v)
 	}
 	if (!frame_add(f, TS_NORMAL))
 		return -ENOMEM;
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "FULLNESS: one character per group of zspages by how full they are,");
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "10%% 20%% ... 90%% 99%% 100%% (. none, 1-9, + ten or more); ALMOST-F/E on");
-	l = frame_add(f, TS_NORMAL);
-	if (!l)
-		return -ENOMEM;
-	line_printf(l, "kernels before 6.4. ~ marks an estimate from mm_stat. See zsctl-top(8).");
+	{
+		static const char *const legend[] = {
+			"The bar (0 50 100): the share of its memory compaction would free,",
+			"# from the class statistics, ~ estimated from mm_stat, . what stays;",
+			"green under 10%, yellow under 25%, red from 25%, none when nothing.",
+			"1234567899F: its zspages up to 10% .. 90%, 99% full, and full, shaded",
+			"against the row's most (ALMOST-F/E before Linux 6.4). See zsctl-top(8).",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(legend); i++) {
+			l = frame_add(f, TS_NORMAL);
+			if (!l)
+				return -ENOMEM;
+			line_printf(l, "%s", legend[i]);
+		}
+	}
 	f->head = f->n;
 	build_status(f, v);
 	return 0;
@@ -1019,12 +1252,125 @@ bool top_events_message(struct top_view *v, const struct zs_snapshot *sm, uint64
 	return true;
 }
 
+/* ---- fitting a line to the screen ------------------------------------------------------ */
+
+/* The byte offset of column col of s (its length if s is shorter). */
+static size_t col_offset(const char *s, size_t col)
+{
+	size_t i = 0, c = 0;
+
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == col)
+				return i;
+			c++;
+		}
+	}
+	return i;
+}
+
+/* Where a cut before byte end should go: after the last word that ends by then. */
+static size_t word_end(const char *s, size_t end)
+{
+	size_t i = end;
+
+	/* in the middle of a word: back to its start */
+	if (s[i] && s[i] != ' ')
+		while (i > 0 && s[i - 1] != ' ')
+			i--;
+	/* then past the blanks and the punctuation that joined it to the next */
+	while (i > 0 && strchr(" ,;:(", s[i - 1]))
+		i--;
+	return i ? i : end; /* one word longer than the screen: cut it */
+}
+
+/*
+ * Where a kept tail should start: at the beginning of a word at or after
+ * byte start, or of a path's last components (a message's file).
+ */
+static size_t word_start(const char *s, size_t start)
+{
+	size_t i = start;
+
+	while (s[i] && i > 0 && s[i - 1] != ' ' && s[i] != '/')
+		i++;
+	while (s[i] == ' ')
+		i++;
+	return s[i] ? i : start;
+}
+
+int top_fit(const char *text, int cols, bool utf8, bool keep_tail, char *out, size_t size)
+{
+	const char *ell = utf8 ? "\u2026" : "...";
+	size_t width = top_width(text), ew = utf8 ? 1 : 3, head, tail = 0, len;
+
+	if (!size)
+		return 0;
+	out[0] = '\0';
+	if (cols <= 0)
+		return 0;
+	if (width <= (size_t)cols) {
+		snprintf(out, size, "%s", text);
+		return (int)width;
+	}
+	if ((size_t)cols <= ew) {
+		snprintf(out, size, "%.*s", (int)col_offset(text, (size_t)cols), text);
+		return (int)top_width(out);
+	}
+	if (keep_tail) {
+		/* the end (a message's cause) and as much of the start as fits */
+		size_t keep = ((size_t)cols - ew) / 2;
+
+		size_t end;
+
+		tail = word_start(text, col_offset(text, width - keep));
+		end = col_offset(text, (size_t)cols - ew - top_width(text + tail));
+		head = word_end(text, end);
+		if (head < end && text[head] == ' ')
+			head++; /* "gate .../file": the blank before the cut stays */
+	} else {
+		size_t end = col_offset(text, (size_t)cols - ew), item = end;
+
+		head = word_end(text, end);
+		/* a list ("a 1, b 2; c 3"): after its last whole item, if it is not far */
+		while (item > 0 && !(strchr(",;", text[item - 1]) && text[item] == ' '))
+			item--;
+		if (item > 1 && top_width(text) - top_width(text + item) >= (size_t)cols / 2)
+			head = item - 1;
+	}
+	len = head < size - 1 ? head : size - 1;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	len = strlen(out);
+	snprintf(out + len, size - len, "%s%s", ell, keep_tail ? text + tail : "");
+	return (int)top_width(out);
+}
+
 /* ---- layout ------------------------------------------------------------------------- */
 
-void top_layout(const struct top_frame *f, struct top_view *v, int rows,
-		const struct top_line **out)
+static size_t take(size_t *budget, size_t want)
 {
-	size_t avail, head, table_min = 0, visible = 0, max_scroll;
+	size_t n = want < *budget ? want : *budget;
+
+	*budget -= n;
+	return n;
+}
+
+/*
+ * What a short screen keeps, first to last: the title; the device heading,
+ * the selected device's row and, when rows are left out, a line that says
+ * how many are above and below; the line that names the class table's
+ * device and pool; the class heading and three rows; the totals and the
+ * gate; more device rows around the selected one; blank lines; the rest of
+ * the class table. So the selection is never off screen, and neither is
+ * what the table below it belongs to.
+ */
+void top_layout(struct top_frame *f, struct top_view *v, int rows, const struct top_line **out)
+{
+	size_t budget, top_end, mid_start, mid_end, ntop = 0, devs_shown = 0;
+	size_t table_shown = 0, sel, max_scroll;
+	bool want_more, title = false, dev_head = false, more = false, head_shown = false;
+	bool mid_take[64] = { false };
 	int row = 0;
 
 	for (int i = 0; i < rows; i++)
@@ -1032,25 +1378,98 @@ void top_layout(const struct top_frame *f, struct top_view *v, int rows,
 	if (rows <= 0)
 		return;
 	out[rows - 1] = &f->status;
-	avail = (size_t)rows - 1;
-	if (f->has_table)
-		table_min = 1 + (f->table_rows < 3 ? f->table_rows : 3);
-	head = f->head;
-	if (head + table_min > avail)
-		head = avail > table_min ? avail - table_min : 0;
-	for (size_t i = 0; i < head && (size_t)row < avail; i++)
+	budget = (size_t)rows - 1;
+	top_end = f->has_devs ? f->dev_head : f->has_label ? f->label : f->head;
+	mid_start = f->has_devs ? f->dev_head + 1 + f->dev_rows : top_end;
+	mid_end = f->has_table ? f->head : f->n;
+	if (mid_end < mid_start)
+		mid_end = mid_start;
+	if (mid_end - mid_start > ARRAY_SIZE(mid_take))
+		mid_end = mid_start + ARRAY_SIZE(mid_take);
+
+	title = top_end > 0 && take(&budget, 1);
+	if (f->has_devs && f->dev_rows) {
+		dev_head = take(&budget, 1);
+		devs_shown = take(&budget, 1);
+		want_more = f->dev_rows > 1;
+		more = want_more && take(&budget, 1);
+	}
+	if (f->has_label && f->label >= mid_start && f->label < mid_end)
+		mid_take[f->label - mid_start] = take(&budget, 1);
+	if (f->has_table) {
+		head_shown = take(&budget, 1);
+		table_shown = head_shown ? take(&budget, f->table_rows < 3 ? f->table_rows : 3) : 0;
+	}
+	if (top_end > 1)
+		ntop = take(&budget, top_end - 1);
+	if (devs_shown && f->dev_rows > 1) {
+		size_t rest = f->dev_rows - 1;
+
+		if (more && rest <= budget + 1) {
+			/* all fit: the line kept for "more" shows a row instead */
+			devs_shown += rest;
+			budget -= rest - 1;
+			more = false;
+		} else {
+			devs_shown += take(&budget, rest);
+		}
+	}
+	for (size_t i = mid_start; i < mid_end; i++)
+		if (!mid_take[i - mid_start])
+			mid_take[i - mid_start] = take(&budget, 1);
+	if (head_shown)
+		table_shown += take(&budget, f->table_rows - table_shown);
+
+	/* the device window: the selected row (or where the removed one was) in it */
+	if (f->has_devs && f->dev_rows && devs_shown) {
+		sel = f->dev_sel < f->dev_rows ? f->dev_sel :
+		      v->sel_gone && v->sel_index < f->dev_rows ? v->sel_index :
+								  0;
+		if (v->dev_scroll > sel)
+			v->dev_scroll = sel;
+		if (sel >= v->dev_scroll + devs_shown)
+			v->dev_scroll = sel - devs_shown + 1;
+		if (v->dev_scroll > f->dev_rows - devs_shown)
+			v->dev_scroll = f->dev_rows - devs_shown;
+	} else {
+		v->dev_scroll = 0;
+	}
+
+	if (title)
+		out[row++] = &f->lines[0];
+	for (size_t i = 1; i <= ntop; i++)
 		out[row++] = &f->lines[i];
-	if (!f->has_table || (size_t)row >= avail) {
+	if (dev_head)
+		out[row++] = &f->lines[f->dev_head];
+	for (size_t i = 0; i < devs_shown; i++)
+		out[row++] = &f->lines[f->dev_head + 1 + v->dev_scroll + i];
+	if (more) {
+		size_t above = v->dev_scroll, below = f->dev_rows - v->dev_scroll - devs_shown;
+		struct top_line *l = &f->more;
+
+		memset(l, 0, sizeof(*l));
+		l->style = TS_DIM;
+		if (above)
+			line_printf(l, "%s %zu more", v->utf8 ? "\u2191" : "^", above);
+		if (below)
+			line_printf(l, "%s%s %zu more", above ? "  " : "", v->utf8 ? "\u2193" : "v",
+				    below);
+		line_printf(l, " device%s (Tab)", above + below == 1 ? "" : "s");
+		out[row++] = l;
+	}
+	for (size_t i = mid_start; i < mid_end; i++)
+		if (mid_take[i - mid_start])
+			out[row++] = &f->lines[i];
+	if (!head_shown) {
 		v->page = 0;
 		return;
 	}
 	out[row++] = &f->lines[f->head]; /* the table's heading */
-	visible = avail - (size_t)row;
-	max_scroll = f->table_rows > visible ? f->table_rows - visible : 0;
+	max_scroll = f->table_rows > table_shown ? f->table_rows - table_shown : 0;
 	if (v->scroll > max_scroll)
 		v->scroll = max_scroll;
-	v->page = visible;
-	for (size_t i = 0; i < visible && v->scroll + i < f->table_rows; i++)
+	v->page = table_shown;
+	for (size_t i = 0; i < table_shown && v->scroll + i < f->table_rows; i++)
 		out[row++] = &f->lines[f->head + 1 + v->scroll + i];
 }
 
@@ -1062,14 +1481,23 @@ static void select_step(struct top_view *v, const struct zs_snapshot *sm, int st
 	const struct top_entry *sel;
 	size_t n = 0, i;
 
-	if (!sm || top_entries(sm, &e, &n) < 0 || !n) {
+	if (!sm || top_entries(v, sm, &e, &n) < 0 || !n) {
 		free(e);
 		return;
 	}
 	sel = top_selected(v, e, n);
-	i = (size_t)(sel - e);
-	i = (i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	if (sel) {
+		i = (size_t)(sel - e);
+		i = (i + n + (size_t)(step > 0 ? 1 : n - 1)) % n;
+	} else {
+		/* the selected one went: its neighbours, the one now in its place first */
+		i = v->sel_index < n ? v->sel_index : n - 1;
+		if (step < 0)
+			i = (i + n - 1) % n;
+	}
 	snprintf(v->selected, sizeof(v->selected), "%s", e[i].name);
+	v->sel_index = i;
+	v->sel_gone = false;
 	v->scroll = 0;
 	free(e);
 }
@@ -1128,12 +1556,30 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 	case TOP_MODE_HELP:
 		v->mode = TOP_MODE_NORMAL;
 		return TOP_ACT_REBUILD;
-	case TOP_MODE_CONFIRM:
+	case TOP_MODE_CONFIRM: {
+		const struct zs_snap_device *sd =
+			sm ? zs_snapshot_device(sm, v->compact_target) : NULL;
+		struct zs_identity now;
+		char msg[160];
+
 		v->mode = TOP_MODE_NORMAL;
-		if (key == 'y' || key == 'Y')
-			return TOP_ACT_REBUILD | TOP_ACT_COMPACT;
-		set_message(v, false, "compaction cancelled");
-		return TOP_ACT_REBUILD;
+		if (key != 'y' && key != 'Y') {
+			set_message(v, false, "compaction cancelled");
+			return TOP_ACT_REBUILD;
+		}
+		/* the device asked about, not another that took its name meanwhile */
+		if (sd)
+			zs_device_identity(&sd->dev, &now);
+		if (!sd || !sd->dev.initialised ||
+		    (v->compact_id.has_diskseq &&
+		     (!now.has_diskseq || now.diskseq != v->compact_id.diskseq))) {
+			snprintf(msg, sizeof(msg), "%s changed since you asked: not compacted",
+				 v->compact_target);
+			set_message(v, true, msg);
+			return TOP_ACT_REBUILD;
+		}
+		return TOP_ACT_REBUILD | TOP_ACT_COMPACT;
+	}
 	case TOP_MODE_DELAY:
 		return key_delay(v, key);
 	case TOP_MODE_NORMAL:
@@ -1208,20 +1654,29 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		struct top_entry *e = NULL;
 		const struct top_entry *sel;
 		size_t n = 0;
+		char msg[160];
 
-		if (!sm || top_entries(sm, &e, &n) < 0)
+		if (!sm || top_entries(v, sm, &e, &n) < 0)
 			return 0;
 		sel = top_selected(v, e, n);
-		if (!sel) {
+		if (!sel && v->sel_gone) {
+			snprintf(msg, sizeof(msg),
+				 "%s is gone: nothing to compact (Tab selects a device)", v->selected);
+			set_message(v, true, msg);
+		} else if (!sel) {
 			set_message(v, true, "no device to compact");
 		} else if (!sel->dev) {
-			char msg[128];
-
 			snprintf(msg, sizeof(msg),
 				 "%s is not a zram device: nothing to compact here", sel->name);
 			set_message(v, true, msg);
+		} else if (!sel->dev->dev.initialised) {
+			/* what zsctl compact says; nothing is run, so nothing is recorded */
+			snprintf(msg, sizeof(msg), "%s: not initialised, nothing to compact",
+				 sel->name);
+			set_message(v, false, msg);
 		} else {
 			snprintf(v->compact_target, sizeof(v->compact_target), "%s", sel->name);
+			zs_device_identity(&sel->dev->dev, &v->compact_id);
 			v->mode = TOP_MODE_CONFIRM;
 		}
 		free(e);

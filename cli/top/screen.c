@@ -157,14 +157,16 @@ int screen_getkey(void)
 	}
 }
 
-static void draw_line(int row, int cols, const struct top_line *l)
+static void draw_line(int row, int cols, const struct top_line *l, bool utf8, bool keep_tail)
 {
 	chtype base = style_attr[l->style < TS_COUNT_ ? l->style : TS_NORMAL];
-	int len = (int)strlen(l->text);
 	bool full = l->style == TS_HEADING || l->style == TS_SELECTED;
+	char text[TOP_LINE_MAX + 8];
+	/* a long line is cut at a word's end with an ellipsis, never mid-word */
+	int len = top_fit(l->text, cols, utf8, keep_tail, text, sizeof(text));
 
 	attrset(base);
-	mvaddnstr(row, 0, l->text, cols);
+	mvaddstr(row, 0, text);
 	if (full && len < cols)
 		hline(' ', cols - len); /* the bar runs the whole width */
 	attrset(A_NORMAL);
@@ -181,7 +183,7 @@ static void draw_line(int row, int cols, const struct top_line *l)
 	}
 }
 
-void screen_draw(const struct top_frame *f, struct top_view *v, bool clear)
+void screen_draw(struct top_frame *f, struct top_view *v, bool clear)
 {
 	const struct top_line **out;
 	int rows, cols;
@@ -200,7 +202,7 @@ void screen_draw(const struct top_frame *f, struct top_view *v, bool clear)
 	erase(); /* the virtual screen only: doupdate() sends the differences */
 	for (int r = 0; r < rows; r++)
 		if (out[r])
-			draw_line(r, cols, out[r]);
+			draw_line(r, cols, out[r], v->utf8, out[r] == &f->status);
 	wnoutrefresh(stdscr);
 	doupdate();
 	free(out);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ struct top_opts {
 	enum top_sort sort;
 	bool reverse;
 	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
+	char **devices; /* named on the command line; NULL: every device */
+	size_t ndevices;
 };
 
 static volatile sig_atomic_t quit_signal;
@@ -91,10 +94,11 @@ static time_t frame_time(void)
 static void usage(void)
 {
 	printf("Usage:\n"
-	       " zsctl [global options] top [options] [DEVICE]\n"
+	       " zsctl [global options] top [options] [DEVICE...]\n"
 	       "\n"
 	       "A live view of zram devices and their zsmalloc pools: what they hold,\n"
-	       "the fragmentation of each size class, and compaction from the screen.\n"
+	       "what compaction would free of each device and size class, and compaction\n"
+	       "from the screen. DEVICE (zramN or /dev/zramN): only these; default: all.\n"
 	       "\n"
 	       "Options:\n"
 	       " -d, --delay SECS        refresh every SECS seconds (fractions; default 2)\n"
@@ -108,9 +112,9 @@ static void usage(void)
 	       "     --state-file PATH   the compaction state file, as compact's option\n"
 	       " -h, --help              display this help\n"
 	       "\n"
-	       "DEVICE selects a device as -p does. A short option means the same in every\n"
-	       "verb: -b is bytes, -n no headings, -r raw (status), so top's frame count,\n"
-	       "batch mode, sort and reverse are long options.\n"
+	       "A short option means the same in every verb: -b is bytes, -n no headings,\n"
+	       "-r raw (status), so top's frame count, batch mode, sort and reverse are\n"
+	       "long options.\n"
 	       "\n"
 	       "Keys: q quit, ? help, Tab/Left/Right pool, Up/Down/PgUp/PgDn/Home/End scroll,\n"
 	       "s sort, r reverse, e empty classes, c compact, d delay, Space/p pause, b bytes.\n"
@@ -223,16 +227,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 			return -EINVAL;
 		}
 	}
-	/* DEVICE, as every other verb takes it: the same as -p */
-	if (optind < argc && !o->pool)
-		o->pool = argv[optind++];
+	/* devices as every verb takes them, checked the same way */
 	if (optind < argc) {
-		char shown[64];
-
-		cli_shown(argv[optind], shown, sizeof(shown));
-		cli_usage_error(cli, "top: unexpected argument '%s' (top selects one device or pool)",
-				shown);
-		return -EINVAL;
+		r = cli_parse_devices(cli, argc - optind, argv + optind, &o->devices, &o->ndevices);
+		if (r == -ENOMEM)
+			cli_error(cli, NULL, r, "out of memory");
+		if (r < 0)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -261,13 +262,13 @@ static int refresh(struct top_run *t)
 	return 0;
 }
 
-static bool entry_exists(const struct zs_snapshot *sm, const char *name)
+static bool entry_exists(const struct top_view *v, const struct zs_snapshot *sm, const char *name)
 {
 	struct top_entry *e = NULL;
 	size_t n = 0;
 	bool found = false;
 
-	if (top_entries(sm, &e, &n) < 0)
+	if (top_entries(v, sm, &e, &n) < 0)
 		return false;
 	for (size_t i = 0; i < n && !found; i++)
 		found = !strcmp(e[i].name, name);
@@ -472,8 +473,10 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	int r;
 
 	r = parse_args(cli, argc, argv, &o);
-	if (r)
+	if (r) {
+		zs_strv_free(o.devices);
 		return r < 0 ? cli->status : ZS_EXIT_OK;
+	}
 	if (!o.batch && o.delay <= 0) {
 		cli_usage_error(cli, "top: --delay must be more than 0 (0 is for --batch only)");
 		return cli->status;
@@ -485,6 +488,13 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	t.view.bytes = o.bytes;
 	t.view.all_pools = o.batch && !o.pool;
 	t.view.has_clock = true;
+	t.view.named = o.devices != NULL;
+	{
+		const char *cs = nl_langinfo(CODESET);
+
+		/* batch frames are logs and test output: the same bytes in every locale */
+		t.view.utf8 = !o.batch && cs && !strcmp(cs, "UTF-8");
+	}
 	if (o.pool && parse_pool_name(o.pool, t.view.selected, sizeof(t.view.selected)) < 0) {
 		char shown[64];
 
@@ -494,7 +504,13 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	}
 	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &t.gate);
 	if (r >= 0) {
-		struct zs_reader_opts ro = { .needs = top_needs, .watch = true, .gate = t.gate };
+		struct zs_reader_opts ro = {
+			.needs = top_needs,
+			.devices = o.devices,
+			.ndevices = o.ndevices,
+			.watch = true,
+			.gate = t.gate,
+		};
 
 		r = zs_reader_new(cli->ctx, &ro, &t.reader);
 	}
@@ -509,7 +525,13 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli_lib_error(cli, "zram", r);
 		goto out;
 	}
-	if (o.pool && !entry_exists(t.sample, t.view.selected)) {
+	for (size_t i = 0; i < o.ndevices; i++) {
+		if (!zs_snapshot_device(t.sample, o.devices[i])) {
+			cli_error(cli, o.devices[i], -ENODEV, "no such device");
+			goto out;
+		}
+	}
+	if (o.pool && !entry_exists(&t.view, t.sample, t.view.selected)) {
 		cli_error(cli, t.view.selected, -ENODEV, "no such device or pool");
 		goto out;
 	}
@@ -520,5 +542,6 @@ out:
 	top_frame_free(&t.frame);
 	zs_reader_free(t.reader);
 	zs_gate_free(t.gate);
+	zs_strv_free(o.devices);
 	return cli->status;
 }

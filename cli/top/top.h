@@ -98,7 +98,15 @@ struct top_frame {
 	size_t head;	/* lines before the class table: always shown first */
 	bool has_table; /* lines[head] is the table's heading, rows follow */
 	size_t table_rows;
+	/* the device table: its heading's index, its rows after it, the selected one */
+	bool has_devs;
+	size_t dev_head, dev_rows;
+	size_t dev_sel; /* among the rows; dev_rows when none is selected */
+	/* the line that names the class table's device and pool (or says why there is none) */
+	bool has_label;
+	size_t label;
 	struct top_line status; /* the bottom line */
+	struct top_line more;	/* the layout's "more devices" line */
 };
 
 /* What the user chose; it survives refreshes and hotplug. */
@@ -110,6 +118,11 @@ struct top_view {
 	bool paused;
 	double delay;	   /* seconds */
 	char selected[64]; /* the selected device or pool, by name; "" for the first */
+	size_t sel_index;  /* where it was in the list: the neighbours of a removed one */
+	bool sel_gone;	   /* it was removed: nothing is selected until the user picks */
+	bool named;	   /* devices named on the command line: no other pools */
+	bool utf8;	   /* the terminal's charset: an ellipsis, arrows, shades */
+	size_t dev_scroll; /* first device row shown */
 	bool all_pools;	   /* batch without -p: every pool's class table */
 	size_t scroll;	   /* first class row shown */
 	size_t page;	   /* class rows the last layout showed */
@@ -120,6 +133,7 @@ struct top_view {
 	bool message_error;
 	uint64_t message_until_ns; /* CLOCK_MONOTONIC; 0: until replaced */
 	char compact_target[ZS_DEVNAME_MAX];
+	struct zs_identity compact_id; /* the device the user confirms, not just its name */
 	bool batch;
 	int cols; /* 0: as wide as it takes (batch) */
 	time_t now;
@@ -137,8 +151,9 @@ const char *top_sort_name(enum top_sort s);
 int top_parse_sort(const char *s, enum top_sort *ret);
 
 /* Entries in display order; n is their count. The array is malloc'd. */
-int top_entries(const struct zs_snapshot *sm, struct top_entry **ret, size_t *n);
-/* The selected entry (by name, else the first); NULL when there is none. */
+int top_entries(const struct top_view *v, const struct zs_snapshot *sm, struct top_entry **ret,
+		size_t *n);
+/* The selected entry by name (the first before any); NULL when none is (it was removed). */
 const struct top_entry *top_selected(const struct top_view *v, const struct top_entry *e, size_t n);
 
 void top_frame_init(struct top_frame *f);
@@ -154,8 +169,16 @@ bool top_events_message(struct top_view *v, const struct zs_snapshot *sm, uint64
  * Which lines a screen of rows lines shows: out[i] for row i (the status
  * line last), NULL for an empty row. Clamps v->scroll and sets v->page.
  */
-void top_layout(const struct top_frame *f, struct top_view *v, int rows,
-		const struct top_line **out);
+void top_layout(struct top_frame *f, struct top_view *v, int rows, const struct top_line **out);
+
+/*
+ * A line's text cut to cols columns at a word's end, with an ellipsis;
+ * keep_tail keeps its end instead (a message's cause), cutting the middle.
+ * Returns the columns out takes.
+ */
+int top_fit(const char *text, int cols, bool utf8, bool keep_tail, char *out, size_t size);
+/* Columns a UTF-8 string takes (every character top writes is one column wide). */
+size_t top_width(const char *s);
 
 /* A key; returns TOP_ACT_* flags. */
 int top_key(struct top_view *v, const struct zs_snapshot *sm, int key);
@@ -186,6 +209,6 @@ bool screen_is_open(void);
 void screen_size(int *rows, int *cols);
 /* A key from the terminal (TOP_KEY_*), TOP_KEY_NONE when none is waiting. */
 int screen_getkey(void);
-void screen_draw(const struct top_frame *f, struct top_view *v, bool clear);
+void screen_draw(struct top_frame *f, struct top_view *v, bool clear);
 
 #endif

@@ -37,7 +37,7 @@ for dir in "$TOP_SRCDIR"/tests/fixtures/*/ "$TOP_SRCDIR"/tests/getset/fixtures/*
 	name=$(basename "$(dirname "$dir")")-$(basename "$dir")
 	# some trees hold broken devices on purpose (exit status 1): their
 	# metrics count all the same
-	"$ZSCTL" --sysroot "$dir" status --format=prometheus --classes \
+	"$ZSCTL" --sysroot "$dir" status --format=prometheus --classes --cgroups \
 		>"$TMPD/expo/$name.prom" 2>/dev/null
 	r=$?
 	runs=$((runs + 1))
@@ -96,7 +96,7 @@ tap_ok "$([ "$(wc -l <"$TMPD/names")" -ge 40 ] && echo 0 || echo 1)" \
 
 # and they are every metric zsctl-status(8) documents, no more, no less
 sed -n '/^# PROMETHEUS OUTPUT/,/^# [A-Z]/p' "$TOP_SRCDIR/man/zsctl-status.8.scd" |
-	grep -o '\*\(zram\|zsctl\)_[a-z0-9_]*\*' | tr -d '*' | sort -u >"$TMPD/documented"
+	grep -o '\*\(zram\|zsctl\|zswap\)_[a-z0-9_]*\*' | tr -d '*' | sort -u >"$TMPD/documented"
 tap_is "$(comm -23 "$TMPD/documented" "$TMPD/names" | tr '\n' ' ')" "" \
 	"every metric zsctl-status(8) documents is in the fixture runs' exposition"
 tap_is "$(comm -13 "$TMPD/documented" "$TMPD/names" | tr '\n' ' ')" "" \

@@ -229,6 +229,8 @@ completes "/dev/zram12" "'zsctl --sysroot DIR compact /dev/zram1<TAB>'" \
 completes "zram12" "after '--', only devices" zsctl --sysroot "$TMPD/root" status -- zram1
 completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" "'zsctl remove <TAB>' offers devices" \
 	zsctl --sysroot "$TMPD/root" remove ''
+completes "/dev/zram0 /dev/zram12 /dev/zram3 zram0 zram12 zram3" "'zsctl top -d 1 <TAB>' offers devices" \
+	zsctl --sysroot "$TMPD/root" top -d 1 ''
 echo 'lzo [lz4] zstd' >"$TMPD/root/sys/block/zram3/comp_algorithm"
 completes "lz4 lzo zstd" "'zsctl add -a <TAB>' offers the algorithms the kernel lists" \
 	zsctl --sysroot "$TMPD/root" add -s 1G -a ''

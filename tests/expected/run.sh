@@ -215,6 +215,20 @@ mask()
 		if (now(substr($0, RSTART + 6, RLENGTH - 6)))
 			$0 = substr($0, 1, RSTART - 1) " time=<time>" substr($0, RSTART + RLENGTH)
 	}
+	/^\tdevice [^ ]+ .* (rc_time|wb_time|wb_day|idle_all)=[0-9]+( |$)/ {
+		# zsctl maintain: the times of its rounds
+		n = split($0, w, " ")
+		r = w[1]
+		for (i = 2; i <= n; i++) {
+			if (match(w[i], /^(rc_time|wb_time|wb_day|idle_all)=[0-9]+$/)) {
+				k = substr(w[i], 1, index(w[i], "=") - 1)
+				if (now(substr(w[i], length(k) + 2)))
+					w[i] = k "=<time>"
+			}
+			r = r " " w[i]
+		}
+		$0 = "\t" substr(r, 1)
+	}
 	/\.corrupt\.[0-9]+\.[0-9]+/ {
 		# the name a garbled state file is set aside as: .corrupt.TIME.PID
 		s = $0
@@ -228,6 +242,9 @@ mask()
 			s = substr(s, RSTART + RLENGTH)
 		}
 		$0 = r s
+	}
+	/^zram[0-9]+: (recompress|writeback|compact): .* in [0-9]+\.[0-9] ms$/ {
+		sub(/ in [0-9]+\.[0-9] ms$/, " in <duration> ms")
 	}
 	/: compacted: freed .* in [0-9]+\.[0-9] ms$/ {
 		sub(/ in [0-9]+\.[0-9] ms$/, " in <duration> ms")

@@ -117,7 +117,7 @@ for round in $(seq "$ROUNDS"); do
 	# 4. zsctl add, then remove at once
 	"$ZSCTL" add -J -s 64M >"$TMPD/json" 2>"$TMPD/err"
 	rc=$?
-	new=$(jq -r '.device // empty' "$TMPD/json")
+	new=$(jq -r '.name // empty' "$TMPD/json")
 	case "$rc:$new" in
 	0:zram[0-9]*) ;;
 	*) tap_bail "round $round: zsctl add failed (exit $rc): $(cat "$TMPD/err")" ;;

@@ -34,7 +34,7 @@ tap_skip()
 cat >"$TMPD/dirs.mk" <<'MK'
 zs-print-dirs:
 	@printf '%s\n' 'sbindir=$(sbindir)' 'pkglibexecdir=$(pkglibexecdir)' \
-		'man8dir=$(man8dir)' 'docdir=$(docdir)' \
+		'man8dir=$(man8dir)' 'man5dir=$(man5dir)' 'docdir=$(docdir)' \
 		'bashcompletiondir=$(bashcompletiondir)' 'zshcompletiondir=$(zshcompletiondir)' \
 		'fishcompletiondir=$(fishcompletiondir)' \
 		'systemdsystemunitdir=$(systemdsystemunitdir)' 'version=$(PACKAGE_VERSION)' \
@@ -48,6 +48,7 @@ dir()
 }
 sbindir=$(dir sbindir)
 man8dir=$(dir man8dir)
+man5dir=$(dir man5dir)
 docdir=$(dir docdir)
 unitdir=$(dir systemdsystemunitdir)
 for d in sbindir pkglibexecdir man8dir docdir bashcompletiondir zshcompletiondir fishcompletiondir \
@@ -84,6 +85,12 @@ for scd in "$TOP_SRCDIR"/man/*.8.scd; do
 	page=${page%.scd}
 	expect "$man8dir/$page" "$(source_file "man/$page")"
 done
+# zsctl.conf(5)
+for scd in "$TOP_SRCDIR"/man/*.5.scd; do
+	page=${scd##*/}
+	page=${page%.scd}
+	expect "$man5dir/$page" "$(source_file "man/$page")"
+done
 expect "$(dir bashcompletiondir)/zsctl" "$TOP_SRCDIR/completions/zsctl"
 expect "$(dir zshcompletiondir)/_zsctl" "$TOP_SRCDIR/completions/_zsctl"
 expect "$(dir fishcompletiondir)/zsctl.fish" "$TOP_SRCDIR/completions/zsctl.fish"
@@ -92,6 +99,8 @@ if [ "$unitdir" != no ]; then
 	expect "$unitdir/zsctl-compact.timer" "$TOP_SRCDIR/systemd/zsctl-compact.timer"
 	expect "$unitdir/zsctl-prometheus.service" -
 	expect "$unitdir/zsctl-prometheus.timer" "$TOP_SRCDIR/systemd/zsctl-prometheus.timer"
+	expect "$unitdir/zsctl-maintain.service" -
+	expect "$unitdir/zsctl-maintain.timer" "$TOP_SRCDIR/systemd/zsctl-maintain.timer"
 fi
 expect "$docdir/kernel/README" "$TOP_SRCDIR/kernel/README"
 for patch in "$TOP_SRCDIR"/kernel/*.patch; do
@@ -133,13 +142,13 @@ zsctl="$DEST$sbindir/zsctl$(dir exeext)"
 tap_ok $? "the installed zsctl is executable"
 tap_is "$("$zsctl" --version 2>&1)" "zsctl $(dir version)" "the installed zsctl runs and has the configured version"
 
-for page in $(grep "^$man8dir/" "$TMPD/expected.files"); do
+for page in $(grep -e "^$man8dir/" -e "^$man5dir/" "$TMPD/expected.files"); do
 	head -n 20 "$DEST$page" | grep -q '^\.TH '
 	tap_ok $? "${page##*/} is a man page (.TH)"
 done
 
 if [ "$unitdir" != no ]; then
-	for unit in zsctl-compact.service zsctl-prometheus.service; do
+	for unit in zsctl-compact.service zsctl-prometheus.service zsctl-maintain.service; do
 		exec_lines=$(grep '^ExecStart=' "$DEST$unitdir/$unit")
 		bad=$(printf '%s\n' "$exec_lines" | grep -v "^ExecStart=$sbindir/zsctl ")
 		tap_is "$bad" "" "$unit runs $sbindir/zsctl"

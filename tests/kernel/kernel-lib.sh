@@ -14,6 +14,7 @@
 #   build-<key>/        out-of-tree build directories
 #   images/             bzImages, named by hashes of what made them
 #   logs/               configuration and build logs
+#   .lock, .lock-<series>  see klib_lock
 
 # the kernel's make must not inherit the flags or job server of the make
 # that runs the caller, nor an ARCH or output directory of the environment
@@ -23,6 +24,24 @@ KLIB_HOST_PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-util
 qemu-system-x86 busybox-static git jq"
 
 sha() { sha256sum | cut -c1-16; }
+
+# Two kinds of lock in the cache, so that a guest run waits only for other
+# guests and a kernel build only for work on the same source tree:
+#   $CACHE/.lock         the guests (one qemu at a time on a 2-core host)
+#                        and the run directories they share;
+#   $CACHE/.lock-SERIES  src/SERIES and its build trees: git checkouts,
+#                        configuration and builds.
+# klib_lock FD NAME WHAT: take $CACHE/NAME on FD, saying so when it waits.
+# The caller's children inherit FD: release it (klib_unlock) before
+# starting anything that outlives the locked work.
+klib_lock() {
+	eval "exec $1>\"\$CACHE/$2\"" || bail "cannot open $CACHE/$2"
+	if ! flock -n "$1"; then
+		echo "# waiting for $CACHE/$2 ($3 of another check-kernel or bench)"
+		flock "$1"
+	fi
+}
+klib_unlock() { eval "exec $1>&-"; }
 
 # klib_need_packages PKG...: install the missing ones (root only)
 klib_need_packages() {

@@ -23,14 +23,16 @@ dbg=$(awk '$9 == "debugfs" { print substr($5, 2) }' "$ROOT/proc/self/mountinfo")
 [ -d "$ROOT/$dbg/zsmalloc/zram2" ] || tap_bail "several-devices: no pool zram2 under /$dbg"
 
 # ---- the screen, and the keys ------------------------------------------------
-tm_run 100 30 main -- --sysroot "$ROOT" top -d 1
+tm_run 120 30 main -- --sysroot "$ROOT" top -d 1
 
 see "the title line" '^zsctl top - [0-9:]+, every 1s: 3 zram devices, 3 zsmalloc pools'
-see "the device heading" '^NAME +DISKSIZE +ALGO +DATA +COMPR +TOTAL +RATIO +FRAG +COMPACTABLE +SWAP$'
+see "the device heading, the bar's ruler last" '^NAME +DISKSIZE +ALGO +DATA +COMPR +TOTAL +RATIO +FRAG +COMPACTABLE +SWAP 0   50 100$'
 see "a line per device" '^zram10 +256M +lz4 +64M'
 see "the gate" '^Gate: free; runs 0, turned away 0'
-see "the pool of the first device" '^Pool zram0 \(zram, 6\.4\+ classes\): 119 classes, by freeable descending'
-see "the class heading" '^CLASS +SIZE +OBJS +USED +PAGES +PPZ +FREEABLE +FRAG +FULLNESS$'
+see "the pool of the first device" '^Pool zram0 \(device zram0, 6\.4\+\): compaction would free 10\.2M; 119 classes by freeable descending$'
+see "the class heading, with the rulers" '^CLASS +SIZE +OBJS +USED +PAGES +PPZ +FREEABLE +FRAG 0   50 100 1234567899F$'
+see "a class row: its bar and its shaded strip (UTF-8)" '^  211 3408   438  229   365   5     680K 47\.7% #####\.\.\.\.\. \.▃\.▅\.█▅\.▃\.▁$'
+see "zram0's bar: what compaction frees of it" '^zram0 .* 10\.2M +- ####\.\.\.\.\.\.$'
 see "the key hints" '^q quit  \? help  Tab pool'
 tap_is "$(tm display -p -t "$TM_CUR" '#{alternate_on}')" 1 "top runs on the alternate screen"
 tap_is "$(tm_screen | wc -l | tr -d ' ')" 30 "it fills the 30 lines"
@@ -67,7 +69,7 @@ keys r
 see "r: back" 'by freeable descending'
 
 keys e
-see "e: empty classes hidden" '119 classes \([0-9]+ empty hidden\)'
+see "e: empty classes hidden" '119 classes \([0-9]+ empty hidden\) by'
 keys e
 not_see "e: shown again" 'empty hidden'
 
@@ -112,17 +114,26 @@ not_see "Space: resumed" '\[paused\]'
 # ---- the window changes size ---------------------------------------------------
 tm resize-window -t "$TM_CUR" -x 60 -y 15
 see "60x15: the class table stays" '^CLASS +SIZE '
-not_see "60x15: without the fullness column" 'FULLNESS'
+not_see "60x15: without the fullness column" '1234567899F'
 see "60x15: the status line on the last row" '^q quit'
 tap_is "$(tm_screen | awk 'length > 60' | wc -l | tr -d ' ')" 0 "60x15: no line is longer than 60"
 tap_is "$(tm_screen | sed -n '15p' | cut -c1-6)" "q quit" "60x15: the status line is line 15"
 tm resize-window -t "$TM_CUR" -x 80 -y 24
-see "80x24: the fullness column is back" '^CLASS +SIZE .* FULLNESS$'
+see "80x24: the fullness column is back" '^CLASS +SIZE .* 1234567899F$'
+# display columns, not bytes: the strip's shades are UTF-8
+tap_ok "$(($(tm_screen | LC_ALL=C.UTF-8 wc -L) > 80))" "80x24: no line is wider than 80 columns"
+see "80x24: the totals cut after an item, with an ellipsis" '^Total: data 128M, compr 63\.3M, total 78M, compactable 10\.2M, ratio 2\.02…$'
+see "80x24: the pool's line keeps what compaction frees" '^Pool zram0 \(device zram0, 6\.4\+\): compaction would free 10\.2M…$'
+tm resize-window -t "$TM_CUR" -x 200 -y 60
+see "200x60: wider bars" '^NAME .* 0        50      100$'
+see "200x60: zram0's 20-cell bar" '^zram0 .* 10\.2M +- #######\.\.\.\.\.\.\.\.\.\.\.\.\.$'
+see "200x60: the pool's whole line" 'by freeable descending$'
+tm resize-window -t "$TM_CUR" -x 80 -y 24
 see "80x24: the device table" '^zram0 +[0-9]'
 tm resize-window -t "$TM_CUR" -x 30 -y 6
 see "30x6: still drawing" '^zsctl top'
-tm resize-window -t "$TM_CUR" -x 100 -y 30
-see "100x30 again" '^Pool zram0 '
+tm resize-window -t "$TM_CUR" -x 120 -y 30
+see "120x30 again" '^Pool zram0 '
 
 # ---- compaction, through the gate of zsctl compact ----------------------------------
 keys c

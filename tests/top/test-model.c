@@ -22,10 +22,11 @@
 /* ---- a snapshot made by hand --------------------------------------------------------- */
 
 #define NDEVS 3
+#define MAXDEVS 12
 
 struct fake {
 	struct zs_snapshot snap;
-	struct zs_snap_device devs[NDEVS];
+	struct zs_snap_device devs[MAXDEVS];
 	struct zs_pool pools[2];
 	struct zs_class classes[2][4];
 };
@@ -103,6 +104,50 @@ static void view_init(struct top_view *v)
 	memset(v, 0, sizeof(*v));
 	v->delay = 2;
 	v->batch = true;
+}
+
+/* n devices zram0.., of which zram(n-1) has the only zram pool; zswap1 beside them. */
+static void fake_many(struct fake *f, unsigned int n, enum zs_classes_status st)
+{
+	memset(f, 0, sizeof(*f));
+	for (unsigned int i = 0; i < n; i++)
+		fake_device(&f->devs[i], i, true, (uint64_t)(i + 1) << 20);
+	if (st == ZS_CLASSES_OK) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "zram%u", n - 1);
+		fake_pool(&f->pools[0], f->classes[0], name, 4096, 3);
+		fake_pool(&f->pools[1], f->classes[1], "zswap1", 4096, 1);
+		f->devs[n - 1].pool = &f->pools[0];
+		f->snap.npools = 2;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		zs_device_derive(&f->devs[i].dev, f->devs[i].pool, 4096, &f->devs[i].derived);
+	f->snap.seq = 1;
+	f->snap.devs = f->devs;
+	f->snap.ndevs = n;
+	f->snap.pools = f->pools;
+	f->snap.classes_status = st;
+	f->snap.page_size = 4096;
+	f->snap.has_gate = true;
+}
+
+/* The row of the screen that shows the line starting with prefix; -1 if none does. */
+static int shown_row(const struct top_line *const *out, int rows, const char *prefix)
+{
+	for (int i = 0; i < rows; i++)
+		if (out[i] && !strncmp(out[i]->text, prefix, strlen(prefix)))
+			return i;
+	return -1;
+}
+
+static int shown_style(const struct top_line *const *out, int rows, enum top_style st)
+{
+	int n = 0;
+
+	for (int i = 0; i < rows; i++)
+		n += out[i] && out[i]->style == st;
+	return n;
 }
 
 /* The frame's line that starts with prefix, or NULL. */
@@ -188,7 +233,10 @@ static void test_totals_saturate(void **state)
 	assert_non_null(l);
 	assert_non_null(strstr(l, "data 18446744073709551615,"));
 	/* zram2 has no class statistics: its part is an estimate, so the sum is one */
-	assert_non_null(strstr(l, "compactable ~18446744073709551615"));
+	assert_non_null(strstr(l, "compactable ~"));
+	/* the zswap pool's part saturates on its own, apart from zram's */
+	assert_null(strstr(l, "compactable ~18446744073709551615"));
+	assert_non_null(strstr(l, "; 1 other pool (zswap): total 163840, compactable 18446744073709551615"));
 	top_frame_free(&f);
 	free(k);
 }
@@ -217,15 +265,22 @@ static void test_layout(void **state)
 	top_layout(&f, &v, 40, out);
 	assert_ptr_equal(out[39], &f.status);
 	assert_ptr_equal(out[0], &f.lines[0]);
-	assert_int_equal(v.page, 40 - 1 - f.head - 1);
+	assert_int_equal(v.page, f.table_rows); /* all of it */
 
-	/* short: the head gives way so that the table keeps its heading and 3 rows */
-	top_layout(&f, &v, 8, out);
-	for (int i = 0; i < 7; i++)
-		if (out[i] && out[i] >= &f.lines[f.head + 1])
-			shown++;
-	assert_ptr_equal(out[7], &f.status);
+	/*
+	 * short: the totals, the gate and the other devices give way, so that the
+	 * selected device, the pool's line, the table's heading and 3 rows stay
+	 */
+	top_layout(&f, &v, 10, out);
+	for (int i = 0; i < 9; i++)
+		for (size_t j = 0; j < f.table_rows; j++)
+			shown += out[i] == &f.lines[f.head + 1 + j];
+	assert_ptr_equal(out[9], &f.status);
 	assert_true(shown >= 3);
+	assert_true(shown_row(out, 10, "Pool zram0 (device zram0") >= 0);
+	assert_true(shown_row(out, 10, "zram0 ") >= 0);
+	assert_true(shown_row(out, 10, "v 3 more devices") >= 0);
+	assert_int_equal(shown_row(out, 10, "Total: "), -1);
 
 	/* scrolling past the end is clamped to the last page */
 	v.scroll = 100;
@@ -311,6 +366,312 @@ static void test_keys(void **state)
 	free(k);
 }
 
+/*
+ * 12 devices on 80x12 and 80x24 (the review's #2): whichever is selected,
+ * its row is on screen and highlighted, a line says how many are above and
+ * below, and the class table keeps the line naming its device and pool.
+ */
+static void test_layout_selection_visible(void **state)
+{
+	static const int heights[] = { 12, 24, 8 };
+	const struct top_line *out[64];
+	struct top_frame f;
+	struct top_view v;
+	struct fake *k = calloc(1, sizeof(*k));
+
+	(void)state;
+	assert_non_null(k);
+	for (int st = 0; st < 2; st++) {
+		fake_many(k, 12, st ? ZS_CLASSES_NO_ZSMALLOC : ZS_CLASSES_OK);
+		for (size_t h = 0; h < ARRAY_SIZE(heights); h++) {
+			int rows = heights[h];
+
+			view_init(&v);
+			v.batch = false;
+			v.cols = 80;
+			top_frame_init(&f);
+			for (unsigned int sel = 0; sel < 12; sel++) {
+				char name[16], label[48];
+				int r, more;
+
+				assert_int_equal(top_build(&f, &v, &k->snap), 0);
+				top_layout(&f, &v, rows, out);
+				snprintf(label, sizeof(label), "zram%u", sel);
+				assert_string_equal(v.selected, label);
+				snprintf(name, sizeof(name), "zram%u ", sel);
+				r = shown_row(out, rows, name);
+				assert_true(r >= 0); /* never off screen */
+				assert_int_equal(out[r]->style, TS_SELECTED);
+				assert_int_equal(shown_style(out, rows, TS_SELECTED), 1);
+				/* the rows left out are said, above and below */
+				more = shown_row(out, rows, "^ ");
+				if (more < 0)
+					more = shown_row(out, rows, "v ");
+				{
+					size_t shown = 0, all = st ? 12 : 13;
+
+					for (int i = 0; i < rows; i++)
+						shown += out[i] && (!strncmp(out[i]->text, "zram", 4) ||
+								    !strncmp(out[i]->text, "zswap", 5)) &&
+							 !strstr(out[i]->text, ": ");
+					/* the marker when (and only when) rows are left out */
+					assert_int_equal(more >= 0, shown < all);
+					if (rows == 12)
+						assert_true(more >= 0);
+					if (more >= 0)
+						assert_non_null(strstr(out[more]->text, "more device"));
+				}
+				/* what the class area belongs to */
+				if (st == 0 && sel == 11) {
+					assert_true(shown_row(out, rows, "Pool zram11 (device zram11") >= 0);
+					assert_true(shown_row(out, rows, "CLASS ") >= 0);
+				} else if (st == 0) {
+					snprintf(label, sizeof(label), "zram%u: no class statistics", sel);
+					assert_true(shown_row(out, rows, label) >= 0);
+				} else {
+					assert_true(shown_row(out, rows, "No class statistics: ") >= 0);
+				}
+				assert_ptr_equal(out[rows - 1], &f.status);
+				top_key(&v, &k->snap, TOP_KEY_TAB);
+			}
+			top_frame_free(&f);
+		}
+	}
+	free(k);
+}
+
+/* The selected device is hot-removed: nothing else is selected, c does nothing, Tab picks. */
+static void test_removed_selection(void **state)
+{
+	const struct top_line *out[64];
+	struct top_frame f;
+	struct top_view v;
+	struct fake *k = calloc(1, sizeof(*k));
+
+	(void)state;
+	assert_non_null(k);
+	fake_many(k, 5, ZS_CLASSES_NO_ZSMALLOC);
+	view_init(&v);
+	v.batch = false;
+	top_frame_init(&f);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	top_key(&v, &k->snap, TOP_KEY_TAB);
+	top_key(&v, &k->snap, TOP_KEY_TAB);
+	assert_string_equal(v.selected, "zram2");
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+
+	/* zram2 goes */
+	memmove(&k->devs[2], &k->devs[3], 2 * sizeof(k->devs[0]));
+	k->snap.ndevs = 4;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(v.sel_gone);
+	top_layout(&f, &v, 24, out);
+	assert_int_equal(shown_style(out, 24, TS_SELECTED), 0); /* not zram0, not anyone */
+	assert_true(shown_row(out, 24, "zram2 is gone: nothing is selected") >= 0);
+	/* c: nothing to act on, and no question asked */
+	top_key(&v, &k->snap, 'c');
+	assert_int_equal(v.mode, TOP_MODE_NORMAL);
+	assert_non_null(strstr(v.message, "zram2 is gone: nothing to compact"));
+	/* a new zram2 (the kernel reuses the number) is not selected either */
+	fake_device(&k->devs[4], 2, true, 1 << 20);
+	k->snap.ndevs = 5;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(v.sel_gone);
+	k->snap.ndevs = 4;
+	/* Tab: the one now in its place */
+	top_key(&v, &k->snap, TOP_KEY_TAB);
+	assert_string_equal(v.selected, "zram3");
+	assert_false(v.sel_gone);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	top_layout(&f, &v, 24, out);
+	assert_int_equal(out[shown_row(out, 24, "zram3 ")]->style, TS_SELECTED);
+	top_frame_free(&f);
+	free(k);
+}
+
+/* c names its device, and compacts only the very device it asked about. */
+static void test_compact_target(void **state)
+{
+	struct fake *k = calloc(1, sizeof(*k));
+	struct top_frame f;
+	struct top_view v;
+
+	(void)state;
+	assert_non_null(k);
+	fake_init(k, 4096);
+	k->devs[0].dev.has_diskseq = true;
+	k->devs[0].dev.diskseq = 41;
+	view_init(&v);
+	v.batch = false;
+	top_frame_init(&f);
+
+	/* an uninitialised device: what zsctl compact says, no question, no run */
+	top_key(&v, &k->snap, TOP_KEY_TAB);
+	assert_string_equal(v.selected, "zram1");
+	assert_int_equal(top_key(&v, &k->snap, 'c') & TOP_ACT_COMPACT, 0);
+	assert_int_equal(v.mode, TOP_MODE_NORMAL);
+	assert_string_equal(v.message, "zram1: not initialised, nothing to compact");
+	assert_false(v.message_error);
+
+	/* the question names the device */
+	top_key(&v, &k->snap, TOP_KEY_BTAB);
+	top_key(&v, &k->snap, 'c');
+	assert_int_equal(v.mode, TOP_MODE_CONFIRM);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_string_equal(f.status.text, "Compact zram0 now, through zsctl compact's gate? [y/N] ");
+	/* meanwhile zram0 was removed and another zram0 made: not that one */
+	k->devs[0].dev.diskseq = 42;
+	assert_int_equal(top_key(&v, &k->snap, 'y') & TOP_ACT_COMPACT, 0);
+	assert_string_equal(v.message, "zram0 changed since you asked: not compacted");
+	/* asked again about the new one: yes */
+	top_key(&v, &k->snap, 'c');
+	assert_true(top_key(&v, &k->snap, 'y') & TOP_ACT_COMPACT);
+	assert_string_equal(v.compact_target, "zram0");
+	top_frame_free(&f);
+	free(k);
+}
+
+/* Lines cut at a word's end with an ellipsis; a message keeps its cause. */
+static void test_fit(void **state)
+{
+	static const char total[] = "Total: data 128M, compr 63.3M, total 78M, compactable 10.2M, "
+				    "ratio 2.02, frag 17.6%";
+	static const char msg[] = "zram0: cannot take the compaction gate "
+				  "/tmp/a-long-directory/several-devices/run/lock/zsctl-compact.lock: "
+				  "Permission denied";
+	char out[256];
+	int w;
+
+	(void)state;
+	w = top_fit(total, (int)strlen(total), false, false, out, sizeof(out));
+	assert_string_equal(out, total);
+	assert_int_equal(w, (int)strlen(total));
+	/* at an item's end */
+	w = top_fit(total, 70, false, false, out, sizeof(out));
+	assert_string_equal(out, "Total: data 128M, compr 63.3M, total 78M, compactable 10.2M...");
+	assert_true(w <= 70);
+	w = top_fit(total, 70, true, false, out, sizeof(out));
+	assert_string_equal(out, "Total: data 128M, compr 63.3M, total 78M, compactable 10.2M\u2026");
+	assert_int_equal(w, (int)top_width(out));
+	/* one long word: cut inside it, still with the ellipsis */
+	w = top_fit("abcdefghijklmnopqrstuvwxyz", 10, false, false, out, sizeof(out));
+	assert_string_equal(out, "abcdefg...");
+	/* the cause of an error stays */
+	w = top_fit(msg, 80, false, true, out, sizeof(out));
+	assert_true(w <= 80);
+	assert_true(!strncmp(out, "zram0: cannot take the compaction gate", 38));
+	assert_non_null(strstr(out, "gate .../zsctl-compact.lock: Permission denied"));
+	w = top_fit(msg, 40, true, true, out, sizeof(out));
+	assert_true(w <= 40);
+	assert_non_null(strstr(out, "Permission denied"));
+	assert_true(!strncmp(out, "zram0:", 6));
+}
+
+/* The picture: what compaction can free, its colour, its ruler, the fullness shades. */
+static void test_picture(void **state)
+{
+	struct top_frame f;
+	struct top_view v;
+	struct fake *k = calloc(1, sizeof(*k));
+	const struct top_line *l;
+	const char *t;
+
+	(void)state;
+	assert_non_null(k);
+	fake_init(k, 4096);
+	/* class 0: its zspages spread; class 1: one crowded group, many zspages */
+	k->classes[0][0].fullness[0] = 0;
+	k->classes[0][0].fullness[1] = 1;
+	k->classes[0][0].fullness[5] = 100;
+	k->classes[0][1].fullness[10] = 5000;
+	view_init(&v);
+	v.batch = false;
+	v.cols = 80;
+	top_frame_init(&f);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+
+	/* the heading: the bar's ruler and the strip's */
+	t = f.lines[f.head].text;
+	assert_non_null(strstr(t, " 0   50 100 1234567899F"));
+	for (size_t i = f.head + 1; i <= f.head + f.table_rows; i++) {
+		l = &f.lines[i];
+		assert_null(strchr(l->text, '+')); /* no saturated strip */
+		assert_null(strchr(l->text, '|'));
+		for (unsigned int s = 0; s < l->nspans; s++)
+			if (l->spans[s].style == TS_BAR_HIGH)
+				assert_true(l->text[l->spans[s].start] == '#');
+	}
+	/* class 2: 3 of its 10 pages freeable: 3 cells, red (a quarter or more) */
+	l = &f.lines[f.head + 1]; /* by freeable: class 2 first */
+	assert_non_null(strstr(l->text, " ###....... "));
+	assert_int_equal(l->spans[0].style, TS_BAR_HIGH);
+	assert_int_equal(l->spans[0].len, 3);
+	/* classes with nothing freeable: no cell, no colour, however fragmented */
+	for (size_t i = f.head + 2; i < f.head + f.table_rows; i++) {
+		l = &f.lines[i];
+		assert_non_null(strstr(l->text, " .......... "));
+		for (unsigned int s = 0; s < l->nspans; s++)
+			assert_int_equal(l->spans[s].style, TS_DIM);
+	}
+	/* the strip: shaded against its row; one zspage shows, 5000 do not saturate */
+	assert_non_null(line_starting(&f, "    0   32 ")); /* class 0 */
+	assert_non_null(strstr(line_starting(&f, "    0   32 "), " ._...*....."));
+	assert_non_null(strstr(line_starting(&f, "    1   64 "), " ..........*"));
+
+	/* device rows: exact from zram0's classes, the estimate (lib's) for zram2 */
+	t = line_starting(&f, "NAME ");
+	assert_non_null(strstr(t, " 0   50 100"));
+	{
+		const char *z0 = line_starting(&f, "zram0 "), *z2 = line_starting(&f, "zram2 ");
+		char bar[16];
+		int n = (int)(((double)k->devs[2].derived.compactable /
+			       (double)k->devs[2].dev.mm.val[ZS_MM_MEM_USED_TOTAL]) * 10 + 0.5);
+
+		assert_true(k->devs[2].derived.has_compactable);
+		assert_false(k->devs[2].derived.compactable_exact);
+		assert_non_null(strstr(z0, " #........."));
+		memset(bar, '.', 10);
+		/* any share above nothing takes a cell; the model may find nothing */
+		if (k->devs[2].derived.compactable)
+			memset(bar, '~', (size_t)(n ? n : 1));
+		bar[10] = '\0';
+		assert_non_null(strstr(z2, bar));
+		/* uninitialised: no picture */
+		assert_null(strstr(line_starting(&f, "zram1 "), ".........."));
+	}
+	/* wide: the bars take 20 cells */
+	v.cols = 200;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(strstr(line_starting(&f, "NAME "), " 0        50      100"));
+	top_frame_free(&f);
+	free(k);
+}
+
+/* Devices named on the command line: those only, and no other pool in the totals. */
+static void test_named(void **state)
+{
+	struct top_frame f;
+	struct top_view v;
+	struct fake *k = calloc(1, sizeof(*k));
+
+	(void)state;
+	assert_non_null(k);
+	fake_init(k, 4096);
+	view_init(&v);
+	v.all_pools = true;
+	top_frame_init(&f);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "zswap1 "));
+	assert_non_null(strstr(line_starting(&f, "Total: "), "other pool (zswap)"));
+	v.named = true;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(line_starting(&f, "zswap1 "));
+	assert_null(line_starting(&f, "Pool zswap1 "));
+	assert_null(strstr(line_starting(&f, "Total: "), "zswap"));
+	top_frame_free(&f);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +680,12 @@ int main(void)
 		cmocka_unit_test(test_totals_saturate),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_layout_selection_visible),
+		cmocka_unit_test(test_removed_selection),
+		cmocka_unit_test(test_compact_target),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_picture),
+		cmocka_unit_test(test_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

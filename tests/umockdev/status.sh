@@ -125,7 +125,7 @@ tap_ok $? "the JSON document parses"
 tap_is "$(j s1 '[.devices[].name] | join(" ")')" "zram0 zram1" \
 	"libudev finds zram0 and zram1, not sda, not zram0p1, not this machine's devices"
 tap_is "$(j s1 '.devices[0].disksize')" "$(cat "$ABI/zram0.disksize.after_discard")" "zram0 disksize"
-tap_is "$(j s1 '.devices[0].initstate')" 1 "zram0 initstate"
+tap_is "$(j s1 '.devices[0].initstate')" true "zram0 initstate"
 tap_is "$(j s1 '.devices[0].comp_algorithm')" lz4 "zram0 comp_algorithm"
 tap_is "$(j s1 '.devices[0].comp_algorithms | join(" ")')" "lz4 lz4hc zstd deflate" \
 	"zram0 comp_algorithms"

@@ -387,6 +387,8 @@ static const char *decision_name(enum zs_decision d)
 		return "TOO_SOON";
 	case ZS_DECIDE_NOT_WORTH:
 		return "NOT_WORTH";
+	case ZS_DECIDE_BACKED_OFF:
+		return "BACKED_OFF";
 	}
 	return "?";
 }
@@ -426,15 +428,15 @@ static void test_decide_uninitialised(void **state)
 
 	make_device(&dev, false);
 	make_derived(&x, 0, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_UNINITIALISED);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_UNINITIALISED);
 	/* before anything else: force, a recent compaction, a large gain */
 	p.force = true;
 	p.min_interval = 3600;
 	make_derived(&x, 100 * MIB, 0.9);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, NOW), ZS_DECIDE_UNINITIALISED);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, 0, NOW), ZS_DECIDE_UNINITIALISED);
 
 	make_device(&dev, true);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 }
 
 static void test_decide_min_gain(void **state)
@@ -446,32 +448,32 @@ static void test_decide_min_gain(void **state)
 	make_device(&dev, true);
 	/* fragmentation below min_frag: only the gain counts */
 	make_derived(&x, MIB, 0.1);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, MIB + 1, 0.1);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, MIB - 1, 0.1);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	make_derived(&x, 0, 0.1);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* no fragmentation figure at all: the gain alone decides */
 	make_derived(&x, MIB, 0.0);
 	x.has_fragmentation = false;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, MIB - 1, 0.0);
 	x.has_fragmentation = false;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* min_gain 0 still needs something to free */
 	p.min_gain = 0;
 	make_derived(&x, 1, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, 0, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* the largest gain against the largest threshold */
 	p.min_gain = UINT64_MAX;
 	make_derived(&x, UINT64_MAX, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, UINT64_MAX - 1, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 }
 
 static void test_decide_min_frag(void **state)
@@ -483,38 +485,38 @@ static void test_decide_min_frag(void **state)
 	make_device(&dev, true);
 	/* a gain below min_gain: only fragmentation counts */
 	make_derived(&x, 4096, 0.5);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, 1, 0.5);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, 4096, 0.9);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	make_derived(&x, 4096, 0.49999);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* fragmented but nothing to free */
 	make_derived(&x, 0, 0.5);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	make_derived(&x, 0, 1.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* a fragmentation figure that is not there is not used */
 	make_derived(&x, 4096, 0.9);
 	x.has_fragmentation = false;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* min_frag 1 (100%) still works; above 1 disables the test */
 	p.min_frag = 1.0;
 	make_derived(&x, 4096, 1.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	p.min_frag = 1.0000001;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	p.min_frag = 2.0;
 	make_derived(&x, 4096, 3.0); /* even a (bogus) fragmentation above it */
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* ... while min_gain still applies */
 	make_derived(&x, MIB, 1.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	/* min_frag 0: any fragmentation with something to free */
 	p.min_frag = 0.0;
 	make_derived(&x, 1, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 }
 
 static void test_decide_force(void **state)
@@ -526,13 +528,13 @@ static void test_decide_force(void **state)
 	make_device(&dev, true);
 	p.force = true;
 	make_derived(&x, 0, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	x.has_compactable = false;
 	x.has_fragmentation = false;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	p.min_frag = 5.0;
 	p.min_gain = UINT64_MAX;
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 10, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 10, 0, NOW), ZS_DECIDE_COMPACT);
 }
 
 static void test_decide_min_interval(void **state)
@@ -544,29 +546,72 @@ static void test_decide_min_interval(void **state)
 	make_device(&dev, true);
 	make_derived(&x, 8 * MIB, 0.9);
 	p.min_interval = 600;
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_COMPACT);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 601, NOW), ZS_DECIDE_COMPACT);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600 + 1, NOW), ZS_DECIDE_TOO_SOON);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 601, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600 + 1, 0, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, 0, NOW), ZS_DECIDE_TOO_SOON);
 	/* never compacted */
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	/* a compaction at epoch 1 is long ago */
-	assert_decision(zs_compact_decide(&p, &dev, &x, 1, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 1, 0, NOW), ZS_DECIDE_COMPACT);
 	/* too soon wins over a gain that is not worth it */
 	make_derived(&x, 0, 0.0);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, NOW), ZS_DECIDE_TOO_SOON);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, 0, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* force ignores min_gain and min_frag, not min_interval */
 	p.force = true;
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 599, NOW), ZS_DECIDE_TOO_SOON);
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, NOW), ZS_DECIDE_COMPACT);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 599, 0, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 600, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	/* min_interval 0: no limit */
 	p.min_interval = 0;
-	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW, 0, NOW), ZS_DECIDE_COMPACT);
 	/* the largest interval */
 	p.min_interval = UINT64_MAX;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 1, NOW), ZS_DECIDE_TOO_SOON);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 1, 0, NOW), ZS_DECIDE_TOO_SOON);
+}
+
+/* Lean compactions in a row: the estimate must reach min_gain << lean, at most 16 times. */
+static void test_decide_backoff(void **state)
+{
+	struct zs_policy p = default_policy;
+	struct zs_device dev = { .initialised = true };
+	struct zs_derived x = { .has_compactable = true, .has_fragmentation = true };
+
+	(void)state;
+	assert_u64_equal(zs_compact_backoff_gain(&p, 0), MIB);
+	assert_u64_equal(zs_compact_backoff_gain(&p, 1), 2 * MIB);
+	assert_u64_equal(zs_compact_backoff_gain(&p, 3), 8 * MIB);
+	assert_u64_equal(zs_compact_backoff_gain(&p, 4), 16 * MIB);
+	assert_u64_equal(zs_compact_backoff_gain(&p, 1000), 16 * MIB);
+	x.compactable = MIB;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 1, NOW), ZS_DECIDE_BACKED_OFF);
+	x.compactable = 2 * MIB - 1;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 1, NOW), ZS_DECIDE_BACKED_OFF);
+	x.compactable = 2 * MIB;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 1, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 2, NOW), ZS_DECIDE_BACKED_OFF);
+	x.compactable = 16 * MIB;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 99, NOW), ZS_DECIDE_COMPACT);
+	/* fragmentation alone does not make the case for a device backed off */
+	x.compactable = 4096;
+	x.fragmentation = 0.9;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 1, NOW), ZS_DECIDE_BACKED_OFF);
+	/* the exact figure of the class statistics is believed */
+	x.compactable_exact = true;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 3, NOW), ZS_DECIDE_COMPACT);
+	x.compactable_exact = false;
+	/* --force, --min-gain 0 and --min-interval come first */
+	p.force = true;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 3, NOW), ZS_DECIDE_COMPACT);
+	p.force = false;
+	p.min_gain = 0;
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 3, NOW), ZS_DECIDE_COMPACT);
+	p.min_gain = MIB;
+	p.min_interval = 600;
+	assert_decision(zs_compact_decide(&p, &dev, &x, NOW - 1, 3, NOW), ZS_DECIDE_TOO_SOON);
 }
 
 static void test_decide_unknown_compactable(void **state)
@@ -579,15 +624,15 @@ static void test_decide_unknown_compactable(void **state)
 	/* without a compactable figure neither threshold can be met */
 	make_derived(&x, 100 * MIB, 0.9);
 	x.has_compactable = false;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	p.min_gain = 0;
 	p.min_frag = 0.0;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* nothing at all derived */
 	memset(&x, 0, sizeof(x));
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	p.force = true;
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 }
 
 /* ---- result words ------------------------------------------------------------ */
@@ -683,7 +728,8 @@ static void test_format_utc(void **state)
 
 /*
  * Version 2: zram12's record was made on a kernel without diskseq (before
- * 5.15), zram3's by a newer zsctl that knows a key this one does not.
+ * 5.15), zram3's by a newer zsctl that knows a key this one does not;
+ * zram0 has what its last compaction left, zram1 two lean ones in a row.
  */
 static const char sample_text[] =
 	"# zsctl compact state\n"
@@ -693,8 +739,9 @@ static const char sample_text[] =
 	"last_time 1700000000\n"
 	"last_pid 4242\n"
 	"last_result compacted\n"
-	"device zram0 diskseq=17 pages_compacted=512 time=1700000000 result=compacted freed=1048576\n"
-	"device zram1 diskseq=18 pages_compacted=0 time=1699999000 result=nothing freed=0\n"
+	"device zram0 diskseq=17 pages_compacted=512 time=1700000000 result=compacted freed=1048576"
+	" left=1535748 left_compr=16560380\n"
+	"device zram1 diskseq=18 pages_compacted=0 time=1699999000 result=nothing freed=0 lean=2\n"
 	"device zram12 pages_compacted=9 time=1699990000 result=gated freed=0\n"
 	"device zram3 time=0 result=failed freed=0 budget=5 next=x\n"
 	"end\n";
@@ -721,11 +768,16 @@ static void sample_state(struct zs_state *st)
 			  .has_pages_compacted = true },
 		  .last_time = 1700000000,
 		  .last_result = ZS_RESULT_COMPACTED,
-		  .last_freed = 1048576 },
+		  .last_freed = 1048576,
+		  .left = 1535748,
+		  .left_compr = 16560380,
+		  .has_left = true },
 		{ .name = "zram1",
 		  .id = { .diskseq = 18, .has_diskseq = true, .has_pages_compacted = true },
 		  .last_time = 1699999000,
-		  .last_result = ZS_RESULT_NOTHING },
+		  .last_result = ZS_RESULT_NOTHING,
+		  .lean = 2,
+		  .has_lean = true },
 		{ .name = "zram12",
 		  .id = { .pages_compacted = 9, .has_pages_compacted = true },
 		  .last_time = 1699990000,
@@ -772,6 +824,11 @@ static void assert_state_equal(const struct zs_state *got, const struct zs_state
 		assert_u64_equal(got->devices[i].id.pages_compacted,
 				 want->devices[i].id.pages_compacted);
 		assert_string_equal(got->devices[i].extra, want->devices[i].extra);
+		assert_int_equal(got->devices[i].has_left, want->devices[i].has_left);
+		assert_u64_equal(got->devices[i].left, want->devices[i].left);
+		assert_u64_equal(got->devices[i].left_compr, want->devices[i].left_compr);
+		assert_int_equal(got->devices[i].has_lean, want->devices[i].has_lean);
+		assert_u64_equal(got->devices[i].lean, want->devices[i].lean);
 	}
 }
 
@@ -827,7 +884,7 @@ static bool still_poisoned(const struct zs_state *st)
 static void test_state_round_trip(void **state)
 {
 	struct zs_state *st = calloc(1, sizeof(*st)), *back = poisoned_state();
-	char *text = NULL, *text2 = NULL;
+	char *text = NULL, *text2 = NULL, *unlearned;
 
 	assert_non_null(st);
 	sample_state(st);
@@ -839,6 +896,23 @@ static void test_state_round_trip(void **state)
 	assert_string_equal(text2, text);
 	free(text);
 	free(text2);
+
+	/* a file from before the learned floor: the same records, nothing learned */
+	for (size_t i = 0; i < st->ndevices; i++) {
+		st->devices[i].left = st->devices[i].left_compr = st->devices[i].lean = 0;
+		st->devices[i].has_left = st->devices[i].has_lean = false;
+	}
+	unlearned = unit_replace(sample_text, " left=1535748 left_compr=16560380", "");
+	text2 = unit_replace(unlearned, " lean=2", "");
+	free(unlearned);
+	unlearned = text2;
+	memset(back, 0xa5, sizeof(*back));
+	assert_errno(zs_state_parse(unlearned, back), 0);
+	assert_state_equal(back, st);
+	assert_errno(zs_state_format(back, &text), 0);
+	assert_string_equal(text, unlearned);
+	free(text);
+	free(unlearned);
 
 	/* version 1 is read: the same records, without identity or unknown keys */
 	for (size_t i = 0; i < st->ndevices; i++) {
@@ -1011,10 +1085,15 @@ static void test_state_garbled(void **state)
 		{ "freed_total with letters", "freed_total 123456789", "freed_total 1234x6789" },
 		{ "last_pid with a sign", "last_pid 4242", "last_pid +4242" },
 		{ "device time with letters", "time=1700000000 ", "time=17e8 " },
-		{ "device freed with letters", "freed=1048576\n", "freed=1M\n" },
+		{ "device freed with letters", "freed=1048576 ", "freed=1M " },
+		{ "device left with letters", "left=1535748 ", "left=1.5M " },
+		{ "device left_compr negative", "left_compr=16560380", "left_compr=-16560380" },
+		{ "device lean empty", "lean=2\n", "lean=\n" },
+		{ "device lean twice", "lean=2\n", "lean=2 lean=3\n" },
+		{ "device left 2^64", "left=1535748 ", "left=" UNIT_U64_OVER_STR " " },
 		{ "runs 2^64", "runs 42\n", "runs " UNIT_U64_OVER_STR "\n" },
 		{ "freed_total 2^64", "freed_total 123456789", "freed_total " UNIT_U64_OVER_STR },
-		{ "device freed 2^64", "freed=1048576\n", "freed=" UNIT_U64_OVER_STR "\n" },
+		{ "device freed 2^64", "freed=1048576 ", "freed=" UNIT_U64_OVER_STR " " },
 		{ "no final newline", "next=x\nend\n", "next=x\nend" },
 		{ "no end marker", "next=x\nend\n", "next=x\n" },
 		{ "a line after the end marker", "next=x\nend\n", "next=x\nend\nruns 1\n" },
@@ -1406,6 +1485,7 @@ int main(void)
 		cmocka_unit_test(test_decide_min_frag),
 		cmocka_unit_test(test_decide_force),
 		cmocka_unit_test(test_decide_min_interval),
+		cmocka_unit_test(test_decide_backoff),
 		cmocka_unit_test(test_decide_unknown_compactable),
 		cmocka_unit_test(test_state_round_trip),
 		UNIT_DIR_TEST(test_state_load_missing),

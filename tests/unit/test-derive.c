@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -197,25 +199,32 @@ static void test_device_uninitialised(void **state)
 }
 
 /* Without class statistics: estimates from mm_stat alone. */
+/*
+ * Without class statistics: mm_stat's overhead less what the model says
+ * compaction keeps, set beside what the kernel's classes said at the same
+ * moment (freeable pages, and fragmentation) in the same captures.
+ */
 static void test_device_estimate(void **state)
 {
 	static const struct {
 		const char *rel;
 		double ratio;
 		uint64_t overhead;
-		double frag;
-		uint64_t compactable_4k;
+		double frag;	     /* the classes' own, at the same moment */
+		uint64_t freeable;   /* the classes' own, pages */
 	} cases[] = {
 		{ K612 "zram0.mm_stat.after_discard", 2.0261873217885098, 12209924,
-		  0.42439329108236046, 12206080 },
+		  0.41530623846339049, 2606 },
 		{ K61 "zram0.mm_stat.after_discard", 1.9483575192921434, 9152237,
-		  0.34701550882561344, 9150464 },
-		{ K612 "zram0.mm_stat.after_write", 2.0161922415813538, 1666215,
-		  1666215.0 / 34951168.0, 1662976 },
+		  0.3287672065724988, 2036 },
+		/* written once, nothing freed: the old estimate said 1.6M */
+		{ K612 "zram0.mm_stat.after_write", 2.0161922415813538, 1666215, -1, 0 },
 	};
+	struct zs_kept kept;
 	struct zs_ctx *ctx = ctx_new();
 	uint64_t page = zs_ctx_page_size(ctx);
 
+	(void)state;
 	assert_true(page >= 4096 && (page & (page - 1)) == 0);
 	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
 		struct zs_device dev;
@@ -223,7 +232,7 @@ static void test_device_estimate(void **state)
 
 		device_from(cases[i].rel, &dev);
 		memset(&d, 0x5a, sizeof(d));
-		zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
+		zs_device_derive(&dev, NULL, page, &d);
 		assert_true(d.has_ratio);
 		assert_float_equal(d.ratio, cases[i].ratio, EPS);
 		assert_true(d.has_overhead);
@@ -232,17 +241,157 @@ static void test_device_estimate(void **state)
 						     dev.mm.val[ZS_MM_COMPR_DATA_SIZE]);
 		assert_true(d.has_fragmentation);
 		assert_false(d.fragmentation_exact);
-		assert_float_equal(d.fragmentation, cases[i].frag, EPS);
 		assert_true(d.has_compactable);
 		assert_false(d.compactable_exact);
-		/* the overhead rounded down to whole pages */
-		assert_u64_equal(d.compactable, cases[i].overhead / page * page);
-		assert_true(d.compactable <= d.overhead && d.overhead - d.compactable < page);
+		/* the overhead less what the model says compaction keeps, in whole pages */
+		assert_int_equal(d.basis, ZS_BASIS_MODEL);
+		zs_estimate_kept(&dev.mm, page, &kept);
+		assert_true(kept.valid);
+		assert_u64_equal(d.kept, kept.total);
+		assert_u64_equal(kept.total, kept.rounding + kept.tails);
+		assert_u64_equal(d.compactable,
+				 d.overhead > kept.total ? (d.overhead - kept.total) / page * page : 0);
 		assert_int_equal(d.compactable % page, 0);
-		if (page == CAPTURE_PAGE)
-			assert_u64_equal(d.compactable, cases[i].compactable_4k);
+		/* fragmentation: the unused slots, without the rounding */
+		assert_float_equal(d.fragmentation,
+				   (double)(d.overhead - kept.rounding) /
+					   (double)dev.mm.val[ZS_MM_MEM_USED_TOTAL],
+				   EPS);
+		if (page != CAPTURE_PAGE)
+			continue;
+		/* against the kernel: within 30% of its freeable, and under 1M where it is 0 */
+		if (cases[i].freeable) {
+			double want = (double)(cases[i].freeable * page);
+
+			if (d.compactable < 0.7 * want || d.compactable > 1.3 * want)
+				fail_msg("%s: estimate %" PRIu64 ", the classes' freeable %.0f",
+					 cases[i].rel, d.compactable, want);
+			assert_float_equal(d.fragmentation, cases[i].frag, 0.05);
+		} else {
+			assert_true(d.compactable < 1024 * 1024);
+		}
 	}
 	zs_ctx_free(ctx);
+}
+
+/*
+ * The learned floor: on the 6.12 capture, what the compaction left
+ * (after_compact) taken from the overhead before it (after_discard) gives
+ * exactly the classes' freeable before it, 2606 pages.
+ */
+static void test_device_learned(void **state)
+{
+	struct zs_device dev, after;
+	struct zs_state_device rec = { .name = "zram0" };
+	struct zs_derived d, model;
+	struct zs_kept kept;
+	uint64_t page = CAPTURE_PAGE;
+
+	(void)state;
+	device_from(K612 "zram0.mm_stat.after_compact", &after);
+	device_from(K612 "zram0.mm_stat.after_discard", &dev);
+	rec.left = after.mm.val[ZS_MM_MEM_USED_TOTAL] - after.mm.val[ZS_MM_COMPR_DATA_SIZE];
+	rec.left_compr = after.mm.val[ZS_MM_COMPR_DATA_SIZE];
+	rec.has_left = true;
+	assert_u64_equal(rec.left, 1535748);
+
+	zs_device_derive_learned(&dev, NULL, &rec, page, &d);
+	assert_int_equal(d.basis, ZS_BASIS_LEARNED);
+	assert_false(d.compactable_exact);
+	assert_u64_equal(d.learned_left, 1535748);
+	assert_u64_equal(d.kept, 1535748); /* compr_data_size did not move */
+	assert_u64_equal(d.compactable, 2606 * page);
+	/* right after the compaction: nothing (the old estimate said 1.5M) */
+	zs_device_derive_learned(&after, NULL, &rec, page, &d);
+	assert_u64_equal(d.compactable, 0);
+
+	/* without a record, or one with nothing learned: the model */
+	zs_device_derive(&dev, NULL, page, &model);
+	rec.has_left = false;
+	zs_device_derive_learned(&dev, NULL, &rec, page, &d);
+	assert_int_equal(d.basis, ZS_BASIS_MODEL);
+	assert_u64_equal(d.compactable, model.compactable);
+	rec.has_left = true;
+
+	/* scaled by the data: twice the data, twice the floor */
+	rec.left_compr /= 2;
+	zs_device_derive_learned(&dev, NULL, &rec, page, &d);
+	assert_u64_equal(d.kept, 2 * 1535748);
+	assert_u64_equal(d.compactable, (d.overhead - d.kept) / page * page);
+	/* a tenth of the data: never below the model's partly used zspages */
+	rec.left_compr = dev.mm.val[ZS_MM_COMPR_DATA_SIZE] * 10;
+	zs_device_derive_learned(&dev, NULL, &rec, page, &d);
+	zs_estimate_kept(&dev.mm, page, &kept);
+	assert_true(kept.tails > 153574);
+	assert_u64_equal(d.kept, kept.tails);
+
+	/* class statistics win over anything learned */
+	{
+		struct zs_pool pool;
+
+		load_pool(K612 "zs.zram0.classes.after_discard", &pool);
+		zs_device_derive_learned(&dev, &pool, &rec, page, &d);
+		assert_int_equal(d.basis, ZS_BASIS_CLASSES);
+		assert_true(d.compactable_exact);
+		assert_u64_equal(d.compactable, 2606 * page);
+		zs_pool_clear(&pool);
+	}
+	/* an uninitialised device has nothing */
+	dev.initialised = false;
+	zs_device_derive_learned(&dev, NULL, &rec, page, &d);
+	assert_false(d.has_compactable);
+	assert_int_equal(d.basis, ZS_BASIS_NONE);
+}
+
+/* The model alone: nothing to model, and what a same-filled or huge page costs. */
+static void test_estimate_kept(void **state)
+{
+	struct zs_stat mm = { 0 };
+	struct zs_kept k;
+
+	(void)state;
+	/* nothing stored, or no column to model from */
+	zs_estimate_kept(&mm, 4096, &k);
+	assert_false(k.valid);
+	assert_u64_equal(k.total, 0);
+	assert_errno(zs_parse_mm_stat("0 0 0 0 0 0 0 0 0\n", &mm), 0);
+	zs_estimate_kept(&mm, 4096, &k);
+	assert_false(k.valid);
+	/* only same-filled and huge pages: no object in a small class, nothing kept */
+	assert_errno(zs_parse_mm_stat("8192000 4096000 4096000 0 4096000 1000 0 1000 1000\n",
+				      &mm), 0);
+	zs_estimate_kept(&mm, 4096, &k);
+	assert_false(k.valid);
+	/* a page size zsmalloc's class table cannot have */
+	assert_errno(zs_parse_mm_stat("4096000 1000000 1200000 0 1200000 0 0 0 0\n", &mm), 0);
+	zs_estimate_kept(&mm, 2048, &k);
+	assert_false(k.valid);
+	/* 1000 objects of about 1000 bytes: rounding of 8 to 24 bytes each (handle, half a step) */
+	zs_estimate_kept(&mm, 4096, &k);
+	assert_true(k.valid);
+	assert_true(k.rounding >= 1000 * 8 && k.rounding <= 1000 * 40);
+	/*
+	 * fewer objects than a zspage holds in each class: a zspage each,
+	 * mostly empty; no more than a page an object
+	 */
+	assert_true(k.tails > 100000 && k.tails < 1000 * 4096);
+	/* huge pages do not count as small objects: the same small ones, more huge */
+	{
+		struct zs_stat more;
+		struct zs_kept k2;
+
+		assert_errno(zs_parse_mm_stat("8192000 5096000 5200000 0 5200000 0 0 1000 1000\n",
+					      &more), 0);
+		zs_estimate_kept(&more, 4096, &k2);
+		assert_true(k2.valid);
+		assert_u64_equal(k2.rounding, k.rounding);
+		assert_u64_equal(k2.tails, k.tails);
+	}
+	/* 16K and 64K pages have class tables too */
+	zs_estimate_kept(&mm, 16384, &k);
+	assert_true(k.valid);
+	zs_estimate_kept(&mm, 65536, &k);
+	assert_true(k.valid);
 }
 
 /* With class statistics: the kernel's own freeable, and fragmentation from the classes. */
@@ -332,11 +481,27 @@ static void test_freeable_matches_compaction(void **state)
 		zs_device_derive(&dev, &pool, zs_ctx_page_size(ctx), &d);
 		assert_true(d.compactable_exact);
 		assert_u64_equal(d.compactable, after.val[ZS_MM_PAGES_COMPACTED] * page);
-		/* and the estimate from mm_stat alone is an upper bound of it */
+		/* and the estimate from mm_stat alone is within 30% of it */
 		zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
 		assert_false(d.compactable_exact);
-		if (page == CAPTURE_PAGE)
-			assert_true(d.compactable >= after.val[ZS_MM_PAGES_COMPACTED] * page);
+		if (page == CAPTURE_PAGE) {
+			double freed = (double)(after.val[ZS_MM_PAGES_COMPACTED] * page);
+
+			assert_true(d.compactable >= 0.7 * freed && d.compactable <= 1.3 * freed);
+		}
+		/* and from what that compaction left, exactly what it freed */
+		{
+			struct zs_state_device rec = {
+				.left = after.val[ZS_MM_MEM_USED_TOTAL] -
+					after.val[ZS_MM_COMPR_DATA_SIZE],
+				.left_compr = after.val[ZS_MM_COMPR_DATA_SIZE],
+				.has_left = true,
+			};
+
+			zs_device_derive_learned(&dev, NULL, &rec, CAPTURE_PAGE, &d);
+			assert_u64_equal(d.compactable,
+					 after.val[ZS_MM_PAGES_COMPACTED] * CAPTURE_PAGE);
+		}
 
 		/* huge_pages counts the objects of the page-sized class */
 		assert_u64_equal(before.val[ZS_MM_HUGE_PAGES], find_class(&pool, 254)->obj_used);
@@ -347,6 +512,7 @@ static void test_freeable_matches_compaction(void **state)
 
 static void test_device_edges(void **state)
 {
+	struct zs_kept kept;
 	struct zs_ctx *ctx = ctx_new();
 	uint64_t page = zs_ctx_page_size(ctx);
 	struct zs_device dev;
@@ -377,16 +543,22 @@ static void test_device_edges(void **state)
 	assert_float_equal(d.fragmentation, 0.0, EPS);
 	assert_u64_equal(d.compactable, 0);
 
-	/* an overhead of exactly three pages is all compactable */
+	/* what the model keeps is taken from the overhead, the rest in whole pages */
 	dev.mm.val[ZS_MM_COMPR_DATA_SIZE] = 5000;
-	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + 3 * page;
-	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
-	assert_u64_equal(d.overhead, 3 * page);
+	zs_estimate_kept(&dev.mm, page, &kept);
+	assert_true(kept.valid && kept.total > 0);
+	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + kept.total + 3 * page;
+	zs_device_derive(&dev, NULL, page, &d);
+	assert_u64_equal(d.overhead, kept.total + 3 * page);
 	assert_u64_equal(d.compactable, 3 * page);
 	/* one byte less is two */
-	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + 3 * page - 1;
-	zs_device_derive(&dev, NULL, zs_ctx_page_size(ctx), &d);
+	dev.mm.val[ZS_MM_MEM_USED_TOTAL]--;
+	zs_device_derive(&dev, NULL, page, &d);
 	assert_u64_equal(d.compactable, 2 * page);
+	/* an overhead below what the model keeps: nothing */
+	dev.mm.val[ZS_MM_MEM_USED_TOTAL] = 5000 + kept.total;
+	zs_device_derive(&dev, NULL, page, &d);
+	assert_u64_equal(d.compactable, 0);
 
 	/* without the columns nothing can be derived */
 	dev.mm.present = UINT32_C(1) << ZS_MM_ORIG_DATA_SIZE;
@@ -402,6 +574,7 @@ static void test_device_edges(void **state)
 /* A pool from a kernel without freeable: fragmentation exact, compactable estimated. */
 static void test_device_pool_without_freeable(void **state)
 {
+	struct zs_kept kept;
 	struct zs_ctx *ctx = ctx_new();
 	uint64_t page = zs_ctx_page_size(ctx);
 	struct zs_device dev;
@@ -418,7 +591,9 @@ static void test_device_pool_without_freeable(void **state)
 	assert_float_equal(d.fragmentation, 0.41530623846339049, EPS);
 	assert_true(d.has_compactable);
 	assert_false(d.compactable_exact);
-	assert_u64_equal(d.compactable, 12209924 / page * page);
+	assert_int_equal(d.basis, ZS_BASIS_MODEL);
+	zs_estimate_kept(&dev.mm, page, &kept);
+	assert_u64_equal(d.compactable, (12209924 - kept.total) / page * page);
 	zs_pool_clear(&pool);
 	zs_ctx_free(ctx);
 }
@@ -430,6 +605,7 @@ static void test_device_pool_without_freeable(void **state)
 static void test_device_page_size(void **state)
 {
 	static const uint64_t pages[] = { 4096, 16384, 65536 };
+	struct zs_kept kept;
 	struct zs_device dev;
 	struct zs_derived d;
 	struct zs_pool pool;
@@ -442,7 +618,14 @@ static void test_device_page_size(void **state)
 		assert_u64_equal(d.compactable, 2606 * pages[i]);
 		zs_device_derive(&dev, NULL, pages[i], &d);
 		assert_false(d.compactable_exact);
-		assert_u64_equal(d.compactable, 12209924 / pages[i] * pages[i]);
+		/*
+		 * 4K pages' counts read as larger pages: more huge pages' bytes
+		 * than compressed bytes, nothing to model, the whole overhead
+		 */
+		zs_estimate_kept(&dev.mm, pages[i], &kept);
+		assert_int_equal(kept.valid, pages[i] == 4096);
+		assert_int_equal(d.basis, kept.valid ? ZS_BASIS_MODEL : ZS_BASIS_OVERHEAD);
+		assert_u64_equal(d.compactable, (12209924 - kept.total) / pages[i] * pages[i]);
 	}
 	zs_pool_clear(&pool);
 }
@@ -529,6 +712,8 @@ int main(void)
 		cmocka_unit_test(test_pool_derive),
 		cmocka_unit_test(test_device_uninitialised),
 		cmocka_unit_test(test_device_estimate),
+		cmocka_unit_test(test_device_learned),
+		cmocka_unit_test(test_estimate_kept),
 		cmocka_unit_test(test_device_exact),
 		cmocka_unit_test(test_freeable_matches_compaction),
 		cmocka_unit_test(test_device_edges),

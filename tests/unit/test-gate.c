@@ -1157,6 +1157,69 @@ static void test_run_identity(void **state)
 	gate_at_free(&a);
 }
 
+/* What a compaction left, and whether it paid, for the estimate and the backoff. */
+static void test_run_learn(void **state)
+{
+	const struct zs_identity id = { .diskseq = 40, .has_diskseq = true,
+					.pages_compacted = 100, .has_pages_compacted = true };
+	const struct zs_identity readded = { .diskseq = 41, .has_diskseq = true,
+					     .pages_compacted = 300, .has_pages_compacted = true };
+	struct zs_stat after = { 0 };
+	struct zs_gate_run *run;
+	struct zs_state *st;
+	struct gate_at a;
+
+	assert_errno(zs_parse_mm_stat("16777216 8687442 9056256 0 17936384 585 796 1298 2639 0\n",
+				      &after), 0);
+	gate_at(&a, *state);
+	run = take(a.g, 0);
+	zs_gate_run_record(run, "zram0", &id, ZS_RESULT_COMPACTED, 4096, 1700000000);
+	zs_gate_run_learn(run, "zram0", &after, 4096, 1048576);
+	/* a device with no record of this run learns nothing */
+	zs_gate_run_learn(run, "zram9", &after, 4096, 1048576);
+	assert_errno(zs_gate_end(run, 1700000000), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_u64_equal(st->ndevices, 1);
+	assert_true(st->devices[0].has_left);
+	assert_u64_equal(st->devices[0].left, 9056256 - 8687442);
+	assert_u64_equal(st->devices[0].left_compr, 8687442);
+	assert_u64_equal(st->devices[0].lean, 1);
+	free(st);
+
+	/* another lean one, then one that paid */
+	run = take(a.g, 0);
+	zs_gate_run_record(run, "zram0", &id, ZS_RESULT_COMPACTED, 0, 1700000600);
+	zs_gate_run_learn(run, "zram0", &after, -8192, 1048576);
+	assert_errno(zs_gate_end(run, 1700000600), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_u64_equal(st->devices[0].lean, 2);
+	free(st);
+	run = take(a.g, 0);
+	zs_gate_run_record(run, "zram0", &id, ZS_RESULT_COMPACTED, 1048576, 1700001200);
+	zs_gate_run_learn(run, "zram0", &after, 1048576, 1048576);
+	assert_errno(zs_gate_end(run, 1700001200), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_u64_equal(st->devices[0].lean, 0);
+	assert_false(st->devices[0].has_lean);
+	assert_true(st->devices[0].has_left);
+	free(st);
+
+	/* another device under the name inherits nothing learned */
+	run = take(a.g, 0);
+	zs_gate_run_record(run, "zram0", &readded, ZS_RESULT_FAILED, 0, 1700001800);
+	assert_errno(zs_gate_end(run, 1700001800), 0);
+	zs_gate_run_free(run);
+	st = load_state(a.state);
+	assert_false(st->devices[0].has_left);
+	assert_u64_equal(st->devices[0].left, 0);
+	assert_u64_equal(st->devices[0].lean, 0);
+	free(st);
+	gate_at_free(&a);
+}
+
 /* A dry run takes nothing and writes nothing. */
 static void test_run_dry(void **state)
 {
@@ -1743,6 +1806,7 @@ int main(void)
 		UNIT_DIR_TEST(test_run_saturates),
 		UNIT_DIR_TEST(test_run_last_compacted),
 		UNIT_DIR_TEST(test_run_identity),
+		UNIT_DIR_TEST(test_run_learn),
 		UNIT_DIR_TEST(test_run_dry),
 		UNIT_DIR_TEST(test_run_garbled_state),
 		UNIT_DIR_TEST(test_run_state_refused),

@@ -1135,6 +1135,113 @@ static void test_meminfo_real(void **state)
 	assert_u64_equal(m.val[ZS_MEMINFO_ZSWAPPED], 0);
 }
 
+/* ---- zswap: parameters, vmstat, derived values ----------------------------------- */
+
+static void test_zswap_params(void **state)
+{
+	struct zs_zswap z = { 0 };
+
+	(void)state;
+	/* as 7.3.4 prints them (tests/kernel/captured/linux-7.3.4-patched) */
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ENABLED, "Y\n", &z), 0);
+	assert_true(z.enabled);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_SHRINKER_ENABLED, "N\n", &z), 0);
+	assert_false(z.shrinker_enabled);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_COMPRESSOR, "lzo\n", &z), 0);
+	assert_string_equal(z.compressor, "lzo");
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_MAX_POOL_PERCENT, "20\n", &z), 0);
+	assert_u64_equal(z.max_pool_percent, 20);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ACCEPT_THRESHOLD_PERCENT, "90\n", &z), 0);
+	assert_u64_equal(z.accept_threshold_percent, 90);
+	assert_false(zs_zswap_has_param(&z, ZS_ZSWAP_P_ZPOOL)); /* gone in 7.3 */
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ZPOOL, "zsmalloc\n", &z), 0);
+	assert_true(zs_zswap_has_param(&z, ZS_ZSWAP_P_ZPOOL));
+	assert_string_equal(z.zpool, "zsmalloc");
+	assert_string_equal(zs_zswap_param_name(ZS_ZSWAP_P_ACCEPT_THRESHOLD_PERCENT),
+			    "accept_threshold_percent");
+	assert_null(zs_zswap_param_name(ZS_ZSWAP_P_KNOWN));
+	assert_string_equal(zs_zswap_stat_name(ZS_ZSWAP_S_STORED_INCOMPRESSIBLE_PAGES),
+			    "stored_incompressible_pages");
+	assert_null(zs_zswap_stat_name(ZS_ZSWAP_S_KNOWN));
+
+	/* garbled: refused, the value before kept */
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ENABLED, "1\n", &z), -EINVAL);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ENABLED, "Yes\n", &z), -EINVAL);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ENABLED, "", &z), -EINVAL);
+	assert_true(z.enabled);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_COMPRESSOR, "lz 4\n", &z), -EINVAL);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_COMPRESSOR, "lzo\nzstd\n", &z), -EINVAL);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_COMPRESSOR, "\n", &z), -EINVAL);
+	assert_string_equal(z.compressor, "lzo");
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_MAX_POOL_PERCENT, "101\n", &z), -ERANGE);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_MAX_POOL_PERCENT, "-1\n", &z), -EINVAL);
+	assert_u64_equal(z.max_pool_percent, 20);
+}
+
+static void test_zswap_vmstat(void **state)
+{
+	struct zs_zswap z = { 0 };
+
+	(void)state;
+	assert_errno(zs_parse_vmstat_zswap("nr_free_pages 1\nzswpin 352\nzswpout 16840\n"
+					   "zswpwb 8777\nzswpwb_x 5\nswap_ra 3\n",
+					   &z),
+		     0);
+	assert_u64_equal(z.vm[ZS_ZSWAP_V_ZSWPIN], 352);
+	assert_u64_equal(z.vm[ZS_ZSWAP_V_ZSWPOUT], 16840);
+	assert_u64_equal(z.vm[ZS_ZSWAP_V_ZSWPWB], 8777);
+	/* before 6.8: no zswpwb */
+	assert_errno(zs_parse_vmstat_zswap("zswpin 1\nzswpout 2\n", &z), 0);
+	assert_true(zs_zswap_has_vm(&z, ZS_ZSWAP_V_ZSWPOUT));
+	assert_false(zs_zswap_has_vm(&z, ZS_ZSWAP_V_ZSWPWB));
+	/* no zswap at all: nothing present, no error */
+	assert_errno(zs_parse_vmstat_zswap("nr_free_pages 1\n", &z), 0);
+	assert_int_equal(z.vm_present, 0);
+	/* garbled: refused, untouched */
+	z.vm_present = 0x5;
+	assert_errno(zs_parse_vmstat_zswap("zswpin x\n", &z), -EINVAL);
+	assert_errno(zs_parse_vmstat_zswap("zswpin 99999999999999999999\n", &z), -EINVAL);
+	assert_int_equal(z.vm_present, 0x5);
+}
+
+static void test_zswap_derive(void **state)
+{
+	struct zs_zswap z = { 0 };
+	struct zs_meminfo m;
+	struct zs_zswap_derived d;
+
+	(void)state;
+	/* 7.3.4 guest, during: MemTotal 251660 kB, Zswap 16980 kB, Zswapped 30848 kB */
+	assert_errno(zs_parse_meminfo("MemTotal:         251660 kB\nZswap:  16980 kB\n"
+				      "Zswapped:          30848 kB\n",
+				      &m),
+		     0);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_MAX_POOL_PERCENT, "20\n", &z), 0);
+	assert_errno(zs_parse_zswap_param(ZS_ZSWAP_P_ACCEPT_THRESHOLD_PERCENT, "90\n", &z), 0);
+	zs_zswap_derive(&z, &m, 4096, &d);
+	assert_u64_equal(d.pool, UINT64_C(16980) * 1024);
+	assert_u64_equal(d.stored, UINT64_C(30848) * 1024);
+	assert_true(d.has_ratio);
+	assert_true(d.ratio > 1.8167 && d.ratio < 1.8168);
+	assert_int_equal(d.saving, (int64_t)(30848 - 16980) * 1024);
+	/* 62915 pages * 20 / 100 = 12583 pages; 90% of that: 11324 pages */
+	assert_u64_equal(d.pool_limit, UINT64_C(12583) * 4096);
+	assert_u64_equal(d.accept_at, UINT64_C(11324) * 4096);
+	assert_true(d.pool_fill > 0.3373 && d.pool_fill < 0.3374);
+
+	/* a pool bigger than its data (incompressible pages): a negative saving */
+	assert_errno(zs_parse_meminfo("MemTotal: 1000 kB\nZswap: 40 kB\nZswapped: 36 kB\n", &m), 0);
+	zs_zswap_derive(&z, &m, 4096, &d);
+	assert_int_equal(d.saving, -4 * 1024);
+	/* an empty pool: no ratio; no meminfo: nothing */
+	assert_errno(zs_parse_meminfo("MemTotal: 1000 kB\nZswap: 0 kB\nZswapped: 0 kB\n", &m), 0);
+	zs_zswap_derive(&z, &m, 4096, &d);
+	assert_false(d.has_ratio);
+	assert_true(d.has_saving);
+	zs_zswap_derive(&z, NULL, 4096, &d);
+	assert_false(d.has_pool || d.has_stored || d.has_pool_limit || d.has_ratio);
+}
+
 static void test_meminfo_garbled(void **state)
 {
 	static const char *const bad[] = {
@@ -1195,6 +1302,9 @@ int main(void)
 		cmocka_unit_test(test_read_captures_via_ctx),
 		cmocka_unit_test(test_meminfo_real),
 		cmocka_unit_test(test_meminfo_garbled),
+		cmocka_unit_test(test_zswap_params),
+		cmocka_unit_test(test_zswap_vmstat),
+		cmocka_unit_test(test_zswap_derive),
 	};
 
 	unit_require_srcdir();

@@ -59,7 +59,12 @@ at_exit "kill $holder"
 tries=0
 while [ $tries -lt 100 ]; do
 	"$ZSCTL" --sysroot "$HELD" status --format=prometheus >"$TMPD/expo/held.prom" 2>/dev/null
-	grep -qx 'zsctl_compact_gate_held 1' "$TMPD/expo/held.prom" && break
+	# the holder writes its pid and time into the lock file just after it
+	# takes the flock: a status in between sees the gate held, since when
+	# not yet (no sample), so wait for both
+	grep -qx 'zsctl_compact_gate_held 1' "$TMPD/expo/held.prom" &&
+		grep -q '^zsctl_compact_gate_held_since_timestamp_seconds ' "$TMPD/expo/held.prom" &&
+		break
 	sleep 0.1
 	tries=$((tries + 1))
 done

@@ -87,10 +87,15 @@ enum {
 	OPT_STATE_FILE,
 };
 
-static int bad_value(struct cli *cli, const char *opt, const char *val, int err)
+/* A refusal says what is accepted, as compact's do. */
+static int bad_value(struct cli *cli, const char *opt, const char *val, int err,
+		     const char *accepted)
 {
-	cli_usage_error(cli, "maintain: %s: invalid value '%.40s'%s", opt, val,
-			err == -ERANGE ? " (out of range)" : "");
+	char shown[48];
+
+	cli_shown(val, shown, sizeof(shown));
+	cli_usage_error(cli, "maintain: %s: %s value '%s'; expected %s", opt,
+			err == -ERANGE ? "out-of-range" : "invalid", shown, accepted);
 	return -EINVAL;
 }
 
@@ -131,13 +136,19 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 			snprintf(key, sizeof(key), "%.*s", (int)(eq - optarg), optarg);
 			k = zs_knob_find(key);
 			if (!k) {
-				cli_usage_error(cli, "maintain: --policy: unknown key '%.40s'", key);
+				size_t nknobs;
+				const struct zs_knob *knobs = zs_knob_table(&nknobs);
+				const char *hint = CLI_SUGGEST(key, strlen(key), knobs, nknobs, name);
+
+				cli_usage_error(cli, "maintain: --policy: unknown key '%.40s'%s%s%s",
+						key, hint ? "; did you mean '" : "", hint ? hint : "",
+						hint ? "'?" : " (see zsctl maintain --help)");
 				return -EINVAL;
 			}
 			/* checked now, applied over the files once they are read */
 			r = zs_knob_set(k, &scratch, eq + 1);
 			if (r < 0)
-				return bad_value(cli, key, eq + 1, r);
+				return bad_value(cli, key, eq + 1, r, zs_knob_accepted(k));
 			if (o->npolicy == MAX_POLICY_ARGS) {
 				cli_usage_error(cli, "maintain: too many --policy options");
 				return -EINVAL;
@@ -151,13 +162,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 		case 'w':
 			r = zs_parse_seconds(optarg, &o->wait);
 			if (r < 0)
-				return bad_value(cli, "--wait", optarg, r);
+				return bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
 			break;
 		case 'E':
 			r = zs_parse_u64(optarg, &v);
 			if (r < 0 || v > 255)
 				return bad_value(cli, "--conflict-exit-code", optarg,
-						 r < 0 ? r : -ERANGE);
+						 r < 0 ? r : -ERANGE, "a number from 0 to 255");
 			o->conflict_code = (int)v;
 			break;
 		case OPT_DRY_RUN:
@@ -184,11 +195,18 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 			return 1;
 		case ':':
 		default:
-			cli_option_error(cli, c, argv);
+			cli_bad_option(cli, c, argv, longopts);
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+static const char *knob_accepted(const char *key)
+{
+	const struct zs_knob *k = zs_knob_find(key);
+
+	return k ? zs_knob_accepted(k) : "a value zsctl.conf(5) lists";
 }
 
 /* A refused configuration: one line naming file, line, section and key, and the cause. */
@@ -226,17 +244,27 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 		cli_error(cli, where, e->err, "%sunknown section (sections are [maintain] and [zramN])",
 			  what);
 		break;
-	case ZS_CONFIG_UNKNOWN_KEY:
-		cli_error(cli, where, e->err, "%sunknown key (see zsctl.conf(5))", what);
+	case ZS_CONFIG_UNKNOWN_KEY: {
+		size_t nknobs;
+		const struct zs_knob *knobs = zs_knob_table(&nknobs);
+		const char *hint = CLI_SUGGEST(e->key, strlen(e->key), knobs, nknobs, name);
+
+		if (hint)
+			cli_error(cli, where, e->err, "%sunknown key; did you mean '%s'?", what, hint);
+		else
+			cli_error(cli, where, e->err, "%sunknown key (see zsctl.conf(5))", what);
 		break;
+	}
 	case ZS_CONFIG_BAD_VALUE:
 		if (e->cause[0])
 			cli_error(cli, where, e->err, "%s%s", what, e->cause);
 		else
-			cli_error(cli, where, e->err, "%sinvalid value '%.40s'", what, e->value);
+			cli_error(cli, where, e->err, "%sinvalid value '%.40s'; expected %s", what,
+				  e->value, knob_accepted(e->key));
 		break;
 	case ZS_CONFIG_RANGE:
-		cli_error(cli, where, e->err, "%svalue '%.40s' out of range", what, e->value);
+		cli_error(cli, where, e->err, "%svalue '%.40s' out of range; expected %s", what,
+			  e->value, knob_accepted(e->key));
 		break;
 	case ZS_CONFIG_CONFLICT:
 		cli_error(cli, where, e->err, "%s%s %s", what, e->cause, e->other);

@@ -196,6 +196,25 @@ int zs_knob_set(const struct zs_knob *k, struct zs_maint_policy *p, const char *
 	return r;
 }
 
+const char *zs_knob_accepted(const struct zs_knob *k)
+{
+	switch (k->kind) {
+	case ZS_KNOB_BOOL:
+		return "yes or no (also true/false, on/off, 1/0)";
+	case ZS_KNOB_TYPES:
+		return "page types, comma-separated, each once (huge_idle, idle, huge), or none";
+	case ZS_KNOB_DURATION:
+		return ZS_DURATION_ACCEPTED;
+	case ZS_KNOB_SIZE:
+		return ZS_SIZE_ACCEPTED;
+	case ZS_KNOB_PERCENT:
+		return ZS_PERCENT_ACCEPTED;
+	case ZS_KNOB_PAGES:
+		return "a number of pages: 0, 1024";
+	}
+	return "";
+}
+
 static void format_duration(uint64_t v, char *buf, size_t size)
 {
 	if (v && v % 86400 == 0)

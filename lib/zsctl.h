@@ -1244,6 +1244,8 @@ const struct zs_knob *zs_knob_table(size_t *n);
 const struct zs_knob *zs_knob_find(const char *name);
 /* Parse value for knob into p. -EINVAL (junk) or -ERANGE; p untouched then. */
 int zs_knob_set(const struct zs_knob *k, struct zs_maint_policy *p, const char *value);
+/* What zs_knob_set() accepts for k, in the words of a refusal (ZS_*_ACCEPTED). */
+const char *zs_knob_accepted(const struct zs_knob *k);
 /* The knob's value in p as the file would say it ("30m", "1024", "yes"). */
 void zs_knob_format(const struct zs_knob *k, const struct zs_maint_policy *p, char *buf,
 		    size_t size);

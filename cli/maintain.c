@@ -87,6 +87,15 @@ enum {
 	OPT_STATE_FILE,
 };
 
+/* The policy key a mistyped one most likely meant, or NULL. */
+static const char *knob_suggest(const char *key)
+{
+	size_t n;
+	const struct zs_knob *knobs = zs_knob_table(&n);
+
+	return CLI_SUGGEST(key, strlen(key), knobs, n, name);
+}
+
 /* A refusal says what is accepted, as compact's do. */
 static int bad_value(struct cli *cli, const char *opt, const char *val, int err,
 		     const char *accepted)
@@ -136,13 +145,18 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 			snprintf(key, sizeof(key), "%.*s", (int)(eq - optarg), optarg);
 			k = zs_knob_find(key);
 			if (!k) {
-				size_t nknobs;
-				const struct zs_knob *knobs = zs_knob_table(&nknobs);
-				const char *hint = CLI_SUGGEST(key, strlen(key), knobs, nknobs, name);
+				const char *hint = knob_suggest(key);
 
-				cli_usage_error(cli, "maintain: --policy: unknown key '%.40s'%s%s%s",
-						key, hint ? "; did you mean '" : "", hint ? hint : "",
-						hint ? "'?" : " (see zsctl maintain --help)");
+				if (hint)
+					cli_usage_error(cli,
+							"maintain: --policy: unknown key '%.40s'; "
+							"did you mean '%s'?",
+							key, hint);
+				else
+					cli_usage_error(cli,
+							"maintain: --policy: unknown key '%.40s' "
+							"(see zsctl maintain --help)",
+							key);
 				return -EINVAL;
 			}
 			/* checked now, applied over the files once they are read */
@@ -241,16 +255,15 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 			  what);
 		break;
 	case ZS_CONFIG_UNKNOWN_SECTION:
-		cli_error(cli, where, e->err, "%sunknown section (sections are [maintain] and [zramN])",
-			  what);
+		cli_error(cli, where, e->err,
+			  "%sunknown section (sections are [maintain] and [zramN])", what);
 		break;
 	case ZS_CONFIG_UNKNOWN_KEY: {
-		size_t nknobs;
-		const struct zs_knob *knobs = zs_knob_table(&nknobs);
-		const char *hint = CLI_SUGGEST(e->key, strlen(e->key), knobs, nknobs, name);
+		const char *hint = knob_suggest(e->key);
 
 		if (hint)
-			cli_error(cli, where, e->err, "%sunknown key; did you mean '%s'?", what, hint);
+			cli_error(cli, where, e->err, "%sunknown key; did you mean '%s'?", what,
+				  hint);
 		else
 			cli_error(cli, where, e->err, "%sunknown key (see zsctl.conf(5))", what);
 		break;

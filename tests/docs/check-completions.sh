@@ -151,7 +151,7 @@ grep -v -x -e NAME -e DISKSIZE -e ALGORITHM -e DATA -e COMPR -e TOTAL -e RATIO -
 query sort 'zsctl top --sort '
 want sort freeable frag size used
 query top-device "zsctl --sysroot $ROOT top "
-want top-device $DEVS zswap1a2b
+want top-device $DEVS
 query devices "zsctl --sysroot $ROOT status "
 want devices $DEVS
 query device-dev "zsctl --sysroot $ROOT compact /dev/zram1"

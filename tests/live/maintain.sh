@@ -69,8 +69,8 @@ esac
 printf '[maintain]\ncompact = yes\nwriteback-daily = a lot\n' >"$TMPD/bad.conf"
 err=$("$ZSCTL" maintain $GATE --config "$TMPD/bad.conf" "$dev" 2>&1 >/dev/null)
 tap_is "$?" 2 "a bad configuration file: exit 2"
-tap_is "$err" "zsctl: $TMPD/bad.conf:3: [maintain] writeback-daily: invalid value 'a lot'" \
-	"the error names the file, the line, the section and the key"
+tap_is "$err" "zsctl: $TMPD/bad.conf:3: [maintain] writeback-daily: invalid value 'a lot'; expected a size: bytes, or a number with K, M, G, T, P or E (powers of 1024, also KiB, MiB...) or KB, MB, GB... (powers of 1000): 4096, 64M, 1.5G, 1GiB, 64MB" \
+	"the error names the file, the line, the section and the key, and what is accepted"
 tap_is "$(cat "/sys/block/$dev/mm_stat")" "$before" "and nothing was done"
 [ ! -e "$STATE" ] && [ ! -e "$LOCK" ]
 tap_ok $? "not even the gate was taken"

@@ -449,7 +449,7 @@ static unsigned int needs_of(const struct status_opts *o)
 	if (o->json || o->prometheus)
 		return (ZS_NEED_ALL & ~ZS_NEED_CGROUPS) | cgroups;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
-	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_SWAPS) |
+	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_SWAPS) |
 	       cgroups;
 }
 

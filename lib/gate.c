@@ -94,9 +94,13 @@ static int open_dir(struct zs_gate *g, const char *dir, bool in_root)
 
 	if (in_root && !zs_ctx_is_live(g->ctx))
 		return zs_ctx_open(g->ctx, dir[1] ? dir + 1 : ".", O_RDONLY | O_DIRECTORY);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 || (errno != ELOOP && errno != ENOTDIR))
+		return fd < 0 ? -errno : fd;
 	/*
 	 * A directory may be a symlink of root's or ours (Debian's /var/lock
-	 * -> /run/lock); then its target is what is checked.
+	 * -> /run/lock); then its target is what is checked. (Its last
+	 * component, that is: the open above refused only that one.)
 	 */
 	if (lstat(dir, &st) < 0)
 		return -errno;

@@ -779,8 +779,7 @@ static void read_zswap(struct zs_reader *r)
 		const struct zs_meminfo *m = &r->meminfo;
 
 		r->zswap_err = zs_zswap_read_enabled(r->ctx, &r->zswap_files, &r->rb, &r->zswap,
-						     r->zswap_err_path,
-						     sizeof(r->zswap_err_path));
+						     r->zswap_err_path, sizeof(r->zswap_err_path));
 		if (!r->zswap.present)
 			return; /* no zswap in this kernel, or its directory failed (zswap_err) */
 		if (r->zswap_err || r->zswap.enabled)

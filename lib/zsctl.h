@@ -409,8 +409,8 @@ enum zs_need {
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
-	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
-	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
+	ZS_NEED_ZSWAP = 1u << 15,   /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
+	ZS_NEED_CGROUPS = 1u << 16, /* the cgroups (v2) that hold zswap memory */
 	/*
 	 * Whether zswap is in use, for a table that shows it only then:
 	 * parameters/enabled, and when it is off proc/meminfo's Zswap and

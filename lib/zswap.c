@@ -383,8 +383,8 @@ static void read_params(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_
 	int r;
 
 	for (unsigned int p = first_param; z->present && p <= last_param; p++) {
-		r = read_kept(ctx, f->param_dir, PARAMS_DIR, param_names[p], &f->param[p], rb,
-			      path, sizeof(path));
+		r = read_kept(ctx, f->param_dir, PARAMS_DIR, param_names[p], &f->param[p], rb, path,
+			      sizeof(path));
 		if (r == -ENOENT)
 			continue;
 		if (r >= 0) {

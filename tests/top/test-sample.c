@@ -544,8 +544,9 @@ static void test_needs_summary(void **state)
 	put(r, "sys/module/zswap/parameters/max_pool_percent", "101\n");
 	put(r, "proc/vmstat", "zswpout x\n");
 	put(r, "sys/kernel/debug/zswap/stored_pages", "x\n");
-	put(r, "proc/meminfo", "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
-			       "Zswapped:              0 kB\n");
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
+	    "Zswapped:              0 kB\n");
 	assert_int_equal(zs_gate_new(ctx_of(r), NULL, NULL, &r->gate), 0);
 
 	/* zswap off and empty, no state: zram1's directory, initstate, mm_stat, enabled, meminfo */
@@ -592,15 +593,17 @@ static void test_needs_summary(void **state)
 	assert_int_equal(s->devs[0].derived.basis, ZS_BASIS_CLASSES);
 
 	/* switched off, it keeps what it holds: in use, all of it read (and its garbling) */
-	put(r, "proc/meminfo", "MemTotal:       1000000 kB\nZswap:               100 kB\n"
-			       "Zswapped:            300 kB\n");
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:               100 kB\n"
+	    "Zswapped:            300 kB\n");
 	s = refresh_once(r, table, &st);
 	assert_false(s->zswap_summary);
 	assert_int_equal(s->zswap_err, -EINVAL);
 	assert_string_equal(s->zswap_err_path, "sys/module/zswap/parameters/compressor");
 	/* on: the same */
-	put(r, "proc/meminfo", "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
-			       "Zswapped:              0 kB\n");
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
+	    "Zswapped:              0 kB\n");
 	put(r, "sys/module/zswap/parameters/enabled", "Y\n");
 	s = refresh_once(r, table, &st);
 	assert_false(s->zswap_summary);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,7 +414,9 @@ void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *v)
 	int r;
 
 	zs_ctx_begin(g->ctx);
-	memset(v, 0, sizeof(*v));
+	/* all but the state (110K), which zs_state_load() clears itself, or the failure below */
+	memset(v, 0, offsetof(struct zs_gate_view, state));
+	memset(&v->turned_away, 0, sizeof(*v) - offsetof(struct zs_gate_view, turned_away));
 	v->query_err = query(g, &v->held, &v->holder);
 	if (v->query_err < 0) {
 		v->held = false;

@@ -368,8 +368,11 @@ static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char
 /* ---- the device table ----------------------------------------------------------------- */
 
 #define MM_NEEDS ZS_NEED_MM
-/* the gate's state and diskseq: the estimate starts from what the device's last compaction left */
-#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ)
+/*
+ * The gate's state, and diskseq where it has a record: the estimate starts
+ * from what the device's last compaction left.
+ */
+#define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_LEARNED)
 
 /* clang-format off */
 #define COL(c, k, h) .column = c, .kind = k, .help = h

@@ -465,12 +465,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 static unsigned int needs_of(const struct status_opts *o)
 {
 	unsigned int cgroups = o->cgroups ? ZS_NEED_CGROUPS : 0;
+	/* below the table: the gate, zswap when in use (and swap on zram under it) */
+	unsigned int after = ZS_NEED_GATE | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_SWAPS;
 
 	if (o->json || o->prometheus)
 		return (ZS_NEED_ALL & ~ZS_NEED_CGROUPS) | cgroups;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
-	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_SWAPS) |
-	       cgroups;
+	       (o->raw || o->noheadings ? 0 : after) | cgroups;
 }
 
 /* Errors of the read: each device's, then the users', the pools', the gate's. */

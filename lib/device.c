@@ -448,11 +448,22 @@ static int read_setup(struct zs_ctx *ctx, struct zs_dev_files *f, const char *na
 	if (r >= 0 && wanted(ZS_F_DISKSEQ, needs))
 		r = optional(READ_PARSED(ZS_F_DISKSEQ, false, zs_parse_u64, &d->diskseq),
 			     &d->has_diskseq, err_path);
+	else
+		d->has_diskseq = false; /* set up anew: ZS_NEED_LEARNED reads it again */
 	if (r >= 0 && wanted(ZS_F_BACKING_DEV, needs))
 		r = optional(READ_PARSED(ZS_F_BACKING_DEV, false, parse_backing_dev,
 					 d->backing_dev),
 			     &d->has_backing_dev, err_path);
 	return r;
+}
+
+int zs_dev_read_diskseq(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+			struct zs_read_buf *rb, struct zs_device *d, char *err_path,
+			size_t err_size)
+{
+	err_path[0] = '\0';
+	return optional(READ_PARSED(ZS_F_DISKSEQ, false, zs_parse_u64, &d->diskseq),
+			&d->has_diskseq, err_path);
 }
 
 int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, unsigned int needs,

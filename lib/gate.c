@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,9 +95,13 @@ static int open_dir(struct zs_gate *g, const char *dir, bool in_root)
 
 	if (in_root && !zs_ctx_is_live(g->ctx))
 		return zs_ctx_open(g->ctx, dir[1] ? dir + 1 : ".", O_RDONLY | O_DIRECTORY);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 || (errno != ELOOP && errno != ENOTDIR))
+		return fd < 0 ? -errno : fd;
 	/*
 	 * A directory may be a symlink of root's or ours (Debian's /var/lock
-	 * -> /run/lock); then its target is what is checked.
+	 * -> /run/lock); then its target is what is checked. (Its last
+	 * component, that is: the open above refused only that one.)
 	 */
 	if (lstat(dir, &st) < 0)
 		return -errno;
@@ -409,7 +414,9 @@ void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *v)
 	int r;
 
 	zs_ctx_begin(g->ctx);
-	memset(v, 0, sizeof(*v));
+	/* all but the state (110K), which zs_state_load() clears itself, or the failure below */
+	memset(v, 0, offsetof(struct zs_gate_view, state));
+	memset(&v->turned_away, 0, sizeof(*v) - offsetof(struct zs_gate_view, turned_away));
 	v->query_err = query(g, &v->held, &v->holder);
 	if (v->query_err < 0) {
 		v->held = false;

@@ -138,6 +138,14 @@ int zs_dev_files_open(struct zs_ctx *ctx, struct zs_dev_files *f, const char *na
  */
 int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, unsigned int needs,
 		struct zs_read_buf *rb, struct zs_device *dev, char *err_path, size_t err_size);
+/*
+ * diskseq alone, for a reader that reads it only for devices the gate's
+ * state has a record of (ZS_NEED_LEARNED): has_diskseq says whether the
+ * kernel has it (5.15 and later).
+ */
+int zs_dev_read_diskseq(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+			struct zs_read_buf *rb, struct zs_device *d, char *err_path,
+			size_t err_size);
 /* Read one attribute's text through the device's directory. */
 int zs_dev_read_attr(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
 		     const char *attr, struct zs_read_buf *rb, char **ret);
@@ -159,7 +167,8 @@ int zs_users_read_swaps(struct zs_ctx *ctx, struct zs_device *const *devs, size_
 
 /* zswap's files, kept open by a reader between refreshes (ZS_FD_ABSENT: not in this kernel). */
 struct zs_zswap_files {
-	bool opened; /* the directories were looked for */
+	bool params_opened; /* the parameters' directory was looked for */
+	bool stats_opened;  /* debugfs's zswap directory was looked for */
 	int param_dir, stat_dir, vmstat;
 	int param[ZS_ZSWAP_P_KNOWN];
 	int stat[ZS_ZSWAP_S_KNOWN];
@@ -176,6 +185,9 @@ void zs_zswap_files_close(struct zs_zswap_files *f, struct zs_read_buf *rb);
  */
 int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
 		  struct zs_zswap *ret, char *err_path, size_t err_size);
+/* Only parameters/enabled into ret (present, enabled), as zs_zswap_read() does. */
+int zs_zswap_read_enabled(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+			  struct zs_zswap *ret, char *err_path, size_t err_size);
 
 /*
  * The cgroups (v2) that hold zswap memory, most first (malloc'd list). 0,

@@ -89,8 +89,9 @@ struct zs_reader {
 	int fd_meminfo; /* proc/meminfo, kept open (pread) */
 	bool has_meminfo;
 	struct zs_meminfo meminfo;
-	struct zs_zswap_files zswap_files; /* ZS_NEED_ZSWAP */
+	struct zs_zswap_files zswap_files; /* ZS_NEED_ZSWAP(_SUMMARY) */
 	struct zs_zswap zswap;
+	bool zswap_summary; /* only enabled was read: off, holding nothing */
 	int zswap_err;
 	char zswap_err_path[4096];
 	struct zs_cgroup_zswap *cgroups; /* ZS_NEED_CGROUPS */
@@ -765,9 +766,39 @@ static void read_meminfo(struct zs_reader *r)
 
 /* ---- zswap ------------------------------------------------------------------------------ */
 
-/* Absent (no CONFIG_ZSWAP, no debugfs, no root) is no error: the snapshot says what is there. */
+/*
+ * Absent (no CONFIG_ZSWAP, no debugfs, no root) is no error: the snapshot says what is there.
+ * For ZS_NEED_ZSWAP_SUMMARY, zswap off and holding nothing is all there is to know.
+ */
 static void read_zswap(struct zs_reader *r)
 {
+	r->zswap_summary = false;
+	if (!(r->needs & ZS_NEED_MEMINFO))
+		r->has_meminfo = false; /* read below when needed, this refresh */
+	if (!(r->needs & ZS_NEED_ZSWAP)) {
+		const struct zs_meminfo *m = &r->meminfo;
+
+		r->zswap_err = zs_zswap_read_enabled(r->ctx, &r->zswap_files, &r->rb, &r->zswap,
+						     r->zswap_err_path, sizeof(r->zswap_err_path));
+		if (!r->zswap.present)
+			return; /* no zswap in this kernel, or its directory failed (zswap_err) */
+		if (r->zswap_err || r->zswap.enabled)
+			goto all;
+		if (!(r->needs & ZS_NEED_MEMINFO))
+			read_meminfo(r);
+		/* off, but what it stored stays until swapped in: then it is in use */
+		if (r->has_meminfo && zs_meminfo_has(m, ZS_MEMINFO_ZSWAP) &&
+		    m->val[ZS_MEMINFO_ZSWAP])
+			goto all;
+		if (r->has_meminfo && zs_meminfo_has(m, ZS_MEMINFO_ZSWAPPED) &&
+		    m->val[ZS_MEMINFO_ZSWAPPED])
+			goto all;
+		r->zswap_summary = true;
+		return;
+	}
+all:
+	if (!(r->needs & ZS_NEED_MEMINFO) && !r->has_meminfo)
+		read_meminfo(r); /* Zswap and Zswapped */
 	r->zswap_err = zs_zswap_read(r->ctx, &r->zswap_files, &r->rb, &r->zswap,
 				     r->zswap_err_path, sizeof(r->zswap_err_path));
 }
@@ -861,11 +892,13 @@ int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *o, struct zs_
 	r->needs = o->needs;
 	if (r->needs & ZS_NEED_ZSWAP)
 		r->needs |= ZS_NEED_MEMINFO; /* Zswap and Zswapped */
+	if (r->needs & ZS_NEED_LEARNED)
+		r->needs |= ZS_NEED_GATE;
 	zs_zswap_files_init(&r->zswap_files);
 	if (r->needs & ZS_NEED_MOUNTS)
 		r->needs |= ZS_NEED_DEVNO;
 	r->watch = o->watch;
-	r->gate = (o->needs & ZS_NEED_GATE) ? o->gate : NULL;
+	r->gate = (r->needs & ZS_NEED_GATE) ? o->gate : NULL;
 	r->fd_swaps = -1;
 	r->fd_meminfo = -1;
 	r->block_watch.fd = r->pool_watch.fd = -1;
@@ -984,6 +1017,38 @@ static const struct zs_state_device *learned_record(const struct zs_reader *r,
 	return zs_state_device_of(&r->snap.gate.state, dev->name, &id);
 }
 
+/*
+ * ZS_NEED_LEARNED without ZS_NEED_DISKSEQ: diskseq only where it decides
+ * whether the state's record is about this device, that is for a device
+ * whose estimate starts from a record (no class statistics) that names a
+ * diskseq. A status of devices compact never saw reads none.
+ */
+static void read_learned_identities(struct zs_reader *r)
+{
+	if (!(r->needs & ZS_NEED_LEARNED) || (r->needs & ZS_NEED_DISKSEQ) || !r->gate ||
+	    !r->snap.gate.has_state)
+		return;
+	for (size_t i = 0; i < r->ndevs; i++) {
+		struct dev_slot *d = &r->devs[i];
+		const struct zs_state_device *rec;
+		const struct zs_pool *pool;
+		int err;
+
+		if (d->err || !d->open || !d->dev.initialised || d->dev.has_diskseq)
+			continue;
+		pool = zs_pool_find(r->pools, r->npools, d->name);
+		if (pool && r->pslots[pool - r->pools].valid)
+			continue; /* exact figures from the classes: no estimate */
+		rec = zs_state_device_find(&r->snap.gate.state, d->name);
+		if (!rec || !rec->id.has_diskseq)
+			continue;
+		err = zs_dev_read_diskseq(r->ctx, &d->files, d->name, &r->rb, &d->dev, d->err_path,
+					  sizeof(d->err_path));
+		if (err < 0)
+			d->err = err;
+	}
+}
+
 static int build_snapshot(struct zs_reader *r)
 {
 	struct zs_snapshot *s = &r->snap;
@@ -1031,7 +1096,8 @@ static int build_snapshot(struct zs_reader *r)
 	s->page_size = page;
 	s->has_meminfo = r->has_meminfo;
 	s->meminfo = r->meminfo;
-	s->has_zswap = (r->needs & ZS_NEED_ZSWAP) != 0;
+	s->has_zswap = (r->needs & (ZS_NEED_ZSWAP | ZS_NEED_ZSWAP_SUMMARY)) != 0;
+	s->zswap_summary = r->zswap_summary;
 	s->zswap = r->zswap;
 	zs_zswap_derive(&r->zswap, r->has_meminfo ? &r->meminfo : NULL, page, &s->zswap_derived);
 	s->zswap_err = r->zswap_err;
@@ -1096,12 +1162,13 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		return err;
 	if (r->needs & ZS_NEED_MEMINFO)
 		read_meminfo(r);
-	if (r->needs & ZS_NEED_ZSWAP)
+	if (r->needs & (ZS_NEED_ZSWAP | ZS_NEED_ZSWAP_SUMMARY))
 		read_zswap(r);
 	if (r->needs & ZS_NEED_CGROUPS)
 		read_cgroups(r);
 	if (r->gate)
 		read_gate(r);
+	read_learned_identities(r);
 	err = build_snapshot(r);
 	if (err < 0)
 		return err;
@@ -1210,7 +1277,8 @@ int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
 {
 	struct zs_reader_opts o = {
 		.needs = ZS_NEED_ALL & ~(ZS_NEED_MOUNTS | ZS_NEED_SWAPS | ZS_NEED_POOLS |
-					 ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_CGROUPS),
+					 ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_CGROUPS |
+					 ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_LEARNED),
 	};
 	struct zs_reader *r;
 	char *names[] = { (char *)name, NULL };

@@ -424,9 +424,21 @@ enum zs_need {
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
-	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
-	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
-	ZS_NEED_ALL = (1u << 17) - 1,
+	ZS_NEED_ZSWAP = 1u << 15,   /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
+	ZS_NEED_CGROUPS = 1u << 16, /* the cgroups (v2) that hold zswap memory */
+	/*
+	 * Whether zswap is in use, for a table that shows it only then:
+	 * parameters/enabled, and when it is off proc/meminfo's Zswap and
+	 * Zswapped (switched off, it keeps what it holds). In use, or
+	 * holding pages: all of ZS_NEED_ZSWAP.
+	 */
+	ZS_NEED_ZSWAP_SUMMARY = 1u << 17,
+	/*
+	 * The learned compaction estimate: the gate's state and the diskseq
+	 * of the devices the state has a record of (ZS_NEED_DISKSEQ: of all).
+	 */
+	ZS_NEED_LEARNED = 1u << 18,
+	ZS_NEED_ALL = (1u << 19) - 1,
 };
 
 struct zs_swap_use {
@@ -852,7 +864,8 @@ struct zs_snapshot {
 	char users_err_path[4096];
 	bool has_meminfo; /* ZS_NEED_MEMINFO, and proc/meminfo could be read */
 	struct zs_meminfo meminfo;
-	bool has_zswap; /* ZS_NEED_ZSWAP was read (zswap.present says whether it is there) */
+	bool has_zswap; /* ZS_NEED_ZSWAP(_SUMMARY) was read (zswap.present: whether it is there) */
+	bool zswap_summary; /* only enabled (off) was read, and meminfo: it holds nothing */
 	struct zs_zswap zswap;
 	struct zs_zswap_derived zswap_derived;
 	int zswap_err; /* a zswap file that could not be read or parsed */

@@ -281,20 +281,32 @@ static int open_dir(struct zs_ctx *ctx, const char *rel, struct zs_read_buf *rb)
 	return fd;
 }
 
-/* The directories, once: which of them there are does not change while zsctl runs. */
-static int files_open(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
-		      char *err_path, size_t err_size)
+/*
+ * The directories, each once and only when first needed: which of them
+ * there are does not change while zsctl runs.
+ */
+static int params_open(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+		       char *err_path, size_t err_size)
 {
-	char dbg[3800];
-	int fd, r;
+	int fd;
 
-	f->opened = true;
+	f->params_opened = true;
 	fd = open_dir(ctx, PARAMS_DIR, rb);
 	if (fd < 0 && fd != -ENOENT) {
 		snprintf(err_path, err_size, "%s", PARAMS_DIR);
 		return fd;
 	}
 	f->param_dir = fd < 0 ? -1 : fd; /* -ENOENT: no zswap in this kernel */
+	return 0;
+}
+
+static int stats_open(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+		      char *err_path, size_t err_size)
+{
+	char dbg[3800];
+	int fd, r;
+
+	f->stats_opened = true;
 	r = zs_ctx_find_debugfs(ctx, dbg, sizeof(dbg) - 8);
 	if (r == -ENOMEM)
 		return r;
@@ -362,6 +374,56 @@ static void note(int r, const char *path, int *first, char *err_path, size_t err
 	snprintf(err_path, err_size, "%s", path);
 }
 
+/* The parameters first..last into z; the first failure kept in *first. */
+static void read_params(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+			unsigned int first_param, unsigned int last_param, struct zs_zswap *z,
+			int *first, char *err_path, size_t err_size)
+{
+	char path[4096];
+	int r;
+
+	for (unsigned int p = first_param; z->present && p <= last_param; p++) {
+		r = read_kept(ctx, f->param_dir, PARAMS_DIR, param_names[p], &f->param[p], rb, path,
+			      sizeof(path));
+		if (r == -ENOENT)
+			continue;
+		if (r >= 0) {
+			r = zs_parse_zswap_param(p, rb->buf, z);
+			snprintf(path, sizeof(path), "%s/%s", PARAMS_DIR, param_names[p]);
+		}
+		note(r, path, first, err_path, err_size);
+	}
+}
+
+int zs_zswap_read_enabled(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
+			  struct zs_zswap *ret, char *err_path, size_t err_size)
+{
+	struct zs_zswap z = { 0 };
+	int first = 0;
+
+	err_path[0] = '\0';
+	if (!f->params_opened && f->param[ZS_ZSWAP_P_ENABLED] == -1) {
+		/* the file alone, not its directory: most tables need no other */
+		int fd = zs_ctx_open(ctx, PARAMS_DIR "/enabled", O_RDONLY);
+
+		rb->opens++;
+		if (fd == -ENOENT) {
+			f->param[ZS_ZSWAP_P_ENABLED] = ZS_FD_ABSENT; /* no zswap in this kernel */
+		} else if (fd < 0) {
+			snprintf(err_path, err_size, "%s/enabled", PARAMS_DIR);
+			return fd;
+		} else {
+			f->param[ZS_ZSWAP_P_ENABLED] = fd;
+			rb->files++;
+		}
+	}
+	z.present = f->params_opened ? f->param_dir >= 0 : f->param[ZS_ZSWAP_P_ENABLED] >= 0;
+	read_params(ctx, f, rb, ZS_ZSWAP_P_ENABLED, ZS_ZSWAP_P_ENABLED, &z, &first, err_path,
+		    err_size);
+	*ret = z;
+	return first;
+}
+
 int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_buf *rb,
 		  struct zs_zswap *ret, char *err_path, size_t err_size)
 {
@@ -370,24 +432,19 @@ int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_b
 	int r, first = 0;
 
 	err_path[0] = '\0';
-	if (!f->opened) {
-		r = files_open(ctx, f, rb, err_path, err_size);
+	if (!f->params_opened) {
+		r = params_open(ctx, f, rb, err_path, err_size);
+		if (r < 0)
+			return r;
+	}
+	if (!f->stats_opened) {
+		r = stats_open(ctx, f, rb, err_path, err_size);
 		if (r < 0)
 			return r;
 	}
 	z.present = f->param_dir >= 0;
 	z.stats_status = f->stats_status;
-	for (unsigned int p = 0; z.present && p < ZS_ZSWAP_P_KNOWN; p++) {
-		r = read_kept(ctx, f->param_dir, PARAMS_DIR, param_names[p], &f->param[p], rb,
-			      path, sizeof(path));
-		if (r == -ENOENT)
-			continue;
-		if (r >= 0) {
-			r = zs_parse_zswap_param(p, rb->buf, &z);
-			snprintf(path, sizeof(path), "%s/%s", PARAMS_DIR, param_names[p]);
-		}
-		note(r, path, &first, err_path, err_size);
-	}
+	read_params(ctx, f, rb, 0, ZS_ZSWAP_P_KNOWN - 1, &z, &first, err_path, err_size);
 	for (unsigned int s = 0; f->stat_dir >= 0 && s < ZS_ZSWAP_S_KNOWN; s++) {
 		r = read_kept(ctx, f->stat_dir, f->stat_dir_rel, stat_names[s], &f->stat[s], rb,
 			      path, sizeof(path));

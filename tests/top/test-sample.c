@@ -4,7 +4,8 @@
  * roots this test writes: values, the promise that a refresh after the
  * first opens nothing and reads each file once, devices and pools that
  * come and go, a device that turns garbled, the pre-4.1 layout, a dump's
- * page size, reading only what is needed, and the compaction gate.
+ * page size, reading only what is needed (status' table: zswap and diskseq
+ * as far as it must), and the compaction gate.
  */
 #include "config.h"
 
@@ -482,6 +483,147 @@ static void test_needs(void **state)
 	zs_reader_free(rd);
 }
 
+/* A state file whose one record is the device's, made when its diskseq was 7. */
+static void put_state_of(struct root *r, const char *name)
+{
+	struct zs_state *st = calloc(1, sizeof(*st));
+	struct zs_state_device *sd;
+	char *text = NULL, *lock;
+
+	assert_non_null(st);
+	st->runs = 1;
+	st->last_result = ZS_RESULT_COMPACTED;
+	sd = zs_state_device(st, name, true);
+	assert_non_null(sd);
+	sd->id.has_diskseq = true;
+	sd->id.diskseq = 7;
+	sd->last_result = ZS_RESULT_COMPACTED;
+	sd->has_left = true;
+	sd->left = 4096;
+	sd->left_compr = 8192;
+	assert_int_equal(zs_state_format(st, &text), 0);
+	put(r, "var/lib/zsctl/compact.state", text);
+	put(r, "run/lock/zsctl-compact.lock", "");
+	lock = unit_printf("%s/run/lock/zsctl-compact.lock", r->dir);
+	assert_int_equal(chmod(lock, 0600), 0);
+	free(lock);
+	free(text);
+	free(st);
+}
+
+static const struct zs_snapshot *refresh_once(struct root *r, unsigned int needs,
+					      struct zs_reader_stats *stats)
+{
+	const struct zs_reader_opts o = { .needs = needs, .gate = r->gate };
+	const struct zs_snapshot *s;
+
+	zs_reader_free(r->r);
+	assert_int_equal(zs_reader_new(ctx_of(r), &o, &r->r), 0);
+	assert_int_equal(zs_reader_refresh(r->r, &s), 0);
+	zs_reader_get_stats(r->r, stats);
+	return s;
+}
+
+/*
+ * What status' default table reads (cli/status.c, cli/fields.c): of zswap,
+ * whether it is in use; diskseq, only where a record of the gate's state
+ * names one (issue 12: 231 syscalls against 183). The files it must not
+ * read are garbled here: reading one would be an error.
+ */
+static void test_needs_summary(void **state)
+{
+	struct root *r = *state;
+	const unsigned int table = ZS_NEED_MM | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_LEARNED;
+	const struct zs_snapshot *s;
+	struct zs_reader_stats st;
+
+	device(r, "zram1", true);
+	put(r, "sys/block/zram1/diskseq", "garbled\n");
+	put(r, "sys/module/zswap/parameters/enabled", "N\n");
+	put(r, "sys/module/zswap/parameters/compressor", "not one word\n");
+	put(r, "sys/module/zswap/parameters/max_pool_percent", "101\n");
+	put(r, "proc/vmstat", "zswpout x\n");
+	put(r, "sys/kernel/debug/zswap/stored_pages", "x\n");
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
+	    "Zswapped:              0 kB\n");
+	assert_int_equal(zs_gate_new(ctx_of(r), NULL, NULL, &r->gate), 0);
+
+	/* zswap off and empty, no state: zram1's directory, initstate, mm_stat, enabled, meminfo */
+	s = refresh_once(r, table, &st);
+	assert_int_equal(s->devs[0].err, 0);
+	assert_false(s->devs[0].dev.has_diskseq);
+	assert_true(s->has_zswap);
+	assert_true(s->zswap_summary);
+	assert_true(s->zswap.present);
+	assert_false(s->zswap.enabled);
+	assert_int_equal(s->zswap_err, 0);
+	assert_int_equal(st.opens, 5);
+	assert_int_equal(st.reads, 4);
+
+	/* a record of another device: nothing to decide */
+	put_state_of(r, "zram2");
+	s = refresh_once(r, table, &st);
+	assert_true(s->gate.has_state);
+	assert_int_equal(s->devs[0].err, 0);
+	assert_false(s->devs[0].dev.has_diskseq);
+	assert_int_equal(s->devs[0].derived.basis, ZS_BASIS_MODEL);
+	assert_int_equal(st.opens, 5);
+
+	/* a record of zram1 with a diskseq: it decides whether the record is zram1's */
+	put_state_of(r, "zram1");
+	s = refresh_once(r, table, &st);
+	assert_int_equal(s->devs[0].err, -EINVAL);
+	assert_string_equal(s->devs[0].err_path, "sys/block/zram1/diskseq");
+	put(r, "sys/block/zram1/diskseq", "7\n");
+	s = refresh_once(r, table, &st);
+	assert_int_equal(s->devs[0].err, 0);
+	assert_true(s->devs[0].dev.has_diskseq);
+	assert_int_equal(s->devs[0].derived.basis, ZS_BASIS_LEARNED);
+	assert_int_equal(st.opens, 6);
+	put(r, "sys/block/zram1/diskseq", "8\n"); /* another zram1 since */
+	s = refresh_once(r, table, &st);
+	assert_int_equal(s->devs[0].derived.basis, ZS_BASIS_MODEL);
+	/* exact figures from the classes: no estimate, no diskseq */
+	put(r, "sys/block/zram1/diskseq", "garbled\n");
+	put(r, "sys/kernel/debug/zsmalloc/zram1/classes", CLASSES_OLD);
+	s = refresh_once(r, table | ZS_NEED_POOLS, &st);
+	assert_int_equal(s->devs[0].err, 0);
+	assert_false(s->devs[0].dev.has_diskseq);
+	assert_int_equal(s->devs[0].derived.basis, ZS_BASIS_CLASSES);
+
+	/* switched off, it keeps what it holds: in use, all of it read (and its garbling) */
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:               100 kB\n"
+	    "Zswapped:            300 kB\n");
+	s = refresh_once(r, table, &st);
+	assert_false(s->zswap_summary);
+	assert_int_equal(s->zswap_err, -EINVAL);
+	assert_string_equal(s->zswap_err_path, "sys/module/zswap/parameters/compressor");
+	/* on: the same */
+	put(r, "proc/meminfo",
+	    "MemTotal:       1000000 kB\nZswap:                 0 kB\n"
+	    "Zswapped:              0 kB\n");
+	put(r, "sys/module/zswap/parameters/enabled", "Y\n");
+	s = refresh_once(r, table, &st);
+	assert_false(s->zswap_summary);
+	assert_true(s->zswap.enabled);
+	assert_int_equal(s->zswap_err, -EINVAL);
+	/* and what -J reads whatever zswap's state: all */
+	put(r, "sys/module/zswap/parameters/enabled", "N\n");
+	s = refresh_once(r, table | ZS_NEED_ZSWAP, &st);
+	assert_false(s->zswap_summary);
+	assert_int_equal(s->zswap_err, -EINVAL);
+	/* a kernel without zswap: one failed open, no meminfo */
+	rm_tree(r, "sys/module/zswap");
+	s = refresh_once(r, ZS_NEED_MM | ZS_NEED_ZSWAP_SUMMARY, &st);
+	assert_true(s->has_zswap);
+	assert_false(s->zswap.present);
+	assert_int_equal(s->zswap_err, 0);
+	assert_false(s->has_meminfo);
+	assert_int_equal(st.opens, 4);
+}
+
 static void test_gate(void **state)
 {
 	struct root *r = *state;
@@ -564,6 +706,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_debugfs, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_page_size, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_needs, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_needs_summary, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_gate, setup_root, teardown_root),
 	};
 

@@ -1138,6 +1138,25 @@ void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s,
 	f->get(s, f->arg, v);
 }
 
+bool zswap_field_text(const struct zswap_field *f, const struct zs_snapshot *s, bool bytes,
+		      char *buf, size_t size)
+{
+	struct fval v;
+
+	zswap_field_value(f, s, &v);
+	if (!v.present)
+		return false;
+	if (f->flags & ZF_SIGNED) {
+		char mag[64];
+
+		cli_format_size(v.i < 0 ? (uint64_t)-v.i : (uint64_t)v.i, bytes, mag, sizeof(mag));
+		snprintf(buf, size, "%s%s", v.i < 0 ? "-" : "", mag);
+	} else {
+		field_format(f->kind, &v, bytes, false, s->page_size, buf, size);
+	}
+	return true;
+}
+
 bool zswap_in_use(const struct zs_snapshot *s)
 {
 	const struct zs_zswap_derived *d = &s->zswap_derived;

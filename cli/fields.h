@@ -163,6 +163,9 @@ extern const struct zswap_field zswap_fields[];
 extern const size_t zswap_nfields;
 
 void zswap_field_value(const struct zswap_field *f, const struct zs_snapshot *s, struct fval *v);
+/* The field as status's zswap table and top print it; false when not present. */
+bool zswap_field_text(const struct zswap_field *f, const struct zs_snapshot *s, bool bytes,
+		      char *buf, size_t size);
 /* Is there zswap to speak of: present, and enabled or holding something. */
 bool zswap_in_use(const struct zs_snapshot *s);
 /* zswap as a JSON object, or NULL when this kernel has none (no CONFIG_ZSWAP). */

@@ -222,20 +222,9 @@ static int print_zswap(const struct status_opts *o, const struct zs_snapshot *s)
 		const struct zswap_field *f = &zswap_fields[i];
 		struct libscols_line *ln;
 		char text[128];
-		struct fval v;
 
-		zswap_field_value(f, s, &v);
-		if (!f->label || !v.present)
+		if (!f->label || !zswap_field_text(f, s, o->bytes, text, sizeof(text)))
 			continue;
-		if (f->flags & ZF_SIGNED) {
-			char mag[64];
-
-			cli_format_size(v.i < 0 ? (uint64_t)-v.i : (uint64_t)v.i, o->bytes, mag,
-					sizeof(mag));
-			snprintf(text, sizeof(text), "%s%s", v.i < 0 ? "-" : "", mag);
-		} else {
-			field_format(f->kind, &v, o->bytes, false, s->page_size, text, sizeof(text));
-		}
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln || scols_line_set_data(ln, 0, f->label) < 0 ||
 		    scols_line_set_data(ln, 1, text) < 0)

@@ -281,7 +281,8 @@ int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
 	return fd;
 }
 
-int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len)
+static int read_all(int fd, bool positional, char **buf, size_t *cap, size_t max, bool until_eof,
+		    size_t *len)
 {
 	size_t n = 0;
 
@@ -305,7 +306,8 @@ int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, si
 			*buf = nb;
 			*cap *= 2;
 		}
-		r = pread(fd, *buf + n, *cap - n, (off_t)n);
+		r = positional ? pread(fd, *buf + n, *cap - n, (off_t)n) :
+				 read(fd, *buf + n, *cap - n);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -322,6 +324,16 @@ int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, si
 	if (len)
 		*len = n;
 	return 0;
+}
+
+int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len)
+{
+	return read_all(fd, true, buf, cap, max, until_eof, len);
+}
+
+int zs_read_once(int fd, char **buf, size_t *cap, size_t max, size_t *len)
+{
+	return read_all(fd, false, buf, cap, max, true, len);
 }
 
 int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len)

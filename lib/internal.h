@@ -65,6 +65,12 @@ int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
  * NUL in the text (-EINVAL): the kernel's text never holds one.
  */
 int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len);
+/*
+ * The same from a freshly opened fd with read(), to its end: for files
+ * opened nonseekable, whose pread fails with ESPIPE (debugfs simple
+ * attributes); such a file gives its value once per open.
+ */
+int zs_read_once(int fd, char **buf, size_t *cap, size_t max, size_t *len);
 int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len);
 int zs_strv_push(char ***strv, size_t *n, const char *s);
 
@@ -111,6 +117,7 @@ struct zs_dev_files {
 	bool legacy_io;
 };
 #define ZS_FD_ABSENT (-2)
+#define ZS_FD_REOPEN (-3) /* nonseekable: opened, read and closed at each refresh */
 
 /* The buffer a reader reads into, and its counters. */
 struct zs_read_buf {

@@ -243,11 +243,9 @@ static uint64_t suspended_seconds(void)
 }
 
 /* The kernel's answers to a post-processing write, each a result of its own. */
-static enum zs_maint_result kernel_answer(int err, bool limit_zero)
+static enum zs_maint_result kernel_answer(int err)
 {
 	switch (err) {
-	case -EIO:
-		return limit_zero ? ZS_MAINT_BUDGET_USED : ZS_MAINT_FAILED;
 	case -ENOSPC:
 		return ZS_MAINT_BACKING_FULL;
 	case -EAGAIN:
@@ -380,7 +378,7 @@ static void recompress(struct zs_ctx *ctx, const struct zs_snapshot *s,
 				 p->recompress_max_pages);
 		r = write_attr(ctx, dev->name, "recompress", cmd);
 		if (r < 0) {
-			step_fail(ctx, st, r, kernel_answer(r, false));
+			step_fail(ctx, st, r, kernel_answer(r));
 			break;
 		}
 		st->types |= 1u << i;
@@ -501,9 +499,17 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s,
 			int err = r;
 
 			r = read_u64(ctx, dev->name, "writeback_limit", &limit);
-			step_fail(ctx, st, err, kernel_answer(err, r >= 0 && !limit));
-			if (st->result == ZS_MAINT_BUDGET_USED)
+			if (err == -EIO && r >= 0 && !limit) {
+				/*
+				 * writeback_store() ends a round with EIO when
+				 * writeback_limit reaches 0: this round's budget
+				 * is written, a success (what it wrote is
+				 * bd_stat's delta below).
+				 */
 				st->types |= 1u << i;
+				break;
+			}
+			step_fail(ctx, st, err, kernel_answer(err));
 			break;
 		}
 		st->types |= 1u << i;

@@ -339,27 +339,44 @@ static int stats_open(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_re
 static int read_kept(struct zs_ctx *ctx, int dirfd, const char *dir_rel, const char *name,
 		     int *fd, struct zs_read_buf *rb, char *err_path, size_t err_size)
 {
+	bool once = *fd == ZS_FD_REOPEN;
+	char rel[4096];
 	int r;
 
 	if (*fd == ZS_FD_ABSENT)
 		return -ENOENT;
 	if (*fd < 0) {
-		char rel[4096];
-
 		snprintf(rel, sizeof(rel), "%s/%s", dir_rel, name);
 		*fd = zs_ctx_openat(ctx, dirfd, name, O_RDONLY, rel);
 		rb->opens++;
 		if (*fd < 0) {
 			r = *fd;
-			*fd = r == -ENOENT ? ZS_FD_ABSENT : -1;
+			*fd = r == -ENOENT ? ZS_FD_ABSENT : once ? ZS_FD_REOPEN : -1;
 			if (r != -ENOENT)
 				snprintf(err_path, err_size, "%s/%s", dir_rel, name);
 			return r;
 		}
 		rb->files++;
 	}
-	r = zs_pread_all(*fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
+	r = once ? zs_read_once(*fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, NULL) :
+		   zs_pread_all(*fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
 	rb->reads++;
+	if (r == -ESPIPE && !once) {
+		/*
+		 * zswap's debugfs counters are simple attributes
+		 * (DEFINE_DEBUGFS_ATTRIBUTE, debugfs_create_u64/atomic_t):
+		 * opened nonseekable, so pread fails with ESPIPE on every
+		 * kernel. This fresh fd has not been read yet: read() it, and
+		 * open the file again at each refresh from now on.
+		 */
+		once = true;
+		r = zs_read_once(*fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, NULL);
+		rb->reads++;
+	}
+	if (once) {
+		close_one(fd, rb);
+		*fd = ZS_FD_REOPEN;
+	}
 	if (r < 0)
 		snprintf(err_path, err_size, "%s/%s", dir_rel, name);
 	return r;

@@ -509,6 +509,92 @@ static int build_gate(struct top_frame *f, const struct top_view *v, const struc
 	return 0;
 }
 
+/*
+ * zswap, when it is on or holds pages: what it holds, as status's zswap
+ * table says it (zswap_fields' "memory" figures), then its counters per
+ * second since the previous frame. A counter that went down (a reboot of a
+ * dump, a module reload) gives no rate, never a negative one. Warn when the
+ * pool hit its limit during the frame with the shrinker off: new pages then
+ * go to the swap device uncompressed (zswap.rst).
+ */
+static int build_zswap(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm)
+{
+	struct top_line *l;
+	uint64_t present = 0, cur[TOP_ZSWAP_COUNTERS] = { 0 };
+	double secs = v->now_ns > v->zswap_prev_ns && v->zswap_prev_ns ?
+			      (double)(v->now_ns - v->zswap_prev_ns) / 1e9 :
+			      0;
+	bool rates = secs > 0 && v->zswap_prev_present, limit_hit = false, first = true;
+	char text[128];
+
+	if (!sm->has_zswap || !zswap_in_use(sm)) {
+		v->zswap_prev_present = 0;
+		return 0;
+	}
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "zswap (%s):", sm->zswap.compressor[0] ? sm->zswap.compressor : "?");
+	for (size_t i = 0; i < zswap_nfields; i++) {
+		const struct zswap_field *zf = &zswap_fields[i];
+
+		if (!zf->label || !zf->json_group || strcmp(zf->json_group, "memory") ||
+		    !zswap_field_text(zf, sm, v->bytes, text, sizeof(text)))
+			continue;
+		line_printf(l, "%s %s %s", first ? "" : ",", zf->label, text);
+		first = false;
+	}
+
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "zswap/s:");
+	first = true;
+	for (size_t i = 0; i < zswap_nfields && i < TOP_ZSWAP_COUNTERS; i++) {
+		const struct zswap_field *zf = &zswap_fields[i];
+		uint64_t bit = UINT64_C(1) << i;
+		struct fval fv;
+
+		if (!zf->label || !zf->metric_type || strcmp(zf->metric_type, "counter"))
+			continue;
+		zswap_field_value(zf, sm, &fv);
+		if (!fv.present)
+			continue;
+		cur[i] = fv.u;
+		present |= bit;
+		if (!rates || !(v->zswap_prev_present & bit)) {
+			continue;
+		} else if (fv.u < v->zswap_prev[i]) {
+			line_printf(l, "%s %s -", first ? "" : ",", zf->label);
+		} else {
+			double rate = (double)(fv.u - v->zswap_prev[i]) / secs;
+
+			/* the busy ones, and the traffic in and out whatever it is */
+			if (!rate && zf->json_group && strcmp(zf->json_group, "vmstat"))
+				continue;
+			line_printf(l, rate >= 10 || !rate ? "%s %s %.0f" : "%s %s %.1f",
+				    first ? "" : ",", zf->label, rate);
+			if ((zf->flags & ZF_ROOT) && zf->arg == ZS_ZSWAP_S_POOL_LIMIT_HIT &&
+			    rate > 0)
+				limit_hit = true;
+		}
+		first = false;
+	}
+	if (!rates)
+		line_printf(l, " from the next refresh");
+	if (limit_hit && !sm->zswap.shrinker_enabled) {
+		l->style = TS_WARN;
+		line_printf(
+			l,
+			"; the pool hit its limit with the shrinker off: zswap refuses pages"
+			" (they go to swap uncompressed) until it is below the accept threshold");
+	}
+	memcpy(v->zswap_prev, cur, sizeof(cur));
+	v->zswap_prev_present = present;
+	v->zswap_prev_ns = v->now_ns;
+	return 0;
+}
+
 /* ---- the picture: what compaction can free ------------------------------------------ */
 
 /*
@@ -1095,6 +1181,8 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 		r = build_totals(f, v, sm, page);
 	if (r >= 0)
 		r = build_gate(f, v, sm);
+	if (r >= 0)
+		r = build_zswap(f, v, sm);
 	if (r >= 0 && n)
 		r = build_devices(f, v, e, n, sel, page);
 	if (r < 0)

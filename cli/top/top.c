@@ -250,7 +250,8 @@ struct top_run {
 
 /* What top shows of each device, the pools, swap and the gate. */
 static const unsigned int top_needs = ZS_NEED_DISKSIZE | ZS_NEED_ALGORITHM | ZS_NEED_MM |
-				      ZS_NEED_SWAPS | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ;
+				      ZS_NEED_SWAPS | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ |
+				      ZS_NEED_ZSWAP;
 
 static int refresh(struct top_run *t)
 {
@@ -259,6 +260,7 @@ static int refresh(struct top_run *t)
 	if (r < 0)
 		return r;
 	t->view.now = frame_time();
+	t->view.now_ns = mono_ns();
 	return 0;
 }
 

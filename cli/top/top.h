@@ -109,6 +109,8 @@ struct top_frame {
 	struct top_line more;	/* the layout's "more devices" line */
 };
 
+#define TOP_ZSWAP_COUNTERS 64 /* zswap_fields' entries top keeps for rates */
+
 /* What the user chose; it survives refreshes and hotplug. */
 struct top_view {
 	enum top_sort sort;
@@ -138,6 +140,11 @@ struct top_view {
 	int cols; /* 0: as wide as it takes (batch) */
 	time_t now;
 	bool has_clock;
+	/* zswap's counters at the previous frame, for rates: by zswap_fields index */
+	uint64_t now_ns; /* CLOCK_MONOTONIC of this frame's sample; 0: unknown */
+	uint64_t zswap_prev_ns;
+	uint64_t zswap_prev[TOP_ZSWAP_COUNTERS];
+	uint64_t zswap_prev_present; /* a bit per index */
 };
 
 /* One selectable entry: a zram device (with its pool, if any), or another pool. */

@@ -672,6 +672,74 @@ static void test_named(void **state)
 	free(k);
 }
 
+/* zswap: what it holds, then its counters per second between two frames, never negative. */
+static void test_zswap(void **state)
+{
+	struct top_frame f;
+	struct top_view v;
+	struct fake *k = calloc(1, sizeof(*k));
+	struct zs_zswap *z;
+	const char *held, *rates;
+
+	(void)state;
+	assert_non_null(k);
+	fake_init(k, 4096);
+	view_init(&v);
+	top_frame_init(&f);
+	/* no zswap read, or zswap off and empty: no zswap lines */
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(line_starting(&f, "zswap ("));
+	z = &k->snap.zswap;
+	k->snap.has_zswap = true;
+	z->present = true;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(line_starting(&f, "zswap ("));
+
+	z->enabled = true;
+	strcpy(z->compressor, "zstd");
+	z->stats_status = ZS_ZSWAP_STATS_OK;
+	z->stats_present = UINT32_C(1) << ZS_ZSWAP_S_POOL_LIMIT_HIT;
+	z->vm_present = (UINT32_C(1) << ZS_ZSWAP_V_ZSWPOUT) | (UINT32_C(1) << ZS_ZSWAP_V_ZSWPIN);
+	z->vm[ZS_ZSWAP_V_ZSWPOUT] = 1000;
+	z->vm[ZS_ZSWAP_V_ZSWPIN] = 100;
+	k->snap.zswap_derived.has_pool = k->snap.zswap_derived.has_stored = true;
+	k->snap.zswap_derived.pool = 10u << 20;
+	k->snap.zswap_derived.stored = 30u << 20;
+	v.now_ns = 1000000000;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	held = line_starting(&f, "zswap (zstd): ");
+	assert_non_null(held);
+	assert_non_null(strstr(held, "pool 10M, stored 30M"));
+	rates = line_starting(&f, "zswap/s:");
+	assert_non_null(rates);
+	assert_non_null(strstr(rates, "from the next refresh"));
+
+	/* two seconds later: 600 out, 10 in, the pool hit its limit with the shrinker off */
+	v.now_ns += 2000000000;
+	z->vm[ZS_ZSWAP_V_ZSWPOUT] += 1200;
+	z->vm[ZS_ZSWAP_V_ZSWPIN] += 20;
+	z->stat[ZS_ZSWAP_S_POOL_LIMIT_HIT] = 4;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	rates = line_starting(&f, "zswap/s:");
+	assert_non_null(rates);
+	assert_non_null(strstr(rates, "pool_limit_hit 2.0, zswpout 600, zswpin 10"));
+	assert_non_null(strstr(rates, "shrinker off"));
+	for (size_t i = 0; i < f.n; i++)
+		if (f.lines[i].text == rates)
+			assert_int_equal(f.lines[i].style, TS_WARN);
+
+	/* a counter that went down (a reload, another dump): no rate, never a negative one */
+	v.now_ns += 2000000000;
+	z->vm[ZS_ZSWAP_V_ZSWPOUT] = 5;
+	z->shrinker_enabled = true;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	rates = line_starting(&f, "zswap/s:");
+	assert_non_null(strstr(rates, "zswpout -, zswpin 0"));
+	assert_null(strstr(rates, "shrinker off"));
+	top_frame_free(&f);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_picture),
 		cmocka_unit_test(test_named),
+		cmocka_unit_test(test_zswap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

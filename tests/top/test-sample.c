@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -694,6 +695,69 @@ static void test_gate(void **state)
 	free(lock);
 }
 
+/*
+ * zswap's debugfs counters are simple attributes: opened nonseekable, their
+ * pread fails with ESPIPE (the 6.12 guest's "pool_total_size: Illegal
+ * seek"). A FIFO behaves the same: the reader must read() it, and open it
+ * again at the next refresh to see the new value.
+ */
+static void test_zswap_nonseekable(void **state)
+{
+	struct root *r = *state;
+	struct zs_reader_opts o = { .needs = ZS_NEED_ZSWAP, .watch = true };
+	const struct zs_snapshot *s = NULL;
+	char *fifo, go;
+	int sync[2], st;
+	pid_t pid;
+
+	device(r, "zram0", true);
+	put(r, "sys/module/zswap/parameters/enabled", "Y\n");
+	put(r, "sys/module/zswap/parameters/compressor", "lzo\n");
+	put(r, "sys/kernel/debug/zswap/pool_limit_hit", "3\n");
+	fifo = unit_printf("%s/sys/kernel/debug/zswap/stored_pages", r->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(pipe(sync), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/*
+		 * One value per open of the reader, as a simple attribute gives
+		 * it: the second only once the reader has read the first and
+		 * says so on the sync pipe.
+		 */
+		alarm(20); /* a reader that never opens it fails the test, not hangs it */
+		close(sync[1]);
+		for (int i = 0; i < 2; i++) {
+			int fd;
+
+			if (i && read(sync[0], &go, 1) != 1)
+				_exit(1);
+			fd = open(fifo, O_WRONLY);
+			if (fd < 0 || write(fd, i ? "43\n" : "42\n", 3) != 3)
+				_exit(1);
+			close(fd);
+		}
+		_exit(0);
+	}
+	close(sync[0]);
+	assert_int_equal(zs_reader_new(ctx_of(r), &o, &r->r), 0);
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			assert_int_equal(write(sync[1], "g", 1), 1);
+		assert_int_equal(zs_reader_refresh(r->r, &s), 0);
+		if (s->zswap_err)
+			print_message("%s\n", s->zswap_err_path);
+		assert_int_equal(s->zswap_err, 0);
+		assert_true(zs_zswap_has_stat(&s->zswap, ZS_ZSWAP_S_STORED_PAGES));
+		assert_int_equal(s->zswap.stat[ZS_ZSWAP_S_STORED_PAGES], 42 + i);
+		assert_int_equal(s->zswap.stat[ZS_ZSWAP_S_POOL_LIMIT_HIT], 3);
+	}
+	close(sync[1]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	free(fifo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +772,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_needs, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_needs_summary, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_gate, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_zswap_nonseekable, setup_root, teardown_root),
 	};
 
 	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);

@@ -251,7 +251,7 @@ struct top_run {
 /* What top shows of each device, the pools, swap and the gate. */
 static const unsigned int top_needs = ZS_NEED_DISKSIZE | ZS_NEED_ALGORITHM | ZS_NEED_MM |
 				      ZS_NEED_SWAPS | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ |
-				      ZS_NEED_ZSWAP;
+				      ZS_NEED_ZSWAP_SUMMARY;
 
 static int refresh(struct top_run *t)
 {

@@ -171,9 +171,8 @@ static char *metadata(struct cli *cli, const struct zs_dump *d)
 	f = open_memstream(&text, &size);
 	if (!f)
 		return NULL;
-	fprintf(f,
-		"# zsctl dump: what zsctl --sysroot reads (zsctl-dump(8)).\n"
-		"# Read it back: mkdir d && tar -xzf FILE -C d && zsctl --sysroot d status\n");
+	fprintf(f, "# zsctl dump: what zsctl --sysroot reads (zsctl-dump(8)).\n"
+		   "# Read it back: mkdir d && tar -xzf FILE -C d && zsctl --sysroot d status\n");
 	fprintf(f, "zsctl-version: %s\n", PACKAGE_VERSION);
 	fprintf(f, "date: %s\n", date);
 	fprintf(f, "source: %s\n", live ? "live" : "sysroot (a dump)");
@@ -184,7 +183,8 @@ static char *metadata(struct cli *cli, const struct zs_dump *d)
 	fprintf(f, "config-zsmalloc-stat: %s (%s)\n", zstat, src);
 	fprintf(f, "devices: %zu\n", d->ndevices);
 	fprintf(f, "classes: %s\n",
-		d->classes_status == ZS_CLASSES_OK ? "read" : zs_classes_status_str(d->classes_status));
+		d->classes_status == ZS_CLASSES_OK ? "read" :
+						     zs_classes_status_str(d->classes_status));
 	fprintf(f, "zswap: %s\n",
 		!d->has_zswap ? "absent" :
 		d->zswap_stats_status == ZS_ZSWAP_STATS_OK ?
@@ -239,9 +239,11 @@ static int write_archive(int fd, const struct zs_dump *d, const char *meta, char
 	if (r == ARCHIVE_OK)
 		r = archive_write_close(a);
 	err = archive_errno(a);
+	/* the system's words when there is an errno: libarchive's are "Write error" */
 	if (r != ARCHIVE_OK)
 		snprintf(why, size, "%s",
-			 archive_error_string(a) ? archive_error_string(a) : strerror(err ? err : EIO));
+			 err > 0 || !archive_error_string(a) ? strerror(err > 0 ? err : EIO) :
+							       archive_error_string(a));
 	archive_write_free(a);
 	if (r == ARCHIVE_OK)
 		return 0;
@@ -308,7 +310,8 @@ static void write_file(struct cli *cli, const struct dump_opts *o, const struct 
 	if (r >= 0) {
 		r = install(tmp, o->file, o->force);
 		if (r == -EEXIST)
-			snprintf(why, sizeof(why), "it exists (made meanwhile); --force replaces it");
+			snprintf(why, sizeof(why),
+				 "it exists (made meanwhile); --force replaces it");
 	}
 	if (r < 0) {
 		unlink(tmp);
@@ -323,9 +326,10 @@ static void warn_root_only(struct cli *cli, const struct zs_dump *d)
 	bool zswap = d->has_zswap && d->zswap_stats_status == ZS_ZSWAP_STATS_NO_PERMISSION;
 
 	if (classes || zswap)
-		cli_warn(cli, NULL, "%s%s%s readable by root only: the dump has none (run it as root)",
+		cli_warn(cli, NULL,
+			 "%s%s%s are readable by root only: the dump has none (run it as root)",
 			 classes ? "zsmalloc's class statistics" : "",
-			 classes && zswap ? " and " : "", zswap ? "zswap's debugfs counters are" : "are");
+			 classes && zswap ? " and " : "", zswap ? "zswap's debugfs counters" : "");
 }
 
 int verb_dump(struct cli *cli, int argc, char **argv)
@@ -373,8 +377,8 @@ int verb_dump(struct cli *cli, int argc, char **argv)
 			cli_error(cli, "standard output", r, "cannot write the dump: %s", why);
 	}
 	if (cli->status == ZS_EXIT_OK && o.file && !o.quiet)
-		printf("%s: %zu zram device%s%s; attach it to the bug report\n", o.file,
-		       d.ndevices, d.ndevices == 1 ? "" : "s", d.has_zswap ? " and zswap" : "");
+		printf("%s: %zu zram device%s%s; attach it to the bug report\n", o.file, d.ndevices,
+		       d.ndevices == 1 ? "" : "s", d.has_zswap ? " and zswap" : "");
 out:
 	free(meta);
 	zs_dump_clear(&d);

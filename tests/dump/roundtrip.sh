@@ -14,6 +14,7 @@ FIX=$TOP_SRCDIR/tests/fixtures
 # a gate that turned runs away: the busy file is read by its size
 cp -R "$FIX/learned" "$TMPD/busy-gate" || tap_bail "cannot copy the fixture"
 printf xxx >"$TMPD/busy-gate/var/lib/zsctl/compact.state.busy"
+chmod -R go-w "$TMPD/busy-gate"
 
 # classes (several pools, 4K and 64K pages, old formats), mounts and swap,
 # zswap (with and without debugfs, alone and beside zram), gate states,
@@ -23,8 +24,13 @@ for fixture in linux-6.12-discard linux-6.1-discard page-64k pre-4.1-files mm8-o
 	debugfs-at-root device-vanishing garbled-mm-stat kernel-gated mm10-compact-gated \
 	identity learned zswap-7.3 zswap-6.12 zswap-7.3-no-debugfs zswap-7.3-garbled \
 	zswap-on-zram-swap zswap-pool "$TMPD/busy-gate"; do
-	case $fixture in /*) src=$fixture ;; *) src=$FIX/$fixture ;; esac
+	case $fixture in /*) orig=$fixture ;; *) orig=$FIX/$fixture ;; esac
 	name=${fixture##*/}
+	# a copy of our own: the gate's files are read only from a directory
+	# others cannot write, whatever umask the tree was unpacked with
+	src=$TMPD/src/$name
+	mkdir -p "$TMPD/src" && cp -R "$orig" "$src" && chmod -R go-w "$src" ||
+		tap_bail "cannot copy $orig"
 	out=$TMPD/$name.tar.gz
 	back=$TMPD/$name.d
 	"$ZSCTL" --sysroot "$src" dump -q "$out" >"$TMPD/out" 2>"$TMPD/err"

@@ -29,6 +29,7 @@ static const struct verb verbs[] = {
 	{ "add", verb_add, "make a zram device and set it up (size, algorithm, ...)" },
 	{ "remove", verb_remove, "remove zram devices, refusing one in use" },
 	{ "maintain", verb_maintain, "recompress, write back and compact, one owner at a time" },
+	{ "dump", verb_dump, "write what --sysroot reads to a tarball, for a bug report" },
 };
 
 /*

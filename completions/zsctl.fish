@@ -288,6 +288,7 @@ complete -c zsctl -n __zsctl_no_verb -a get -d "print a zram device's attributes
 complete -c zsctl -n __zsctl_no_verb -a set -d 'set zram attributes, validated, in a safe order'
 complete -c zsctl -n __zsctl_no_verb -a add -d 'make a zram device and set it up (size, algorithm, ...)'
 complete -c zsctl -n __zsctl_no_verb -a remove -d 'remove zram devices, refusing one in use'
+complete -c zsctl -n __zsctl_no_verb -a dump -d 'write what --sysroot reads to a tarball, for a bug report'
 
 # status
 complete -c zsctl -n '__zsctl_using_verb status' -s o -l output -x -a '(__zsctl_columns)' -d 'columns to show (+LIST appends to the default)'
@@ -362,6 +363,12 @@ complete -c zsctl -n '__zsctl_using_verb remove' -s q -l quiet -d 'print errors 
 complete -c zsctl -n '__zsctl_using_verb remove' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb remove' -s h -l help -d 'display this help'
 complete -c zsctl -n '__zsctl_using_verb remove' -a '(__zsctl_devices)'
+
+# dump: FILE, the archive to write
+complete -c zsctl -n '__zsctl_using_verb dump' -s f -l force -d 'replace FILE if it exists'
+complete -c zsctl -n '__zsctl_using_verb dump' -s q -l quiet -d 'print errors and warnings only'
+complete -c zsctl -n '__zsctl_using_verb dump' -s h -l help -d 'display this help'
+complete -c zsctl -n '__zsctl_using_verb dump' -F
 
 # maintain
 complete -c zsctl -n '__zsctl_using_verb maintain' -s p -l policy -x -a 'recompress= recompress-types= recompress-backoff= recompress-age-min= recompress-age-max= recompress-threshold= recompress-max-pages= writeback= writeback-types= writeback-backoff= writeback-age-min= writeback-age-max= writeback-min= writeback-max= writeback-daily= compact= compact-min-gain= compact-min-frag= compact-min-interval=' -d 'set a policy key for this run (over the files)'

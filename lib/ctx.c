@@ -60,6 +60,7 @@ void zs_ctx_free(struct zs_ctx *ctx)
 	if (ctx->rootfd >= 0)
 		close(ctx->rootfd);
 	mnt_unref_table(ctx->mountinfo);
+	zs_strv_free(ctx->recorded);
 	free(ctx->root);
 	free(ctx);
 }
@@ -82,6 +83,35 @@ uint64_t zs_ctx_page_size(const struct zs_ctx *ctx)
 const char *zs_ctx_error_path(const struct zs_ctx *ctx)
 {
 	return ctx->error_path;
+}
+
+void zs_ctx_note_read(struct zs_ctx *ctx, const char *rel)
+{
+	int r;
+
+	if (!ctx->recording || ctx->record_err)
+		return;
+	for (size_t i = 0; i < ctx->nrecorded; i++)
+		if (!strcmp(ctx->recorded[i], rel))
+			return;
+	r = zs_strv_push(&ctx->recorded, &ctx->nrecorded, rel);
+	if (r < 0)
+		ctx->record_err = r;
+}
+
+/* Note a file opened to be read, or a directory (as "DIR/"): not a file to write or to hold. */
+static void note_open(struct zs_ctx *ctx, const char *rel, int flags)
+{
+	char dir[PATH_MAX];
+
+	if (!ctx->recording)
+		return;
+	if (flags & O_DIRECTORY) {
+		if (strcmp(rel, ".") && snprintf(dir, sizeof(dir), "%s/", rel) < (int)sizeof(dir))
+			zs_ctx_note_read(ctx, dir);
+	} else if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_PATH)) {
+		zs_ctx_note_read(ctx, rel);
+	}
 }
 
 int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err)
@@ -253,6 +283,7 @@ int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags)
 	}
 	if (fd < 0)
 		return zs_ctx_fail(ctx, rel, -errno);
+	note_open(ctx, rel, flags);
 	return fd;
 }
 
@@ -278,6 +309,7 @@ int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
 	}
 	if (fd < 0)
 		return zs_ctx_fail(ctx, rel_for_errors, -errno);
+	note_open(ctx, rel_for_errors, flags);
 	return fd;
 }
 
@@ -509,6 +541,8 @@ int zs_ctx_parse_table(struct zs_ctx *ctx, const char *rel, bool swaps,
 		mnt_unref_table(tb);
 		return zs_ctx_fail(ctx, rel, r);
 	}
+	if (ctx->live)
+		zs_ctx_note_read(ctx, rel);
 	*ret = tb;
 	return 0;
 }

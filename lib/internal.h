@@ -17,6 +17,11 @@ struct zs_ctx {
 	char error_path[PATH_MAX];
 	struct libmnt_table *mountinfo; /* parsed once, see zs_ctx_mountinfo() */
 	int gate_column; /* zs_mm_stat_vet_gate_column(): 0 not asked yet, 1 trusted, -1 not */
+	/* zs_dump_collect(): the files read below the root, while recording */
+	bool recording;
+	char **recorded;
+	size_t nrecorded;
+	int record_err;
 };
 
 #define ZS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -49,6 +54,13 @@ static inline void zs_ctx_begin(struct zs_ctx *ctx)
  * rel below rootfd, every symlink resolved inside it. An fd, or -errno.
  */
 int zs_open_in_root_by_hand(int rootfd, const char *rel, int flags);
+/*
+ * While the context records (zs_dump_collect()), note a file read below
+ * the root, or a directory as "DIR/": what zs_ctx_open() and
+ * zs_ctx_openat() open to read is noted there; files opened another way
+ * (libmount's live mount tables, the gate's files) by their readers.
+ */
+void zs_ctx_note_read(struct zs_ctx *ctx, const char *rel);
 /* Record rel as the failing file and return err. */
 int zs_ctx_fail(struct zs_ctx *ctx, const char *rel, int err);
 /*
@@ -166,6 +178,10 @@ enum zs_pool_kind zs_pool_kind_of(const char *name);
 void zs_pools_sort(struct zs_pool *pools, size_t n);
 /* zram pools in device order (zram2 before zram10), then the others by name. */
 int zs_pool_cmp(const void *a, const void *b);
+struct libmnt_fs;
+/* The device of devs a mount (a mountinfo line) is of, or NULL. */
+struct zs_device *zs_users_mount_device(struct libmnt_fs *fs, struct zs_device *const *devs,
+					size_t n);
 /* Mount points (replacing the devices' earlier ones) and swap use of devs. */
 int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);
 int zs_users_read_swaps(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n);

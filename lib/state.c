@@ -319,6 +319,8 @@ int zs_state_load(struct zs_gate *g, struct zs_state *ret)
 	}
 	if (fd < 0)
 		return zs_ctx_fail(g->ctx, g->state_path + 1, fd);
+	if (g->state_in_root)
+		zs_ctx_note_read(g->ctx, g->state_path + 1);
 	r = zs_read_fd_all(fd, 1024 * 1024, &text, NULL);
 	close(fd);
 	if (r == -EINVAL || r == -EFBIG)
@@ -444,6 +446,14 @@ int zs_state_busy_get(struct zs_gate *g, uint64_t *ret)
 		return r;
 	if (!S_ISREG(st.st_mode))
 		return -EBADMSG;
+	if (g->state_in_root) {
+		char rel[PATH_MAX];
+
+		/* its size is the count: a dump carries the file */
+		if (snprintf(rel, sizeof(rel), "%.*s%s", (int)(base - g->state_path - 1),
+			     g->state_path + 1, name) < (int)sizeof(rel))
+			zs_ctx_note_read(g->ctx, rel);
+	}
 	*ret = (uint64_t)st.st_size;
 	return 0;
 }

@@ -29,6 +29,16 @@ static struct zs_device *find_by_source(struct zs_device *const *devs, size_t n,
 	return NULL;
 }
 
+struct zs_device *zs_users_mount_device(struct libmnt_fs *fs, struct zs_device *const *devs,
+					size_t n)
+{
+	struct zs_device *d = find_by_devno(devs, n, mnt_fs_get_devno(fs));
+
+	if (!d)
+		d = find_by_source(devs, n, mnt_fs_get_source(fs));
+	return d && mnt_fs_get_target(fs) ? d : NULL;
+}
+
 int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size_t n)
 {
 	struct libmnt_table *tb;
@@ -48,12 +58,10 @@ int zs_users_read_mounts(struct zs_ctx *ctx, struct zs_device *const *devs, size
 	if (!it)
 		return -ENOMEM;
 	while (r >= 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
-		struct zs_device *d = find_by_devno(devs, n, mnt_fs_get_devno(fs));
+		struct zs_device *d = zs_users_mount_device(fs, devs, n);
 		size_t count = 0;
 
 		if (!d)
-			d = find_by_source(devs, n, mnt_fs_get_source(fs));
-		if (!d || !mnt_fs_get_target(fs))
 			continue;
 		while (d->mountpoints && d->mountpoints[count])
 			count++;

@@ -917,6 +917,54 @@ void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)
  */
 int zs_reader_read_attr(struct zs_reader *r, const char *dev, const char *attr, char **ret);
 
+/* ==== a dump of the root, for a bug report (lib/dump.c) ================================== */
+
+/*
+ * What zsctl --sysroot reads of this root, for zsctl dump: the files a
+ * reader reading all that zsctl status shows opens (all but --cgroups),
+ * recorded as the context opens them; every readable attribute of each
+ * zram device (zsctl get); proc/sys/kernel/osrelease and version; and
+ * proc/self/mountinfo cut to the zram devices' mounts and debugfs'. The
+ * directories opened are listed too (an empty zsmalloc/ says something).
+ * Each file's text is read once more after the recording, so the
+ * files are those status read and the text is as of now. A dump of a dump
+ * is the same dump.
+ */
+struct zs_dump_file {
+	char *rel; /* below the root, no leading '/'; a directory's ends in '/' */
+	char *text; /* NULL for a directory */
+	size_t len;
+};
+
+struct zs_dump {
+	struct zs_dump_file *files; /* sorted by rel */
+	size_t nfiles;
+	size_t ndevices;
+	enum zs_classes_status classes_status; /* NO_PERMISSION: the dump has no classes */
+	bool has_zswap;
+	enum zs_zswap_stats_status zswap_stats_status;
+	uint64_t page_size;
+	char release[128]; /* the root's uname -r and -v, "" when unknown */
+	char version[256];
+	/* files read when recording that could not be read again (gone since) */
+	size_t nskipped;
+	int skipped_err; /* the first one's -errno and file */
+	char skipped_rel[192];
+};
+
+/*
+ * -ENODEV when the root has neither a zram device nor zswap; else 0 or
+ * -errno (the file in zs_ctx_error_path()).
+ */
+int zs_dump_collect(struct zs_ctx *ctx, struct zs_dump *ret);
+void zs_dump_clear(struct zs_dump *d);
+/*
+ * Open the root's kernel configuration: proc/config.gz (gzip'd), else
+ * boot/config-RELEASE (text); rel is set to the one tried last. An fd, or
+ * -ENOENT when there is none.
+ */
+int zs_dump_open_kernel_config(struct zs_ctx *ctx, const char *release, char *rel, size_t size);
+
 /* ==== compaction ========================================================================= */
 
 struct zs_policy {

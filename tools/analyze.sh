@@ -38,7 +38,7 @@ for tool in "$CPPCHECK" "$CLANG_TIDY"; do
 done
 [ -f "$BUILDDIR/config.h" ] || { echo "analyze: no config.h in $BUILDDIR (run configure)" >&2; exit 2; }
 if [ -z "${ANALYZE_CFLAGS:-}" ]; then
-	ANALYZE_CFLAGS=$(pkg-config --cflags mount libudev jansson smartcols ncursesw cmocka 2>/dev/null)
+	ANALYZE_CFLAGS=$(pkg-config --cflags mount libudev jansson smartcols ncursesw libarchive cmocka 2>/dev/null)
 fi
 
 cd "$SRCDIR" || exit 2

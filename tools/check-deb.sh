@@ -96,7 +96,7 @@ depends=$(dpkg-deb -f "$DEB" Depends)
 tap_diag "Depends: $depends"
 # dpkg-shlibdeps' work: a versioned dependency on each library zsctl links
 missing_libs=""
-for lib in libc6 libjansson libmount libudev libsmartcols libncursesw libeconf; do
+for lib in libc6 libjansson libmount libudev libsmartcols libncursesw libeconf libarchive; do
 	printf '%s\n' "$depends" | grep -qE "(^|, )${lib}[0-9a-z.-]* \(>= " || missing_libs="$missing_libs $lib"
 done
 tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zsctl links (from dpkg-shlibdeps)"

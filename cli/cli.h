@@ -48,6 +48,7 @@ int verb_compact(struct cli *cli, int argc, char **argv);
 int verb_top(struct cli *cli, int argc, char **argv);
 /* zsctl top: run zsctl-top with the same arguments. */
 int verb_top_exec(struct cli *cli, int argc, char **argv);
+int verb_dump_exec(struct cli *cli, int argc, char **argv);
 int verb_get(struct cli *cli, int argc, char **argv);
 int verb_set(struct cli *cli, int argc, char **argv);
 int verb_add(struct cli *cli, int argc, char **argv);

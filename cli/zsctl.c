@@ -14,10 +14,15 @@
 
 #include "cli.h"
 
-#ifdef ZSCTL_TOP_PROGRAM
-/* zsctl-top: the top verb alone, with curses (see verb_top_exec()) */
+#if defined(ZSCTL_TOP_PROGRAM)
+/* zsctl-top: the top verb alone, with curses (see exec_program()) */
 static const struct verb verbs[] = {
 	{ "top", verb_top, "a live view of devices and size-class fragmentation" },
+};
+#elif defined(ZSCTL_DUMP_PROGRAM)
+/* zsctl-dump: the dump verb alone, with libarchive (see exec_program()) */
+static const struct verb verbs[] = {
+	{ "dump", verb_dump, "write what --sysroot reads to a tarball, for a bug report" },
 };
 #else
 static const struct verb verbs[] = {
@@ -29,35 +34,47 @@ static const struct verb verbs[] = {
 	{ "add", verb_add, "make a zram device and set it up (size, algorithm, ...)" },
 	{ "remove", verb_remove, "remove zram devices, refusing one in use" },
 	{ "maintain", verb_maintain, "recompress, write back and compact, one owner at a time" },
-	{ "dump", verb_dump, "write what --sysroot reads to a tarball, for a bug report" },
+	{ "dump", verb_dump_exec, "write what --sysroot reads to a tarball, for a bug report" },
 };
 
 /*
- * zsctl top is a program of its own, zsctl-top, so that curses and its
- * terminal database are loaded only by the verb that draws: every other
- * run of zsctl (a timer's compact, a scrape's status) starts faster. It is
- * looked for beside this program first (a build tree: zsctl-top beside
- * zsctl, zsctl-test-top beside zsctl-test), then where make install puts
- * it.
+ * zsctl top and zsctl dump are programs of their own, zsctl-top and
+ * zsctl-dump, so that curses and its terminal database, and libarchive
+ * with its dozen compression and XML libraries, are loaded only by the
+ * verb that needs them: every other run of zsctl (a timer's compact, a
+ * scrape's status) starts faster. Each is looked for beside this program
+ * first (a build tree: zsctl-top beside zsctl, zsctl-test-top beside
+ * zsctl-test), then where make install puts it.
  */
-int verb_top_exec(struct cli *cli, int argc, char **argv)
+static int exec_program(struct cli *cli, const char *verb)
 {
-	char self[PATH_MAX], path[PATH_MAX + 8];
+	char self[PATH_MAX], path[PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	(void)argc, (void)argv;
 	path[0] = '\0';
 	if (n > 0) {
 		self[n] = '\0';
-		snprintf(path, sizeof(path), "%s-top", self);
+		snprintf(path, sizeof(path), "%s-%s", self, verb);
 	}
 	if (!path[0] || access(path, X_OK) < 0)
-		snprintf(path, sizeof(path), "%s", PKGLIBEXECDIR "/zsctl-top");
+		snprintf(path, sizeof(path), "%s/zsctl-%s", PKGLIBEXECDIR, verb);
 	cli->argv_all[0] = path;
 	fflush(stdout);
 	execv(path, cli->argv_all);
-	cli_error(cli, path, -errno, "cannot run zsctl top: %s", strerror(errno));
+	cli_error(cli, path, -errno, "cannot run zsctl %s: %s", verb, strerror(errno));
 	return cli->status;
+}
+
+int verb_top_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return exec_program(cli, "top");
+}
+
+int verb_dump_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return exec_program(cli, "dump");
 }
 #endif
 

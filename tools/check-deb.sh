@@ -102,7 +102,8 @@ done
 tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zsctl links (from dpkg-shlibdeps)"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' | grep -v '^$' |
 	LC_ALL=C sort >"$TMPD/deb.contents"
-for f in /usr/sbin/zsctl /usr/libexec/zsctl/zsctl-top /usr/share/man/man8/zsctl.8.gz \
+for f in /usr/sbin/zsctl /usr/libexec/zsctl/zsctl-top /usr/libexec/zsctl/zsctl-dump \
+	/usr/share/man/man8/zsctl.8.gz \
 	/usr/share/bash-completion/completions/zsctl /usr/share/zsh/vendor-completions/_zsctl \
 	/usr/share/fish/vendor_completions.d/zsctl.fish \
 	/lib/systemd/system/zsctl-compact.service /lib/systemd/system/zsctl-compact.timer \
@@ -184,6 +185,10 @@ lap "apt-get install"
 tap_is "$(inroot ldd /usr/sbin/zsctl | grep -c 'not found')" 0 "every library of /usr/sbin/zsctl is there"
 tap_is "$(inroot ldd /usr/libexec/zsctl/zsctl-top | grep -c 'not found')" 0 \
 	"every library of /usr/libexec/zsctl/zsctl-top is there"
+tap_is "$(inroot ldd /usr/libexec/zsctl/zsctl-dump | grep -c 'not found')" 0 \
+	"every library of /usr/libexec/zsctl/zsctl-dump is there"
+# libarchive is zsctl-dump's alone: a status or a timer's compact does not load it
+tap_is "$(inroot ldd /usr/sbin/zsctl | grep -c libarchive)" 0 "/usr/sbin/zsctl does not load libarchive"
 tap_is "$(inroot zsctl --version 2>&1)" "zsctl $VERSION" "zsctl --version"
 inroot zsctl status >"$TMPD/status.out" 2>"$TMPD/status.err"
 r=$?

@@ -49,7 +49,7 @@ tap_is "$err" "zsctl: $TMPD/nodir/d.tar.gz: cannot create it: No such file or di
 # a directory that cannot be written: as uid 65534 when root (root writes anywhere)
 ro=""
 if unpriv_possible; then
-	unpriv_copy "$ZSCTL" "$FIX"
+	unpriv_copy "$ZSCTL" "$ZSCTL-dump" "$FIX" # zsctl runs zsctl-dump beside it
 	ro=$UNPRIV_DIR/ro
 	mkdir "$ro" && chmod 0555 "$ro"
 	run_unpriv "$UNPRIV_ZSCTL" --sysroot "$UNPRIV_DIR/linux-6.12-discard" dump "$ro/d.tar.gz" \

@@ -369,7 +369,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	char **names = NULL;
 	size_t nnames = 0, nruns = 0;
 	uint64_t now, freed_total = 0;
-	bool all, any_compacted = false, any_failed = false, any_gated = false;
+	bool all, any_compacted = false, any_failed = false, any_gated = false, any_missing = false;
 	char failed_names[256] = "";
 	int r, exit_code = ZS_EXIT_OK;
 
@@ -382,7 +382,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
 		cli_error(cli, NULL, -EPERM, "compaction needs root");
 		zs_strv_free(names);
-		return ZS_EXIT_COMPACT_FAILED;
+		return ZS_EXIT_FAILURE;
 	}
 	/* the gate first: a run that steps aside reads nothing */
 	go = (struct cli_gate_opts){
@@ -432,6 +432,12 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		if (sd->err == -ENODEV && all) {
 			/* removed since the listing: nothing left to compact */
 			cli_warn(cli, sd->dev.name, "removed while zsctl ran; skipped");
+			continue;
+		}
+		if (sd->err == -ENODEV) {
+			/* a named device that does not exist: status 1, as in every verb */
+			cli_file_error(cli, sd->dev.name, sd->err_path, sd->err);
+			any_missing = true;
 			continue;
 		}
 		if (sd->err) {
@@ -527,7 +533,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			syslog(LOG_INFO, "compact: turned away by the kernel (another compaction was running)");
 		closelog();
 	}
-	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;
+	exit_code = any_failed	? ZS_EXIT_COMPACT_FAILED :
+		    any_missing ? ZS_EXIT_FAILURE :
+				  ZS_EXIT_OK;
 out:
 	zs_gate_run_free(run);
 	zs_reader_free(reader);

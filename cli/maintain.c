@@ -548,7 +548,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	struct zs_maint_report *reps = NULL;
 	char **names = NULL, (*devnames)[ZS_DEVNAME_MAX] = NULL;
 	size_t nnames = 0, nreps = 0, ndev = 0;
-	bool all, any_failed = false, any_done = false;
+	bool all, any_failed = false, any_done = false, any_missing = false;
 	uint64_t now;
 	int r, exit_code = ZS_EXIT_OK;
 
@@ -598,7 +598,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
 		cli_error(cli, NULL, -EPERM, "maintenance needs root");
-		exit_code = ZS_EXIT_COMPACT_FAILED;
+		exit_code = ZS_EXIT_FAILURE;
 		goto out;
 	}
 	{
@@ -655,9 +655,14 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 			cli_warn(cli, devnames[i], "removed while zsctl ran; skipped");
 			continue;
 		}
-		if (!sd || sd->err) {
-			cli_file_error(cli, devnames[i], sd ? sd->err_path : NULL,
-				       sd ? sd->err : -ENODEV);
+		if (!sd || sd->err == -ENODEV) {
+			/* a named device that does not exist: status 1, as in every verb */
+			cli_file_error(cli, devnames[i], sd ? sd->err_path : NULL, -ENODEV);
+			any_missing = true;
+			continue;
+		}
+		if (sd->err) {
+			cli_file_error(cli, devnames[i], sd->err_path, sd->err);
 			any_failed = true;
 			zs_gate_run_record(run, NULL, NULL, ZS_RESULT_FAILED, 0, now);
 			continue;
@@ -710,7 +715,9 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		       any_failed ? "a step failed" : "done");
 		closelog();
 	}
-	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;
+	exit_code = any_failed	? ZS_EXIT_COMPACT_FAILED :
+		    any_missing ? ZS_EXIT_FAILURE :
+				  ZS_EXIT_OK;
 out:
 	zs_gate_run_free(run);
 	zs_reader_free(reader);

@@ -241,7 +241,7 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 {
 	const char *name = d->sd->dev.name;
 	const struct zs_compact_result *r = &d->res;
-	char est[32], freed[32], gain[32], basis[128], need[32];
+	char est[32], freed[32], gain[32], basis[128], need[32], took[32];
 
 	if (o->quiet || d->err)
 		return; /* errors were reported where they happened */
@@ -293,10 +293,10 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	}
 	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
-	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %.1f ms\n",
+	zs_format_elapsed(r->duration_ns, took, sizeof(took));
+	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %s\n",
 	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
-	       basis[0] ? ", " : "", basis,
-	       (double)r->duration_ns / 1e6);
+	       basis[0] ? ", " : "", basis, took);
 }
 
 static void add_name(char *list, size_t size, const char *name)

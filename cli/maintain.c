@@ -361,13 +361,14 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 {
 	const struct zs_maint_step_report *st = &rep->step[step];
 	const char *name = rep->name, *sname = zs_maint_step_name(step);
-	char types[64], age[32], a[32], b[32], next[32];
+	char types[64], age[32], a[32], b[32], next[32], took[32];
 	const char *why;
 
 	if (o->quiet || st->result == ZS_MAINT_FAILED)
 		return; /* errors were reported where they happened */
 	types_str(st->types, types, sizeof(types));
 	duration_str(st->age, age, sizeof(age));
+	zs_format_elapsed(st->duration_ns, took, sizeof(took));
 	why = why_not(step, st->result);
 	if (st->result == ZS_MAINT_WOULD) {
 		switch (step) {
@@ -409,21 +410,20 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 		cli_format_size(st->mem_before > st->mem_after ? st->mem_before - st->mem_after : 0,
 				false, b, sizeof(b));
 		printf("%s: recompress: %s pages idle for %s: compressed data %s smaller, "
-		       "memory %s freed, in %.1f ms\n",
-		       name, types, age, a, b, (double)st->duration_ns / 1e6);
+		       "memory %s freed, in %s\n",
+		       name, types, age, a, b, took);
 		break;
 	case ZS_STEP_WRITEBACK:
 		cli_format_size(zs_mul_sat(st->written, ZS_WB_PAGE), false, a, sizeof(a));
 		printf("%s: writeback: %s pages idle for %s: wrote %" PRIu64 " pages (%s) of a "
-		       "budget of %" PRIu64 "; %" PRIu64 " today, in %.1f ms\n",
-		       name, types, age, st->written, a, st->budget, st->day_used,
-		       (double)st->duration_ns / 1e6);
+		       "budget of %" PRIu64 "; %" PRIu64 " today, in %s\n",
+		       name, types, age, st->written, a, st->budget, st->day_used, took);
 		break;
 	case ZS_STEP_COMPACT:
 		cli_format_size(st->compact.freed > 0 ? (uint64_t)st->compact.freed : 0, false, a,
 				sizeof(a));
-		printf("%s: compact: freed %s (%" PRIu64 " pages compacted) in %.1f ms\n", name, a,
-		       st->compact.pages_compacted, (double)st->duration_ns / 1e6);
+		printf("%s: compact: freed %s (%" PRIu64 " pages compacted) in %s\n", name, a,
+		       st->compact.pages_compacted, took);
 		break;
 	default:
 		break;

@@ -99,6 +99,12 @@ uint64_t zs_add_sat(uint64_t a, uint64_t b);
 
 /* An epoch time as "2026-12-06T05:10:18Z"; "unknown" for 0 or a time gmtime refuses. */
 void zs_format_utc(int64_t t, char *buf, size_t size);
+/*
+ * How long something took, in the unit that shows it: "420 us" below a
+ * millisecond, "12.3 ms" below ten seconds, "14.2 s" above (ASCII "us", as
+ * systemd's timespans: the output may go to a non-UTF-8 log).
+ */
+void zs_format_elapsed(uint64_t ns, char *buf, size_t size);
 
 #define ZS_DEVNAME_MAX 16 /* "zram" + up to 9 digits + NUL, and room */
 

@@ -724,6 +724,35 @@ static void test_format_utc(void **state)
 	tzset();
 }
 
+static void test_format_elapsed(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *want;
+	} cases[] = {
+		{ 0, "0 us" },
+		{ 499, "0 us" },
+		{ 500, "1 us" },
+		{ 42000, "42 us" },
+		{ 999499, "999 us" },
+		{ 999500, "1.0 ms" }, /* never "1000 us" */
+		{ 1000000, "1.0 ms" },
+		{ 12345678, "12.3 ms" },
+		{ UINT64_C(9999949999), "9999.9 ms" },
+		{ UINT64_C(9999950000), "10.0 s" }, /* never "10000.0 ms" */
+		{ UINT64_C(754000000000), "754.0 s" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		zs_format_elapsed(cases[i].ns, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want))
+			fail_msg("zs_format_elapsed(%llu) = \"%s\", expected \"%s\"",
+				 (unsigned long long)cases[i].ns, buf, cases[i].want);
+	}
+}
+
 /* ---- the state file ------------------------------------------------------- */
 
 /*
@@ -1497,6 +1526,7 @@ int main(void)
 		UNIT_DIR_TEST(test_state_busy),
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_format_utc),
+		cmocka_unit_test(test_format_elapsed),
 		UNIT_DIR_TEST(test_state_save_fsize),
 		UNIT_DIR_TEST(test_state_save_full),
 	};

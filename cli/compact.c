@@ -263,6 +263,19 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		if (d->est.has_fragmentation && o->policy.min_frag <= 1.0 &&
+		    d->est.fragmentation >= o->policy.min_frag) {
+			/* fragmented enough, but too little to free even for that */
+			cli_format_size(zs_compact_frag_gain(&o->policy), false, need,
+					sizeof(need));
+			printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
+			       "(below --min-gain %s, and below %s, what a pool past --min-frag "
+			       "%.0f%% needs%s%s)\n",
+			       name, d->est.compactable_exact ? "" : "~", est,
+			       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0,
+			       gain, need, o->policy.min_frag * 100.0, basis[0] ? "; " : "", basis);
+			return;
+		}
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
 		       "(below --min-gain %s and --min-frag %.0f%%%s%s)\n",
 		       name, d->est.compactable_exact ? "" : "~", est,

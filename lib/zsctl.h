@@ -938,6 +938,14 @@ enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_de
 				   uint64_t now);
 /* What the estimate must reach after lean compactions that did not pay. */
 uint64_t zs_compact_backoff_gain(const struct zs_policy *p, uint64_t lean);
+/*
+ * What compaction must free of a pool fragmented past min_frag: a small
+ * absolute floor (or min_gain, when that is lower, which then decides
+ * alone). Fragmentation lowers the bar, it does not remove it: a small
+ * pool can be 60% fragmented with 80K to gain. zsctl-compact(8) POLICY.
+ */
+#define ZS_COMPACT_FRAG_FLOOR (UINT64_C(256) << 10)
+uint64_t zs_compact_frag_gain(const struct zs_policy *p);
 
 struct zs_compact_result {
 	struct zs_stat before, after;

@@ -128,8 +128,8 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 		cli_format_size(res.freed > 0 ? (uint64_t)res.freed : 0, false, freed,
 				sizeof(freed));
 		zs_format_elapsed(res.duration_ns, took, sizeof(took));
-		say(msg, size, "%s: compacted: freed %s (%" PRIu64 " pages compacted) in %s",
-		    name, freed, res.pages_compacted, took);
+		say(msg, size, "%s: compacted: freed %s (%" PRIu64 " pages compacted) in %s", name,
+		    freed, res.pages_compacted, took);
 		result = ZS_RESULT_COMPACTED;
 		ok = true;
 	}

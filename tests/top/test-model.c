@@ -379,13 +379,14 @@ static void test_keys_no_classes(void **state)
 	v.batch = false;
 	top_key(&v, &k->snap, 's');
 	assert_int_equal(v.sort, TOP_SORT_FREEABLE);
-	assert_string_equal(v.message,
-			    "nothing to sort: no class statistics: debugfs is readable by root only");
+	assert_string_equal(
+		v.message,
+		"nothing to sort: no class statistics: debugfs is readable by root only");
 	assert_false(v.message_error);
 	top_key(&v, &k->snap, 'e');
 	assert_false(v.hide_empty);
 	assert_string_equal(v.message, "no empty classes to hide: no class statistics: debugfs "
-					"is readable by root only");
+				       "is readable by root only");
 
 	/* statistics, but the selected device has no pool of them (zram1, uninitialised) */
 	fake_init(k, 4096);

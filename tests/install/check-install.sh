@@ -165,7 +165,7 @@ for page in $(grep -e "^$man8dir/" -e "^$man5dir/" "$TMPD/expected.files"); do
 done
 # the copy-paste lines (cron, ExecStart=) name the zsctl make install installed
 for page in zsctl-compact.8 zsctl-status.8 zsctl-maintain.8; do
-	named=$(grep -o '/[a-z/]*sbin/zsctl' "$DEST$man8dir/$page" | LC_ALL=C sort -u)
+	named=$(grep -o '/[A-Za-z0-9._/-]*sbin/zsctl' "$DEST$man8dir/$page" | LC_ALL=C sort -u)
 	tap_is "$named" "$sbindir/zsctl" "$page names $sbindir/zsctl, the installed zsctl"
 done
 

@@ -177,7 +177,11 @@ void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *lo
  */
 int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest);
 
-/* Device arguments: validated before any path is built. Returns 0 or sets status. */
+/*
+ * Device arguments: validated before any path is built; a device named twice
+ * (zram2, /dev/zram2) is kept once, where it was first named. Returns 0 or
+ * sets status.
+ */
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n);
 
 /* "1.5G", "0B", like util-linux's size_to_human_string(). */

@@ -241,7 +241,7 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 {
 	const char *name = d->sd->dev.name;
 	const struct zs_compact_result *r = &d->res;
-	char est[32], freed[32], gain[32], basis[128], need[32];
+	char est[32], freed[32], gain[32], basis[128], need[32], took[32];
 
 	if (o->quiet || d->err)
 		return; /* errors were reported where they happened */
@@ -263,6 +263,19 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		if (d->est.has_fragmentation && o->policy.min_frag <= 1.0 &&
+		    d->est.fragmentation >= o->policy.min_frag) {
+			/* fragmented enough, but too little to free even for that */
+			cli_format_size(zs_compact_frag_gain(&o->policy), false, need,
+					sizeof(need));
+			printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
+			       "(below --min-gain %s, and below %s, what a pool past --min-frag "
+			       "%.0f%% needs%s%s)\n",
+			       name, d->est.compactable_exact ? "" : "~", est,
+			       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0,
+			       gain, need, o->policy.min_frag * 100.0, basis[0] ? "; " : "", basis);
+			return;
+		}
 		printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
 		       "(below --min-gain %s and --min-frag %.0f%%%s%s)\n",
 		       name, d->est.compactable_exact ? "" : "~", est,
@@ -293,10 +306,10 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	}
 	cli_format_size(r->freed > 0 ? (uint64_t)r->freed : 0, false, freed, sizeof(freed));
-	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %.1f ms\n",
+	zs_format_elapsed(r->duration_ns, took, sizeof(took));
+	printf("%s: compacted: freed %s (%" PRIu64 " pages compacted; estimate %s%s%s%s) in %s\n",
 	       name, freed, r->pages_compacted, d->est.compactable_exact ? "" : "~", est,
-	       basis[0] ? ", " : "", basis,
-	       (double)r->duration_ns / 1e6);
+	       basis[0] ? ", " : "", basis, took);
 }
 
 static void add_name(char *list, size_t size, const char *name)
@@ -369,7 +382,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	char **names = NULL;
 	size_t nnames = 0, nruns = 0;
 	uint64_t now, freed_total = 0;
-	bool all, any_compacted = false, any_failed = false, any_gated = false;
+	bool all, any_compacted = false, any_failed = false, any_gated = false, any_missing = false;
 	char failed_names[256] = "";
 	int r, exit_code = ZS_EXIT_OK;
 
@@ -382,7 +395,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
 		cli_error(cli, NULL, -EPERM, "compaction needs root");
 		zs_strv_free(names);
-		return ZS_EXIT_COMPACT_FAILED;
+		return ZS_EXIT_FAILURE;
 	}
 	/* the gate first: a run that steps aside reads nothing */
 	go = (struct cli_gate_opts){
@@ -432,6 +445,12 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		if (sd->err == -ENODEV && all) {
 			/* removed since the listing: nothing left to compact */
 			cli_warn(cli, sd->dev.name, "removed while zsctl ran; skipped");
+			continue;
+		}
+		if (sd->err == -ENODEV) {
+			/* a named device that does not exist: status 1, as in every verb */
+			cli_file_error(cli, sd->dev.name, sd->err_path, sd->err);
+			any_missing = true;
 			continue;
 		}
 		if (sd->err) {
@@ -527,7 +546,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 			syslog(LOG_INFO, "compact: turned away by the kernel (another compaction was running)");
 		closelog();
 	}
-	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;
+	exit_code = any_failed	? ZS_EXIT_COMPACT_FAILED :
+		    any_missing ? ZS_EXIT_FAILURE :
+				  ZS_EXIT_OK;
 out:
 	zs_gate_run_free(run);
 	zs_reader_free(reader);

@@ -361,13 +361,14 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 {
 	const struct zs_maint_step_report *st = &rep->step[step];
 	const char *name = rep->name, *sname = zs_maint_step_name(step);
-	char types[64], age[32], a[32], b[32], next[32];
+	char types[64], age[32], a[32], b[32], next[32], took[32];
 	const char *why;
 
 	if (o->quiet || st->result == ZS_MAINT_FAILED)
 		return; /* errors were reported where they happened */
 	types_str(st->types, types, sizeof(types));
 	duration_str(st->age, age, sizeof(age));
+	zs_format_elapsed(st->duration_ns, took, sizeof(took));
 	why = why_not(step, st->result);
 	if (st->result == ZS_MAINT_WOULD) {
 		switch (step) {
@@ -409,21 +410,20 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 		cli_format_size(st->mem_before > st->mem_after ? st->mem_before - st->mem_after : 0,
 				false, b, sizeof(b));
 		printf("%s: recompress: %s pages idle for %s: compressed data %s smaller, "
-		       "memory %s freed, in %.1f ms\n",
-		       name, types, age, a, b, (double)st->duration_ns / 1e6);
+		       "memory %s freed, in %s\n",
+		       name, types, age, a, b, took);
 		break;
 	case ZS_STEP_WRITEBACK:
 		cli_format_size(zs_mul_sat(st->written, ZS_WB_PAGE), false, a, sizeof(a));
 		printf("%s: writeback: %s pages idle for %s: wrote %" PRIu64 " pages (%s) of a "
-		       "budget of %" PRIu64 "; %" PRIu64 " today, in %.1f ms\n",
-		       name, types, age, st->written, a, st->budget, st->day_used,
-		       (double)st->duration_ns / 1e6);
+		       "budget of %" PRIu64 "; %" PRIu64 " today, in %s\n",
+		       name, types, age, st->written, a, st->budget, st->day_used, took);
 		break;
 	case ZS_STEP_COMPACT:
 		cli_format_size(st->compact.freed > 0 ? (uint64_t)st->compact.freed : 0, false, a,
 				sizeof(a));
-		printf("%s: compact: freed %s (%" PRIu64 " pages compacted) in %.1f ms\n", name, a,
-		       st->compact.pages_compacted, (double)st->duration_ns / 1e6);
+		printf("%s: compact: freed %s (%" PRIu64 " pages compacted) in %s\n", name, a,
+		       st->compact.pages_compacted, took);
 		break;
 	default:
 		break;
@@ -548,7 +548,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	struct zs_maint_report *reps = NULL;
 	char **names = NULL, (*devnames)[ZS_DEVNAME_MAX] = NULL;
 	size_t nnames = 0, nreps = 0, ndev = 0;
-	bool all, any_failed = false, any_done = false;
+	bool all, any_failed = false, any_done = false, any_missing = false;
 	uint64_t now;
 	int r, exit_code = ZS_EXIT_OK;
 
@@ -598,7 +598,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && geteuid() != 0) {
 		cli_error(cli, NULL, -EPERM, "maintenance needs root");
-		exit_code = ZS_EXIT_COMPACT_FAILED;
+		exit_code = ZS_EXIT_FAILURE;
 		goto out;
 	}
 	{
@@ -655,9 +655,14 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 			cli_warn(cli, devnames[i], "removed while zsctl ran; skipped");
 			continue;
 		}
-		if (!sd || sd->err) {
-			cli_file_error(cli, devnames[i], sd ? sd->err_path : NULL,
-				       sd ? sd->err : -ENODEV);
+		if (!sd || sd->err == -ENODEV) {
+			/* a named device that does not exist: status 1, as in every verb */
+			cli_file_error(cli, devnames[i], sd ? sd->err_path : NULL, -ENODEV);
+			any_missing = true;
+			continue;
+		}
+		if (sd->err) {
+			cli_file_error(cli, devnames[i], sd->err_path, sd->err);
 			any_failed = true;
 			zs_gate_run_record(run, NULL, NULL, ZS_RESULT_FAILED, 0, now);
 			continue;
@@ -710,7 +715,9 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		       any_failed ? "a step failed" : "done");
 		closelog();
 	}
-	exit_code = any_failed ? ZS_EXIT_COMPACT_FAILED : ZS_EXIT_OK;
+	exit_code = any_failed	? ZS_EXIT_COMPACT_FAILED :
+		    any_missing ? ZS_EXIT_FAILURE :
+				  ZS_EXIT_OK;
 out:
 	zs_gate_run_free(run);
 	zs_reader_free(reader);

@@ -229,11 +229,13 @@ void cli_option_error(struct cli *cli, int c, char **argv)
 int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, size_t *n)
 {
 	char **v = calloc((size_t)argc + 1, sizeof(char *));
+	size_t nv = 0;
 
 	if (!v)
 		return -ENOMEM;
 	for (int i = 0; i < argc; i++) {
 		char name[ZS_DEVNAME_MAX];
+		bool seen = false;
 
 		if (zs_devname_parse(argv[i], name) < 0) {
 			char shown[64];
@@ -244,14 +246,19 @@ int cli_parse_devices(struct cli *cli, int argc, char **argv, char ***names, siz
 			zs_strv_free(v);
 			return -EINVAL;
 		}
-		v[i] = strdup(name);
-		if (!v[i]) {
+		/* zram2 and /dev/zram2 twice are one device: it is shown or compacted once */
+		for (size_t k = 0; k < nv && !seen; k++)
+			seen = !strcmp(v[k], name);
+		if (seen)
+			continue;
+		v[nv] = strdup(name);
+		if (!v[nv++]) {
 			zs_strv_free(v);
 			return -ENOMEM;
 		}
 	}
 	*names = v;
-	*n = (size_t)argc;
+	*n = nv;
 	return 0;
 }
 

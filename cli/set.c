@@ -309,7 +309,11 @@ static void path_of(const struct zs_set_plan *plan, const struct zs_set_item *it
 		snprintf(buf, size, "/sys/block/%s/%s", plan->dev, it->attr->name);
 }
 
-/* The reset's warning: what it destroys. */
+/*
+ * The reset's warning: what it destroys, said once the outcome is known (a
+ * dry run: would; a reset the kernel took: did); none for a refused one,
+ * whose error says that nothing was discarded.
+ */
 static void warn_reset(struct cli *cli, const struct zs_set_plan *plan, bool dry_run)
 {
 	const struct zs_device *d = &plan->before;
@@ -322,11 +326,27 @@ static void warn_reset(struct cli *cli, const struct zs_set_plan *plan, bool dry
 	cli_format_size(zs_stat_has(&d->mm, ZS_MM_ORIG_DATA_SIZE) ? d->mm.val[ZS_MM_ORIG_DATA_SIZE] : 0,
 		    false, data, sizeof(data));
 	cli_format_size(d->disksize, false, disk, sizeof(disk));
-	cli_warn(cli, plan->dev,
-		 "--reset %s all it holds (%s of data) and its settings: disksize (%s), "
-		 "mem_limit, backing_dev, writeback limits, statistics; comp_algorithm returns "
-		 "to the kernel's default",
-		 dry_run ? "would discard" : "discards", data, disk);
+	if (dry_run)
+		cli_warn(cli, plan->dev,
+			 "--reset would discard all it holds (%s of data) and its settings: "
+			 "disksize (%s), mem_limit, backing_dev, writeback limits, statistics; "
+			 "comp_algorithm would return to the kernel's default",
+			 data, disk);
+	else
+		cli_warn(cli, plan->dev,
+			 "--reset discarded all it held (%s of data) and its settings: "
+			 "disksize (%s), mem_limit, backing_dev, writeback limits, statistics; "
+			 "comp_algorithm returned to the kernel's default",
+			 data, disk);
+}
+
+/* Whether the kernel took the reset (it is the plan's first write). */
+static bool reset_written(const struct zs_set_plan *plan)
+{
+	for (size_t i = 0; i < plan->n && plan->items[i].written; i++)
+		if (!strcmp(plan->items[i].name, "reset"))
+			return true;
+	return false;
 }
 
 static void holder_sentence(const char *dev, const struct zs_holder *h, char *buf, size_t size)
@@ -652,8 +672,8 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 			cli->status = ZS_EXIT_USAGE;
 		return r < 0 ? r : -EINVAL;
 	}
-	if (o->reset)
-		warn_reset(cli, plan, o->dry_run);
+	if (o->reset && o->dry_run)
+		warn_reset(cli, plan, true);
 	warn_items(cli, plan);
 
 	/* the writes, in the safe order */
@@ -668,6 +688,8 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 		return 0;
 	}
 	r = zs_set_apply(cli->ctx, plan);
+	if (o->reset && reset_written(plan))
+		warn_reset(cli, plan, false);
 	if (!o->json && !o->quiet) {
 		for (size_t i = 0; i < plan->n && plan->items[i].written; i++) {
 			path_of(plan, &plan->items[i], path, sizeof(path));

@@ -32,9 +32,14 @@ enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_de
 	if (x->has_compactable && x->compactable >= p->min_gain && x->compactable > 0)
 		return ZS_DECIDE_COMPACT;
 	if (x->has_fragmentation && p->min_frag <= 1.0 && x->fragmentation >= p->min_frag &&
-	    x->has_compactable && x->compactable > 0)
+	    x->has_compactable && x->compactable > 0 && x->compactable >= zs_compact_frag_gain(p))
 		return ZS_DECIDE_COMPACT;
 	return ZS_DECIDE_NOT_WORTH;
+}
+
+uint64_t zs_compact_frag_gain(const struct zs_policy *p)
+{
+	return p->min_gain < ZS_COMPACT_FRAG_FLOOR ? p->min_gain : ZS_COMPACT_FRAG_FLOOR;
 }
 
 /* What a compaction did, from mm_stat just before and just after the write. */

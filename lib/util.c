@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +27,18 @@ void zs_format_utc(int64_t t, char *buf, size_t size)
 
 	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, size, "unknown");
+}
+
+void zs_format_elapsed(uint64_t ns, char *buf, size_t size)
+{
+	uint64_t us = ns / 1000 + (ns % 1000 >= 500);
+
+	if (us < 1000)
+		snprintf(buf, size, "%" PRIu64 " us", us);
+	else if (ns < UINT64_C(9999950000))
+		snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.1f s", (double)ns / 1e9);
 }
 
 static const char *const result_names[ZS_RESULT_COUNT_] = {

@@ -99,6 +99,12 @@ uint64_t zs_add_sat(uint64_t a, uint64_t b);
 
 /* An epoch time as "2026-12-06T05:10:18Z"; "unknown" for 0 or a time gmtime refuses. */
 void zs_format_utc(int64_t t, char *buf, size_t size);
+/*
+ * How long something took, in the unit that shows it: "420 us" below a
+ * millisecond, "12.3 ms" below ten seconds, "14.2 s" above (ASCII "us", as
+ * systemd's timespans: the output may go to a non-UTF-8 log).
+ */
+void zs_format_elapsed(uint64_t ns, char *buf, size_t size);
 
 #define ZS_DEVNAME_MAX 16 /* "zram" + up to 9 digits + NUL, and room */
 
@@ -993,6 +999,14 @@ enum zs_decision zs_compact_decide(const struct zs_policy *p, const struct zs_de
 				   uint64_t now);
 /* What the estimate must reach after lean compactions that did not pay. */
 uint64_t zs_compact_backoff_gain(const struct zs_policy *p, uint64_t lean);
+/*
+ * What compaction must free of a pool fragmented past min_frag: a small
+ * absolute floor (or min_gain, when that is lower, which then decides
+ * alone). Fragmentation lowers the bar, it does not remove it: a small
+ * pool can be 60% fragmented with 80K to gain. zsctl-compact(8) POLICY.
+ */
+#define ZS_COMPACT_FRAG_FLOOR (UINT64_C(256) << 10)
+uint64_t zs_compact_frag_gain(const struct zs_policy *p);
 
 struct zs_compact_result {
 	struct zs_stat before, after;

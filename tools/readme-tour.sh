@@ -127,7 +127,7 @@ mask()
 {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<timestamp>/g' \
 		-e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g' \
-		-e 's/ in [0-9]+(\.[0-9]+)? (ms|s)/ in <duration>/g' "$@"
+		-e 's/ in [0-9]+(\.[0-9]+)? (us|ms|s)/ in <duration>/g' "$@"
 }
 
 # README.md's tour, markers excluded

@@ -76,7 +76,7 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 	struct zs_identity id;
 	uint64_t now = (uint64_t)time(NULL);
 	enum zs_result result;
-	char freed[40];
+	char freed[40], took[32];
 	bool ok = false;
 	int r;
 
@@ -127,8 +127,9 @@ bool top_compact(struct cli *cli, struct zs_gate *gate, struct zs_reader *reader
 	} else {
 		cli_format_size(res.freed > 0 ? (uint64_t)res.freed : 0, false, freed,
 				sizeof(freed));
-		say(msg, size, "%s: compacted: freed %s (%" PRIu64 " pages compacted) in %.1f ms",
-		    name, freed, res.pages_compacted, (double)res.duration_ns / 1e6);
+		zs_format_elapsed(res.duration_ns, took, sizeof(took));
+		say(msg, size, "%s: compacted: freed %s (%" PRIu64 " pages compacted) in %s", name,
+		    freed, res.pages_compacted, took);
 		result = ZS_RESULT_COMPACTED;
 		ok = true;
 	}

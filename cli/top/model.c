@@ -1634,8 +1634,41 @@ static int key_delay(struct top_view *v, int key)
 	}
 }
 
+/*
+ * s and e act on the class table: when there is none to see, why (into buf),
+ * so that the key says so instead of doing nothing visible; NULL when there
+ * is one.
+ */
+static const char *no_class_table(struct top_view *v, const struct zs_snapshot *sm, char *buf,
+				  size_t size)
+{
+	struct top_entry *e = NULL;
+	const struct top_entry *sel;
+	size_t n = 0;
+	bool none = false;
+
+	if (!sm)
+		return NULL;
+	if (sm->classes_status != ZS_CLASSES_OK) {
+		snprintf(buf, size, "no class statistics: %s",
+			 zs_classes_status_str(sm->classes_status));
+		return buf;
+	}
+	if (top_entries(v, sm, &e, &n) < 0)
+		return NULL;
+	sel = top_selected(v, e, n);
+	if (sel && !sel->pool) {
+		snprintf(buf, size, "%s has no class statistics", sel->name);
+		none = true;
+	}
+	free(e);
+	return none ? buf : NULL;
+}
+
 int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 {
+	char why[192];
+
 	if (key == TOP_KEY_RESIZE)
 		return TOP_ACT_REBUILD | TOP_ACT_CLEAR;
 	if (key == TOP_KEY_REDRAW)
@@ -1716,6 +1749,13 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		v->scroll = (size_t)-1 / 2; /* the layout clamps it */
 		return TOP_ACT_REDRAW;
 	case 's':
+		if (no_class_table(v, sm, why, sizeof(why))) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "nothing to sort: %s", why);
+			set_message(v, false, msg);
+			return TOP_ACT_REBUILD;
+		}
 		v->sort = (enum top_sort)((v->sort + 1) % TOP_SORT_COUNT_);
 		v->reverse = false;
 		v->scroll = 0;
@@ -1725,6 +1765,13 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		v->scroll = 0;
 		return TOP_ACT_REBUILD;
 	case 'e':
+		if (no_class_table(v, sm, why, sizeof(why))) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "no empty classes to hide: %s", why);
+			set_message(v, false, msg);
+			return TOP_ACT_REBUILD;
+		}
 		v->hide_empty = !v->hide_empty;
 		return TOP_ACT_REBUILD;
 	case 'b':

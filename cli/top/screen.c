@@ -58,6 +58,18 @@ int screen_open(bool color)
 	if (!scr)
 		return -1;
 	set_term(scr);
+	/*
+	 * A terminal that cannot move the cursor (TERM=dumb: an editor's shell
+	 * buffer, a console set up so) would get a blank screen and the key
+	 * bar: the same error as a terminal curses does not know. Nothing is
+	 * drawn yet, and endwin gives the terminal back as it was.
+	 */
+	if (!tigetstr("cup") || tigetstr("cup") == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		scr = NULL;
+		return -1;
+	}
 	cbreak();
 	noecho();
 	nonl();

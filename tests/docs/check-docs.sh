@@ -134,6 +134,40 @@ tap_ok $? "zsctl status --help lists columns"
 same_lists "$TMPD/man.columns" "$TMPD/help.columns" \
 	"zsctl-status(8) OUTPUT COLUMNS are those of status --help, in its order"
 
+# ---- the system log lines the examples show ---------------------------------
+# Every "zsctl[PID]: VERB: ..." line of a man page or the README is one that
+# a syslog() call of cli/ writes: its format, with what each %s holds there
+# (after "failed on ": the devices whose compaction failed, or "the state
+# file"; after "freed ": a size; elsewhere any text). zsctl-compact(8) showed
+# "failed on at least one device", which no run writes.
+sed -n 's/.*syslog([^"]*"\([^"]*\)".*/\1/p' "$TOP_SRCDIR"/cli/*.c >"$TMPD/syslog.formats"
+[ -s "$TMPD/syslog.formats" ]
+tap_ok $? "cli/ has syslog() formats to check the examples against"
+awk '{
+	r = ""
+	n = split($0, part, "%s")
+	for (i = 1; i <= n; i++) {
+		p = part[i]
+		gsub(/[][\\.^$*+?(){}|]/, "\\\\&", p)
+		if (i == 1)
+			arg = ""
+		else if (part[i - 1] ~ /failed on $/)
+			arg = "(zram[0-9]+( zram[0-9]+)*|the state file)"
+		else if (part[i - 1] ~ /freed $/)
+			arg = "[0-9]+(\\.[0-9])?[BKMGTPE]"
+		else
+			arg = ".*"
+		r = r arg p
+	}
+	print "^" r "$"
+}' "$TMPD/syslog.formats" >"$TMPD/syslog.regexes"
+grep -h -o 'zsctl\[[0-9]*\]: [a-z]*: .*' "$MAN"/*.scd "$TOP_SRCDIR/README.md" |
+	sed 's/^zsctl\[[0-9]*\]: //' >"$TMPD/syslog.shown"
+[ -s "$TMPD/syslog.shown" ]
+tap_ok $? "the man pages show system log lines"
+bad=$(grep -v -E -f "$TMPD/syslog.regexes" "$TMPD/syslog.shown")
+tap_is "$bad" "" "every system log line shown is one a syslog() call of cli/ writes"
+
 # ---- the bash completion ----------------------------------------------------
 
 if ! command -v bash >/dev/null; then

@@ -243,11 +243,12 @@ mask()
 		}
 		$0 = r s
 	}
-	/^zram[0-9]+: (recompress|writeback|compact): .* in [0-9]+\.[0-9] ms$/ {
-		sub(/ in [0-9]+\.[0-9] ms$/, " in <duration> ms")
+	# zs_format_elapsed(): "420 us", "12.3 ms", "14.2 s"
+	/^zram[0-9]+: (recompress|writeback|compact): .* in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/ {
+		sub(/ in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/, " in <duration>")
 	}
-	/: compacted: freed .* in [0-9]+\.[0-9] ms$/ {
-		sub(/ in [0-9]+\.[0-9] ms$/, " in <duration> ms")
+	/: compacted: freed .* in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/ {
+		sub(/ in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/, " in <duration>")
 	}
 	/^ *"duration_ns": [0-9]+,?$/ {
 		sub(/"duration_ns": [0-9]+/, "\"duration_ns\": <duration>")

@@ -33,7 +33,7 @@ tap_skip()
 
 cat >"$TMPD/dirs.mk" <<'MK'
 zs-print-dirs:
-	@printf '%s\n' 'sbindir=$(sbindir)' 'pkglibexecdir=$(pkglibexecdir)' \
+	@printf '%s\n' 'prefix=$(prefix)' 'sbindir=$(sbindir)' 'pkglibexecdir=$(pkglibexecdir)' \
 		'man8dir=$(man8dir)' 'man5dir=$(man5dir)' 'docdir=$(docdir)' \
 		'bashcompletiondir=$(bashcompletiondir)' 'zshcompletiondir=$(zshcompletiondir)' \
 		'fishcompletiondir=$(fishcompletiondir)' \
@@ -46,6 +46,7 @@ dir()
 {
 	sed -n "s|^$1=||p" "$TMPD/dirs"
 }
+prefix=$(dir prefix)
 sbindir=$(dir sbindir)
 man8dir=$(dir man8dir)
 man5dir=$(dir man5dir)
@@ -80,16 +81,24 @@ expect "$(dir pkglibexecdir)/zsctl-top$(dir exeext)" -
 for page in zsctl zsctl-status zsctl-compact zsctl-top zsctl-get zsctl-set; do
 	[ -f "$TOP_SRCDIR/man/$page.8.scd" ] || tap_bail "no man/$page.8.scd"
 done
+# the pages as installed: naming the configured zsctl where they name the
+# Debian package's (man/Makemodule.am: install-man-sbindir)
+mkdir "$TMPD/man"
+man_as_installed()
+{
+	sed "s|/usr/sbin/zsctl|$sbindir/zsctl|g" "$(source_file "man/$1")" >"$TMPD/man/$1"
+	echo "$TMPD/man/$1"
+}
 for scd in "$TOP_SRCDIR"/man/*.8.scd; do
 	page=${scd##*/}
 	page=${page%.scd}
-	expect "$man8dir/$page" "$(source_file "man/$page")"
+	expect "$man8dir/$page" "$(man_as_installed "$page")"
 done
 # zsctl.conf(5)
 for scd in "$TOP_SRCDIR"/man/*.5.scd; do
 	page=${scd##*/}
 	page=${page%.scd}
-	expect "$man5dir/$page" "$(source_file "man/$page")"
+	expect "$man5dir/$page" "$(man_as_installed "$page")"
 done
 expect "$(dir bashcompletiondir)/zsctl" "$TOP_SRCDIR/completions/zsctl"
 expect "$(dir zshcompletiondir)/_zsctl" "$TOP_SRCDIR/completions/_zsctl"
@@ -136,6 +145,14 @@ cut -f1 "$TMPD/expected" | LC_ALL=C sort >"$TMPD/expected.files"
 (cd "$DEST" && find . \( -type f -o -type l \) -print) | sed 's|^\.||' | LC_ALL=C sort >"$TMPD/installed"
 extra=$(LC_ALL=C comm -13 "$TMPD/expected.files" "$TMPD/installed")
 tap_is "$extra" "" "installs nothing else"
+# make install with /usr/local (the default) wrote units into /lib/systemd
+# and completions into /usr/share: outside the prefix
+if [ "$prefix" != /usr ]; then
+	outside=$(grep -v "^$prefix/" "$TMPD/installed")
+	tap_is "$outside" "" "installs nothing outside the prefix $prefix"
+else
+	tap_skip "configured with the prefix /usr: the units may be in /lib"
+fi
 
 zsctl="$DEST$sbindir/zsctl$(dir exeext)"
 [ -x "$zsctl" ]
@@ -145,6 +162,11 @@ tap_is "$("$zsctl" --version 2>&1)" "zsctl $(dir version)" "the installed zsctl 
 for page in $(grep -e "^$man8dir/" -e "^$man5dir/" "$TMPD/expected.files"); do
 	head -n 20 "$DEST$page" | grep -q '^\.TH '
 	tap_ok $? "${page##*/} is a man page (.TH)"
+done
+# the copy-paste lines (cron, ExecStart=) name the zsctl make install installed
+for page in zsctl-compact.8 zsctl-status.8 zsctl-maintain.8; do
+	named=$(grep -o '/[A-Za-z0-9._/-]*sbin/zsctl' "$DEST$man8dir/$page" | LC_ALL=C sort -u)
+	tap_is "$named" "$sbindir/zsctl" "$page names $sbindir/zsctl, the installed zsctl"
 done
 
 if [ "$unitdir" != no ]; then

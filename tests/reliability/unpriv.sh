@@ -77,5 +77,12 @@ as_nobody compact --force -q zram0 >"$TMPD/out" 2>"$TMPD/err"
 rc=$?
 [ "$rc" -eq 3 ] && [ "$(nlines "$TMPD/err")" -eq 1 ] && [ -z "$(compacted "$N")" ]
 tap_ok $? "non-root: compact where the lock cannot be made: exit 3, one line, nothing compacted"
+# maintain on the live system, without root: refused before anything is
+# read, exit 1 as set's "needs root" and compact's (tests/live/compact.sh);
+# 3 is for a step that failed. A device that does not exist, so that
+# nothing is touched whatever happens.
+run_unpriv "$UNPRIV_ZSCTL" maintain zram999 >"$TMPD/out" 2>"$TMPD/err"
+tap_is "$?:$(cat "$TMPD/out" "$TMPD/err")" "1:zsctl: maintenance needs root" \
+	"non-root, live: maintain needs root: exit 1, one line"
 
 tap_done

@@ -218,4 +218,30 @@ see "TERM=vt100: running" '^CLASS '
 keys q
 restored vt100 "TERM=vt100"
 
+# s and e without class statistics (debugfs not mounted): the status line says
+# why they do nothing
+tm_run 140 30 nostats -- --sysroot "$TOP_SRCDIR/tests/fixtures/mm9-no-debugfs" top
+see "no class statistics: running" '^No class statistics: debugfs is not mounted'
+keys s
+see "s without class statistics: says why" '^nothing to sort: no class statistics: debugfs is not mounted'
+keys e
+see "e without class statistics: says why" '^no empty classes to hide: no class statistics: debugfs is not mounted'
+keys q
+restored nostats "no class statistics"
+
+# a terminal without cursor addressing: the clean error of a terminal curses
+# does not know, not a blank screen with the key bar
+for term in dumb nosuchterm; do
+	tm_run 80 24 "term-$term" TERM=$term -- --sysroot "$ROOT" top
+	see "TERM=$term: one error line" "^zsctl: top: cannot use the terminal \\(TERM=$term\\)\$"
+	pane_done "term-$term"
+	tap_is "$(cat "$TMPD/term-$term.rc")" 1 "TERM=$term: exit status 1"
+	# (dumb only: under --enable-sanitizers, LeakSanitizer reports what
+	# libtinfo's failed newterm keeps for an unknown TERM)
+	[ $term = dumb ] &&
+		tap_is "$(tm_screen | grep -cv '^$')" 2 "TERM=$term: nothing drawn but the error (and the pane's done)"
+	cmp -s "$TMPD/term-$term.before" "$TMPD/term-$term.after"
+	tap_ok $? "TERM=$term: the terminal's modes are as before (stty -g)"
+done
+
 tap_done

@@ -366,6 +366,46 @@ static void test_keys(void **state)
 	free(k);
 }
 
+/* s and e without a class table to act on: they say why, and change nothing */
+static void test_keys_no_classes(void **state)
+{
+	struct fake *k = calloc(1, sizeof(*k));
+	struct top_view v;
+
+	(void)state;
+	assert_non_null(k);
+	fake_many(k, 2, ZS_CLASSES_NO_PERMISSION);
+	view_init(&v);
+	v.batch = false;
+	top_key(&v, &k->snap, 's');
+	assert_int_equal(v.sort, TOP_SORT_FREEABLE);
+	assert_string_equal(
+		v.message,
+		"nothing to sort: no class statistics: debugfs is readable by root only");
+	assert_false(v.message_error);
+	top_key(&v, &k->snap, 'e');
+	assert_false(v.hide_empty);
+	assert_string_equal(v.message, "no empty classes to hide: no class statistics: debugfs "
+				       "is readable by root only");
+
+	/* statistics, but the selected device has no pool of them (zram1, uninitialised) */
+	fake_init(k, 4096);
+	view_init(&v);
+	v.batch = false;
+	top_key(&v, &k->snap, TOP_KEY_TAB);
+	assert_string_equal(v.selected, "zram1");
+	top_key(&v, &k->snap, 's');
+	assert_int_equal(v.sort, TOP_SORT_FREEABLE);
+	assert_string_equal(v.message, "nothing to sort: zram1 has no class statistics");
+	/* and with a pool, s sorts */
+	top_key(&v, &k->snap, TOP_KEY_BTAB);
+	assert_string_equal(v.selected, "zram0");
+	top_key(&v, &k->snap, 's');
+	assert_int_equal(v.sort, TOP_SORT_FRAG);
+	assert_string_equal(v.message, "");
+	free(k);
+}
+
 /*
  * 12 devices on 80x12 and 80x24 (the review's #2): whichever is selected,
  * its row is on screen and highlighted, a line says how many are above and
@@ -748,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_totals_saturate),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_keys_no_classes),
 		cmocka_unit_test(test_layout_selection_visible),
 		cmocka_unit_test(test_removed_selection),
 		cmocka_unit_test(test_compact_target),

@@ -481,16 +481,23 @@ static void test_decide_min_frag(void **state)
 	struct zs_policy p = default_policy;
 	struct zs_device dev;
 	struct zs_derived x;
+	const uint64_t floor = ZS_COMPACT_FRAG_FLOOR;
 
 	make_device(&dev, true);
-	/* a gain below min_gain: only fragmentation counts */
-	make_derived(&x, 4096, 0.5);
+	assert_int_equal(floor, 256 * 1024);
+	/* a gain below min_gain: fragmentation counts, from the floor up */
+	make_derived(&x, floor, 0.5);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
-	make_derived(&x, 1, 0.5);
+	make_derived(&x, floor, 0.9);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
-	make_derived(&x, 4096, 0.9);
-	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
-	make_derived(&x, 4096, 0.49999);
+	make_derived(&x, floor, 0.49999);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* a small pool, however fragmented: below the floor, it would not pay */
+	make_derived(&x, floor - 1, 0.5);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	make_derived(&x, 80 * 1024, 0.6); /* the review's ext4 zram: ~80K */
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	make_derived(&x, 1, 1.0);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* fragmented but nothing to free */
 	make_derived(&x, 0, 0.5);
@@ -498,25 +505,37 @@ static void test_decide_min_frag(void **state)
 	make_derived(&x, 0, 1.0);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* a fragmentation figure that is not there is not used */
-	make_derived(&x, 4096, 0.9);
+	make_derived(&x, floor, 0.9);
 	x.has_fragmentation = false;
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* min_frag 1 (100%) still works; above 1 disables the test */
 	p.min_frag = 1.0;
-	make_derived(&x, 4096, 1.0);
+	make_derived(&x, floor, 1.0);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	p.min_frag = 1.0000001;
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	p.min_frag = 2.0;
-	make_derived(&x, 4096, 3.0); /* even a (bogus) fragmentation above it */
+	make_derived(&x, floor, 3.0); /* even a (bogus) fragmentation above it */
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
 	/* ... while min_gain still applies */
 	make_derived(&x, MIB, 1.0);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
-	/* min_frag 0: any fragmentation with something to free */
+	/* min_frag 0: any fragmentation with the floor to free */
 	p.min_frag = 0.0;
-	make_derived(&x, 1, 0.0);
+	make_derived(&x, floor, 0.0);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
+	make_derived(&x, floor - 1, 0.0);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_NOT_WORTH);
+	/* fragmentation by itself to decide, min_gain out of reach (1G): the floor holds */
+	p.min_gain = 1024 * MIB;
+	p.min_frag = 0.4;
+	make_derived(&x, 10 * MIB, 0.415);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
+	/* a min_gain below the floor decides alone: the floor is never above it */
+	p.min_gain = 4096;
+	make_derived(&x, 4096, 0.5);
+	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
+	assert_int_equal(zs_compact_frag_gain(&p), 4096);
 }
 
 static void test_decide_force(void **state)
@@ -595,7 +614,7 @@ static void test_decide_backoff(void **state)
 	x.compactable = 16 * MIB;
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 99, NOW), ZS_DECIDE_COMPACT);
 	/* fragmentation alone does not make the case for a device backed off */
-	x.compactable = 4096;
+	x.compactable = ZS_COMPACT_FRAG_FLOOR; /* what fragmentation alone needs */
 	x.fragmentation = 0.9;
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 0, NOW), ZS_DECIDE_COMPACT);
 	assert_decision(zs_compact_decide(&p, &dev, &x, 0, 1, NOW), ZS_DECIDE_BACKED_OFF);
@@ -722,6 +741,35 @@ static void test_format_utc(void **state)
 	assert_int_equal(buf[20], 'x'); /* nothing written past the size */
 	unsetenv("TZ");
 	tzset();
+}
+
+static void test_format_elapsed(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *want;
+	} cases[] = {
+		{ 0, "0 us" },
+		{ 499, "0 us" },
+		{ 500, "1 us" },
+		{ 42000, "42 us" },
+		{ 999499, "999 us" },
+		{ 999500, "1.0 ms" }, /* never "1000 us" */
+		{ 1000000, "1.0 ms" },
+		{ 12345678, "12.3 ms" },
+		{ UINT64_C(9999949999), "9999.9 ms" },
+		{ UINT64_C(9999950000), "10.0 s" }, /* never "10000.0 ms" */
+		{ UINT64_C(754000000000), "754.0 s" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (unsigned int i = 0; i < UNIT_N(cases); i++) {
+		zs_format_elapsed(cases[i].ns, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want))
+			fail_msg("zs_format_elapsed(%llu) = \"%s\", expected \"%s\"",
+				 (unsigned long long)cases[i].ns, buf, cases[i].want);
+	}
 }
 
 /* ---- the state file ------------------------------------------------------- */
@@ -1497,6 +1545,7 @@ int main(void)
 		UNIT_DIR_TEST(test_state_busy),
 		cmocka_unit_test(test_result_names),
 		cmocka_unit_test(test_format_utc),
+		cmocka_unit_test(test_format_elapsed),
 		UNIT_DIR_TEST(test_state_save_fsize),
 		UNIT_DIR_TEST(test_state_save_full),
 	};

@@ -466,7 +466,9 @@ static unsigned int needs_of(const struct status_opts *o)
 {
 	unsigned int cgroups = o->cgroups ? ZS_NEED_CGROUPS : 0;
 
-	if (o->json || o->prometheus)
+	if (o->prometheus) /* no metric of what maintain can do */
+		return (ZS_NEED_ALL & ~(ZS_NEED_CGROUPS | ZS_NEED_MAINT)) | cgroups;
+	if (o->json)
 		return (ZS_NEED_ALL & ~ZS_NEED_CGROUPS) | cgroups;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
 	       (o->raw || o->noheadings ? 0 : ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_SWAPS) |

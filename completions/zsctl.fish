@@ -158,7 +158,10 @@ function __zsctl_columns
         'MOUNTPOINT	where the device is mounted' \
         'SWAP-SIZE	swap area size' \
         'SWAP-USED	swap in use' \
-        'SWAP-PRIO	swap priority'
+        'SWAP-PRIO	swap priority' \
+        'RECOMPRESS	maintain can recompress here: yes, or why not' \
+        'WRITEBACK	maintain can write back here: yes, or why not' \
+        'ACCESS-TIMES	idle takes an age (access times tracked): yes, or no-access-times'
         set -l name (string split -f1 \t -- $c)
         contains -- $name $used; and continue
         printf '%s%s\n' $prefix $c

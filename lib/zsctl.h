@@ -424,15 +424,28 @@ enum zs_need {
 	ZS_NEED_GATE = 1u << 12,     /* zsctl's compaction gate and its state file */
 	ZS_NEED_DISKSEQ = 1u << 13,  /* diskseq: which device, beyond its name */
 	ZS_NEED_MEMINFO = 1u << 14,  /* proc/meminfo: the machine's memory */
-	ZS_NEED_ZSWAP = 1u << 15,    /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
-	ZS_NEED_CGROUPS = 1u << 16,  /* the cgroups (v2) that hold zswap memory */
-	ZS_NEED_ALL = (1u << 17) - 1,
+	ZS_NEED_ZSWAP = 1u << 15,   /* zswap's parameters, debugfs counters, vmstat (and meminfo) */
+	ZS_NEED_CGROUPS = 1u << 16, /* the cgroups (v2) that hold zswap memory */
+	ZS_NEED_MAINT = 1u << 17,   /* what maintain can do here: struct zs_maint_support */
+	ZS_NEED_ALL = (1u << 18) - 1,
 };
 
 struct zs_swap_use {
 	uint64_t size;  /* bytes */
 	uint64_t used;  /* bytes */
 	int priority;
+};
+
+/*
+ * What the kernel and the device can do for zsctl maintain, read without
+ * side effects (ZS_NEED_MAINT; with ZS_NEED_BACKING and ZS_NEED_BD for the
+ * backing device and its free space).
+ */
+struct zs_maint_support {
+	bool has_recompress, has_algorithm;
+	bool has_writeback, has_backing, has_limit;
+	bool has_block_state;  /* debugfs block_state: access times are tracked */
+	uint64_t backing_free; /* 4K pages, UINT64_MAX when unknown */
 };
 
 struct zs_device {
@@ -459,6 +472,8 @@ struct zs_device {
 	bool has_writeback_limit;
 	bool writeback_limit_enable;
 	bool has_writeback_limit_enable;
+	struct zs_maint_support maint;
+	bool has_maint; /* ZS_NEED_MAINT was read */
 
 	/* users, from mountinfo and swaps */
 	char **mountpoints; /* NULL-terminated, or NULL */
@@ -1365,6 +1380,13 @@ enum zs_maint_step {
 	ZS_STEP_COUNT_,
 };
 const char *zs_maint_step_name(enum zs_maint_step s);
+/*
+ * Whether the kernel and the device (dev->maint, ZS_NEED_MAINT) allow a
+ * step: ZS_MAINT_NONE, or why not (UNSUPPORTED, UNINITIALISED,
+ * NO_ALGORITHM, NO_BACKING, NO_LIMIT). What maintain decides by, and what
+ * status shows.
+ */
+enum zs_maint_result zs_maint_supported(const struct zs_device *dev, enum zs_maint_step step);
 
 struct zs_maint_step_report {
 	enum zs_maint_result result;
@@ -1384,14 +1406,6 @@ struct zs_maint_step_report {
 	/* compact */
 	struct zs_derived est;
 	struct zs_compact_result compact;
-};
-
-/* What the kernel and the device can do, read without side effects. */
-struct zs_maint_support {
-	bool has_recompress, has_algorithm;
-	bool has_writeback, has_backing, has_limit;
-	bool has_block_state; /* debugfs block_state: access times are tracked */
-	uint64_t backing_free;	/* 4K pages, UINT64_MAX when unknown */
 };
 
 struct zs_maint_report {

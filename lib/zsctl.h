@@ -1067,7 +1067,7 @@ struct zs_attr {
 	const char *name;
 	unsigned int mode;       /* ZS_ATTR_READ | ZS_ATTR_WRITE, as on current kernels */
 	enum zs_attr_kind kind;
-	const char *since;       /* first mainline version with it */
+	const char *since;	 /* first mainline version with it; NULL: Android's only */
 	const char *until;       /* last version with it, NULL when still there */
 	const char *config;      /* the kernel option it needs, NULL for none */
 	unsigned int flags;

@@ -384,6 +384,10 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	if (!st->budget) {
 		st->result = why;
 		st->next = why == ZS_MAINT_BUDGET_USED ? rec->wb_day + 86400 : 0;
+		/* a round that ends here is a round: the state says how it ended */
+		rec->has_writeback = true;
+		rec->wb_time = now;
+		rec->wb_result = why;
 		return;
 	}
 	/*

@@ -820,6 +820,8 @@ json_t *maint_support_json(const struct zs_maint_support *s)
 	json_object_set_new(o, "writeback", json_boolean(s->has_writeback));
 	json_object_set_new(o, "backing_dev", json_boolean(s->has_backing));
 	json_object_set_new(o, "writeback_limit", json_boolean(s->has_limit));
+	json_object_set_new(o, "writeback_batch_size", json_boolean(s->has_batch_size));
+	json_object_set_new(o, "compressed_writeback", json_boolean(s->has_compressed_writeback));
 	json_object_set_new(o, "access_times", json_boolean(s->has_block_state));
 	if (s->has_backing && s->backing_free != UINT64_MAX)
 		json_object_set_new(o, "backing_free_pages", cli_json_u64(s->backing_free));

@@ -506,6 +506,9 @@ static void read_maint_support(struct zs_ctx *ctx, struct zs_dev_files *f, const
 	if (zs_ctx_list_dir(ctx, rel, &attrs, NULL) >= 0) {
 		s->has_recompress = strv_has(attrs, "recompress");
 		s->has_writeback = strv_has(attrs, "writeback");
+		s->has_batch_size = strv_has(attrs, "writeback_batch_size");
+		s->has_compressed_writeback = strv_has(attrs, "compressed_writeback") ||
+					      strv_has(attrs, "writeback_compressed");
 	}
 	zs_strv_free(attrs);
 	/* a secondary algorithm is set when recomp_algorithm brackets one */

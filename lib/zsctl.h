@@ -444,6 +444,8 @@ struct zs_swap_use {
 struct zs_maint_support {
 	bool has_recompress, has_algorithm;
 	bool has_writeback, has_backing, has_limit;
+	bool has_batch_size;	       /* writeback_batch_size (6.19) */
+	bool has_compressed_writeback; /* compressed_writeback (7.0), or Android's writeback_compressed */
 	bool has_block_state;  /* debugfs block_state: access times are tracked */
 	uint64_t backing_free; /* 4K pages, UINT64_MAX when unknown */
 };

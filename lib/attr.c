@@ -262,16 +262,22 @@ static enum zs_set_problem parse_size(const char *arg, char *out, size_t size)
 	return r < 0 ? problem_of(r) : put_u64(v, out, size);
 }
 
-static enum zs_set_problem parse_streams(const char *arg, char *out, size_t size)
+/* A count from 1 to max. */
+static enum zs_set_problem parse_positive(const char *arg, uint64_t max, char *out, size_t size)
 {
 	uint64_t v;
 	int r = zs_parse_u64(arg, &v);
 
 	if (r < 0)
 		return problem_of(r);
-	if (v < 1 || v > INT_MAX)
+	if (v < 1 || v > max)
 		return ZS_SET_RANGE;
 	return put_u64(v, out, size);
+}
+
+static enum zs_set_problem parse_streams(const char *arg, char *out, size_t size)
+{
+	return parse_positive(arg, INT_MAX, out, size);
 }
 
 static enum zs_set_problem parse_bool(const char *arg, char *out, size_t size)
@@ -384,14 +390,7 @@ static enum zs_set_problem parse_writeback(const char *arg, char *out, size_t si
 /* writeback_batch_size: a u32 (kstrtouint), 0 refused */
 static enum zs_set_problem parse_batch_size(const char *arg, char *out, size_t size)
 {
-	uint64_t v;
-	int r = zs_parse_u64(arg, &v);
-
-	if (r < 0)
-		return problem_of(r);
-	if (v < 1 || v > UINT32_MAX)
-		return ZS_SET_RANGE;
-	return put_u64(v, out, size);
+	return parse_positive(arg, UINT32_MAX, out, size);
 }
 
 static enum zs_set_problem parse_wb_limit(const char *arg, char *out, size_t size)

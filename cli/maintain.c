@@ -669,6 +669,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!o.dry_run) {
+		cli_test_hold_gate(); /* after the steps, before the state is saved */
 		r = zs_gate_end(run, now);
 		if (r < 0) {
 			cli_error(cli, zs_gate_state_path(gate), r,

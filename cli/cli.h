@@ -72,6 +72,11 @@ struct cli_gate_opts {
  */
 int cli_gate_begin(struct cli *cli, const struct cli_gate_opts *o, struct zs_gate **gate,
 		   struct zs_gate_run **run, int *exit_code);
+/*
+ * ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long before ending the run
+ * (the test builds zsctl-test and zsctl-test-top only; nothing elsewhere).
+ */
+void cli_test_hold_gate(void);
 
 /* zsctl set's steps (set.c), shared with zsctl add. */
 struct set_opts {

@@ -320,27 +320,6 @@ static void add_name(char *list, size_t size, const char *name)
 		snprintf(list + len, size - len, "%s%s", len ? " " : "", name);
 }
 
-#ifdef ZSCTL_TEST_HOOKS
-/* ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long after compacting (zsctl-test only). */
-static void test_hold_gate(void)
-{
-	const char *s = getenv("ZSCTL_TEST_HOLD_GATE");
-	double secs;
-
-	if (s && zs_parse_seconds(s, &secs) == 0 && secs > 0) {
-		struct timespec ts = { .tv_sec = (time_t)secs,
-				       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
-}
-#else
-static void test_hold_gate(void)
-{
-}
-#endif
-
 /* What compact decides on: mm_stat, the pools, and which device it is. */
 static const unsigned int compact_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
 					  ZS_NEED_GATE; /* the state: what compactions left */
@@ -490,7 +469,7 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!o.dry_run) {
-		test_hold_gate();
+		cli_test_hold_gate();
 		r = zs_gate_end(run, now);
 		if (r < 0) {
 			cli_error(cli, zs_gate_state_path(gate), r,

@@ -359,6 +359,31 @@ static void g_swap_both(const struct zs_snap_device *d, int arg, struct fval *v,
 	v->i = (int64_t)d->dev.swap.size;
 }
 
+/* A maintenance step on this kernel and device: "yes", or maintain's word for why not. */
+static void g_maint(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	enum zs_maint_result why;
+
+	(void)b, (void)n;
+	if (!d->dev.has_maint) {
+		set_str(v, NULL);
+		return;
+	}
+	why = zs_maint_supported(&d->dev, (enum zs_maint_step)arg);
+	set_str(v, why == ZS_MAINT_NONE ? "yes" : zs_maint_result_name(why));
+}
+
+static void g_access_times(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
+			   size_t n)
+{
+	(void)arg, (void)b, (void)n;
+	if (!d->dev.has_maint)
+		set_str(v, NULL);
+	else
+		set_str(v, d->dev.maint.has_block_state ? "yes" :
+							  zs_maint_result_name(ZS_MAINT_NO_ACTIME));
+}
+
 static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
 {
 	(void)arg, (void)b, (void)n;
@@ -373,6 +398,9 @@ static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char
  * from what the device's last compaction left.
  */
 #define DERIVED_NEEDS (ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_LEARNED)
+
+/* what maintain can do: its attributes, the backing device and its free space */
+#define MAINT_NEEDS (ZS_NEED_MAINT | ZS_NEED_BACKING | ZS_NEED_BD)
 
 /* clang-format off */
 #define COL(c, k, h) .column = c, .kind = k, .help = h
@@ -583,6 +611,13 @@ const struct dev_field dev_fields[] = {
 	{ COL("SWAP-PRIO", FK_STR, "swap priority"), NOTOP, .needs = ZS_NEED_SWAPS, .arg = 2,
 	  .get = g_swap, JSON("swap", "priority", FK_INT) },
 	{ NOTOP, .kind = FK_STR, .needs = ZS_NEED_POOLS, JSON(NULL, "pool", FK_STR), .get = g_pool },
+	/* JSON: the "maintenance" object, maint_support_json() */
+	{ COL("RECOMPRESS", FK_STR, "maintain can recompress here: yes, or why not"), NOTOP,
+	  .needs = MAINT_NEEDS, .arg = ZS_STEP_RECOMPRESS, .get = g_maint },
+	{ COL("WRITEBACK", FK_STR, "maintain can write back here: yes, or why not"), NOTOP,
+	  .needs = MAINT_NEEDS, .arg = ZS_STEP_WRITEBACK, .get = g_maint },
+	{ COL("ACCESS-TIMES", FK_STR, "idle takes an age (access times tracked): yes, or no-access-times"),
+	  NOTOP, .needs = MAINT_NEEDS, .get = g_access_times },
 };
 /* clang-format on */
 
@@ -774,6 +809,25 @@ json_t *dev_json(const struct zs_snap_device *d)
 			json_object_set_new(g, f->json_estimated_key, json_boolean(v.estimate));
 	}
 	group_of(o, "derived"); /* there, empty, for an uninitialised device too */
+	if (d->dev.has_maint)
+		json_object_set_new(o, "maintenance", maint_support_json(&d->dev.maint));
+	return o;
+}
+
+json_t *maint_support_json(const struct zs_maint_support *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "recompress", json_boolean(s->has_recompress));
+	json_object_set_new(o, "recomp_algorithm", json_boolean(s->has_algorithm));
+	json_object_set_new(o, "writeback", json_boolean(s->has_writeback));
+	json_object_set_new(o, "backing_dev", json_boolean(s->has_backing));
+	json_object_set_new(o, "writeback_limit", json_boolean(s->has_limit));
+	json_object_set_new(o, "writeback_batch_size", json_boolean(s->has_batch_size));
+	json_object_set_new(o, "compressed_writeback", json_boolean(s->has_compressed_writeback));
+	json_object_set_new(o, "access_times", json_boolean(s->has_block_state));
+	if (s->has_backing && s->backing_free != UINT64_MAX)
+		json_object_set_new(o, "backing_free_pages", cli_json_u64(s->backing_free));
 	return o;
 }
 

@@ -95,6 +95,8 @@ void field_format_bare(enum field_kind kind, const struct fval *v, bool bytes,
 
 /* One device as a JSON object, every field with a JSON key. */
 json_t *dev_json(const struct zs_snap_device *d);
+/* What maintain can do on a device: status -J's "maintenance", maintain -J's "support". */
+json_t *maint_support_json(const struct zs_maint_support *s);
 
 /*
  * What a device's COMPACTABLE rests on: a sentence ("from mm_stat; 1.0M

@@ -16,7 +16,9 @@ void cli_attr_availability(const struct zs_attr *a, char *buf, size_t size)
 {
 	int n;
 
-	if (a->until)
+	if (!a->since)
+		n = snprintf(buf, size, "Android kernels");
+	else if (a->until)
 		n = snprintf(buf, size, "Linux %s to %s", a->since, a->until);
 	else
 		n = snprintf(buf, size, "Linux %s and later", a->since);

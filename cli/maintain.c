@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fields.h"
 
 #define MAX_POLICY_ARGS 64
 
@@ -491,19 +492,10 @@ static json_t *json_step(const struct zs_maint_report *rep, enum zs_maint_step s
 
 static json_t *json_device(const struct zs_maint_report *rep)
 {
-	const struct zs_maint_support *s = &rep->support;
-	json_t *o = json_object(), *sup = json_object(), *steps = json_array();
+	json_t *o = json_object(), *steps = json_array();
 
 	json_object_set_new(o, "name", json_string(rep->name));
-	json_object_set_new(sup, "recompress", json_boolean(s->has_recompress));
-	json_object_set_new(sup, "recomp_algorithm", json_boolean(s->has_algorithm));
-	json_object_set_new(sup, "writeback", json_boolean(s->has_writeback));
-	json_object_set_new(sup, "backing_dev", json_boolean(s->has_backing));
-	json_object_set_new(sup, "writeback_limit", json_boolean(s->has_limit));
-	json_object_set_new(sup, "access_times", json_boolean(s->has_block_state));
-	if (s->has_backing && s->backing_free != UINT64_MAX)
-		json_object_set_new(sup, "backing_free_pages", cli_json_u64(s->backing_free));
-	json_object_set_new(o, "support", sup);
+	json_object_set_new(o, "support", maint_support_json(&rep->support));
 	for (unsigned int i = 0; i < ZS_STEP_COUNT_; i++)
 		json_array_append_new(steps, json_step(rep, i));
 	json_object_set_new(o, "steps", steps);
@@ -533,7 +525,7 @@ static void report_failures(struct cli *cli, const struct zs_maint_report *rep)
  */
 static const unsigned int maintain_needs = ZS_NEED_MM | ZS_NEED_POOLS | ZS_NEED_DISKSEQ |
 					   ZS_NEED_DISKSIZE | ZS_NEED_BD | ZS_NEED_BACKING |
-					   ZS_NEED_MEMINFO | ZS_NEED_GATE;
+					   ZS_NEED_MEMINFO | ZS_NEED_GATE | ZS_NEED_MAINT;
 
 int verb_maintain(struct cli *cli, int argc, char **argv)
 {
@@ -682,6 +674,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!o.dry_run) {
+		cli_test_hold_gate(); /* after the steps, before the state is saved */
 		r = zs_gate_end(run, now);
 		if (r < 0) {
 			cli_error(cli, zs_gate_state_path(gate), r,

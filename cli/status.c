@@ -457,7 +457,9 @@ static unsigned int needs_of(const struct status_opts *o)
 	/* below the table: the gate, zswap when in use (and swap on zram under it) */
 	unsigned int after = ZS_NEED_GATE | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_SWAPS;
 
-	if (o->json || o->prometheus)
+	if (o->prometheus) /* no metric of what maintain can do */
+		return (ZS_NEED_ALL & ~(ZS_NEED_CGROUPS | ZS_NEED_MAINT)) | cgroups;
+	if (o->json)
 		return (ZS_NEED_ALL & ~ZS_NEED_CGROUPS) | cgroups;
 	return dev_fields_needs(o->cols, o->ncols) | (o->classes ? ZS_NEED_POOLS : 0) |
 	       (o->raw || o->noheadings ? 0 : after) | cgroups;

@@ -158,7 +158,10 @@ function __zsctl_columns
         'MOUNTPOINT	where the device is mounted' \
         'SWAP-SIZE	swap area size' \
         'SWAP-USED	swap in use' \
-        'SWAP-PRIO	swap priority'
+        'SWAP-PRIO	swap priority' \
+        'RECOMPRESS	maintain can recompress here: yes, or why not' \
+        'WRITEBACK	maintain can write back here: yes, or why not' \
+        'ACCESS-TIMES	idle takes an age (access times tracked): yes, or no-access-times'
         set -l name (string split -f1 \t -- $c)
         contains -- $name $used; and continue
         printf '%s%s\n' $prefix $c
@@ -179,6 +182,9 @@ function __zsctl_attrs
             'backing_dev	the block device pages are written back to' \
             'writeback_limit_enable	1 when writeback_limit applies' \
             'writeback_limit	how much writeback may still write, in 4K pages' \
+            'writeback_batch_size	how many pages writeback has in flight at once' \
+            'compressed_writeback	1: writeback writes pages compressed, as they are stored' \
+            'writeback_compressed	compressed_writeback as Android kernels spell it' \
             'recomp_algorithm	the secondary algorithms used by recompress' \
             'mm_stat	memory statistics' \
             'io_stat	I/O failure statistics' \
@@ -192,12 +198,15 @@ function __zsctl_attrs
             'backing_dev	the absolute path of a block device' \
             'writeback_limit_enable	0 or 1' \
             'writeback_limit	a number of 4K pages, or a size with a unit (1G)' \
+            'writeback_batch_size	a number of pages, 1 to 4294967295' \
+            'compressed_writeback	0 or 1' \
+            'writeback_compressed	0 or 1' \
             'recomp_algorithm	algo=NAME[,priority=1..3]' \
             'algorithm_params	algo=NAME|priority=N[,level=N][,dict=PATH]' \
             'mem_limit	a size in bytes or with a unit (1G), 0 for no limit' \
             'mem_used_max	0 (resets the peak to the current use)' \
             'idle	all, or an age (3600, 1h)' \
-            'writeback	idle, huge, huge_idle, incompressible or page=N' \
+            'writeback	idle, huge, huge_idle, incompressible, page_index=N, or type=, page_indexes=LO-HI' \
             'recompress	KEY=VALUE,... of type, threshold, algo, max_pages, priority'
     end
     set -l dev (__zsctl_device_arg)
@@ -248,7 +257,7 @@ function __zsctl_set_args
     switch $attr
         case comp_algorithm
             set values (__zsctl_algorithms $dev)
-        case writeback_limit_enable
+        case writeback_limit_enable compressed_writeback writeback_compressed
             set values 0 1
         case mem_used_max
             set values 0

@@ -56,6 +56,19 @@ static const struct zs_attr table[] = {
 	{ "writeback_limit", RW, ZS_ATTR_KIND_U64, "4.20", NULL, WRITEBACK, 0, 90,
 	  "a number of 4K pages, or " ZS_SIZE_ACCEPTED " (with a unit)",
 	  "how much writeback may still write, in 4K pages" },
+	/* "zram: introduce writeback bio batching" (6.19): a u32, 0 refused */
+	{ "writeback_batch_size", RW, ZS_ATTR_KIND_U64, "6.19", NULL, WRITEBACK, 0, 95,
+	  "a number of pages, 1 to 4294967295", "how many pages writeback has in flight at once" },
+	/*
+	 * 7.0: write pages back as they are stored, compressed. Android's
+	 * kernels carried it first as writeback_compressed: a device has one
+	 * of the two, and get shows which.
+	 */
+	{ "compressed_writeback", RW, ZS_ATTR_KIND_BOOL, "7.0", NULL, WRITEBACK,
+	  ZS_ATTR_NEEDS_UNINIT, 12, "0 or 1",
+	  "1: writeback writes pages compressed, as they are stored" },
+	{ "writeback_compressed", RW, ZS_ATTR_KIND_BOOL, NULL, NULL, WRITEBACK,
+	  ZS_ATTR_NEEDS_UNINIT, 13, "0 or 1", "compressed_writeback as Android kernels spell it" },
 	{ "recomp_algorithm", RW, ZS_ATTR_KIND_TEXT, "6.2", NULL, MULTI_COMP, ZS_ATTR_NEEDS_UNINIT,
 	  30, "algo=NAME[,priority=1..3]", "the secondary algorithms used by recompress" },
 	{ "algorithm_params", WO, ZS_ATTR_KIND_ACTION, "6.12", NULL, NULL, ZS_ATTR_NEEDS_UNINIT, 40,
@@ -71,7 +84,8 @@ static const struct zs_attr table[] = {
 	  "marks stored pages idle, for writeback and recompress" },
 	{ "writeback", WO, ZS_ATTR_KIND_ACTION, "4.20", NULL, WRITEBACK,
 	  ZS_ATTR_NEEDS_INIT | ZS_ATTR_NEEDS_BACKING, 120,
-	  "idle, huge, huge_idle, incompressible or page=N",
+	  "idle, huge, huge_idle, incompressible, page_index=N, or (6.16) type=KIND, "
+	  "page_indexes=LO-HI",
 	  "writes pages of that kind to the backing device" },
 	{ "recompress", WO, ZS_ATTR_KIND_ACTION, "6.2", NULL, MULTI_COMP, ZS_ATTR_NEEDS_INIT, 130,
 	  "KEY=VALUE,... of type=huge|idle|huge_idle, threshold=BYTES, algo=NAME, "
@@ -248,16 +262,22 @@ static enum zs_set_problem parse_size(const char *arg, char *out, size_t size)
 	return r < 0 ? problem_of(r) : put_u64(v, out, size);
 }
 
-static enum zs_set_problem parse_streams(const char *arg, char *out, size_t size)
+/* A count from 1 to max. */
+static enum zs_set_problem parse_positive(const char *arg, uint64_t max, char *out, size_t size)
 {
 	uint64_t v;
 	int r = zs_parse_u64(arg, &v);
 
 	if (r < 0)
 		return problem_of(r);
-	if (v < 1 || v > INT_MAX)
+	if (v < 1 || v > max)
 		return ZS_SET_RANGE;
 	return put_u64(v, out, size);
+}
+
+static enum zs_set_problem parse_streams(const char *arg, char *out, size_t size)
+{
+	return parse_positive(arg, INT_MAX, out, size);
 }
 
 static enum zs_set_problem parse_bool(const char *arg, char *out, size_t size)
@@ -288,31 +308,89 @@ static enum zs_set_problem parse_idle(const char *arg, char *out, size_t size)
 	r = zs_parse_duration(arg, &v);
 	if (r < 0)
 		return problem_of(r);
-	if (v > UINT64_MAX / 1000000000u)
-		return ZS_SET_RANGE; /* the kernel multiplies by NSEC_PER_SEC */
+	/* 7.3 parses the age as a u32 (kstrtouint); before, a u64 times NSEC_PER_SEC */
+	if (v > UINT32_MAX)
+		return ZS_SET_RANGE;
 	return put_u64(v, out, size);
 }
 
-static enum zs_set_problem parse_writeback(const char *arg, char *out, size_t size)
+static bool writeback_mode_ok(const char *s)
 {
 	static const char *const modes[] = { "idle", "huge", "huge_idle", "incompressible" };
+
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(modes); i++)
+		if (!strcmp(s, modes[i]))
+			return true;
+	return false;
+}
+
+/* LO-HI, LO <= HI: page_indexes= (6.16) */
+static bool page_range_ok(const char *s)
+{
+	char lo[32];
+	const char *dash = strchr(s, '-');
+	uint64_t a, b;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(lo))
+		return false;
+	memcpy(lo, s, (size_t)(dash - s));
+	lo[dash - s] = '\0';
+	return !zs_parse_u64(lo, &a) && !zs_parse_u64(dash + 1, &b) && a <= b;
+}
+
+/*
+ * A bare kind, or page_index=N: every kernel with writeback since 5.x (the
+ * kernel's PAGE_WB_SIG is "page_index=", never "page="). 6.16 made it
+ * key=value: type=KIND, page_index=N, page_indexes=LO-HI, several
+ * separated by commas here, by spaces in the kernel, which ignores a key it
+ * does not know: refused here instead.
+ */
+static enum zs_set_problem parse_writeback(const char *arg, char *out, size_t size)
+{
+	static const struct {
+		const char *key;
+		bool (*ok)(const char *);
+	} keys[] = { { "type", writeback_mode_ok },
+		     { "page_index", NULL },
+		     { "page_indexes", page_range_ok } };
+	char copy[ZS_SET_VALUE_MAX], *save = NULL, *tok;
+	size_t used = 0;
 	uint64_t v;
 
-	for (size_t i = 0; i < ZS_ARRAY_SIZE(modes); i++) {
-		if (!strcmp(arg, modes[i])) {
-			snprintf(out, size, "%s", arg);
-			return ZS_SET_OK;
-		}
-	}
-	if (!strncmp(arg, "page=", 5)) {
-		int r = zs_parse_u64(arg + 5, &v);
-
-		if (r < 0)
-			return problem_of(r);
-		snprintf(out, size, "page=%" PRIu64, v);
+	if (writeback_mode_ok(arg)) {
+		snprintf(out, size, "%s", arg);
 		return ZS_SET_OK;
 	}
-	return ZS_SET_BAD_VALUE;
+	snprintf(copy, sizeof(copy), "%s", arg);
+	if (!copy[0] || copy[0] == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,"))
+		return ZS_SET_BAD_VALUE;
+	out[0] = '\0';
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		size_t i;
+
+		if (!eq)
+			return ZS_SET_BAD_VALUE;
+		*eq = '\0';
+		for (i = 0; i < ZS_ARRAY_SIZE(keys); i++)
+			if (!strcmp(tok, keys[i].key))
+				break;
+		if (i == ZS_ARRAY_SIZE(keys))
+			return ZS_SET_BAD_VALUE; /* page= among them: the kernel refuses it */
+		if (keys[i].ok ? !keys[i].ok(eq + 1) : zs_parse_u64(eq + 1, &v) < 0)
+			return ZS_SET_BAD_VALUE;
+		used += (size_t)snprintf(out + used, size - used, "%s%s=%s", used ? " " : "", tok,
+					 eq + 1);
+		if (used >= size)
+			return ZS_SET_TOO_LONG;
+	}
+	return ZS_SET_OK;
+}
+
+/* writeback_batch_size: a u32 (kstrtouint), 0 refused */
+static enum zs_set_problem parse_batch_size(const char *arg, char *out, size_t size)
+{
+	return parse_positive(arg, UINT32_MAX, out, size);
 }
 
 static enum zs_set_problem parse_wb_limit(const char *arg, char *out, size_t size)
@@ -511,6 +589,9 @@ static const struct {
 	{ "backing_dev", parse_path },
 	{ "writeback_limit_enable", parse_bool },
 	{ "writeback_limit", parse_wb_limit },
+	{ "writeback_batch_size", parse_batch_size },
+	{ "compressed_writeback", parse_bool },
+	{ "writeback_compressed", parse_bool },
 	{ "recomp_algorithm", parse_recomp_algorithm },
 	{ "algorithm_params", parse_algorithm_params },
 	{ "mem_limit", parse_size },

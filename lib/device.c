@@ -466,6 +466,87 @@ int zs_dev_read_diskseq(struct zs_ctx *ctx, struct zs_dev_files *f, const char *
 			&d->has_diskseq, err_path);
 }
 
+/* The backing device's free 4K pages: its size (sectors) less bd_count. */
+static uint64_t backing_free(struct zs_ctx *ctx, const struct zs_device *dev)
+{
+	const char *base = strrchr(dev->backing_dev, '/');
+	char rel[320], *text = NULL;
+	uint64_t sectors, pages, used;
+
+	if (!base || !base[1] || !zs_stat_has(&dev->bd, ZS_BD_COUNT))
+		return UINT64_MAX;
+	snprintf(rel, sizeof(rel), "sys/class/block/%s/size", base + 1);
+	if (zs_ctx_read_file(ctx, rel, 64, &text) < 0)
+		return UINT64_MAX;
+	text[strcspn(text, "\n")] = '\0';
+	if (zs_parse_u64(text, &sectors) < 0) {
+		free(text);
+		return UINT64_MAX;
+	}
+	free(text);
+	pages = sectors / (ZS_WB_PAGE / 512);
+	used = dev->bd.val[ZS_BD_COUNT];
+	return used >= pages ? 0 : pages - used;
+}
+
+static bool strv_has(char *const *v, const char *s)
+{
+	for (; v && *v; v++)
+		if (!strcmp(*v, s))
+			return true;
+	return false;
+}
+
+/*
+ * What maintain can do on the device: which post-processing attributes
+ * the kernel has (one listing of the directory: write-only attributes
+ * cannot be opened to look), recomp_algorithm's choice, the backing device
+ * and writeback_limit (read before, ZS_NEED_BACKING), and access times.
+ * Reads only: never a write to idle to probe it.
+ */
+static void read_maint_support(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name,
+			       struct zs_read_buf *rb, struct zs_device *d)
+{
+	struct zs_maint_support *s = &d->maint;
+	char rel[320], debugfs[256], **attrs = NULL, *text = NULL;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->backing_free = UINT64_MAX;
+	snprintf(rel, sizeof(rel), "sys/block/%s", name);
+	if (zs_ctx_list_dir(ctx, rel, &attrs, NULL) >= 0) {
+		s->has_recompress = strv_has(attrs, "recompress");
+		s->has_writeback = strv_has(attrs, "writeback");
+		s->has_batch_size = strv_has(attrs, "writeback_batch_size");
+		s->has_compressed_writeback = strv_has(attrs, "compressed_writeback") ||
+					      strv_has(attrs, "writeback_compressed");
+	}
+	zs_strv_free(attrs);
+	/* a secondary algorithm is set when recomp_algorithm brackets one */
+	if (s->has_recompress && zs_dev_read_attr(ctx, f, name, "recomp_algorithm", rb, &text) >= 0)
+		s->has_algorithm = strchr(text, '[') != NULL;
+	free(text);
+	s->has_backing = d->has_backing_dev && d->backing_dev[0] && strcmp(d->backing_dev, "none");
+	s->has_limit = d->has_writeback_limit && d->has_writeback_limit_enable;
+	if (s->has_backing)
+		s->backing_free = backing_free(ctx, d);
+	/*
+	 * block_state is CONFIG_ZRAM_MEMORY_TRACKING's, which selects
+	 * TRACK_ENTRY_ACTIME: idle takes an age. Never probed by writing to
+	 * idle: on 6.13+ an age clears IDLE on younger pages.
+	 */
+	if (zs_ctx_find_debugfs(ctx, debugfs, sizeof(debugfs)) >= 0) {
+		snprintf(rel, sizeof(rel), "%s%szram/%s/block_state", debugfs,
+			 debugfs[0] ? "/" : "", name);
+		fd = zs_ctx_open(ctx, rel, O_RDONLY);
+		if (fd >= 0) {
+			s->has_block_state = true;
+			close(fd);
+		}
+	}
+	d->has_maint = true;
+}
+
 int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, unsigned int needs,
 		struct zs_read_buf *rb, struct zs_device *d, char *err_path, size_t err_size)
 {
@@ -525,6 +606,8 @@ int zs_dev_read(struct zs_ctx *ctx, struct zs_dev_files *f, const char *name, un
 		if (r < 0)
 			return r;
 	}
+	if (needs & ZS_NEED_MAINT)
+		read_maint_support(ctx, f, name, rb, d);
 	return 0;
 }
 

@@ -166,68 +166,29 @@ static int write_attr(struct zs_ctx *ctx, const char *dev, const char *name, con
 	return a ? zs_attr_write(ctx, dev, a, value) : -ENOENT;
 }
 
-static bool has_attr(struct zs_ctx *ctx, const char *dev, const char *name)
+enum zs_maint_result zs_maint_supported(const struct zs_device *dev, enum zs_maint_step step)
 {
-	const struct zs_attr *a = zs_attr_find(name);
+	const struct zs_maint_support *s = &dev->maint;
 
-	return a && zs_attr_exists(ctx, dev, a) > 0;
-}
-
-/* The backing device's free 4K pages: its size (sectors) less bd_count. */
-static uint64_t backing_free(struct zs_ctx *ctx, const struct zs_device *dev)
-{
-	const char *base = strrchr(dev->backing_dev, '/');
-	char rel[320], *text = NULL;
-	uint64_t sectors, pages, used;
-
-	if (!base || !base[1] || !zs_stat_has(&dev->bd, ZS_BD_COUNT))
-		return UINT64_MAX;
-	snprintf(rel, sizeof(rel), "sys/class/block/%s/size", base + 1);
-	if (zs_ctx_read_file(ctx, rel, 64, &text) < 0)
-		return UINT64_MAX;
-	text[strcspn(text, "\n")] = '\0';
-	if (zs_parse_u64(text, &sectors) < 0) {
-		free(text);
-		return UINT64_MAX;
-	}
-	free(text);
-	pages = sectors / (ZS_WB_PAGE / 512);
-	used = dev->bd.val[ZS_BD_COUNT];
-	return used >= pages ? 0 : pages - used;
-}
-
-static void read_support(struct zs_ctx *ctx, const struct zs_device *dev,
-			 struct zs_maint_support *s)
-{
-	char *text = NULL, debugfs[256], rel[320];
-	int fd;
-
-	memset(s, 0, sizeof(*s));
-	s->backing_free = UINT64_MAX;
-	s->has_recompress = has_attr(ctx, dev->name, "recompress");
-	/* a secondary algorithm is set when recomp_algorithm brackets one */
-	if (s->has_recompress && read_attr(ctx, dev->name, "recomp_algorithm", &text) >= 0)
-		s->has_algorithm = strchr(text, '[') != NULL;
-	free(text);
-	s->has_writeback = has_attr(ctx, dev->name, "writeback");
-	s->has_backing = dev->has_backing_dev && dev->backing_dev[0] &&
-			 strcmp(dev->backing_dev, "none");
-	s->has_limit = dev->has_writeback_limit && dev->has_writeback_limit_enable;
-	if (s->has_backing)
-		s->backing_free = backing_free(ctx, dev);
-	/*
-	 * block_state is CONFIG_ZRAM_MEMORY_TRACKING's, which selects
-	 * TRACK_ENTRY_ACTIME: idle takes an age. Never probed by writing to
-	 * idle: on 6.13+ an age clears IDLE on younger pages.
-	 */
-	if (zs_ctx_find_debugfs(ctx, debugfs, sizeof(debugfs)) >= 0) {
-		snprintf(rel, sizeof(rel), "%s%szram/%s/block_state", debugfs,
-			 debugfs[0] ? "/" : "", dev->name);
-		fd = zs_ctx_open(ctx, rel, O_RDONLY);
-		if (fd >= 0) {
-			s->has_block_state = true;
-			close(fd);
-		}
+	switch (step) {
+	case ZS_STEP_RECOMPRESS:
+		if (!s->has_recompress)
+			return ZS_MAINT_UNSUPPORTED;
+		if (!dev->initialised)
+			return ZS_MAINT_UNINITIALISED;
+		return s->has_algorithm ? ZS_MAINT_NONE : ZS_MAINT_NO_ALGORITHM;
+	case ZS_STEP_WRITEBACK:
+		if (!s->has_writeback)
+			return ZS_MAINT_UNSUPPORTED;
+		if (!dev->initialised)
+			return ZS_MAINT_UNINITIALISED;
+		if (!s->has_backing)
+			return ZS_MAINT_NO_BACKING;
+		return s->has_limit ? ZS_MAINT_NONE : ZS_MAINT_NO_LIMIT;
+	case ZS_STEP_COMPACT:
+		return dev->initialised ? ZS_MAINT_NONE : ZS_MAINT_UNINITIALISED;
+	default:
+		return ZS_MAINT_UNSUPPORTED;
 	}
 }
 
@@ -307,8 +268,7 @@ static int mark_idle(struct zs_ctx *ctx, const char *dev, uint64_t age, uint64_t
 	return 0;
 }
 
-static void recompress(struct zs_ctx *ctx, const struct zs_snapshot *s,
-		       const struct zs_device *dev, const struct zs_maint_support *sup,
+static void recompress(struct zs_ctx *ctx, const struct zs_snapshot *s, const struct zs_device *dev,
 		       const struct zs_maint_policy *p, bool dry_run, uint64_t now,
 		       struct zs_maint_record *rec, struct zs_maint_step_report *st)
 {
@@ -320,18 +280,9 @@ static void recompress(struct zs_ctx *ctx, const struct zs_snapshot *s,
 		st->result = ZS_MAINT_DISABLED;
 		return;
 	}
-	if (!sup->has_recompress) {
-		st->result = ZS_MAINT_UNSUPPORTED;
+	st->result = zs_maint_supported(dev, ZS_STEP_RECOMPRESS);
+	if (st->result != ZS_MAINT_NONE)
 		return;
-	}
-	if (!dev->initialised) {
-		st->result = ZS_MAINT_UNINITIALISED;
-		return;
-	}
-	if (!sup->has_algorithm) {
-		st->result = ZS_MAINT_NO_ALGORITHM;
-		return;
-	}
 	if (rec->has_recompress && now >= rec->rc_time &&
 	    now - rec->rc_time < p->recompress_backoff) {
 		st->result = ZS_MAINT_TOO_SOON;
@@ -397,8 +348,7 @@ static void recompress(struct zs_ctx *ctx, const struct zs_snapshot *s,
 	}
 }
 
-static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s,
-		      const struct zs_device *dev, const struct zs_maint_support *sup,
+static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const struct zs_device *dev,
 		      const struct zs_maint_policy *p, bool dry_run, uint64_t now,
 		      struct zs_maint_record *rec, struct zs_maint_step_report *st)
 {
@@ -413,22 +363,9 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s,
 		st->result = ZS_MAINT_DISABLED;
 		return;
 	}
-	if (!sup->has_writeback) {
-		st->result = ZS_MAINT_UNSUPPORTED;
+	st->result = zs_maint_supported(dev, ZS_STEP_WRITEBACK);
+	if (st->result != ZS_MAINT_NONE)
 		return;
-	}
-	if (!dev->initialised) {
-		st->result = ZS_MAINT_UNINITIALISED;
-		return;
-	}
-	if (!sup->has_backing) {
-		st->result = ZS_MAINT_NO_BACKING;
-		return;
-	}
-	if (!sup->has_limit) {
-		st->result = ZS_MAINT_NO_LIMIT;
-		return;
-	}
 	if (rec->has_writeback && now >= rec->wb_time && now - rec->wb_time < p->writeback_backoff) {
 		st->result = ZS_MAINT_TOO_SOON;
 		st->next = rec->wb_time + p->writeback_backoff;
@@ -441,10 +378,14 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s,
 	}
 	st->day_used = rec->wb_day_pages;
 	st->budget = zs_maint_wb_budget(p, dev->mm.val[ZS_MM_ORIG_DATA_SIZE], dev->disksize,
-					sup->backing_free, rec->wb_day_pages, &why);
+					dev->maint.backing_free, rec->wb_day_pages, &why);
 	if (!st->budget) {
 		st->result = why;
 		st->next = why == ZS_MAINT_BUDGET_USED ? rec->wb_day + 86400 : 0;
+		/* a round that ends here is a round: the state says how it ended */
+		rec->has_writeback = true;
+		rec->wb_time = now;
+		rec->wb_result = why;
 		return;
 	}
 	/*
@@ -613,11 +554,9 @@ int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_r
 	old = zs_state_device_find(zs_gate_run_state(run), name);
 	if (old)
 		m = old->maint;
-	read_support(ctx, &sd->dev, &rep->support);
-	recompress(ctx, s, &sd->dev, &rep->support, p, dry_run, now, &m,
-		   &rep->step[ZS_STEP_RECOMPRESS]);
-	writeback(ctx, s, &sd->dev, &rep->support, p, dry_run, now, &m,
-		  &rep->step[ZS_STEP_WRITEBACK]);
+	rep->support = sd->dev.maint;
+	recompress(ctx, s, &sd->dev, p, dry_run, now, &m, &rep->step[ZS_STEP_RECOMPRESS]);
+	writeback(ctx, s, &sd->dev, p, dry_run, now, &m, &rep->step[ZS_STEP_WRITEBACK]);
 	/*
 	 * "all" marked without access times serves until the longer age
 	 * acted on it: then the next run marks anew, new pages included.

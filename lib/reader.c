@@ -1278,7 +1278,7 @@ int zs_device_read(struct zs_ctx *ctx, const char *name, struct zs_device *ret)
 	struct zs_reader_opts o = {
 		.needs = ZS_NEED_ALL & ~(ZS_NEED_MOUNTS | ZS_NEED_SWAPS | ZS_NEED_POOLS |
 					 ZS_NEED_GATE | ZS_NEED_ZSWAP | ZS_NEED_CGROUPS |
-					 ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_LEARNED),
+					 ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_LEARNED | ZS_NEED_MAINT),
 	};
 	struct zs_reader *r;
 	char *names[] = { (char *)name, NULL };

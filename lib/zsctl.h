@@ -444,13 +444,28 @@ enum zs_need {
 	 * of the devices the state has a record of (ZS_NEED_DISKSEQ: of all).
 	 */
 	ZS_NEED_LEARNED = 1u << 18,
-	ZS_NEED_ALL = (1u << 19) - 1,
+	ZS_NEED_MAINT = 1u << 19,   /* what maintain can do here: struct zs_maint_support */
+	ZS_NEED_ALL = (1u << 20) - 1,
 };
 
 struct zs_swap_use {
 	uint64_t size;  /* bytes */
 	uint64_t used;  /* bytes */
 	int priority;
+};
+
+/*
+ * What the kernel and the device can do for zsctl maintain, read without
+ * side effects (ZS_NEED_MAINT; with ZS_NEED_BACKING and ZS_NEED_BD for the
+ * backing device and its free space).
+ */
+struct zs_maint_support {
+	bool has_recompress, has_algorithm;
+	bool has_writeback, has_backing, has_limit;
+	bool has_batch_size;	       /* writeback_batch_size (6.19) */
+	bool has_compressed_writeback; /* compressed_writeback (7.0), or Android's writeback_compressed */
+	bool has_block_state;  /* debugfs block_state: access times are tracked */
+	uint64_t backing_free; /* 4K pages, UINT64_MAX when unknown */
 };
 
 struct zs_device {
@@ -477,6 +492,8 @@ struct zs_device {
 	bool has_writeback_limit;
 	bool writeback_limit_enable;
 	bool has_writeback_limit_enable;
+	struct zs_maint_support maint;
+	bool has_maint; /* ZS_NEED_MAINT was read */
 
 	/* users, from mountinfo and swaps */
 	char **mountpoints; /* NULL-terminated, or NULL */
@@ -1127,7 +1144,7 @@ struct zs_attr {
 	const char *name;
 	unsigned int mode;       /* ZS_ATTR_READ | ZS_ATTR_WRITE, as on current kernels */
 	enum zs_attr_kind kind;
-	const char *since;       /* first mainline version with it */
+	const char *since;	 /* first mainline version with it; NULL: Android's only */
 	const char *until;       /* last version with it, NULL when still there */
 	const char *config;      /* the kernel option it needs, NULL for none */
 	unsigned int flags;
@@ -1440,6 +1457,13 @@ enum zs_maint_step {
 	ZS_STEP_COUNT_,
 };
 const char *zs_maint_step_name(enum zs_maint_step s);
+/*
+ * Whether the kernel and the device (dev->maint, ZS_NEED_MAINT) allow a
+ * step: ZS_MAINT_NONE, or why not (UNSUPPORTED, UNINITIALISED,
+ * NO_ALGORITHM, NO_BACKING, NO_LIMIT). What maintain decides by, and what
+ * status shows.
+ */
+enum zs_maint_result zs_maint_supported(const struct zs_device *dev, enum zs_maint_step step);
 
 struct zs_maint_step_report {
 	enum zs_maint_result result;
@@ -1459,14 +1483,6 @@ struct zs_maint_step_report {
 	/* compact */
 	struct zs_derived est;
 	struct zs_compact_result compact;
-};
-
-/* What the kernel and the device can do, read without side effects. */
-struct zs_maint_support {
-	bool has_recompress, has_algorithm;
-	bool has_writeback, has_backing, has_limit;
-	bool has_block_state; /* debugfs block_state: access times are tracked */
-	uint64_t backing_free;	/* 4K pages, UINT64_MAX when unknown */
 };
 
 struct zs_maint_report {

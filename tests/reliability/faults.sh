@@ -9,7 +9,9 @@
 #    the kernels they were made from);
 #  - the state file truncated at every byte offset: compact sets it aside,
 #    starts anew, exits 0; status warns and exits 0;
-#  - a temporary state file left by a killed owner whose pid comes again.
+#  - a temporary state file left by a killed owner whose pid comes again;
+#  - zsctl maintain killed (-9) while it holds the gate: the state file stays
+#    valid and the next run goes on.
 # Read-only and full file systems need mounts: full-ro.sh. Live removal: live.sh.
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/reliability/common.sh"
@@ -135,5 +137,50 @@ sh -c ': >"$1.tmp.$$" && exec "$2" --sysroot "$3" compact --force -q' sh "$STATE
 rc=$?
 tap_ok "$([ "$rc" -eq 0 ] && [ "$(compacted "$R")" = "zram0 " ]; echo $?)" \
 	"a stale <state>.tmp.<pid> of a killed owner does not stop a later owner with that pid"
+
+
+# ---- zsctl maintain killed while it holds the gate ---------------------------------------
+# kill -9 after its writes to the kernel's files and before its state is
+# saved (ZSCTL_TEST_HOLD_GATE holds the gate there, in the test build): the
+# state file is the one before, whole and valid; the kernel drops the flock
+# with the process, so the next run takes the gate and records its round.
+# maintain73 (7.3.4): the writeback budget of 0 (writeback-daily=0) makes
+# each round end budget-used, a result recorded in the state.
+M=$TMPD/maint
+cp -R "$TOP_SRCDIR/tests/getset/fixtures/maintain73" "$M" && chmod -R u+w "$M" &&
+	mkdir -p "$M/run/lock" "$M/var/lib" || tap_bail "cannot copy fixture maintain73"
+MSTATE=$M/var/lib/zsctl/compact.state
+MLOCK=$M/run/lock/zsctl-compact.lock
+"$ZSCTL" --sysroot "$M" maintain -q -p writeback-daily=0 2>"$TMPD/err"
+tap_is "$?:$(sed -n 's/^runs //p' "$MSTATE"):$(cat "$TMPD/err")" "0:1:" "maintain: a first run saves the state (runs 1)"
+cp "$MSTATE" "$TMPD/maint.before"
+ZSCTL_TEST_HOLD_GATE=60 "$ZSCTL_TEST" --sysroot "$M" maintain -q -p writeback-daily=0 \
+	-p recompress-backoff=0 >/dev/null 2>&1 &
+mpid=$!
+# the holder writes "pid since" into the lock file once it has the gate
+i=0
+while [ "$(cut -d' ' -f1 "$MLOCK" 2>/dev/null)" != "$mpid" ] && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+held=$([ "$(cut -d' ' -f1 "$MLOCK" 2>/dev/null)" = "$mpid" ] && echo held || echo "not held")
+# its steps ran before the hold: wait for recompress's write, then kill
+sleep 0.3
+kill -9 "$mpid" 2>/dev/null
+wait "$mpid" 2>/dev/null
+tap_is "$held" held "maintain (test build) holds the gate: pid $mpid in the lock file"
+cmp -s "$MSTATE" "$TMPD/maint.before"
+tap_ok $? "maintain killed with -9 while holding the gate: the state file is the one before, byte for byte"
+ls "$MSTATE".tmp.* "$MSTATE".corrupt.* >/dev/null 2>&1
+tap_ok "$([ $? -ne 0 ]; echo $?)" "no temporary or set-aside state file is left"
+"$ZSCTL" --sysroot "$M" status -J >"$TMPD/out" 2>"$TMPD/err"
+tap_is "$?:$(jq -r '.compaction.held' "$TMPD/out"):$(grep -c garbled "$TMPD/err")" "0:false:0" \
+	"status after the kill: the gate is free, the state file is not garbled"
+"$ZSCTL" --sysroot "$M" maintain -q -p writeback-daily=0 -p recompress-backoff=0 2>"$TMPD/err"
+rc=$?
+tap_is "$rc:$(sed -n 's/^runs //p' "$MSTATE"):$(tail -n1 "$MSTATE"):$(cat "$TMPD/err")" "0:2:end:" \
+	"the next maintain takes the gate and goes on: exit 0, runs 2, a whole state file"
+tap_is "$(grep -c '^device zram3 .*wb_result=budget-used' "$MSTATE")" 1 \
+	"its round is recorded: zram3's writeback budget-used"
 
 tap_done

@@ -78,7 +78,8 @@ source_file()
 
 expect "$sbindir/zsctl$(dir exeext)" -
 expect "$(dir pkglibexecdir)/zsctl-top$(dir exeext)" -
-for page in zsctl zsctl-status zsctl-compact zsctl-top zsctl-get zsctl-set; do
+expect "$(dir pkglibexecdir)/zsctl-dump$(dir exeext)" -
+for page in zsctl zsctl-status zsctl-compact zsctl-top zsctl-get zsctl-set zsctl-dump; do
 	[ -f "$TOP_SRCDIR/man/$page.8.scd" ] || tap_bail "no man/$page.8.scd"
 done
 # the pages as installed: naming the configured zsctl where they name the

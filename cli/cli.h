@@ -175,6 +175,11 @@ const char *cli_suggest(const char *word, size_t len, const void *table, size_t 
  * where --sysroot goes when it is given after the verb.
  */
 void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *longopts);
+/*
+ * A refused option value (err -ERANGE: out of range), with what is accepted
+ * ("expected a duration: 90, 90s, 10min, ..."): a usage error; -EINVAL.
+ */
+int cli_bad_value(struct cli *cli, const char *opt, const char *val, int err, const char *accepted);
 
 /*
  * --lock-file/--state-file PATH (compact, status, top): an absolute path

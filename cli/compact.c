@@ -99,18 +99,6 @@ enum {
 	OPT_STATE_FILE,
 };
 
-/* A refusal says what is accepted: "expected a duration: 90, 90s, 10min, ...". */
-static int bad_value(struct cli *cli, const char *opt, const char *val, int err,
-		     const char *accepted)
-{
-	char shown[48];
-
-	cli_shown(val, shown, sizeof(shown));
-	cli_usage_error(cli, "compact: %s: %s value '%s'; expected %s", opt,
-			err == -ERANGE ? "out-of-range" : "invalid", shown, accepted);
-	return -EINVAL;
-}
-
 static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opts *o)
 {
 	static const struct option longopts[] = {
@@ -138,30 +126,32 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 		case 'w':
 			r = zs_parse_seconds(optarg, &o->wait);
 			if (r < 0)
-				return bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
+				return cli_bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
 			break;
 		case 'E':
 			r = zs_parse_u64(optarg, &v);
 			if (r < 0 || v > 255)
-				return bad_value(cli, "--conflict-exit-code", optarg,
-						 r < 0 ? r : -ERANGE, "a number from 0 to 255");
+				return cli_bad_value(cli, "--conflict-exit-code", optarg,
+						     r < 0 ? r : -ERANGE, "a number from 0 to 255");
 			o->conflict_code = (int)v;
 			break;
 		case OPT_MIN_GAIN:
 			r = zs_parse_size(optarg, &o->policy.min_gain);
 			if (r < 0)
-				return bad_value(cli, "--min-gain", optarg, r, ZS_SIZE_ACCEPTED);
+				return cli_bad_value(cli, "--min-gain", optarg, r,
+						     ZS_SIZE_ACCEPTED);
 			break;
 		case OPT_MIN_FRAG:
 			r = zs_parse_percent(optarg, &o->policy.min_frag);
 			if (r < 0)
-				return bad_value(cli, "--min-frag", optarg, r, ZS_PERCENT_ACCEPTED);
+				return cli_bad_value(cli, "--min-frag", optarg, r,
+						     ZS_PERCENT_ACCEPTED);
 			break;
 		case OPT_MIN_INTERVAL:
 			r = zs_parse_duration(optarg, &o->policy.min_interval);
 			if (r < 0)
-				return bad_value(cli, "--min-interval", optarg, r,
-						 ZS_DURATION_ACCEPTED);
+				return cli_bad_value(cli, "--min-interval", optarg, r,
+						     ZS_DURATION_ACCEPTED);
 			break;
 		case OPT_FORCE:
 			o->policy.force = true;

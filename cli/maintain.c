@@ -97,18 +97,6 @@ static const char *knob_suggest(const char *key)
 	return CLI_SUGGEST(key, strlen(key), knobs, n, name);
 }
 
-/* A refusal says what is accepted, as compact's do. */
-static int bad_value(struct cli *cli, const char *opt, const char *val, int err,
-		     const char *accepted)
-{
-	char shown[48];
-
-	cli_shown(val, shown, sizeof(shown));
-	cli_usage_error(cli, "maintain: %s: %s value '%s'; expected %s", opt,
-			err == -ERANGE ? "out-of-range" : "invalid", shown, accepted);
-	return -EINVAL;
-}
-
 static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_opts *o)
 {
 	static const struct option longopts[] = {
@@ -163,7 +151,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 			/* checked now, applied over the files once they are read */
 			r = zs_knob_set(k, &scratch, eq + 1);
 			if (r < 0)
-				return bad_value(cli, key, eq + 1, r, zs_knob_accepted(k));
+				return cli_bad_value(cli, key, eq + 1, r, zs_knob_accepted(k));
 			if (o->npolicy == MAX_POLICY_ARGS) {
 				cli_usage_error(cli, "maintain: too many --policy options");
 				return -EINVAL;
@@ -177,13 +165,13 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct maintain_op
 		case 'w':
 			r = zs_parse_seconds(optarg, &o->wait);
 			if (r < 0)
-				return bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
+				return cli_bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
 			break;
 		case 'E':
 			r = zs_parse_u64(optarg, &v);
 			if (r < 0 || v > 255)
-				return bad_value(cli, "--conflict-exit-code", optarg,
-						 r < 0 ? r : -ERANGE, "a number from 0 to 255");
+				return cli_bad_value(cli, "--conflict-exit-code", optarg,
+						     r < 0 ? r : -ERANGE, "a number from 0 to 255");
 			o->conflict_code = (int)v;
 			break;
 		case OPT_DRY_RUN:

@@ -141,6 +141,16 @@ const char *cli_suggest(const char *word, size_t len, const void *table, size_t 
 	return best;
 }
 
+int cli_bad_value(struct cli *cli, const char *opt, const char *val, int err, const char *accepted)
+{
+	char shown[48];
+
+	cli_shown(val, shown, sizeof(shown));
+	cli_usage_error(cli, "%s: %s: %s value '%s'; expected %s", cli->verb, opt,
+			err == -ERANGE ? "out-of-range" : "invalid", shown, accepted);
+	return -EINVAL;
+}
+
 void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *longopts)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL, *name, *hint;

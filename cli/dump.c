@@ -240,10 +240,11 @@ static int write_archive(int fd, const struct zs_dump *d, const char *meta, char
 		r = archive_write_close(a);
 	err = archive_errno(a);
 	/* the system's words when there is an errno: libarchive's are "Write error" */
-	if (r != ARCHIVE_OK)
-		snprintf(why, size, "%s",
-			 err > 0 || !archive_error_string(a) ? strerror(err > 0 ? err : EIO) :
-							       archive_error_string(a));
+	if (r != ARCHIVE_OK) {
+		const char *words = archive_error_string(a);
+
+		snprintf(why, size, "%s", err > 0 ? strerror(err) : words ? words : strerror(EIO));
+	}
 	archive_write_free(a);
 	if (r == ARCHIVE_OK)
 		return 0;

@@ -91,7 +91,7 @@ enum {
 /* The policy key a mistyped one most likely meant, or NULL. */
 static const char *knob_suggest(const char *key)
 {
-	size_t n;
+	size_t n = 0;
 	const struct zs_knob *knobs = zs_knob_table(&n);
 
 	return CLI_SUGGEST(key, strlen(key), knobs, n, name);

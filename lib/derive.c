@@ -195,10 +195,12 @@ void zs_estimate_kept(const struct zs_stat *mm, uint64_t page, struct zs_kept *r
 		const struct class_shape *c = len < hi ? class_of(t, len) : NULL;
 
 		end = c ? index_end(t, len, hi) : hi + 1;
-		if (c)
-			/* sum of (size - x) for x in [len, end) */
-			rounding +=
-				(double)((end - len) * c->size - (len + end - 1) * (end - len) / 2);
+		if (c) {
+			/* sum of (size - x) for x in [len, end): an integer, exactly */
+			uint64_t run = end - len, sum = run * c->size - (len + end - 1) * run / 2;
+
+			rounding += (double)sum;
+		}
 		if (prev) {
 			/* the objects of the class before, and its partly used zspage */
 			double n = (double)small * (double)(len - prev_from) / span;

@@ -524,7 +524,7 @@ static void read_maint_support(struct zs_ctx *ctx, struct zs_dev_files *f, const
 	zs_strv_free(attrs);
 	/* a secondary algorithm is set when recomp_algorithm brackets one */
 	if (s->has_recompress && zs_dev_read_attr(ctx, f, name, "recomp_algorithm", rb, &text) >= 0)
-		s->has_algorithm = strchr(text, '[') != NULL;
+		s->has_algorithm = text && strchr(text, '[') != NULL;
 	free(text);
 	s->has_backing = d->has_backing_dev && d->backing_dev[0] && strcmp(d->backing_dev, "none");
 	s->has_limit = d->has_writeback_limit && d->has_writeback_limit_enable;

@@ -313,8 +313,20 @@ int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
 	return fd;
 }
 
+/* the text of @buf's @n bytes without its NUL bytes; returns the new length */
+static size_t drop_nul(char *buf, size_t n)
+{
+	size_t from, to = 0;
+
+	for (from = 0; from < n; from++)
+		if (buf[from] != '\0')
+			buf[to++] = buf[from];
+	buf[to] = '\0';
+	return to;
+}
+
 static int read_all(int fd, bool positional, char **buf, size_t *cap, size_t max, bool until_eof,
-		    size_t *len)
+		    bool nul_padded, size_t *len)
 {
 	size_t n = 0;
 
@@ -351,6 +363,8 @@ static int read_all(int fd, bool positional, char **buf, size_t *cap, size_t max
 			break;
 	}
 	(*buf)[n] = '\0';
+	if (nul_padded)
+		n = drop_nul(*buf, n);
 	if (memchr(*buf, '\0', n))
 		return -EINVAL; /* sysfs, procfs and debugfs text never holds a NUL */
 	if (len)
@@ -360,12 +374,17 @@ static int read_all(int fd, bool positional, char **buf, size_t *cap, size_t max
 
 int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len)
 {
-	return read_all(fd, true, buf, cap, max, until_eof, len);
+	return read_all(fd, true, buf, cap, max, until_eof, false, len);
+}
+
+int zs_pread_nul_padded(int fd, char **buf, size_t *cap, size_t max, size_t *len)
+{
+	return read_all(fd, true, buf, cap, max, false, true, len);
 }
 
 int zs_read_once(int fd, char **buf, size_t *cap, size_t max, size_t *len)
 {
-	return read_all(fd, false, buf, cap, max, true, len);
+	return read_all(fd, false, buf, cap, max, true, false, len);
 }
 
 int zs_read_fd_all(int fd, size_t max, char **ret, size_t *len)

@@ -622,7 +622,17 @@ int zs_dev_read_attr(struct zs_ctx *ctx, struct zs_dev_files *f, const char *nam
 	rb->opens++;
 	if (fd < 0)
 		return fd;
-	r = zs_pread_all(fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
+	/*
+	 * Linux 7.x's recomp_algorithm_show() adds zcomp_available_show()'s
+	 * return, the buffer's new end rather than the length it wrote, to its
+	 * own count: each "#N: " line comes followed by NUL bytes of sysfs's
+	 * zeroed page (7.3.4 still does; 6.12's returns the length). Refused
+	 * as garbled, they would hide the second algorithm from maintain.
+	 */
+	if (!strcmp(attr, "recomp_algorithm"))
+		r = zs_pread_nul_padded(fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, NULL);
+	else
+		r = zs_pread_all(fd, &rb->buf, &rb->cap, ZS_ATTR_MAX, false, NULL);
 	rb->reads++;
 	close(fd);
 	if (r < 0)

@@ -78,6 +78,11 @@ int zs_ctx_openat(struct zs_ctx *ctx, int dirfd, const char *name, int flags,
  */
 int zs_pread_all(int fd, char **buf, size_t *cap, size_t max, bool until_eof, size_t *len);
 /*
+ * zs_pread_all() of an attribute that a kernel pads with NUL bytes: they are
+ * dropped instead of refused (see zs_dev_read_attr()).
+ */
+int zs_pread_nul_padded(int fd, char **buf, size_t *cap, size_t max, size_t *len);
+/*
  * The same from a freshly opened fd with read(), to its end: for files
  * opened nonseekable, whose pread fails with ESPIPE (debugfs simple
  * attributes); such a file gives its value once per open.

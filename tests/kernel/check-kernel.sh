@@ -34,6 +34,10 @@
 # snap, new_zram, new_zram_setup, $ZS, $ZG, $R) and its checks are
 # tests/kernel/parts/NAME.host.sh (sourced at the end of check_guest, with
 # ok, is, diag, jdev, $t, $mode, $R). A part touches only its own devices.
+# A part with tests/kernel/parts/NAME.restart.sh has work for after a reboot:
+# what its guest script put in /keep is kept on a third disk, the same kernel
+# boots again and runs only the restart scripts, whose results the host
+# script finds in $R/restart/.
 #
 # Output: TAP. Exit status 0 when every check passed, 1 otherwise.
 set -u -o pipefail
@@ -233,6 +237,9 @@ cp "$TOPPROG" "$IRD/bin/zsctl-top"
 mkdir -p "$IRD/parts"
 for p in $PARTS; do
 	cp "$HERE/parts/$p.guest.sh" "$IRD/parts/" || bail "cannot copy the part $p"
+	if [ -f "$HERE/parts/$p.restart.sh" ]; then
+		cp "$HERE/parts/$p.restart.sh" "$IRD/parts/" || bail "cannot copy the part $p"
+	fi
 done
 # the shared libraries of zsctl and zsctl-top and the dynamic loader, at the paths ldd names
 libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG") | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
@@ -248,10 +255,21 @@ diag "initramfs: busybox, zs-guest, zsctl and $(echo "$libs" | wc -w) libraries,
 lap "initramfs"
 
 # ---- 6. boot ---------------------------------------------------------------------
-# boot NAME MODE IMAGE: results in $RUN/NAME/results/ (NAME: 7.3-patched, ...)
+# boot NAME MODE IMAGE [restart]: results in $RUN/NAME/results/ (NAME: 7.3-patched,
+# ...). With "restart", the same kernel boots a second time (zsctl_phase=restart) with
+# the disk on which the first boot's parts kept what must outlive a reboot (keep.img,
+# the guest's /dev/vdc); it runs only the parts' NAME.restart.sh, and its results go
+# to $RUN/NAME/results/restart/.
 boot() {
-	local dir=$RUN/$1 rc
-	mkdir -p "$dir/results"
+	local dir=$RUN/$1 phase=${4:-first} out=$RUN/$1/results sfx="" rc
+	if [ "$phase" = restart ]; then
+		out=$dir/results/restart
+		sfx=-restart
+	else
+		rm -rf "$dir/keep.img"
+		truncate -s 4M "$dir/keep.img" || bail "cannot create the guest's keep disk in $dir"
+	fi
+	mkdir -p "$out"
 	# the backing device of zram3 and the swap device behind zswap, sparse
 	truncate -s 64M "$dir/backing.img" && truncate -s 128M "$dir/swap.img" ||
 		bail "cannot create the guest's disks in $dir"
@@ -262,27 +280,34 @@ boot() {
 		-nographic -no-reboot -monitor none -nic none \
 		-drive "file=$dir/backing.img,if=virtio,format=raw" \
 		-drive "file=$dir/swap.img,if=virtio,format=raw" \
+		-drive "file=$dir/keep.img,if=virtio,format=raw" \
 		-kernel "$3" -initrd "$RUN/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 zsctl_mode=$2 zsctl_contention=$CONTENTION" \
-		-serial stdio -serial "file:$dir/ttyS1" \
-		</dev/null >"$dir/console.log" 2>"$dir/qemu.err"
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 zsctl_mode=$2 zsctl_contention=$CONTENTION zsctl_phase=$phase" \
+		-serial stdio -serial "file:$dir/ttyS1$sfx" \
+		</dev/null >"$dir/console$sfx.log" 2>"$dir/qemu$sfx.err"
 	rc=$?
 	rm -f "$dir/backing.img" "$dir/swap.img"
-	grep -a 'zsctl-guest:' "$dir/console.log" | tr -d '\r' | sed 's/.*zsctl-guest:/# guest:/'
+	[ "$phase" = restart ] && rm -f "$dir/keep.img"
+	grep -a 'zsctl-guest:' "$dir/console$sfx.log" | tr -d '\r' | sed 's/.*zsctl-guest:/# guest:/'
 	if [ $rc -eq 124 ]; then
-		ok 1 "$1: the guest finished within ${QEMU_TIMEOUT} s"
-		diag "$(tail -n 30 "$dir/console.log")"
+		ok 1 "$1${sfx:+ (restart)}: the guest finished within ${QEMU_TIMEOUT} s"
+		diag "$(tail -n 30 "$dir/console$sfx.log")"
 		return 1
 	fi
-	sed -n '/^==== ZSCTL-RESULTS BEGIN ====/,/^==== ZSCTL-RESULTS END ====/p' "$dir/ttyS1" |
-		tr -d '\r' | sed '1d;$d' | base64 -d 2>/dev/null | tar -xz -C "$dir/results" 2>/dev/null
-	if [ ! -f "$dir/results/guest.log" ]; then
-		ok 1 "$1: boots and sends its results (qemu exit $rc)"
-		diag "$(cat "$dir/qemu.err")" "$(tail -n 40 "$dir/console.log")"
+	sed -n '/^==== ZSCTL-RESULTS BEGIN ====/,/^==== ZSCTL-RESULTS END ====/p' "$dir/ttyS1$sfx" |
+		tr -d '\r' | sed '1d;$d' | base64 -d 2>/dev/null | tar -xz -C "$out" 2>/dev/null
+	if [ ! -f "$out/guest.log" ]; then
+		ok 1 "$1${sfx:+ (restart)}: boots and sends its results (qemu exit $rc)"
+		diag "$(cat "$dir/qemu$sfx.err")" "$(tail -n 40 "$dir/console$sfx.log")"
 		return 1
 	fi
-	ok 0 "$1: boots and sends its results"
+	ok 0 "$1${sfx:+ (restart)}: boots and sends its results"
 }
+# the parts that have work for a second boot
+RESTART_PARTS=""
+for p in $PARTS; do
+	[ -f "$HERE/parts/$p.restart.sh" ] && RESTART_PARTS="$RESTART_PARTS $p"
+done
 
 # ---- helpers for the checks ----------------------------------------------------
 col() { awk -v c="$2" '{ print $c }' "$1"; }
@@ -467,6 +492,8 @@ for k in $KERNELS; do
 	for mode in $MODES; do
 		if [ $mode = patched ]; then img=${IMG_PATCHED[$k]}; else img=${IMG_PLAIN[$k]}; fi
 		if boot "$k-$mode" "$mode" "$img"; then
+			# a failed second boot is a failed check; its parts' checks then fail too
+			[ -z "$RESTART_PARTS" ] || boot "$k-$mode" "$mode" "$img" restart
 			check_guest "$k-$mode" "$mode"
 		fi
 		lap "$k boot $mode"

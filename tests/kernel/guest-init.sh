@@ -7,10 +7,12 @@
 # this script only gathers.
 #
 # Kernel command line: zsctl_mode=patched|unpatched, zsctl_contention=SECS
-# (upper bound of the contention phase).
+# (upper bound of the contention phase), zsctl_phase=first|restart (the
+# second boot of the same kernel: only the parts' NAME.restart.sh run).
 #
 # Disks (qemu virtio-blk): /dev/vda, the backing device of zram3 (writeback);
-# /dev/vdb, a swap partition behind zswap.
+# /dev/vdb, a swap partition behind zswap; /dev/vdc, a tar of /keep, which the
+# first boot's parts fill and the second boot finds again.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -69,6 +71,9 @@ finish() {
 	cat /proc/vmstat >$R/vmstat
 	ls /sys/kernel/debug/zsmalloc/ >$R/zsmalloc_ls 2>&1
 	dmesg >$R/dmesg
+	if [ -d /keep ] && [ "$(arg zsctl_phase)" != restart ]; then
+		tar -cf /dev/vdc -C /keep . 2>>$R/guest.log || log "cannot keep /keep on /dev/vdc"
+	fi
 	echo 1 >/proc/sys/kernel/printk
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null
 	{
@@ -86,6 +91,19 @@ nproc >$R/nproc
 log "mode=$MODE kernel=$(uname -r) cpus=$(nproc) mem=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)kB"
 ZG=/bin/zs-guest
 ZS=/bin/zsctl
+
+# ---- the second boot: what outlives a reboot --------------------------------
+if [ "$(arg zsctl_phase)" = restart ]; then
+	mkdir -p /keep
+	tar -xf /dev/vdc -C /keep 2>>$R/guest.log || log "restart: nothing kept on /dev/vdc"
+	for p in /parts/*.restart.sh; do
+		[ -f "$p" ] || continue
+		log "restart part ${p##*/}"
+		# shellcheck source=/dev/null
+		. "$p"
+	done
+	finish
+fi
 
 # ---- one device, one caller ------------------------------------------------
 # zram0 exists from boot. Fill it, fragment it, look at it with zsctl, then

@@ -35,3 +35,8 @@ snapmz after_run2
 # shellcheck disable=SC2086
 run maintain.dry.txt $ZS maintain $MC --dry-run "$MZ"
 cp /tmp/maintain/compact.state $R/maintain.state 2>/dev/null
+# for the second boot (maintain.restart.sh): the state file, the names, the options
+mkdir -p /keep
+cp /tmp/maintain/compact.state /keep/maintain.state 2>/dev/null
+echo "$MZ $MB" >/keep/maintain.devices
+printf 'MC="%s"\nMP="%s"\n' "$MC" "$MP" >/keep/maintain.args

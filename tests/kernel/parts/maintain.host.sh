@@ -44,3 +44,19 @@ ok $? "$t: maintain: the state file keeps the day's pages ($((w1 + w2)))"
 diag "$t: maintain figures: recompression $rb -> $ra bytes in $(mj run1 '.devices[0].steps[0].duration_ns') ns;" \
 	"writeback $w1 pages (budget $(mj run1 '.devices[0].steps[1].budget_pages')) in $(mj run1 '.devices[0].steps[1].duration_ns') ns;" \
 	"compaction freed $(mj run1 '.devices[0].steps[2].freed') bytes ($(mj run1 '.devices[0].steps[2].pages_compacted') pages) in $(mj run1 '.devices[0].steps[2].duration_ns') ns"
+# after a reboot (maintain.restart.sh): the same state file, the device made anew
+RR=$R/restart
+is "$(cat "$RR/maintain.restart.json.rc" 2>/dev/null)" 0 "$t: maintain after a reboot: exits 0"
+is "$(cat "$RR/maintain.restart.devices" 2>/dev/null)" "$MZ $MB" \
+	"$t: maintain after a reboot: the devices have their first boot's names"
+if [ "$w1" -eq 256 ]; then
+	is "$(jq -r '.devices[0].steps[1].result' "$RR/maintain.restart.json" 2>/dev/null)" budget-used \
+		"$t: maintain after a reboot: the day's budget, used before it, still holds"
+	is "$(( $(awk '{ print $3 }' "$RR/maintain.restart.bd_stat.after") - \
+		$(awk '{ print $3 }' "$RR/maintain.restart.bd_stat.before") ))" 0 \
+		"$t: maintain after a reboot: nothing written back (bd_writes delta)"
+fi
+grep -q "^device $MZ .*wb_day_pages=$((w1 + w2))\( \|$\)" "$RR/maintain.restart.state" 2>/dev/null
+ok $? "$t: maintain after a reboot: the state file still has the day's $((w1 + w2)) pages"
+is "$(jq -r '.devices[0].steps[0].result' "$RR/maintain.restart.json" 2>/dev/null)" done \
+	"$t: maintain after a reboot: recompression of the new device's idle pages done"

@@ -185,13 +185,15 @@ void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *lo
 		cli_usage_error(cli, "unknown option '%s'; did you mean '--%s'?", shown, hint);
 }
 
-int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest)
+int cli_gate_path_opt(struct cli *cli, bool lock_file, const char *arg,
+		      struct cli_gate_paths *paths)
 {
 	if (arg[0] != '/' || strlen(arg) >= 4096 || !strrchr(arg, '/')[1]) {
-		cli_usage_error(cli, "%s: %s needs an absolute path", cli->verb, option);
+		cli_usage_error(cli, "%s: %s needs an absolute path", cli->verb,
+				lock_file ? "--lock-file" : "--state-file");
 		return -EINVAL;
 	}
-	*dest = arg;
+	*(lock_file ? &paths->lock_path : &paths->state_path) = arg;
 	return 0;
 }
 

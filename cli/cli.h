@@ -54,6 +54,7 @@ int verb_set(struct cli *cli, int argc, char **argv);
 int verb_add(struct cli *cli, int argc, char **argv);
 int verb_remove(struct cli *cli, int argc, char **argv);
 int verb_maintain(struct cli *cli, int argc, char **argv);
+int verb_maintain_exec(struct cli *cli, int argc, char **argv);
 int verb_dump(struct cli *cli, int argc, char **argv);
 
 /* The gate's run as compact and maintain begin it (gate.c). */

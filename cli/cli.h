@@ -54,6 +54,7 @@ int verb_set(struct cli *cli, int argc, char **argv);
 int verb_add(struct cli *cli, int argc, char **argv);
 int verb_remove(struct cli *cli, int argc, char **argv);
 int verb_maintain(struct cli *cli, int argc, char **argv);
+int verb_maintain_exec(struct cli *cli, int argc, char **argv);
 int verb_dump(struct cli *cli, int argc, char **argv);
 
 /* The gate's run as compact and maintain begin it (gate.c). */
@@ -181,11 +182,18 @@ void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *lo
  */
 int cli_bad_value(struct cli *cli, const char *opt, const char *val, int err, const char *accepted);
 
+/* --lock-file, --state-file: the gate's files; NULL: the defaults */
+struct cli_gate_paths {
+	const char *lock_path, *state_path;
+};
+
 /*
- * --lock-file/--state-file PATH (compact, status, top): an absolute path
- * naming a file, stored in *dest; else a usage error and -EINVAL.
+ * --lock-file PATH (lock_file true) or --state-file PATH (compact, status,
+ * top): an absolute path naming a file, stored in *paths; else a usage
+ * error and -EINVAL.
  */
-int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest);
+int cli_gate_path_opt(struct cli *cli, bool lock_file, const char *arg,
+		      struct cli_gate_paths *paths);
 
 /*
  * Device arguments: validated before any path is built; a device named twice

@@ -22,7 +22,7 @@ struct compact_opts {
 	struct zs_policy policy;
 	double wait;
 	int conflict_code;
-	const char *lock_path, *state_path; /* --lock-file, --state-file; NULL: the defaults */
+	struct cli_gate_paths gate_paths;
 	bool dry_run;
 	bool quiet;
 	bool json;
@@ -160,11 +160,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct compact_opt
 			o->dry_run = true;
 			break;
 		case OPT_LOCK_FILE:
-			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
-				return -EINVAL;
-			break;
 		case OPT_STATE_FILE:
-			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+			if (cli_gate_path_opt(cli, c == OPT_LOCK_FILE, optarg, &o->gate_paths) < 0)
 				return -EINVAL;
 			break;
 		case 'q':
@@ -368,8 +365,8 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 	}
 	/* the gate first: a run that steps aside reads nothing */
 	go = (struct cli_gate_opts){
-		.lock_path = o.lock_path,
-		.state_path = o.state_path,
+		.lock_path = o.gate_paths.lock_path,
+		.state_path = o.gate_paths.state_path,
 		.wait = o.wait,
 		.dry_run = o.dry_run,
 		.json = o.json,

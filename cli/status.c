@@ -20,7 +20,7 @@ struct status_opts {
 	bool cgroups; /* --cgroups: zswap per cgroup */
 	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
 	const char *prom_file; /* --prom-file: written atomically */
-	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
+	struct cli_gate_paths gate_paths; /* the gate shown */
 };
 
 static int parse_columns(struct cli *cli, const char *list, struct status_opts *o)
@@ -421,11 +421,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			o->prometheus = true;
 			break;
 		case OPT_LOCK_FILE:
-			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
-				return -EINVAL;
-			break;
 		case OPT_STATE_FILE:
-			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+			if (cli_gate_path_opt(cli, c == OPT_LOCK_FILE, optarg, &o->gate_paths) < 0)
 				return -EINVAL;
 			break;
 		case 'h':
@@ -579,7 +576,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	ro.needs = needs_of(&o);
 	ro.devices = names;
 	ro.ndevices = nnames;
-	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &gate);
+	r = zs_gate_new(cli->ctx, o.gate_paths.lock_path, o.gate_paths.state_path, &gate);
 	if (r >= 0) {
 		ro.gate = gate;
 		r = zs_reader_new(cli->ctx, &ro, &reader);

@@ -24,6 +24,11 @@ static const struct verb verbs[] = {
 static const struct verb verbs[] = {
 	{ "dump", verb_dump, "write what --sysroot reads to a tarball, for a bug report" },
 };
+#elif defined(ZSCTL_MAINTAIN_PROGRAM)
+/* zsctl-maintain: the maintain verb alone, with libeconf and libm (see exec_program()) */
+static const struct verb verbs[] = {
+	{ "maintain", verb_maintain, "recompress, write back and compact, one owner at a time" },
+};
 #else
 static const struct verb verbs[] = {
 	{ "status", verb_status, "show zram devices, their memory and fragmentation" },
@@ -33,18 +38,20 @@ static const struct verb verbs[] = {
 	{ "set", verb_set, "set zram attributes, validated, in a safe order" },
 	{ "add", verb_add, "make a zram device and set it up (size, algorithm, ...)" },
 	{ "remove", verb_remove, "remove zram devices, refusing one in use" },
-	{ "maintain", verb_maintain, "recompress, write back and compact, one owner at a time" },
+	{ "maintain", verb_maintain_exec, "recompress, write back and compact, one owner at a time" },
 	{ "dump", verb_dump_exec, "write what --sysroot reads to a tarball, for a bug report" },
 };
 
 /*
- * zsctl top and zsctl dump are programs of their own, zsctl-top and
- * zsctl-dump, so that curses and its terminal database, and libarchive
- * with its dozen compression and XML libraries, are loaded only by the
- * verb that needs them: every other run of zsctl (a timer's compact, a
- * scrape's status) starts faster. Each is looked for beside this program
- * first (a build tree: zsctl-top beside zsctl, zsctl-test-top beside
- * zsctl-test), then where make install puts it.
+ * zsctl top, zsctl dump and zsctl maintain are programs of their own,
+ * zsctl-top, zsctl-dump and zsctl-maintain, so that curses and its
+ * terminal database, libarchive with its dozen compression and XML
+ * libraries, and libeconf (zsctl.conf) with libm (the idle ages) are
+ * loaded only by the verb that needs them: every other run of zsctl (a
+ * timer's compact, a scrape's status) starts faster (libeconf and libm
+ * were 20 of a status run's 208 system calls). Each is looked for beside
+ * this program first (a build tree: zsctl-top beside zsctl,
+ * zsctl-test-top beside zsctl-test), then where make install puts it.
  */
 static int exec_program(struct cli *cli, const char *verb)
 {
@@ -75,6 +82,12 @@ int verb_dump_exec(struct cli *cli, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	return exec_program(cli, "dump");
+}
+
+int verb_maintain_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return exec_program(cli, "maintain");
 }
 #endif
 
@@ -185,13 +198,15 @@ void cli_bad_option(struct cli *cli, int c, char **argv, const struct option *lo
 		cli_usage_error(cli, "unknown option '%s'; did you mean '--%s'?", shown, hint);
 }
 
-int cli_gate_path_arg(struct cli *cli, const char *option, const char *arg, const char **dest)
+int cli_gate_path_opt(struct cli *cli, bool lock_file, const char *arg,
+		      struct cli_gate_paths *paths)
 {
 	if (arg[0] != '/' || strlen(arg) >= 4096 || !strrchr(arg, '/')[1]) {
-		cli_usage_error(cli, "%s: %s needs an absolute path", cli->verb, option);
+		cli_usage_error(cli, "%s: %s needs an absolute path", cli->verb,
+				lock_file ? "--lock-file" : "--state-file");
 		return -EINVAL;
 	}
-	*dest = arg;
+	*(lock_file ? &paths->lock_path : &paths->state_path) = arg;
 	return 0;
 }
 

@@ -103,6 +103,7 @@ tap_is "$missing_libs" "" "Depends has a versioned dependency on each library zs
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|; s|/$||' | grep -v '^$' |
 	LC_ALL=C sort >"$TMPD/deb.contents"
 for f in /usr/sbin/zsctl /usr/libexec/zsctl/zsctl-top /usr/libexec/zsctl/zsctl-dump \
+	/usr/libexec/zsctl/zsctl-maintain \
 	/usr/share/man/man8/zsctl.8.gz \
 	/usr/share/bash-completion/completions/zsctl /usr/share/zsh/vendor-completions/_zsctl \
 	/usr/share/fish/vendor_completions.d/zsctl.fish \
@@ -187,6 +188,8 @@ tap_is "$(inroot ldd /usr/libexec/zsctl/zsctl-top | grep -c 'not found')" 0 \
 	"every library of /usr/libexec/zsctl/zsctl-top is there"
 tap_is "$(inroot ldd /usr/libexec/zsctl/zsctl-dump | grep -c 'not found')" 0 \
 	"every library of /usr/libexec/zsctl/zsctl-dump is there"
+tap_is "$(inroot ldd /usr/libexec/zsctl/zsctl-maintain | grep -c 'not found')" 0 \
+	"every library of /usr/libexec/zsctl/zsctl-maintain is there"
 # libarchive is zsctl-dump's alone: a status or a timer's compact does not load it
 tap_is "$(inroot ldd /usr/sbin/zsctl | grep -c libarchive)" 0 "/usr/sbin/zsctl does not load libarchive"
 tap_is "$(inroot zsctl --version 2>&1)" "zsctl $VERSION" "zsctl --version"

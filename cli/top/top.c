@@ -31,7 +31,7 @@ struct top_opts {
 	const char *pool;
 	enum top_sort sort;
 	bool reverse;
-	const char *lock_path, *state_path; /* --lock-file, --state-file: the gate shown */
+	struct cli_gate_paths gate_paths; /* the gate shown */
 	char **devices; /* named on the command line; NULL: every device */
 	size_t ndevices;
 };
@@ -211,11 +211,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 			o->reverse = true;
 			break;
 		case OPT_LOCK_FILE:
-			if (cli_gate_path_arg(cli, "--lock-file", optarg, &o->lock_path) < 0)
-				return -EINVAL;
-			break;
 		case OPT_STATE_FILE:
-			if (cli_gate_path_arg(cli, "--state-file", optarg, &o->state_path) < 0)
+			if (cli_gate_path_opt(cli, c == OPT_LOCK_FILE, optarg, &o->gate_paths) < 0)
 				return -EINVAL;
 			break;
 		case 'h':
@@ -504,7 +501,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli_usage_error(cli, "top: --pool: invalid name '%s'", shown);
 		return cli->status;
 	}
-	r = zs_gate_new(cli->ctx, o.lock_path, o.state_path, &t.gate);
+	r = zs_gate_new(cli->ctx, o.gate_paths.lock_path, o.gate_paths.state_path, &t.gate);
 	if (r >= 0) {
 		struct zs_reader_opts ro = {
 			.needs = top_needs,

@@ -79,6 +79,7 @@ source_file()
 expect "$sbindir/zsctl$(dir exeext)" -
 expect "$(dir pkglibexecdir)/zsctl-top$(dir exeext)" -
 expect "$(dir pkglibexecdir)/zsctl-dump$(dir exeext)" -
+expect "$(dir pkglibexecdir)/zsctl-maintain$(dir exeext)" -
 for page in zsctl zsctl-status zsctl-compact zsctl-top zsctl-get zsctl-set zsctl-dump; do
 	[ -f "$TOP_SRCDIR/man/$page.8.scd" ] || tap_bail "no man/$page.8.scd"
 done

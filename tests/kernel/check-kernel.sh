@@ -234,6 +234,10 @@ cp "$ZSCTL" "$IRD/bin/zsctl"
 TOPPROG=$(dirname "$ZSCTL")/$(basename "$ZSCTL")-top
 [ -x "$TOPPROG" ] || bail "no $TOPPROG beside $ZSCTL (make)"
 cp "$TOPPROG" "$IRD/bin/zsctl-top"
+# and zsctl maintain execs zsctl-maintain
+MAINTPROG=$(dirname "$ZSCTL")/$(basename "$ZSCTL")-maintain
+[ -x "$MAINTPROG" ] || bail "no $MAINTPROG beside $ZSCTL (make)"
+cp "$MAINTPROG" "$IRD/bin/zsctl-maintain"
 mkdir -p "$IRD/parts"
 for p in $PARTS; do
 	cp "$HERE/parts/$p.guest.sh" "$IRD/parts/" || bail "cannot copy the part $p"
@@ -241,8 +245,8 @@ for p in $PARTS; do
 		cp "$HERE/parts/$p.restart.sh" "$IRD/parts/" || bail "cannot copy the part $p"
 	fi
 done
-# the shared libraries of zsctl and zsctl-top and the dynamic loader, at the paths ldd names
-libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG") | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+# the shared libraries of zsctl, zsctl-top and zsctl-maintain and the dynamic loader, at the paths ldd names
+libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG"; ldd "$MAINTPROG") | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 for l in $libs; do
 	if ! mkdir -p "$IRD$(dirname "$l")" || ! cp -L "$l" "$IRD$l"; then
 		bail "cannot copy $l"

@@ -23,7 +23,7 @@ R=$TMPD/root
 copy_fixture several-devices "$R"
 # what uid 65534 runs and reads, where it can reach them
 copy_fixture swap "$TMPD/nonroot"
-unpriv_copy "$ZSCTL" "$TMPD/nonroot"
+unpriv_copy "$ZSCTL" "$ZSCTL-maintain" "$TMPD/nonroot" # zsctl runs zsctl-maintain beside it
 N=$UNPRIV_DIR/nonroot
 
 # run ARGS...: zsctl (root) over $R; sets rc (output in $TMPD/out, $TMPD/err)

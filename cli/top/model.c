@@ -24,6 +24,22 @@ static const char *const sort_names[TOP_SORT_COUNT_] = {
 	[TOP_SORT_USED] = "used",
 };
 
+static const char *const cg_sort_names[TOP_CG_SORT_COUNT_] = {
+	[TOP_CG_SORT_ZSWAP] = "zswap",
+	[TOP_CG_SORT_ZSWPIN] = "zswpin",
+	[TOP_CG_SORT_ZSWPOUT] = "zswpout",
+	[TOP_CG_SORT_ZSWPWB] = "zswpwb",
+};
+
+/* A sort key's index in names, or -EINVAL. */
+static int parse_key(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
 const char *top_sort_name(enum top_sort s)
 {
 	return s < TOP_SORT_COUNT_ ? sort_names[s] : "?";
@@ -31,21 +47,13 @@ const char *top_sort_name(enum top_sort s)
 
 int top_parse_sort(const char *s, enum top_sort *ret)
 {
-	for (int i = 0; i < TOP_SORT_COUNT_; i++) {
-		if (!strcmp(s, sort_names[i])) {
-			*ret = (enum top_sort)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
+	int i = parse_key(sort_names, TOP_SORT_COUNT_, s);
 
-static const char *const cg_sort_names[TOP_CG_SORT_COUNT_] = {
-	[TOP_CG_SORT_ZSWAP] = "zswap",
-	[TOP_CG_SORT_ZSWPIN] = "zswpin",
-	[TOP_CG_SORT_ZSWPOUT] = "zswpout",
-	[TOP_CG_SORT_ZSWPWB] = "zswpwb",
-};
+	if (i < 0)
+		return i;
+	*ret = (enum top_sort)i;
+	return 0;
+}
 
 const char *top_cg_sort_name(enum top_cg_sort s)
 {
@@ -54,13 +62,12 @@ const char *top_cg_sort_name(enum top_cg_sort s)
 
 int top_parse_cg_sort(const char *s, enum top_cg_sort *ret)
 {
-	for (int i = 0; i < TOP_CG_SORT_COUNT_; i++) {
-		if (!strcmp(s, cg_sort_names[i])) {
-			*ret = (enum top_cg_sort)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int i = parse_key(cg_sort_names, TOP_CG_SORT_COUNT_, s);
+
+	if (i < 0)
+		return i;
+	*ret = (enum top_cg_sort)i;
+	return 0;
 }
 
 static void cg_sample_clear(struct top_cg_sample *s)

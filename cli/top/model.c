@@ -1196,7 +1196,9 @@ static int cg_sample_take(struct top_view *v, const struct zs_snapshot *sm)
 	qsort(c, sm->ncgroups, sizeof(*c), cmp_cg_counters);
 	cg_sample_clear(&v->cg_then);
 	v->cg_then = v->cg_now;
-	v->cg_now = (struct top_cg_sample){ .seq = sm->seq, .ns = v->now_ns, .c = c, .n = sm->ncgroups };
+	v->cg_now = (struct top_cg_sample){
+		.seq = sm->seq, .ns = v->now_ns, .c = c, .n = sm->ncgroups
+	};
 	return 0;
 }
 
@@ -1320,7 +1322,10 @@ static int build_zswap_global(struct top_frame *f, const struct top_view *v,
 		l = frame_add(f, TS_NORMAL);
 		if (!l)
 			return -ENOMEM;
-		line_printf(l, "%s", g == 0 ? "zswap:" : g == 1 ? "zswap debugfs:" : "zswap vmstat:");
+		line_printf(l, "%s",
+			    g == 0 ? "zswap:" :
+			    g == 1 ? "zswap debugfs:" :
+				     "zswap vmstat:");
 		for (size_t i = 0; i < zswap_nfields; i++) {
 			const struct zswap_field *zf = &zswap_fields[i];
 

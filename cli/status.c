@@ -272,8 +272,8 @@ static int print_cgroups(const struct status_opts *o, const struct zs_snapshot *
 		for (size_t i = 0; i < cgroup_nfields; i++) {
 			char text[600];
 
-			cgroup_field_text(&cgroup_fields[i], &s->cgroups[k], o->bytes,
-					  s->page_size, text, sizeof(text));
+			cgroup_field_text(&cgroup_fields[i], &s->cgroups[k], o->bytes, s->page_size,
+					  text, sizeof(text));
 			if (scols_line_set_data(ln, i, text) < 0)
 				goto out;
 		}

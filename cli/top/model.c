@@ -1380,7 +1380,9 @@ static int build_cgroups(struct top_frame *f, struct top_view *v, const struct z
 			return -ENOMEM;
 		line_printf(l, "zswap per cgroup unavailable: %s",
 			    zs_cgroups_status_str(sm->cgroups_status));
-		goto label;
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
 	}
 	if (sm->cgroups_err) {
 		l = frame_add(f, TS_WARN);
@@ -1397,7 +1399,9 @@ static int build_cgroups(struct top_frame *f, struct top_view *v, const struct z
 		if (!l)
 			return -ENOMEM;
 		line_printf(l, "No cgroup holds zswap memory.");
-		goto label;
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
 	}
 
 	for (size_t i = 0; i < cgroup_nfields && nfields < ARRAY_SIZE(fields); i++)
@@ -1509,10 +1513,6 @@ out:
 	tt_free(&t);
 	free(rows);
 	return r;
-label:
-	f->has_label = true;
-	f->label = f->n - 1;
-	return 0;
 }
 
 /* The panel z shows in place of the class table. */

@@ -1281,35 +1281,47 @@ static void cg_writeback(const struct zs_cgroup_zswap *c, int arg, struct fval *
 #define CGSTAT(k) .arg = ZS_CG_##k, .get = cg_stat
 const struct cgroup_field cgroup_fields[] = {
 	{ "CGROUP", FK_STR, "the cgroup, below the cgroup2 mount", "path", FK_STR,
-	  .get = cg_path },
+	  .get = cg_path, .top_prio = 0 },
 	{ "ZSWAP", FK_SIZE, "RAM its zswap pages take (memory.stat zswap)", "zswap_bytes", FK_SIZE,
 	  "zswap_cgroup_pool_bytes", "gauge", "RAM the cgroup's pages in zswap take (memory.stat zswap, its descendants included).",
-	  CGSTAT(ZSWAP) },
+	  CGSTAT(ZSWAP), .top_prio = 0 },
 	{ "ZSWAPPED", FK_SIZE, "their uncompressed size (memory.stat zswapped)", "zswapped_bytes", FK_SIZE,
 	  "zswap_cgroup_stored_bytes", "gauge", "Uncompressed size of the cgroup's pages in zswap (memory.stat zswapped).",
-	  CGSTAT(ZSWAPPED) },
+	  CGSTAT(ZSWAPPED), .top_prio = 3 },
 	{ "INCOMP", FK_SIZE, "of which stored uncompressed (memory.stat zswap_incomp)", "zswap_incomp_bytes", FK_SIZE,
 	  "zswap_cgroup_incompressible_bytes", "gauge", "The cgroup's pages zswap holds uncompressed (memory.stat zswap_incomp, newer kernels).",
-	  CGSTAT(ZSWAP_INCOMP) },
+	  CGSTAT(ZSWAP_INCOMP), .top_prio = 5 },
 	{ "ZSWPOUT", FK_COUNT, "pages stored into zswap (memory.stat)", "zswpout", FK_COUNT,
 	  "zswap_cgroup_zswpout_pages_total", "counter", "The cgroup's pages stored into zswap (memory.stat zswpout).",
-	  CGSTAT(ZSWPOUT) },
+	  CGSTAT(ZSWPOUT), .top_prio = 1 },
 	{ "ZSWPIN", FK_COUNT, "pages loaded back: refaults (memory.stat)", "zswpin", FK_COUNT,
 	  "zswap_cgroup_zswpin_pages_total", "counter", "The cgroup's pages loaded back from zswap (memory.stat zswpin).",
-	  CGSTAT(ZSWPIN) },
+	  CGSTAT(ZSWPIN), .top_prio = 0 },
 	{ "ZSWPWB", FK_COUNT, "pages written back to swap (memory.stat)", "zswpwb", FK_COUNT,
 	  "zswap_cgroup_zswpwb_pages_total", "counter", "The cgroup's pages zswap wrote back to the swap device (memory.stat zswpwb).",
-	  CGSTAT(ZSWPWB) },
+	  CGSTAT(ZSWPWB), .top_prio = 2 },
 	{ "ZSWAP-MAX", FK_SIZE, "its limit on zswap RAM (memory.zswap.max)", "zswap_max_bytes", FK_SIZE,
-	  NULL, NULL, NULL, .get = cg_max },
+	  NULL, NULL, NULL, .get = cg_max, .top_prio = 4 },
 	{ "WRITEBACK", FK_STR, "whether zswap may write its pages back (memory.zswap.writeback)",
 	  "zswap_writeback", FK_BOOL,
 	  "zswap_cgroup_writeback_enabled", "gauge", "1 when zswap may write the cgroup's pages back to swap (memory.zswap.writeback), else 0.",
-	  .get = cg_writeback },
+	  .get = cg_writeback, .top_prio = 4 },
 };
 /* clang-format on */
 
 const size_t cgroup_nfields = ARRAY_SIZE(cgroup_fields);
+
+void cgroup_field_text(const struct cgroup_field *f, const struct zs_cgroup_zswap *c, bool bytes,
+		       uint64_t page_size, char *buf, size_t size)
+{
+	struct fval v = { 0 };
+
+	f->get(c, f->arg, &v);
+	if (v.present && f->kind != FK_STR && v.s)
+		snprintf(buf, size, "%s", v.s); /* ZSWAP-MAX: "max" */
+	else
+		field_format(f->kind, &v, bytes, false, page_size, buf, size);
+}
 
 json_t *cgroup_json(const struct zs_cgroup_zswap *c)
 {

@@ -186,6 +186,12 @@ struct cgroup_field {
 	const char *metric_help;
 	int arg;
 	void (*get)(const struct zs_cgroup_zswap *c, int arg, struct fval *v);
+	/*
+	 * zsctl top's zswap panel: 0 always shown, larger ones dropped first
+	 * to fit. A counter (metric_type "counter") is shown per second
+	 * between frames, headed "COLUMN/s".
+	 */
+	int top_prio;
 };
 
 extern const struct cgroup_field cgroup_fields[];
@@ -194,6 +200,9 @@ extern const size_t cgroup_nfields;
 /* Prometheus carries at most this many cgroups, the most zswap RAM first. */
 #define CGROUP_METRICS_MAX 64
 
+/* A field of a cgroup as a table cell (status --cgroups, top's zswap panel). */
+void cgroup_field_text(const struct cgroup_field *f, const struct zs_cgroup_zswap *c, bool bytes,
+		       uint64_t page_size, char *buf, size_t size);
 json_t *cgroup_json(const struct zs_cgroup_zswap *c);
 
 /* ---- the gate ---------------------------------------------------------------------------- */

@@ -270,16 +270,10 @@ static int print_cgroups(const struct status_opts *o, const struct zs_snapshot *
 		if (!ln)
 			goto out;
 		for (size_t i = 0; i < cgroup_nfields; i++) {
-			const struct cgroup_field *f = &cgroup_fields[i];
-			struct fval v = { 0 };
 			char text[600];
 
-			f->get(&s->cgroups[k], f->arg, &v);
-			if (v.present && f->kind != FK_STR && v.s)
-				snprintf(text, sizeof(text), "%s", v.s); /* ZSWAP-MAX: "max" */
-			else
-				field_format(f->kind, &v, o->bytes, false, s->page_size, text,
-					     sizeof(text));
+			cgroup_field_text(&cgroup_fields[i], &s->cgroups[k], o->bytes, s->page_size,
+					  text, sizeof(text));
 			if (scols_line_set_data(ln, i, text) < 0)
 				goto out;
 		}

@@ -994,6 +994,25 @@ void zs_reader_rescan(struct zs_reader *r)
 	r->scan_devices = r->scan_pools = true;
 }
 
+void zs_reader_watch_cgroups(struct zs_reader *r, bool on)
+{
+	if (on) {
+		r->needs |= ZS_NEED_CGROUPS;
+		return;
+	}
+	r->needs &= ~(unsigned int)ZS_NEED_CGROUPS;
+	free(r->cgroups);
+	r->cgroups = NULL;
+	r->ncgroups = 0;
+	r->cgroups_truncated = false;
+	r->cgroups_status = ZS_CGROUPS_OK;
+	r->cgroups_err = 0;
+	r->cgroups_err_path[0] = '\0';
+	/* the snapshot shown until the next refresh must not point at them */
+	r->snap.cgroups = NULL;
+	r->snap.ncgroups = 0;
+}
+
 void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)
 {
 	ret->opens = r->rb.opens;

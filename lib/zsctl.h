@@ -370,6 +370,11 @@ const char *zs_cgroups_status_str(enum zs_cgroups_status st);
 
 struct zs_cgroup_zswap {
 	char path[512]; /* below the cgroup2 mount, from "/": "/system.slice/x.service" */
+	/*
+	 * Its directory's inode number: cgroup2's id of the cgroup, new when a
+	 * cgroup of the same path is made again (so its counters start anew).
+	 */
+	uint64_t ino;
 	uint64_t stat[ZS_CG_KNOWN];
 	uint32_t present;
 	uint64_t zswap_current;
@@ -919,6 +924,12 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret);
 const struct zs_snapshot *zs_reader_snapshot(const struct zs_reader *r);
 /* The snapshot of one device by name, or NULL. */
 struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const char *name);
+/*
+ * Walk the cgroups (ZS_NEED_CGROUPS) from the next refresh on, or stop:
+ * zsctl top pays for the walk only while its zswap panel is shown. Off,
+ * the snapshot has no cgroups.
+ */
+void zs_reader_watch_cgroups(struct zs_reader *r, bool on);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
 int zs_reader_fd(const struct zs_reader *r);
 /* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libmount.h>
@@ -535,6 +536,7 @@ static int cg_read(struct cg_walk *w, int dirfd, const char *path, const char *f
 /* A cgroup's zswap figures: 1 when it holds zswap memory, 0 when not, -errno. */
 static int cg_figures(struct cg_walk *w, int dirfd, const char *path, struct zs_cgroup_zswap *c)
 {
+	struct stat st;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -550,6 +552,8 @@ static int cg_figures(struct cg_walk *w, int dirfd, const char *path, struct zs_
 	}
 	if (!c->stat[ZS_CG_ZSWAP] && !c->stat[ZS_CG_ZSWAPPED])
 		return 0;
+	if (fstat(dirfd, &st) == 0)
+		c->ino = (uint64_t)st.st_ino;
 	if (cg_read(w, dirfd, path, "memory.zswap.current") >= 0 &&
 	    zs_parse_u64(w->rb->buf, &c->zswap_current) >= 0)
 		c->has_zswap_current = true;

@@ -24,6 +24,22 @@ static const char *const sort_names[TOP_SORT_COUNT_] = {
 	[TOP_SORT_USED] = "used",
 };
 
+static const char *const cg_sort_names[TOP_CG_SORT_COUNT_] = {
+	[TOP_CG_SORT_ZSWAP] = "zswap",
+	[TOP_CG_SORT_ZSWPIN] = "zswpin",
+	[TOP_CG_SORT_ZSWPOUT] = "zswpout",
+	[TOP_CG_SORT_ZSWPWB] = "zswpwb",
+};
+
+/* A sort key's index in names, or -EINVAL. */
+static int parse_key(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
 const char *top_sort_name(enum top_sort s)
 {
 	return s < TOP_SORT_COUNT_ ? sort_names[s] : "?";
@@ -31,13 +47,39 @@ const char *top_sort_name(enum top_sort s)
 
 int top_parse_sort(const char *s, enum top_sort *ret)
 {
-	for (int i = 0; i < TOP_SORT_COUNT_; i++) {
-		if (!strcmp(s, sort_names[i])) {
-			*ret = (enum top_sort)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int i = parse_key(sort_names, TOP_SORT_COUNT_, s);
+
+	if (i < 0)
+		return i;
+	*ret = (enum top_sort)i;
+	return 0;
+}
+
+const char *top_cg_sort_name(enum top_cg_sort s)
+{
+	return s < TOP_CG_SORT_COUNT_ ? cg_sort_names[s] : "?";
+}
+
+int top_parse_cg_sort(const char *s, enum top_cg_sort *ret)
+{
+	int i = parse_key(cg_sort_names, TOP_CG_SORT_COUNT_, s);
+
+	if (i < 0)
+		return i;
+	*ret = (enum top_cg_sort)i;
+	return 0;
+}
+
+static void cg_sample_clear(struct top_cg_sample *s)
+{
+	free(s->c);
+	memset(s, 0, sizeof(*s));
+}
+
+void top_view_clear(struct top_view *v)
+{
+	cg_sample_clear(&v->cg_now);
+	cg_sample_clear(&v->cg_then);
 }
 
 /* Descending by default, except size (the kernel's own order). */
@@ -55,7 +97,9 @@ const struct top_help top_help_keys[] = {
 	{ "PgUp  PgDn", "scroll it by a page" },
 	{ "Home  End", "its first or last rows" },
 	{ "s", "sort by the next column: freeable, frag, size, used" },
+	{ "", "(zswap panel: zswap RAM, then zswpin, zswpout, zswpwb per second)" },
 	{ "r", "reverse the sort order" },
+	{ "z", "the zswap panel (cgroups by zswap RAM or rate), or the class table" },
 	{ "e", "hide or show empty classes" },
 	{ "c", "compact the selected device (asks first; zsctl compact's gate)" },
 	{ "d", "change the delay between refreshes (seconds, fractions allowed)" },
@@ -519,18 +563,39 @@ static int build_gate(struct top_frame *f, const struct top_view *v, const struc
  */
 static int build_zswap(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm)
 {
+	struct top_zswap_sample *now = &v->zswap_now, *then = &v->zswap_then;
 	struct top_line *l;
-	uint64_t present = 0, cur[TOP_ZSWAP_COUNTERS] = { 0 };
-	double secs = v->now_ns > v->zswap_prev_ns && v->zswap_prev_ns ?
-			      (double)(v->now_ns - v->zswap_prev_ns) / 1e9 :
-			      0;
-	bool rates = secs > 0 && v->zswap_prev_present, limit_hit = false, first = true;
+	double secs;
+	bool rates, limit_hit = false, first = true;
 	char text[128];
 
 	if (!sm->has_zswap || !zswap_in_use(sm)) {
-		v->zswap_prev_present = 0;
+		memset(now, 0, sizeof(*now));
+		memset(then, 0, sizeof(*then));
 		return 0;
 	}
+	/* a new sample: the one shown so far becomes the one rates start from */
+	if (!sm->seq || now->seq != sm->seq) {
+		*then = *now;
+		memset(now, 0, sizeof(*now));
+		now->seq = sm->seq;
+		now->ns = v->now_ns;
+		for (size_t i = 0; i < zswap_nfields && i < TOP_ZSWAP_COUNTERS; i++) {
+			const struct zswap_field *zf = &zswap_fields[i];
+			struct fval fv;
+
+			if (!zf->label || !zf->metric_type || strcmp(zf->metric_type, "counter"))
+				continue;
+			zswap_field_value(zf, sm, &fv);
+			if (!fv.present)
+				continue;
+			now->val[i] = fv.u;
+			now->present |= UINT64_C(1) << i;
+		}
+	}
+	secs = then->seq && then->ns && now->ns > then->ns ? (double)(now->ns - then->ns) / 1e9 : 0;
+	rates = secs > 0 && then->present;
+
 	l = frame_add(f, TS_NORMAL);
 	if (!l)
 		return -ENOMEM;
@@ -553,21 +618,13 @@ static int build_zswap(struct top_frame *f, struct top_view *v, const struct zs_
 	for (size_t i = 0; i < zswap_nfields && i < TOP_ZSWAP_COUNTERS; i++) {
 		const struct zswap_field *zf = &zswap_fields[i];
 		uint64_t bit = UINT64_C(1) << i;
-		struct fval fv;
 
-		if (!zf->label || !zf->metric_type || strcmp(zf->metric_type, "counter"))
+		if (!(now->present & bit) || !rates || !(then->present & bit)) {
 			continue;
-		zswap_field_value(zf, sm, &fv);
-		if (!fv.present)
-			continue;
-		cur[i] = fv.u;
-		present |= bit;
-		if (!rates || !(v->zswap_prev_present & bit)) {
-			continue;
-		} else if (fv.u < v->zswap_prev[i]) {
+		} else if (now->val[i] < then->val[i]) {
 			line_printf(l, "%s %s -", first ? "" : ",", zf->label);
 		} else {
-			double rate = (double)(fv.u - v->zswap_prev[i]) / secs;
+			double rate = (double)(now->val[i] - then->val[i]) / secs;
 
 			/* the busy ones, and the traffic in and out whatever it is */
 			if (!rate && zf->json_group && strcmp(zf->json_group, "vmstat"))
@@ -589,9 +646,6 @@ static int build_zswap(struct top_frame *f, struct top_view *v, const struct zs_
 			"; the pool hit its limit with the shrinker off: zswap refuses pages"
 			" (they go to swap uncompressed) until it is below the accept threshold");
 	}
-	memcpy(v->zswap_prev, cur, sizeof(cur));
-	v->zswap_prev_present = present;
-	v->zswap_prev_ns = v->now_ns;
 	return 0;
 }
 
@@ -1097,6 +1151,383 @@ out:
 	return r;
 }
 
+/* ---- the zswap panel: zswap per cgroup ------------------------------------------------- */
+
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return h;
+}
+
+static int cmp_cg_counters(const void *pa, const void *pb)
+{
+	const struct top_cg_counters *a = pa, *b = pb;
+
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return cmp_u64(a->hash, b->hash);
+}
+
+/*
+ * The cgroups' counters of a new sample; the sample shown so far becomes
+ * the one rates start from. A frame built again from the same sample (a
+ * key pressed) keeps both.
+ */
+static int cg_sample_take(struct top_view *v, const struct zs_snapshot *sm)
+{
+	struct top_cg_counters *c;
+
+	if (sm->seq && v->cg_now.seq == sm->seq)
+		return 0;
+	c = calloc(sm->ncgroups ? sm->ncgroups : 1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (size_t i = 0; i < sm->ncgroups; i++) {
+		const struct zs_cgroup_zswap *cg = &sm->cgroups[i];
+
+		c[i].ino = cg->ino;
+		c[i].hash = path_hash(cg->path);
+		memcpy(c[i].val, cg->stat, sizeof(c[i].val));
+		c[i].present = cg->present;
+	}
+	qsort(c, sm->ncgroups, sizeof(*c), cmp_cg_counters);
+	cg_sample_clear(&v->cg_then);
+	v->cg_then = v->cg_now;
+	v->cg_now = (struct top_cg_sample){
+		.seq = sm->seq, .ns = v->now_ns, .c = c, .n = sm->ncgroups
+	};
+	return 0;
+}
+
+/* A cgroup's row: its counters per second since the sample before, where they can be told. */
+struct cgrow {
+	const struct zs_cgroup_zswap *c;
+	double rate[ZS_CG_KNOWN];
+	uint32_t has_rate; /* a bit per enum zs_cgroup_stat */
+};
+
+/*
+ * A rate only for the same cgroup (its id and path) in both samples, with
+ * the counter in both and not lower now: a cgroup removed and made again,
+ * or a counter that fell, gives none, never a negative one.
+ */
+static void cg_rates(const struct top_view *v, struct cgrow *row)
+{
+	const struct top_cg_sample *then = &v->cg_then, *now = &v->cg_now;
+	struct top_cg_counters key = { .ino = row->c->ino, .hash = path_hash(row->c->path) };
+	const struct top_cg_counters *old;
+	double secs;
+
+	row->has_rate = 0;
+	if (!then->seq || !then->ns || now->ns <= then->ns || !then->n)
+		return;
+	old = bsearch(&key, then->c, then->n, sizeof(*then->c), cmp_cg_counters);
+	if (!old)
+		return;
+	secs = (double)(now->ns - then->ns) / 1e9;
+	for (unsigned int k = 0; k < ZS_CG_KNOWN; k++) {
+		if (!zs_cgroup_has(row->c, (enum zs_cgroup_stat)k) || !(old->present & (1u << k)) ||
+		    row->c->stat[k] < old->val[k])
+			continue;
+		row->rate[k] = (double)(row->c->stat[k] - old->val[k]) / secs;
+		row->has_rate |= 1u << k;
+	}
+}
+
+static const enum zs_cgroup_stat cg_sort_stat[TOP_CG_SORT_COUNT_] = {
+	[TOP_CG_SORT_ZSWAP] = ZS_CG_ZSWAP,
+	[TOP_CG_SORT_ZSWPIN] = ZS_CG_ZSWPIN,
+	[TOP_CG_SORT_ZSWPOUT] = ZS_CG_ZSWPOUT,
+	[TOP_CG_SORT_ZSWPWB] = ZS_CG_ZSWPWB,
+};
+
+/*
+ * By the key, descending unless reversed; a row without the rate after
+ * those with one, whatever the direction; ties by zswap RAM, then by path,
+ * so that frames are stable.
+ */
+static int cmp_cgrow(const void *pa, const void *pb, void *arg)
+{
+	const struct top_view *v = arg;
+	const struct cgrow *a = pa, *b = pb;
+	unsigned int k = cg_sort_stat[v->cg_sort];
+	int r = 0;
+
+	if (v->cg_sort == TOP_CG_SORT_ZSWAP) {
+		r = cmp_u64(a->c->stat[k], b->c->stat[k]);
+	} else {
+		bool ha = a->has_rate & (1u << k), hb = b->has_rate & (1u << k);
+
+		if (ha != hb)
+			return ha ? -1 : 1;
+		if (ha)
+			r = a->rate[k] < b->rate[k] ? -1 : a->rate[k] > b->rate[k];
+	}
+	if (!v->cg_reverse)
+		r = -r;
+	if (!r)
+		r = -cmp_u64(a->c->stat[ZS_CG_ZSWAP], b->c->stat[ZS_CG_ZSWAP]);
+	return r ? r : strcmp(a->c->path, b->c->path);
+}
+
+/* A rate as the zswap/s line prints it. */
+static void rate_text(double rate, char *buf, size_t size)
+{
+	snprintf(buf, size, rate >= 10 || !rate ? "%.0f" : "%.1f", rate);
+}
+
+static bool cg_counter(const struct cgroup_field *f)
+{
+	return f->metric_type && !strcmp(f->metric_type, "counter");
+}
+
+/*
+ * A cgroup a person would want to look at: zswap may not write its pages
+ * back while it holds incompressible ones (they stay in RAM, uncompressed),
+ * or it is at its memory.zswap.max (its next pages go to swap).
+ */
+static bool cg_warn(const struct zs_cgroup_zswap *c)
+{
+	if (c->has_writeback && !c->writeback && zs_cgroup_has(c, ZS_CG_ZSWAP_INCOMP) &&
+	    c->stat[ZS_CG_ZSWAP_INCOMP])
+		return true;
+	return c->has_zswap_max && c->zswap_max != UINT64_MAX && c->has_zswap_current &&
+	       c->zswap_current >= c->zswap_max;
+}
+
+/* zswap's figures the two lines above do not show: its parameters and counters since boot. */
+static int build_zswap_global(struct top_frame *f, const struct top_view *v,
+			      const struct zs_snapshot *sm)
+{
+	static const char *const groups[] = { "parameters", "statistics", "vmstat" };
+	struct top_line *l;
+	char text[128];
+	struct fval fv;
+
+	if (!sm->has_zswap || !sm->zswap.present) {
+		l = frame_add(f, TS_DIM);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "This kernel has no zswap (CONFIG_ZSWAP).");
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
+	}
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		bool first = true;
+
+		l = frame_add(f, TS_NORMAL);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "%s",
+			    g == 0 ? "zswap:" :
+			    g == 1 ? "zswap debugfs:" :
+				     "zswap vmstat:");
+		for (size_t i = 0; i < zswap_nfields; i++) {
+			const struct zswap_field *zf = &zswap_fields[i];
+
+			if (!zf->label || !zf->json_group || strcmp(zf->json_group, groups[g]))
+				continue;
+			/* the compressor is on the line above; pool_total_size is its pool */
+			if ((g == 0 && zf->arg == ZS_ZSWAP_P_COMPRESSOR) ||
+			    (g == 1 && zf->arg == ZS_ZSWAP_S_POOL_TOTAL_SIZE))
+				continue;
+			/* rejects and failures where there were some: most are 0 */
+			zswap_field_value(zf, sm, &fv);
+			if (g == 1 && fv.present && !fv.u &&
+			    (!strncmp(zf->label, "reject_", 7) || strstr(zf->label, "_fail")))
+				continue;
+			if (!zswap_field_text(zf, sm, v->bytes, text, sizeof(text)))
+				continue;
+			line_printf(l, "%s %s %s", first ? "" : ",", zf->label, text);
+			first = false;
+		}
+		if (g == 1 && sm->zswap.stats_status != ZS_ZSWAP_STATS_OK) {
+			l->style = TS_DIM;
+			line_printf(l, " no counters: %s",
+				    zs_zswap_stats_status_str(sm->zswap.stats_status));
+		} else if (sm->zswap_summary && g == 0) {
+			line_printf(l, " (off, and it holds nothing)");
+		}
+		if (sm->zswap_summary)
+			break;
+	}
+	return 0;
+}
+
+/* The cgroups' table, the first TOP_CGROUPS_SHOWN by the panel's sort. */
+static int build_cgroups(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm,
+			 bool interactive_table)
+{
+	const struct cgroup_field *fields[16];
+	struct tcol cols[18];
+	size_t nfields = 0, shown, bar_col;
+	struct ttable t = { .cols = cols };
+	struct cgrow *rows = NULL;
+	struct top_line *l;
+	uint64_t pool = sm->zswap_derived.has_pool ? sm->zswap_derived.pool : 0;
+	char ruler[BAR_WIDE + 1], heads[16][40];
+	int r = 0, w = bar_width(v);
+
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	if (sm->cgroups_status != ZS_CGROUPS_OK) {
+		l = frame_add(f, TS_DIM);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "zswap per cgroup unavailable: %s",
+			    zs_cgroups_status_str(sm->cgroups_status));
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
+	}
+	if (sm->cgroups_err) {
+		l = frame_add(f, TS_WARN);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "zswap per cgroup: /%s: %s", sm->cgroups_err_path,
+			    cli_errno_cause(sm->cgroups_err));
+	}
+	r = cg_sample_take(v, sm);
+	if (r < 0)
+		return r;
+	if (!sm->ncgroups) {
+		l = frame_add(f, TS_DIM);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "No cgroup holds zswap memory.");
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
+	}
+
+	for (size_t i = 0; i < cgroup_nfields && nfields < ARRAY_SIZE(fields); i++)
+		if (cgroup_fields[i].top_prio >= 0)
+			fields[nfields++] = &cgroup_fields[i];
+	memset(cols, 0, sizeof(cols));
+	t.ncols = nfields + 1;
+	bar_col = nfields;
+	for (size_t i = 0; i < nfields; i++) {
+		snprintf(heads[i], sizeof(heads[i]), "%s%s", fields[i]->column,
+			 cg_counter(fields[i]) ? "/s" : "");
+		cols[i].head = heads[i];
+		cols[i].left = fields[i]->kind == FK_STR;
+		cols[i].prio = fields[i]->top_prio;
+	}
+	bar_ruler(ruler, w);
+	cols[bar_col] = (struct tcol){ .head = ruler, .left = true, .prio = 6 };
+
+	rows = calloc(sm->ncgroups, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < sm->ncgroups; i++) {
+		rows[i].c = &sm->cgroups[i];
+		cg_rates(v, &rows[i]);
+	}
+	qsort_r(rows, sm->ncgroups, sizeof(*rows), cmp_cgrow, v);
+	shown = sm->ncgroups < TOP_CGROUPS_SHOWN ? sm->ncgroups : TOP_CGROUPS_SHOWN;
+
+	for (size_t i = 0; i < shown; i++) {
+		const struct zs_cgroup_zswap *c = rows[i].c;
+		int row = tt_add_row(&t);
+
+		if (row < 0) {
+			r = row;
+			goto out;
+		}
+		for (size_t k = 0; k < nfields; k++) {
+			const struct cgroup_field *cf = fields[k];
+			char *cell = tt_cell(&t, (size_t)row, k), text[600];
+
+			if (cg_counter(cf) && (rows[i].has_rate & (1u << cf->arg)))
+				rate_text(rows[i].rate[cf->arg], cell, TCELL);
+			else if (cg_counter(cf))
+				tt_str(&t, (size_t)row, k, "-");
+			else if (!strcmp(cf->json_key, "path")) /* its end says which cgroup */
+				top_fit(c->path, 40, v->utf8, true, cell, TCELL);
+			else {
+				cgroup_field_text(cf, c, v->bytes, sm->page_size, text,
+						  sizeof(text));
+				tt_str(&t, (size_t)row, k, text);
+			}
+		}
+		if (pool)
+			bar_text(tt_cell(&t, (size_t)row, bar_col), w,
+				 bar_filled(c->stat[ZS_CG_ZSWAP], pool, w), false);
+	}
+	tt_fit(&t, v->cols);
+
+	l = frame_add(f, TS_TITLE);
+	if (!l) {
+		r = -ENOMEM;
+		goto out;
+	}
+	line_printf(l, "zswap per cgroup: %zu hold%s zswap memory", sm->ncgroups,
+		    sm->ncgroups == 1 ? "s" : "");
+	if (shown < sm->ncgroups)
+		line_printf(l, ", the first %zu", shown);
+	line_printf(l, " by %s%s %s", top_cg_sort_name(v->cg_sort),
+		    v->cg_sort == TOP_CG_SORT_ZSWAP ? "" : "/s",
+		    v->cg_reverse ? "ascending" : "descending");
+	if (v->cg_sort != TOP_CG_SORT_ZSWAP && !v->cg_then.seq)
+		line_printf(l, " (rates from the next refresh)");
+	if (sm->cgroups_truncated)
+		line_printf(l, " (a tree too big or deep: not all cgroups looked at)");
+	if (interactive_table) {
+		f->has_label = true;
+		f->label = f->n - 1;
+		f->head = f->n;
+		f->has_table = true;
+	}
+	l = frame_add(f, TS_HEADING);
+	if (!l) {
+		r = -ENOMEM;
+		goto out;
+	}
+	tt_render(&t, -1, l->text, sizeof(l->text));
+	for (size_t i = 0; i < shown; i++) {
+		const struct zs_cgroup_zswap *c = rows[i].c;
+
+		l = frame_add(f, cg_warn(c) ? TS_WARN : TS_NORMAL);
+		if (!l) {
+			r = -ENOMEM;
+			goto out;
+		}
+		tt_render(&t, (int)i, l->text, sizeof(l->text));
+		if (cols[bar_col].shown && pool) {
+			size_t len = strlen(l->text), filled;
+
+			if (len < cols[bar_col].pos + (size_t)w)
+				continue;
+			filled = strspn(l->text + cols[bar_col].pos, "#");
+			line_span(l, cols[bar_col].pos, filled, TS_BAR_LOW);
+			line_span(l, cols[bar_col].pos + filled, (size_t)w - filled, TS_DIM);
+		}
+	}
+	if (interactive_table)
+		f->table_rows = shown;
+out:
+	tt_free(&t);
+	free(rows);
+	return r;
+}
+
+/* The panel z shows in place of the class table. */
+static int build_zswap_panel(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm)
+{
+	int r;
+
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	r = build_zswap_global(f, v, sm);
+	if (r < 0 || !sm->has_zswap || !sm->zswap.present)
+		return r;
+	return build_cgroups(f, v, sm, !v->batch);
+}
+
 /* ---- the status line ---------------------------------------------------------------- */
 
 static void build_status(struct top_frame *f, const struct top_view *v)
@@ -1127,9 +1558,9 @@ static void build_status(struct top_frame *f, const struct top_view *v)
 		line_printf(l, "%s", v->message);
 	} else if (!v->batch) {
 		/* the keys that fit, whole; ? lists them all */
-		static const char *const hints[] = { "q quit",	"? help",    "Tab pool", "c compact",
-						     "s sort",	"r reverse", "e empty",	 "d delay",
-						     "p pause", "b bytes" };
+		static const char *const hints[] = { "q quit",	"? help",    "Tab pool", "z zswap",
+						     "c compact", "s sort",  "r reverse", "e empty",
+						     "d delay",	"p pause",   "b bytes" };
 		size_t len = 0;
 
 		l->style = TS_STATUS;
@@ -1195,7 +1626,11 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 			    sm->classes_status == ZS_CLASSES_OK ? " and no zsmalloc pool" : "");
 	}
 
-	if (sm->classes_status != ZS_CLASSES_OK) {
+	if (v->panel == TOP_PANEL_ZSWAP) {
+		r = build_zswap_panel(f, v, sm);
+		if (r < 0)
+			goto out;
+	} else if (sm->classes_status != ZS_CLASSES_OK) {
 		if (!frame_add(f, TS_NORMAL))
 			goto oom;
 		l = frame_add(f, TS_WARN);
@@ -1749,6 +2184,12 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		v->scroll = (size_t)-1 / 2; /* the layout clamps it */
 		return TOP_ACT_REDRAW;
 	case 's':
+		if (v->panel == TOP_PANEL_ZSWAP) {
+			v->cg_sort = (enum top_cg_sort)((v->cg_sort + 1) % TOP_CG_SORT_COUNT_);
+			v->cg_reverse = false;
+			v->scroll = 0;
+			return TOP_ACT_REBUILD;
+		}
 		if (no_class_table(v, sm, why, sizeof(why))) {
 			char msg[256];
 
@@ -1761,10 +2202,23 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		v->scroll = 0;
 		return TOP_ACT_REBUILD;
 	case 'r':
-		v->reverse = !v->reverse;
+		if (v->panel == TOP_PANEL_ZSWAP)
+			v->cg_reverse = !v->cg_reverse;
+		else
+			v->reverse = !v->reverse;
 		v->scroll = 0;
 		return TOP_ACT_REBUILD;
+	case 'z':
+		/* the reader walks the cgroups only while the panel is shown */
+		v->panel = v->panel == TOP_PANEL_ZSWAP ? TOP_PANEL_CLASSES : TOP_PANEL_ZSWAP;
+		v->scroll = 0;
+		top_view_clear(v);
+		return TOP_ACT_REBUILD | TOP_ACT_PANEL | TOP_ACT_REFRESH;
 	case 'e':
+		if (v->panel == TOP_PANEL_ZSWAP) {
+			set_message(v, false, "no empty classes to hide: the zswap panel is shown (z)");
+			return TOP_ACT_REBUILD;
+		}
 		if (no_class_table(v, sm, why, sizeof(why))) {
 			char msg[256];
 

@@ -30,7 +30,9 @@ struct top_opts {
 	bool bytes;
 	const char *pool;
 	enum top_sort sort;
+	enum top_cg_sort cg_sort;
 	bool reverse;
+	bool zswap; /* --zswap: the zswap panel */
 	struct cli_gate_paths gate_paths; /* the gate shown */
 	char **devices; /* named on the command line; NULL: every device */
 	size_t ndevices;
@@ -106,8 +108,11 @@ static void usage(void)
 	       " -b, --bytes             print sizes in bytes (as status -b; the b key)\n"
 	       "     --batch             plain-text frames on stdout, no curses (logs, tests)\n"
 	       "     --iterations N      stop after N frames\n"
-	       "     --sort KEY          sort classes by freeable, frag, size or used\n"
+	       "     --sort KEY          sort classes by freeable, frag, size or used; the\n"
+	       "                           zswap panel's cgroups by zswap, zswpin, zswpout\n"
+	       "                           or zswpwb (RAM, or pages per second)\n"
 	       "     --reverse           reverse the sort order\n"
+	       "     --zswap             the zswap panel: zswap per cgroup (the z key)\n"
 	       "     --lock-file PATH    the compaction gate's lock file, as compact's option\n"
 	       "     --state-file PATH   the compaction state file, as compact's option\n"
 	       " -h, --help              display this help\n"
@@ -117,7 +122,8 @@ static void usage(void)
 	       "long options.\n"
 	       "\n"
 	       "Keys: q quit, ? help, Tab/Left/Right pool, Up/Down/PgUp/PgDn/Home/End scroll,\n"
-	       "s sort, r reverse, e empty classes, c compact, d delay, Space/p pause, b bytes.\n"
+	       "s sort, r reverse, e empty classes, z zswap panel, c compact, d delay,\n"
+	       "Space/p pause, b bytes.\n"
 	       "\n"
 	       "For more details see zsctl-top(8).\n");
 }
@@ -146,6 +152,7 @@ enum {
 	OPT_ITERATIONS,
 	OPT_SORT,
 	OPT_REVERSE,
+	OPT_ZSWAP,
 	OPT_LOCK_FILE,
 	OPT_STATE_FILE,
 };
@@ -160,6 +167,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 		{ "pool", required_argument, NULL, 'p' },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "reverse", no_argument, NULL, OPT_REVERSE },
+		{ "zswap", no_argument, NULL, OPT_ZSWAP },
 		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
 		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
 		{ "help", no_argument, NULL, 'h' },
@@ -199,16 +207,22 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 			o->pool = optarg;
 			break;
 		case OPT_SORT:
-			if (top_parse_sort(optarg, &o->sort) < 0) {
+			/* a class key, or a key of the zswap panel's cgroups */
+			if (top_parse_sort(optarg, &o->sort) < 0 &&
+			    top_parse_cg_sort(optarg, &o->cg_sort) < 0) {
 				cli_usage_error(cli,
 						"top: --sort: unknown key '%.40s' "
-						"(freeable, frag, size, used)",
+						"(freeable, frag, size, used; zswap, zswpin, "
+						"zswpout, zswpwb)",
 						optarg);
 				return -EINVAL;
 			}
 			break;
 		case OPT_REVERSE:
 			o->reverse = true;
+			break;
+		case OPT_ZSWAP:
+			o->zswap = true;
 			break;
 		case OPT_LOCK_FILE:
 		case OPT_STATE_FILE:
@@ -433,6 +447,8 @@ static int run_interactive(struct top_run *t)
 			need_build = need_build || (act & TOP_ACT_REBUILD);
 		if (act & TOP_ACT_CLEAR)
 			clear = true;
+		if (act & TOP_ACT_PANEL)
+			zs_reader_watch_cgroups(t->reader, t->view.panel == TOP_PANEL_ZSWAP);
 		if (act & TOP_ACT_RESCAN) {
 			zs_reader_rescan(t->reader);
 			act |= TOP_ACT_REFRESH;
@@ -483,6 +499,9 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	t.view.delay = o.delay;
 	t.view.sort = o.sort;
 	t.view.reverse = o.reverse;
+	t.view.cg_sort = o.cg_sort;
+	t.view.cg_reverse = o.reverse;
+	t.view.panel = o.zswap ? TOP_PANEL_ZSWAP : TOP_PANEL_CLASSES;
 	t.view.batch = o.batch;
 	t.view.bytes = o.bytes;
 	t.view.all_pools = o.batch && !o.pool;
@@ -504,7 +523,8 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	r = zs_gate_new(cli->ctx, o.gate_paths.lock_path, o.gate_paths.state_path, &t.gate);
 	if (r >= 0) {
 		struct zs_reader_opts ro = {
-			.needs = top_needs,
+			/* the cgroup walk only while the zswap panel is shown (z) */
+			.needs = top_needs | (o.zswap ? ZS_NEED_CGROUPS : 0),
 			.devices = o.devices,
 			.ndevices = o.ndevices,
 			.watch = true,
@@ -539,6 +559,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 		cli->status = r;
 out:
 	top_frame_free(&t.frame);
+	top_view_clear(&t.view);
 	zs_reader_free(t.reader);
 	zs_gate_free(t.gate);
 	zs_strv_free(o.devices);

@@ -45,6 +45,7 @@ enum {
 	TOP_ACT_DELAY = 1 << 5,	  /* the delay changed: reschedule */
 	TOP_ACT_CLEAR = 1 << 6,	  /* repaint the whole terminal (^L) */
 	TOP_ACT_RESCAN = 1 << 7,  /* look for devices and pools again (^L) */
+	TOP_ACT_PANEL = 1 << 8,	  /* the panel changed: walk the cgroups, or stop (z) */
 };
 
 enum top_sort {
@@ -53,6 +54,43 @@ enum top_sort {
 	TOP_SORT_SIZE,
 	TOP_SORT_USED,
 	TOP_SORT_COUNT_,
+};
+
+/* The panel below the device table: a pool's size classes, or zswap per cgroup (z). */
+enum top_panel {
+	TOP_PANEL_CLASSES,
+	TOP_PANEL_ZSWAP,
+};
+
+/* How the zswap panel orders the cgroups: RAM, or a counter's rate between frames. */
+enum top_cg_sort {
+	TOP_CG_SORT_ZSWAP,   /* memory.stat zswap: the RAM its pages take */
+	TOP_CG_SORT_ZSWPIN,  /* refaults per second */
+	TOP_CG_SORT_ZSWPOUT, /* stores per second */
+	TOP_CG_SORT_ZSWPWB,  /* write-backs per second */
+	TOP_CG_SORT_COUNT_,
+};
+
+/*
+ * The zswap panel shows at most this many cgroups (the first by its sort);
+ * the walk itself looks at up to ZS_CGROUPS_MAX. zsctl-top(8) says so.
+ */
+#define TOP_CGROUPS_SHOWN 32
+
+/* A cgroup's counters at one sample, for its rates at the next. */
+struct top_cg_counters {
+	uint64_t ino;  /* the cgroup's id: a cgroup made again has a new one */
+	uint64_t hash; /* of its path */
+	uint64_t val[ZS_CG_KNOWN];
+	uint32_t present;
+};
+
+/* The cgroups' counters at a sample (seq), sorted by ino and hash. */
+struct top_cg_sample {
+	uint64_t seq; /* the snapshot's; 0: none */
+	uint64_t ns;  /* CLOCK_MONOTONIC of the sample */
+	struct top_cg_counters *c;
+	size_t n;
 };
 
 enum top_style {
@@ -111,6 +149,14 @@ struct top_frame {
 
 #define TOP_ZSWAP_COUNTERS 64 /* zswap_fields' entries top keeps for rates */
 
+/* zswap's counters at a sample, by zswap_fields index */
+struct top_zswap_sample {
+	uint64_t seq; /* the snapshot's; 0: none */
+	uint64_t ns;
+	uint64_t val[TOP_ZSWAP_COUNTERS];
+	uint64_t present; /* a bit per index */
+};
+
 /* What the user chose; it survives refreshes and hotplug. */
 struct top_view {
 	enum top_sort sort;
@@ -140,12 +186,21 @@ struct top_view {
 	int cols; /* 0: as wide as it takes (batch) */
 	time_t now;
 	bool has_clock;
-	/* zswap's counters at the previous frame, for rates: by zswap_fields index */
 	uint64_t now_ns; /* CLOCK_MONOTONIC of this frame's sample; 0: unknown */
-	uint64_t zswap_prev_ns;
-	uint64_t zswap_prev[TOP_ZSWAP_COUNTERS];
-	uint64_t zswap_prev_present; /* a bit per index */
+	/*
+	 * Counters of the sample shown and of the one before, for rates: a
+	 * frame built again from the same sample (a key) keeps its rates.
+	 */
+	struct top_zswap_sample zswap_now, zswap_then;
+	/* the zswap panel (z): its sort, and the cgroups' counters for rates */
+	enum top_panel panel;
+	enum top_cg_sort cg_sort;
+	bool cg_reverse;
+	struct top_cg_sample cg_now, cg_then;
 };
+
+/* Free what the view holds (the cgroups' counters). */
+void top_view_clear(struct top_view *v);
 
 /* One selectable entry: a zram device (with its pool, if any), or another pool. */
 struct top_entry {
@@ -156,6 +211,8 @@ struct top_entry {
 
 const char *top_sort_name(enum top_sort s);
 int top_parse_sort(const char *s, enum top_sort *ret);
+const char *top_cg_sort_name(enum top_cg_sort s);
+int top_parse_cg_sort(const char *s, enum top_cg_sort *ret);
 
 /* Entries in display order; n is their count. The array is malloc'd. */
 int top_entries(const struct top_view *v, const struct zs_snapshot *sm, struct top_entry **ret,

@@ -149,7 +149,7 @@ query column-plus-defaults 'zsctl status -o +'
 grep -v -x -e NAME -e DISKSIZE -e ALGORITHM -e DATA -e COMPR -e TOTAL -e RATIO -e FRAG \
 	-e COMPACTABLE -e USED-BY "$TMPD/columns" | sed 's/^/+/' >"$TMPD/want/column-plus-defaults"
 query sort 'zsctl top --sort '
-want sort freeable frag size used
+want sort freeable frag size used zswap zswpin zswpout zswpwb
 query top-device "zsctl --sysroot $ROOT top "
 want top-device $DEVS
 query devices "zsctl --sysroot $ROOT status "

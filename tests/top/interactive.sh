@@ -229,6 +229,29 @@ see "e without class statistics: says why" '^no empty classes to hide: no class 
 keys q
 restored nostats "no class statistics"
 
+# the zswap panel: z in place of the class table, its own sort, z back
+tm_run 150 40 zswap -- --sysroot "$TOP_SRCDIR/tests/fixtures/zswap-7.3-cgroups" top -d 0.5
+see "zswap: the class table first" '^Pool zswap1 '
+keys z
+see "z: the zswap panel's cgroups, most zswap RAM first" '^zswap per cgroup: 8 hold zswap memory by zswap descending$'
+see "z: zswap's parameters" '^zswap: enabled yes, max_pool_percent 20'
+see "z: a row per cgroup, its share of zswap's RAM last" '^/system\.slice/hog\.service +11\.4M +21M +7\.8M +[0-9.-]+ +[0-9.-]+ +[0-9.-]+ +16M yes +##############\.\.\.\.\.\.$'
+not_see "z: no class table" '^Pool zswap1 '
+see "z: rates from the second sample (a dump: 0)" '^/system\.slice/db\.service +2\.9M +6\.6M +2\.1M +0 +0 +0 +max no '
+keys s
+see "s in the panel: by refaults per second" 'by zswpin/s descending'
+keys r
+see "r in the panel: reversed" 'by zswpin/s ascending'
+keys e
+see "e in the panel: says why not" '^no empty classes to hide: the zswap panel is shown \(z\)'
+keys z
+see "z again: the class table, its sort as it was" '^Pool zswap1 .* by freeable descending$'
+not_see "z again: no panel" '^zswap per cgroup'
+keys z
+see "z once more: the panel's sort remembered" 'by zswpin/s ascending'
+keys q
+restored zswap "the zswap panel"
+
 # a terminal without cursor addressing: the clean error of a terminal curses
 # does not know, not a blank screen with the key bar
 for term in dumb nosuchterm; do

@@ -755,6 +755,7 @@ static void test_zswap(void **state)
 	assert_non_null(strstr(rates, "from the next refresh"));
 
 	/* two seconds later: 600 out, 10 in, the pool hit its limit with the shrinker off */
+	k->snap.seq++;
 	v.now_ns += 2000000000;
 	z->vm[ZS_ZSWAP_V_ZSWPOUT] += 1200;
 	z->vm[ZS_ZSWAP_V_ZSWPIN] += 20;
@@ -767,8 +768,15 @@ static void test_zswap(void **state)
 	for (size_t i = 0; i < f.n; i++)
 		if (f.lines[i].text == rates)
 			assert_int_equal(f.lines[i].style, TS_WARN);
+	/* the same sample built again (a key was pressed): the same rates */
+	v.now_ns += 500000000;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	rates = line_starting(&f, "zswap/s:");
+	assert_non_null(strstr(rates, "pool_limit_hit 2.0, zswpout 600, zswpin 10"));
+	v.now_ns -= 500000000;
 
 	/* a counter that went down (a reload, another dump): no rate, never a negative one */
+	k->snap.seq++;
 	v.now_ns += 2000000000;
 	z->vm[ZS_ZSWAP_V_ZSWPOUT] = 5;
 	z->shrinker_enabled = true;
@@ -777,6 +785,235 @@ static void test_zswap(void **state)
 	assert_non_null(strstr(rates, "zswpout -, zswpin 0"));
 	assert_null(strstr(rates, "shrinker off"));
 	top_frame_free(&f);
+	free(k);
+}
+
+/* ---- the zswap panel ------------------------------------------------------------------ */
+
+static void fake_cgroup(struct zs_cgroup_zswap *c, const char *path, uint64_t ino, uint64_t zswap,
+			uint64_t zswpin)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->ino = ino;
+	c->present = (UINT32_C(1) << ZS_CG_KNOWN) - 1;
+	c->stat[ZS_CG_ZSWAP] = zswap;
+	c->stat[ZS_CG_ZSWAPPED] = 3 * zswap;
+	c->stat[ZS_CG_ZSWPOUT] = 1000;
+	c->stat[ZS_CG_ZSWPIN] = zswpin;
+	c->has_zswap_max = c->has_writeback = true;
+	c->zswap_max = UINT64_MAX;
+	c->writeback = true;
+}
+
+/* A snapshot with zswap on and holding 10M, and cgroups a, b, c. */
+static void fake_zswap(struct fake *k, struct zs_cgroup_zswap *cg)
+{
+	fake_init(k, 4096);
+	k->snap.has_zswap = true;
+	k->snap.zswap.present = k->snap.zswap.enabled = true;
+	strcpy(k->snap.zswap.compressor, "zstd");
+	k->snap.zswap.params_present = UINT32_C(1) << ZS_ZSWAP_P_ENABLED;
+	k->snap.zswap_derived.has_pool = true;
+	k->snap.zswap_derived.pool = 10u << 20;
+	fake_cgroup(&cg[0], "/a", 10, 1u << 20, 100);
+	fake_cgroup(&cg[1], "/b", 11, 6u << 20, 100);
+	fake_cgroup(&cg[2], "/c", 12, 3u << 20, 100);
+	k->snap.cgroups = cg;
+	k->snap.ncgroups = 3;
+	k->snap.cgroups_status = ZS_CGROUPS_OK;
+}
+
+/* The frame's rows of the cgroup table, by path, in order, into out ("/b /c /a"). */
+static void cg_order(const struct top_frame *f, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < f->n; i++) {
+		const char *t = f->lines[i].text;
+
+		size_t len = strlen(out);
+
+		if (t[0] == '/' && len + 4 < size)
+			snprintf(out + len, size - len, "%.2s ", t);
+	}
+}
+
+/* The cell of column head on the row of path, as a number; -1 for "-". */
+static double cg_cell(const struct top_frame *f, const char *path, const char *head)
+{
+	const char *heading = line_starting(f, "CGROUP "), *row = NULL, *h;
+	size_t end;
+	char cell[32];
+
+	assert_non_null(heading);
+	for (size_t i = 0; i < f->n; i++)
+		if (!strncmp(f->lines[i].text, path, strlen(path)) &&
+		    f->lines[i].text[strlen(path)] == ' ')
+			row = f->lines[i].text;
+	assert_non_null(row);
+	h = strstr(heading, head);
+	assert_non_null(h);
+	/* numbers are right-aligned under their heading: the cell ends where it does */
+	end = (size_t)(h - heading) + strlen(head);
+	assert_true(strlen(row) >= end);
+	{
+		size_t start = end;
+
+		while (start > 0 && row[start - 1] != ' ')
+			start--;
+		snprintf(cell, sizeof(cell), "%.*s", (int)(end - start), row + start);
+	}
+	return !strcmp(cell, "-") ? -1 : strtod(cell, NULL);
+}
+
+static void test_zswap_panel(void **state)
+{
+	struct fake *k = calloc(1, sizeof(*k));
+	struct zs_cgroup_zswap *cg = calloc(TOP_CGROUPS_SHOWN + 3, sizeof(*cg));
+	struct top_frame f;
+	struct top_view v;
+	char order[64];
+	const char *title;
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(cg);
+	fake_zswap(k, cg);
+	view_init(&v);
+	top_frame_init(&f);
+
+	/* the class table by default; z switches to the panel and asks for the walk */
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "Pool zram0 "));
+	assert_null(line_starting(&f, "zswap per cgroup"));
+	assert_true(top_key(&v, &k->snap, 'z') & TOP_ACT_PANEL);
+	assert_int_equal(v.panel, TOP_PANEL_ZSWAP);
+	v.now_ns = 1000000000;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(line_starting(&f, "Pool zram0 "));
+	assert_non_null(line_starting(&f, "zswap: enabled yes"));
+	/* by zswap RAM, most first; no rates before a second sample */
+	title = line_starting(&f, "zswap per cgroup: 3 hold zswap memory by zswap descending");
+	assert_non_null(title);
+	cg_order(&f, order, sizeof(order));
+	assert_string_equal(order, "/b /c /a ");
+	assert_true(cg_cell(&f, "/b", "ZSWPIN/s") < 0);
+	assert_non_null(line_starting(&f, "CGROUP ZSWAP "));
+	/* its share of zswap's RAM: 6M of 10M */
+	assert_non_null(strstr(line_starting(&f, "/b "), "######...."));
+
+	/* s sorts the cgroups by refaults per second, the classes' sort untouched */
+	assert_int_equal(top_key(&v, &k->snap, 's') & TOP_ACT_PANEL, 0);
+	assert_int_equal(v.cg_sort, TOP_CG_SORT_ZSWPIN);
+	assert_int_equal(v.sort, TOP_SORT_FREEABLE);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(strstr(line_starting(&f, "zswap per cgroup"),
+			       "by zswpin/s descending (rates from the next refresh)"));
+
+	/* two seconds later: a refaulted 40 pages, c 400, b none */
+	k->snap.seq++;
+	v.now_ns += 2000000000;
+	cg[0].stat[ZS_CG_ZSWPIN] += 40;
+	cg[2].stat[ZS_CG_ZSWPIN] += 400;
+	cg[2].stat[ZS_CG_ZSWPOUT] += 7;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	cg_order(&f, order, sizeof(order));
+	assert_string_equal(order, "/c /a /b ");
+	assert_true(cg_cell(&f, "/c", "ZSWPIN/s") == 200);
+	assert_true(cg_cell(&f, "/a", "ZSWPIN/s") == 20);
+	assert_true(cg_cell(&f, "/b", "ZSWPIN/s") == 0);
+	assert_true(cg_cell(&f, "/c", "ZSWPOUT/s") == 3.5);
+	/* r reverses the cgroups' order only; a rebuild of the same sample keeps the rates */
+	top_key(&v, &k->snap, 'r');
+	assert_true(v.cg_reverse);
+	assert_false(v.reverse);
+	v.now_ns += 100000000;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	cg_order(&f, order, sizeof(order));
+	assert_string_equal(order, "/b /a /c ");
+	assert_true(cg_cell(&f, "/c", "ZSWPIN/s") == 200);
+	top_key(&v, &k->snap, 'r');
+
+	/*
+	 * Two seconds on: a's counter fell (another cgroup of its path: the
+	 * same id here, a counter reset), c was removed and made again (a new
+	 * id): neither has a rate, never a negative one, and they sort last.
+	 */
+	k->snap.seq++;
+	v.now_ns += 2000000000;
+	cg[0].stat[ZS_CG_ZSWPIN] = 5;
+	cg[2].ino = 99;
+	cg[2].stat[ZS_CG_ZSWPIN] += 1000;
+	cg[1].stat[ZS_CG_ZSWPIN] += 2;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(cg_cell(&f, "/a", "ZSWPIN/s") < 0);
+	assert_true(cg_cell(&f, "/c", "ZSWPIN/s") < 0);
+	assert_true(cg_cell(&f, "/c", "ZSWPOUT/s") < 0);
+	assert_true(cg_cell(&f, "/b", "ZSWPIN/s") == 1);
+	cg_order(&f, order, sizeof(order));
+	assert_string_equal(order, "/b /c /a ");
+	/* a's next rate counts from the value it fell to */
+	k->snap.seq++;
+	v.now_ns += 1000000000;
+	cg[0].stat[ZS_CG_ZSWPIN] = 8;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(cg_cell(&f, "/a", "ZSWPIN/s") == 3);
+	assert_true(cg_cell(&f, "/c", "ZSWPIN/s") == 0);
+
+	/* z back: the class table, the samples dropped; z again starts over */
+	assert_true(top_key(&v, &k->snap, 'z') & TOP_ACT_PANEL);
+	assert_int_equal(v.panel, TOP_PANEL_CLASSES);
+	assert_int_equal(v.cg_now.seq, 0);
+	assert_null(v.cg_now.c);
+	assert_int_equal(v.cg_sort, TOP_CG_SORT_ZSWPIN); /* remembered */
+	top_key(&v, &k->snap, 'z');
+	k->snap.seq++;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(cg_cell(&f, "/b", "ZSWPIN/s") < 0);
+
+	/* more cgroups than are shown: the first TOP_CGROUPS_SHOWN by the sort */
+	for (unsigned int i = 0; i < TOP_CGROUPS_SHOWN + 3; i++) {
+		char path[16];
+
+		snprintf(path, sizeof(path), "/g%02u", i);
+		fake_cgroup(&cg[i], path, 100 + i, (uint64_t)(i + 1) << 16, 0);
+	}
+	k->snap.ncgroups = TOP_CGROUPS_SHOWN + 3;
+	v.cg_sort = TOP_CG_SORT_ZSWAP;
+	k->snap.seq++;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	title = line_starting(&f, "zswap per cgroup: 35 hold zswap memory, the first 32 by zswap");
+	assert_non_null(title);
+	assert_non_null(line_starting(&f, "/g34 "));
+	assert_null(line_starting(&f, "/g02 "));
+
+	/* writeback off while it holds incompressible pages: a warning row */
+	cg[34].has_writeback = true;
+	cg[34].writeback = false;
+	cg[34].stat[ZS_CG_ZSWAP_INCOMP] = 4096;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	for (size_t i = 0; i < f.n; i++)
+		if (!strncmp(f.lines[i].text, "/g34 ", 5))
+			assert_int_equal(f.lines[i].style, TS_WARN);
+		else if (!strncmp(f.lines[i].text, "/g33 ", 5))
+			assert_int_equal(f.lines[i].style, TS_NORMAL);
+
+	/* no cgroup v2, or none holding zswap: a sentence */
+	k->snap.cgroups_status = ZS_CGROUPS_V1;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "zswap per cgroup unavailable: only cgroup v1"));
+	k->snap.cgroups_status = ZS_CGROUPS_OK;
+	k->snap.ncgroups = 0;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "No cgroup holds zswap memory."));
+	/* e has no classes to hide here, and says so */
+	top_key(&v, &k->snap, 'e');
+	assert_false(v.hide_empty);
+	assert_non_null(strstr(v.message, "zswap panel"));
+
+	top_view_clear(&v);
+	top_frame_free(&f);
+	free(cg);
 	free(k);
 }
 
@@ -796,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(test_picture),
 		cmocka_unit_test(test_named),
 		cmocka_unit_test(test_zswap),
+		cmocka_unit_test(test_zswap_panel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,7 @@ struct set_opts {
 	bool reset;
 	bool quiet; /* no "wrote" lines */
 	bool json;
+	const char *cgroup; /* --cgroup: a cgroup's memory.zswap.* */
 };
 /*
  * Parse each ATTR=VALUE of args into plan's items: every problem found from

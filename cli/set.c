@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * zsctl set: validated writes of zram's tunables. Every ATTR=VALUE of the
+ * zsctl set: validated writes of zram's tunables, zswap's parameters and
+ * a cgroup's zswap limits. Every ATTR=VALUE of the
  * line is checked first (syntax, then against the running kernel and the
  * device's state); only then are they written, in a safe order. A
  * refusal says what to do, and which writes went through.
@@ -15,15 +16,29 @@
 
 #include "cli.h"
 
+/* The names and values set takes of a table: what is writable and not left to a verb. */
+static void print_settable(const struct zs_attr *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char lead[64];
+
+		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
+			continue;
+		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
+		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
+	}
+}
+
 static void usage(void)
 {
+	const struct zs_attr *t;
 	size_t n;
-	const struct zs_attr *t = zs_attr_table(&n);
 
 	printf("Usage:\n"
 	       " zsctl [global options] set [options] DEVICE ATTR=VALUE...\n"
 	       " zsctl [global options] set --reset [options] DEVICE [ATTR=VALUE...]\n"
 	       " zsctl [global options] set [options] zswap PARAM=VALUE...\n"
+	       " zsctl [global options] set [options] --cgroup CGROUP FILE=VALUE...\n"
 	       "\n"
 	       "Set attributes of a zram device. Every ATTR=VALUE is checked against the\n"
 	       "running kernel and the device's state before anything is written; then\n"
@@ -34,6 +49,9 @@ static void usage(void)
 	       "     --dry-run   print what would be written; write nothing\n"
 	       "     --reset     reset the device first: DISCARDS ITS DATA and settings;\n"
 	       "                 alone, just reset it\n"
+	       "     --cgroup CGROUP\n"
+	       "                 set a cgroup's zswap files (cgroup v2); CGROUP is its\n"
+	       "                 path below the cgroup2 mount, as status --cgroups shows it\n"
 	       " -q, --quiet     print errors only\n"
 	       " -J, --json      JSON output\n"
 	       " -h, --help      display this help\n"
@@ -42,22 +60,14 @@ static void usage(void)
 	       "are given with commas (recompress=type=idle,max_pages=100).\n"
 	       "\n"
 	       "Attributes:\n");
-	for (size_t i = 0; i < n; i++) {
-		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
-			continue;
-		char lead[64];
-
-		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
-		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
-	}
+	t = zs_attr_table(&n);
+	print_settable(t, n);
 	printf("\nzswap's parameters (/sys/module/zswap/parameters):\n");
 	t = zs_zswap_attr_table(&n);
-	for (size_t i = 0; i < n; i++) {
-		char lead[64];
-
-		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
-		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
-	}
+	print_settable(t, n);
+	printf("\nA cgroup's zswap files (--cgroup):\n");
+	t = zs_cgroup_attr_table(&n);
+	print_settable(t, n);
 	printf("\n"
 	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
 	       "device's state or the kernel, 2 usage (an unknown attribute, a malformed\n"
@@ -97,6 +107,15 @@ static void join_choices(const struct zs_device *d, char *buf, size_t size)
 	}
 }
 
+/* What messages name: the device, zswap, or "cgroup /a/b". */
+static const char *plan_object(const struct zs_set_plan *plan, char *buf, size_t size)
+{
+	if (!plan->cgroup)
+		return plan->dev;
+	snprintf(buf, size, "cgroup %s", plan->cgroup_path[0] ? plan->cgroup_path : "/");
+	return buf;
+}
+
 /* One sentence: why the item is refused before any write, and what to do. */
 static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set_item *it,
 			     char *buf, size_t size)
@@ -114,7 +133,9 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 		return;
 	case ZS_SET_UNKNOWN:
 		snprintf(buf, size, "'%s' is not a %s (zsctl set --help lists them)", it->name,
-			 plan->zswap ? "zswap parameter" : "zram attribute");
+			 plan->zswap  ? "zswap parameter" :
+			 plan->cgroup ? "cgroup file zsctl set writes" :
+					"zram attribute");
 		return;
 	case ZS_SET_READ_ONLY:
 		snprintf(buf, size, "%s is read-only", it->name);
@@ -156,6 +177,12 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 		return;
 	case ZS_SET_ABSENT:
 		cli_attr_availability(a, tmp, sizeof(tmp));
+		if (plan->cgroup) {
+			snprintf(buf, size,
+				 "%s: the cgroup has no such file: this kernel lacks it (%s)",
+				 it->name, tmp);
+			return;
+		}
 		snprintf(buf, size, "%s: this kernel has no such %s (%s)", it->name,
 			 plan->zswap ? "parameter" : "attribute", tmp);
 		return;
@@ -203,6 +230,18 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 	case ZS_SET_IN_USE:
 		snprintf(buf, size, "%s is in use", plan->dev);
 		return;
+	case ZS_SET_NO_MEMCG:
+		if (!plan->cgroup_path[0])
+			snprintf(
+				buf, size,
+				"%s: the root cgroup has no zswap limits; set them on a cgroup below it",
+				it->name);
+		else
+			snprintf(buf, size,
+				 "%s: the cgroup has no memory controller (its parent's "
+				 "cgroup.subtree_control lacks +memory)",
+				 it->name);
+		return;
 	}
 	snprintf(buf, size, "%s: refused", it->name);
 }
@@ -217,7 +256,10 @@ static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set
 	switch (err) {
 	case EPERM:
 	case EACCES:
-		snprintf(buf, size, "writing zram attributes needs root; run it as root");
+		snprintf(buf, size, "writing %s needs root; run it as root",
+			 plan->cgroup ? "a cgroup's files" :
+			 plan->zswap  ? "zswap's parameters" :
+					"zram attributes");
 		return;
 	case EROFS:
 		snprintf(buf, size, "the file system is read-only; set it on a writable system");
@@ -269,8 +311,12 @@ static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set
 				 dev);
 		return;
 	case ENOENT:
-		snprintf(buf, size, "%s or its %s went away (hot-removed?); check 'zsctl status'",
-			 dev, n);
+		if (plan->cgroup)
+			snprintf(buf, size, "the cgroup went away (removed meanwhile)");
+		else
+			snprintf(buf, size,
+				 "%s or its %s went away (hot-removed?); check 'zsctl status'", dev,
+				 n);
 		return;
 	case ENOTBLK:
 		snprintf(buf, size, "not a block device; give one such as /dev/sdb2");
@@ -303,7 +349,9 @@ static void refusal_sentence(const struct zs_set_plan *plan, const struct zs_set
 static void path_of(const struct zs_set_plan *plan, const struct zs_set_item *it, char *buf,
 		    size_t size)
 {
-	if (plan->zswap)
+	if (plan->cgroup)
+		snprintf(buf, size, "/%s/%s", plan->cgroup_dir, it->attr->name);
+	else if (plan->zswap)
 		snprintf(buf, size, "/sys/module/zswap/parameters/%s", it->attr->name);
 	else
 		snprintf(buf, size, "/sys/block/%s/%s", plan->dev, it->attr->name);
@@ -476,7 +524,8 @@ static void warn_items(struct cli *cli, const struct zs_set_plan *plan)
 /* "written: a, b; not written: c" after a failure part way. */
 static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
 {
-	char done[512] = "", todo[512] = "";
+	char done[512] = "", todo[512] = "", obj[1100];
+	const char *object = plan_object(plan, obj, sizeof(obj));
 
 	for (size_t i = 0; i < plan->n; i++) {
 		char *buf = plan->items[i].written ? done : todo;
@@ -486,9 +535,9 @@ static void report_progress(struct cli *cli, const struct zs_set_plan *plan)
 		strncat(buf, plan->items[i].name, 511 - strlen(buf));
 	}
 	if (!done[0])
-		cli_error(cli, plan->dev, 0, "nothing written");
+		cli_error(cli, object, 0, "nothing written");
 	else
-		cli_error(cli, plan->dev, 0, "written: %s; not written: %s", done, todo);
+		cli_error(cli, object, 0, "written: %s; not written: %s", done, todo);
 }
 
 /* What is written, as get -J shows the attribute: a number, a boolean, else the text. */
@@ -513,7 +562,7 @@ json_t *cli_set_json_writes(const struct zs_set_plan *plan)
 		json_object_set_new(j, "attribute", json_string(it->name));
 		json_object_set_new(j, "given", json_string(it->arg));
 		if (it->attr && it->problem == ZS_SET_OK) {
-			char path[128];
+			char path[sizeof(plan->cgroup_dir) + 64];
 
 			path_of(plan, it, path, sizeof(path));
 			json_object_set_new(j, "value", json_written_value(it));
@@ -544,6 +593,8 @@ static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *
 	json_t *doc = cli_json_doc();
 
 	json_object_set_new(doc, "name", json_string(plan->dev));
+	if (plan->cgroup)
+		json_object_set_new(doc, "cgroup", json_string(plan->cgroup_path));
 	json_object_set_new(doc, "dry_run", json_boolean(o->dry_run));
 	json_object_set_new(doc, "reset", json_boolean(o->reset));
 	json_object_set_new(doc, "writes", cli_set_json_writes(plan));
@@ -552,10 +603,11 @@ static json_t *json_plan(const struct zs_set_plan *plan, const struct set_opts *
 
 static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o)
 {
-	enum { OPT_DRY_RUN = 0x100, OPT_RESET };
+	enum { OPT_DRY_RUN = 0x100, OPT_RESET, OPT_CGROUP };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -573,6 +625,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 		case OPT_RESET:
 			o->reset = true;
 			break;
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -588,6 +643,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 			return -EINVAL;
 		}
 	}
+	if (o->cgroup && o->reset) {
+		cli_usage_error(cli, "set: --reset is for zram devices, not cgroups");
+		return -EINVAL;
+	}
+	if (o->cgroup && optind >= argc) {
+		cli_usage_error(cli, "set: no FILE=VALUE given for the cgroup");
+		return -EINVAL;
+	}
+	if (o->cgroup && argc - optind > ZS_SET_MAX) {
+		cli_usage_error(cli, "set: more than %d FILE=VALUE on one line", ZS_SET_MAX);
+		return -EINVAL;
+	}
+	if (o->cgroup)
+		return 0;
 	if (optind >= argc) {
 		cli_usage_error(cli, "set: no device given");
 		return -EINVAL;
@@ -617,7 +686,9 @@ bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *
 	for (int i = 0; i < n && plan->n < ZS_SET_MAX; i++) {
 		struct zs_set_item *it = &plan->items[plan->n++];
 
-		if (plan->zswap)
+		if (plan->cgroup)
+			zs_cgroup_set_parse(args[i], it);
+		else if (plan->zswap)
 			zs_zswap_set_parse(args[i], it);
 		else
 			zs_set_parse(args[i], it);
@@ -636,11 +707,13 @@ bool cli_set_parse_items(struct cli *cli, struct zs_set_plan *plan, const char *
 int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts *o)
 {
 	bool usage_bad = false, bad = false;
-	char msg[512], path[128];
+	char msg[512], path[sizeof(plan->cgroup_dir) + 64], obj[1100];
+	const char *object = plan_object(plan, obj, sizeof(obj));
 	int r;
 
 	/* against the kernel and the device's state */
 	r = zs_set_check(cli->ctx, plan);
+	object = plan_object(plan, obj, sizeof(obj)); /* the cgroup below its mount now */
 	if (r == -EINVAL) {
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct zs_set_item *it = &plan->items[i];
@@ -648,26 +721,35 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 			if (it->problem == ZS_SET_OK)
 				continue;
 			problem_sentence(plan, it, msg, sizeof(msg));
-			cli_error(cli, plan->dev, -EINVAL, "%s", msg);
+			cli_error(cli, object, -EINVAL, "%s", msg);
 			bad = true;
 			usage_bad |= usage_problem(it->problem);
 		}
 	} else if (r == -EBUSY) {
 		cli_report_users(cli, plan->dev, "--reset", &plan->users);
 		bad = true;
+	} else if (r == -ENODEV && plan->cgroup) {
+		cli_error(cli, object, -ENODEV, "%s", zs_cgroups_status_str(plan->cgroups_status));
+		bad = true;
+	} else if ((r == -ENOENT || r == -ENOTDIR) && plan->cgroup) {
+		cli_error(cli, object, r,
+			  r == -ENOENT ? "no such cgroup (no directory /%s)" :
+					 "not a cgroup: /%s is a file",
+			  plan->cgroup_dir);
+		bad = true;
 	} else if (r == -ENODEV && plan->zswap) {
-		cli_error(cli, plan->dev, -ENODEV,
+		cli_error(cli, object, -ENODEV,
 			  "this kernel has no zswap (no /sys/module/zswap: CONFIG_ZSWAP)");
 		bad = true;
 	} else if (r == -ENODEV) {
-		cli_error(cli, plan->dev, -ENODEV, "no such device");
+		cli_error(cli, object, -ENODEV, "no such device");
 		bad = true;
 	} else if (r < 0) {
-		cli_lib_error(cli, plan->dev, r);
+		cli_lib_error(cli, object, r);
 		bad = true;
 	}
 	if (bad) {
-		cli_error(cli, plan->dev, 0, "nothing written");
+		cli_error(cli, object, 0, "nothing written");
 		if (usage_bad)
 			cli->status = ZS_EXIT_USAGE;
 		return r < 0 ? r : -EINVAL;
@@ -681,7 +763,7 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 		if (!o->json && !o->quiet) {
 			for (size_t i = 0; i < plan->n; i++) {
 				path_of(plan, &plan->items[i], path, sizeof(path));
-				printf("%s: would write \"%s\" to %s\n", plan->dev,
+				printf("%s: would write \"%s\" to %s\n", object,
 				       plan->items[i].value, path);
 			}
 		}
@@ -693,7 +775,7 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 	if (!o->json && !o->quiet) {
 		for (size_t i = 0; i < plan->n && plan->items[i].written; i++) {
 			path_of(plan, &plan->items[i], path, sizeof(path));
-			printf("%s: wrote \"%s\" to %s\n", plan->dev, plan->items[i].value, path);
+			printf("%s: wrote \"%s\" to %s\n", object, plan->items[i].value, path);
 		}
 	}
 	if (r < 0) {
@@ -704,16 +786,55 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 				continue;
 			refusal_sentence(plan, it, -it->err, msg, sizeof(msg));
 			if (!strcmp(it->name, "reset"))
-				cli_error(cli, plan->dev, it->err, "--reset: refused (%s): %s",
+				cli_error(cli, object, it->err, "--reset: refused (%s): %s",
 					  strerror(-it->err), msg);
 			else
-				cli_error(cli, plan->dev, it->err, "%s=%s: refused (%s): %s",
-					  it->name, it->arg, strerror(-it->err), msg);
+				cli_error(cli, object, it->err, "%s=%s: refused (%s): %s", it->name,
+					  it->arg, strerror(-it->err), msg);
 			break;
 		}
 		report_progress(cli, plan);
 	}
 	return r;
+}
+
+/* zsctl set --cgroup CGROUP FILE=VALUE... */
+static int set_cgroup(struct cli *cli, const struct set_opts *o, int nargs, char **args)
+{
+	struct zs_set_plan *plan = calloc(1, sizeof(*plan));
+	char obj[1100];
+	int r;
+
+	if (!plan) {
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
+		return cli->status;
+	}
+	snprintf(plan->dev, sizeof(plan->dev), "cgroup");
+	plan->cgroup = true;
+	r = zs_cgroup_path_parse(o->cgroup, plan->cgroup_path, sizeof(plan->cgroup_path));
+	if (r < 0) {
+		snprintf(obj, sizeof(obj), "cgroup %.1000s", o->cgroup);
+		cli_error(cli, obj, r, "%s",
+			  r == -ENAMETOOLONG ?
+				  "the path is too long" :
+				  "not a cgroup path: give its path below the cgroup2 "
+				  "mount (/system.slice/foo.service), without '.' or '..'");
+		cli_error(cli, obj, 0, "nothing written");
+		cli->status = ZS_EXIT_USAGE;
+		goto out;
+	}
+	if (!cli_set_parse_items(cli, plan, plan_object(plan, obj, sizeof(obj)), args, nargs)) {
+		cli_error(cli, obj, 0, "nothing written");
+		cli->status = ZS_EXIT_USAGE;
+		goto out;
+	}
+	cli_set_run(cli, plan, o);
+out:
+	if (o->json)
+		print_doc(cli, json_plan(plan, o));
+	zs_set_plan_clear(plan);
+	free(plan);
+	return cli->status;
 }
 
 int verb_set(struct cli *cli, int argc, char **argv)
@@ -727,6 +848,8 @@ int verb_set(struct cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &o);
 	if (r)
 		return r < 0 ? cli->status : ZS_EXIT_OK;
+	if (o.cgroup)
+		return set_cgroup(cli, &o, argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "zswap")) {
 		if (o.reset) {
 			cli_usage_error(cli, "set: --reset is for zram devices, not zswap");

@@ -350,9 +350,19 @@ complete -c zsctl -n '__zsctl_using_verb get' -s h -l help -d 'display this help
 complete -c zsctl -n '__zsctl_using_verb get; and not __zsctl_has_device' -a '(__zsctl_devices)'
 complete -c zsctl -n '__zsctl_using_verb get' -a '(__zsctl_attrs r)'
 
+# set --cgroup: the cgroups below the usual cgroup2 mount, as status --cgroups names them
+function __zsctl_cgroups
+    set -l base (__zsctl_root)/sys/fs/cgroup
+    for d in $base/**/
+        string replace -r -- '/$' '' (string replace -- $base '' $d)
+    end
+end
+
 # set: a device, then ATTR=VALUE
 complete -c zsctl -n '__zsctl_using_verb set' -l dry-run -d 'print what would be written; write nothing'
 complete -c zsctl -n '__zsctl_using_verb set' -l reset -d 'reset the device first: DISCARDS ITS DATA and settings'
+complete -c zsctl -n '__zsctl_using_verb set' -l cgroup -x -a '(__zsctl_cgroups)' -d "set a cgroup's zswap files (cgroup v2)"
+complete -c zsctl -n '__zsctl_using_verb set; and __fish_seen_argument -l cgroup' -a 'memory.zswap.max= memory.zswap.writeback='
 complete -c zsctl -n '__zsctl_using_verb set' -s q -l quiet -d 'print errors only'
 complete -c zsctl -n '__zsctl_using_verb set' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb set' -s h -l help -d 'display this help'

@@ -730,19 +730,76 @@ static value_parser zswap_parser(const char *name)
 	return parse_algo; /* compressor, zpool: a name */
 }
 
-static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret);
+/* ---- a cgroup's zswap files (cgroup v2: Documentation/admin-guide/cgroup-v2.rst) --- */
+
+static const struct zs_attr cgroup_table[] = {
+	{ "memory.zswap.max", RW, ZS_ATTR_KIND_U64, "5.19", NULL, "CONFIG_ZSWAP", 0, 10,
+	  "a size (64M, 1.5G, 1GiB, 64MB) or max",
+	  "the most zswap RAM the cgroup's pages may take; 0 keeps them out of zswap" },
+	{ "memory.zswap.writeback", RW, ZS_ATTR_KIND_BOOL, "6.8", NULL, "CONFIG_ZSWAP", 0, 20,
+	  "1 or 0 (yes, no, on, off)",
+	  "whether zswap may write the cgroup's pages back to swap (0: they stay in RAM)" },
+};
+
+const struct zs_attr *zs_cgroup_attr_table(size_t *n)
+{
+	*n = ZS_ARRAY_SIZE(cgroup_table);
+	return cgroup_table;
+}
+
+static const struct zs_attr *cgroup_attr_find(const char *name)
+{
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(cgroup_table); i++)
+		if (!strcmp(cgroup_table[i].name, name))
+			return &cgroup_table[i];
+	return NULL;
+}
+
+/* page_counter_memparse(): "max" or a size, which the kernel rounds down to pages */
+static enum zs_set_problem parse_size_or_max(const char *arg, char *out, size_t size)
+{
+	if (!strcmp(arg, "max")) {
+		snprintf(out, size, "max");
+		return ZS_SET_OK;
+	}
+	return parse_size(arg, out, size);
+}
+
+/* memory.zswap.writeback takes 0 or 1 (kstrtoint); the words of zswap's booleans too */
+static enum zs_set_problem parse_01(const char *arg, char *out, size_t size)
+{
+	enum zs_set_problem p = parse_yn(arg, out, size);
+
+	if (p == ZS_SET_OK)
+		snprintf(out, size, "%s", out[0] == 'Y' ? "1" : "0");
+	return p;
+}
+
+static value_parser cgroup_parser(const char *name)
+{
+	return !strcmp(name, "memory.zswap.max") ? parse_size_or_max : parse_01;
+}
+
+enum set_target { SET_ZRAM, SET_ZSWAP, SET_CGROUP };
+
+static int parse_item(const char *arg, enum set_target target, struct zs_set_item *ret);
 
 int zs_set_parse(const char *arg, struct zs_set_item *ret)
 {
-	return parse_item(arg, false, ret);
+	return parse_item(arg, SET_ZRAM, ret);
 }
 
 int zs_zswap_set_parse(const char *arg, struct zs_set_item *ret)
 {
-	return parse_item(arg, true, ret);
+	return parse_item(arg, SET_ZSWAP, ret);
 }
 
-static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret)
+int zs_cgroup_set_parse(const char *arg, struct zs_set_item *ret)
+{
+	return parse_item(arg, SET_CGROUP, ret);
+}
+
+static int parse_item(const char *arg, enum set_target target, struct zs_set_item *ret)
 {
 	struct zs_set_item it = { 0 };
 	const char *eq = strchr(arg, '=');
@@ -759,13 +816,15 @@ static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret)
 	printable_copy(it.arg, sizeof(it.arg), eq + 1, strlen(eq + 1));
 	for (size_t i = 0; i < nlen; i++) {
 		if (!islower((unsigned char)arg[i]) && !isdigit((unsigned char)arg[i]) &&
-		    arg[i] != '_') {
+		    arg[i] != '_' && (arg[i] != '.' || target != SET_CGROUP)) {
 			it.problem = ZS_SET_UNKNOWN;
 			goto out;
 		}
 	}
 	if (nlen < sizeof(it.name) && !strchr(it.name, '?'))
-		it.attr = zswap ? zs_zswap_attr_find(it.name) : zs_attr_find(it.name);
+		it.attr = target == SET_ZSWAP  ? zs_zswap_attr_find(it.name) :
+			  target == SET_CGROUP ? cgroup_attr_find(it.name) :
+						 zs_attr_find(it.name);
 	if (!it.attr) {
 		it.problem = ZS_SET_UNKNOWN;
 		goto out;
@@ -790,7 +849,9 @@ static int parse_item(const char *arg, bool zswap, struct zs_set_item *ret)
 		it.problem = ZS_SET_TOO_LONG;
 		goto out;
 	}
-	parse = zswap ? zswap_parser(it.attr->name) : find_parser(it.attr->name);
+	parse = target == SET_ZSWAP  ? zswap_parser(it.attr->name) :
+		target == SET_CGROUP ? cgroup_parser(it.attr->name) :
+				       find_parser(it.attr->name);
 	it.problem = parse ? parse(eq + 1, it.value, sizeof(it.value)) : ZS_SET_NOT_HERE;
 out:
 	*ret = it;
@@ -1047,11 +1108,11 @@ int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
 	bool bad = false;
 	int r;
 
-	if (plan->zswap) {
+	if (plan->zswap || plan->cgroup) {
 		if (plan->reset || plan->n > ZS_SET_MAX)
 			return -EINVAL;
 		zs_ctx_begin(ctx);
-		r = zswap_check(ctx, plan);
+		r = plan->cgroup ? zs_cgroup_set_check(ctx, plan) : zswap_check(ctx, plan);
 		if (r >= 0)
 			sort_items(plan);
 		return r;
@@ -1118,10 +1179,11 @@ int zs_set_apply(struct zs_ctx *ctx, struct zs_set_plan *plan)
 
 		if (it->problem != ZS_SET_OK || !it->attr)
 			return -EINVAL;
-		if (plan->zswap) {
-			char rel[128];
+		if (plan->zswap || plan->cgroup) {
+			char rel[sizeof(plan->cgroup_dir) + 64];
 
-			snprintf(rel, sizeof(rel), "%s/%s", ZSWAP_PARAMS, it->attr->name);
+			snprintf(rel, sizeof(rel), "%s/%s",
+				 plan->cgroup ? plan->cgroup_dir : ZSWAP_PARAMS, it->attr->name);
 			r = zs_ctx_write_line(ctx, rel, it->value);
 		} else if (!strcmp(it->attr->name, "reset"))
 			r = zs_device_reset(ctx, plan->dev, &plan->reset_wait);

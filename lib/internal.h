@@ -226,6 +226,14 @@ int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup
 		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
 		    size_t err_size);
 
+/*
+ * zs_set_check() of a plan for a cgroup: finds the cgroup2 mount and the
+ * cgroup's directory (plan->cgroup_dir), and checks every item against its
+ * files. 0, -EINVAL (the items say why), -ENODEV (plan->cgroups_status),
+ * -ENOENT or -ENOTDIR (no such cgroup), or -errno.
+ */
+int zs_cgroup_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);
+
 /* ---- compaction (compact.c) ---------------------------------------------------------- */
 
 void zs_compact_result_from(struct zs_compact_result *res);

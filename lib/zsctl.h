@@ -1200,6 +1200,7 @@ enum zs_set_problem {
 	ZS_SET_NO_BLOCKDEV,     /* backing_dev names no block device */
 	ZS_SET_SELF,            /* backing_dev is the device itself */
 	ZS_SET_IN_USE,          /* --reset of a device in use (swap, mounted) */
+	ZS_SET_NO_MEMCG,        /* a cgroup without the memory controller (or the root) */
 };
 
 /* Advice about a write that is allowed. */
@@ -1242,6 +1243,16 @@ struct zs_set_plan {
 	 */
 	bool zswap;
 	char zswap_choices[256];
+	/*
+	 * zsctl set --cgroup: a cgroup's memory.zswap.* rather than a device's
+	 * attributes; dev is "cgroup". cgroup_path: the path below the cgroup2
+	 * mount as given ("/a/b"; the root is ""), cgroup_dir: its directory
+	 * below the root, found by zs_set_check.
+	 */
+	bool cgroup;
+	char cgroup_path[1024];
+	char cgroup_dir[4096];
+	enum zs_cgroups_status cgroups_status;
 	struct zs_set_item items[ZS_SET_MAX + 1]; /* in write order after zs_set_check */
 	size_t n;
 	/* the device as zs_set_check found it */
@@ -1266,6 +1277,19 @@ int zs_zswap_set_parse(const char *arg, struct zs_set_item *item);
 /* zswap's writable parameters, as zs_attr_table() describes zram's attributes. */
 const struct zs_attr *zs_zswap_attr_table(size_t *n);
 const struct zs_attr *zs_zswap_attr_find(const char *name);
+/*
+ * The same for a cgroup's memory.zswap.max (a size or "max") and
+ * memory.zswap.writeback (6.8+; 0 or 1, and the words zswap's booleans take).
+ */
+int zs_cgroup_set_parse(const char *arg, struct zs_set_item *item);
+const struct zs_attr *zs_cgroup_attr_table(size_t *n);
+/*
+ * The cgroup path as zsctl set --cgroup takes it, normalised into out: below
+ * the cgroup2 mount, "/a/b" ("" for the root); "." and ".." components are
+ * refused (-EINVAL). A path that starts with the mount point
+ * (/sys/fs/cgroup/a/b) is found by zs_set_check.
+ */
+int zs_cgroup_path_parse(const char *arg, char *out, size_t size);
 /* Read one of them (malloc'd text); -ENOENT when the kernel lacks it, -ENODEV without zswap. */
 int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret);
 /*
@@ -1274,7 +1298,9 @@ int zs_zswap_attr_read(struct zs_ctx *ctx, const struct zs_attr *a, char **ret);
  * item is written, and sort the items into the safe order (with reset
  * first when plan->reset). Returns 0 when everything can be written,
  * -EINVAL when an item has a problem (each says which), -ENODEV when the
- * device does not exist (plan->zswap: the kernel has no zswap), -EBUSY for --reset of a device in use, or -errno.
+ * device does not exist (plan->zswap: the kernel has no zswap; plan->cgroup:
+ * no cgroup v2 with a memory controller: cgroups_status says why), -ENOENT or -ENOTDIR
+ * when plan->cgroup names no cgroup, -EBUSY for --reset of a device in use, or -errno.
  * An item that can be written may carry a warning.
  */
 int zs_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan);

@@ -737,3 +737,94 @@ int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup
 	snprintf(err_path, err_size, "%s", w.err_path);
 	return w.err;
 }
+
+/* ---- a cgroup's zswap limits (zsctl set --cgroup) --------------------------------------- */
+
+int zs_cgroup_path_parse(const char *arg, char *out, size_t size)
+{
+	size_t used = 0;
+
+	if (!arg[0] || size < 1)
+		return -EINVAL;
+	out[0] = '\0';
+	for (const char *p = arg; *p;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL; /* below the mount, as status --cgroups names them */
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+				return -EINVAL;
+		if (used + 1 + len >= size)
+			return -ENAMETOOLONG;
+		out[used++] = '/';
+		memcpy(out + used, p, len);
+		used += len;
+		out[used] = '\0';
+		p += len;
+	}
+	return 0;
+}
+
+int zs_cgroup_set_check(struct zs_ctx *ctx, struct zs_set_plan *plan)
+{
+	char mount[3000], **names = NULL, *path;
+	size_t mlen;
+	bool memcg = false, bad = false;
+	int fd, r;
+
+	r = find_cgroup2(ctx, mount, sizeof(mount), &plan->cgroups_status);
+	if (r < 0)
+		return r;
+	if (plan->cgroups_status != ZS_CGROUPS_OK)
+		return -ENODEV;
+	/* given with the mount point (/sys/fs/cgroup/a/b): what is below it */
+	path = plan->cgroup_path;
+	mlen = strlen(mount);
+	if (mlen && path[0] && !strncmp(path + 1, mount, mlen) &&
+	    (path[1 + mlen] == '/' || !path[1 + mlen]))
+		memmove(path, path + 1 + mlen, strlen(path + 1 + mlen) + 1);
+	if (!mlen) /* cgroup2 mounted on the root itself: a dump of the hierarchy */
+		r = snprintf(plan->cgroup_dir, sizeof(plan->cgroup_dir), "%s",
+			     path[0] ? path + 1 : ".");
+	else
+		r = snprintf(plan->cgroup_dir, sizeof(plan->cgroup_dir), "%s%s", mount, path);
+	if ((size_t)r >= sizeof(plan->cgroup_dir))
+		return -ENAMETOOLONG;
+	fd = zs_ctx_open(ctx, plan->cgroup_dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd; /* -ENOENT, -ENOTDIR: no such cgroup (the context has the path) */
+	close(fd);
+	r = zs_ctx_list_dir(ctx, plan->cgroup_dir, &names, NULL);
+	if (r < 0)
+		return r;
+	/*
+	 * memory.* files are in every cgroup but the root whose parent gave it
+	 * the memory controller (cgroup.subtree_control): without them no
+	 * memory.zswap.* either, whatever the kernel. The root has no limits.
+	 */
+	for (char **p = names; *p && !memcg && plan->cgroup_path[0]; p++)
+		memcg = !strcmp(*p, "memory.stat");
+	for (size_t i = 0; i < plan->n; i++) {
+		struct zs_set_item *it = &plan->items[i];
+		bool here = false;
+
+		for (size_t j = 0; j < i && it->problem == ZS_SET_OK; j++)
+			if (plan->items[j].attr == it->attr)
+				it->problem = ZS_SET_DUPLICATE;
+		for (char **p = names; it->problem == ZS_SET_OK && *p && !here; p++)
+			here = !strcmp(*p, it->attr->name);
+		if (it->problem == ZS_SET_OK && !memcg)
+			it->problem = ZS_SET_NO_MEMCG;
+		else if (it->problem == ZS_SET_OK && !here)
+			it->problem = ZS_SET_ABSENT;
+		bad |= it->problem != ZS_SET_OK;
+	}
+	zs_strv_free(names);
+	return bad ? -EINVAL : 0;
+}

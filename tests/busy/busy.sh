@@ -104,8 +104,10 @@ traced()
 {
 	_n=$1
 	shift
-	timeout $SECS strace -f -y -qq -e trace=open,openat,openat2 -o "$TMPD/$_n.trace" "$@" \
-		>"$TMPD/$_n.out" 2>"$TMPD/$_n.err"
+	# LeakSanitizer cannot run under ptrace (a sanitizer build would exit 1)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		timeout $SECS strace -f -y -qq -e trace=open,openat,openat2 -o "$TMPD/$_n.trace" \
+		"$@" >"$TMPD/$_n.out" 2>"$TMPD/$_n.err"
 	rc=$?
 }
 

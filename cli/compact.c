@@ -439,7 +439,9 @@ int verb_compact(struct cli *cli, int argc, char **argv)
 		d->result = ZS_RESULT_SKIPPED;
 		if (d->decision != ZS_DECIDE_COMPACT || o.dry_run)
 			continue;
+		zs_gate_run_phase(run, sd->dev.name, ZS_PHASE_COMPACT);
 		compact_one(cli, reader, d, failed_names, sizeof(failed_names));
+		zs_gate_run_phase(run, NULL, ZS_PHASE_NONE);
 		/* the device as the compaction left it: pages_compacted moved */
 		if (!d->err && zs_stat_has(&d->res.after, ZS_MM_PAGES_COMPACTED))
 			id.pages_compacted = d->res.after.val[ZS_MM_PAGES_COMPACTED];

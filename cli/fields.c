@@ -47,7 +47,8 @@ static void g_disksize(const struct zs_snap_device *d, int arg, struct fval *v, 
 		       size_t n)
 {
 	(void)arg, (void)b, (void)n;
-	set_u64(v, true, d->dev.disksize);
+	/* a busy device never read: unknown, not 0 */
+	set_u64(v, !d->busy_unread || d->dev.disksize, d->dev.disksize);
 }
 
 static void g_algorithm(const struct zs_snap_device *d, int arg, struct fval *v, char *b,
@@ -384,6 +385,27 @@ static void g_access_times(const struct zs_snap_device *d, int arg, struct fval 
 							  zs_maint_result_name(ZS_MAINT_NO_ACTIME));
 }
 
+/* The gate's holder works on the device: 0 its phase, 1 its pid, 2 since, 3 left unread. */
+static void g_busy(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
+{
+	(void)b, (void)n;
+	switch (arg) {
+	case 0:
+		set_str(v, d->busy ? zs_gate_phase_name(d->busy) : NULL);
+		break;
+	case 1:
+		set_u64(v, d->busy && d->busy_pid > 0, (uint64_t)d->busy_pid);
+		break;
+	case 2:
+		set_u64(v, d->busy && d->busy_since > 0, (uint64_t)d->busy_since);
+		break;
+	default:
+		v->present = d->busy;
+		v->b = d->busy_unread;
+		break;
+	}
+}
+
 static void g_pool(const struct zs_snap_device *d, int arg, struct fval *v, char *b, size_t n)
 {
 	(void)arg, (void)b, (void)n;
@@ -618,6 +640,18 @@ const struct dev_field dev_fields[] = {
 	  .needs = MAINT_NEEDS, .arg = ZS_STEP_WRITEBACK, .get = g_maint },
 	{ COL("ACCESS-TIMES", FK_STR, "idle takes an age (access times tracked): yes, or no-access-times"),
 	  NOTOP, .needs = MAINT_NEEDS, .get = g_access_times },
+	/* the gate's holder post-processes it: every output says so, none reads it on 7.x */
+	{ COL("BUSY", FK_STR, "what zsctl maintain or compact does to it now: recompress, writeback, compact"),
+	  NOTOP, JSON("busy", "phase", FK_STR),
+	  PROM("zram_busy_info", "gauge",
+	       "The device zsctl maintain or compact works on now, the step in the phase label (recompress, writeback, compact); always 1, only while it lasts."),
+	  .metric_label = "phase", .arg = 0, .get = g_busy },
+	{ NOTOP, .kind = FK_COUNT, JSON("busy", "holder_pid", FK_COUNT), .arg = 1, .get = g_busy },
+	{ NOTOP, .kind = FK_COUNT, JSON("busy", "since", FK_COUNT),
+	  PROM("zram_busy_since_timestamp_seconds", "gauge",
+	       "When the step in zram_busy_info began, in seconds since the epoch; only while it lasts."),
+	  .arg = 2, .get = g_busy },
+	{ NOTOP, .kind = FK_BOOL, JSON("busy", "unread", FK_BOOL), .arg = 3, .get = g_busy },
 };
 /* clang-format on */
 
@@ -1355,6 +1389,12 @@ json_t *gate_json(const struct zs_gate_view *g)
 		if (g->holder.since)
 			json_object_set_new(o, "holder_since", json_integer(g->holder.since));
 	}
+	if (g->held && g->holder.phase) {
+		json_object_set_new(o, "holder_phase",
+				    json_string(zs_gate_phase_name(g->holder.phase)));
+		json_object_set_new(o, "holder_device", json_string(g->holder.device));
+		json_object_set_new(o, "holder_phase_since", json_integer(g->holder.phase_since));
+	}
 	json_object_set_new(o, "runs", cli_json_u64(g->state.runs));
 	json_object_set_new(o, "turned_away", cli_json_u64(g->turned_away));
 	json_object_set_new(o, "freed_total", cli_json_u64(g->state.freed_total));
@@ -1386,6 +1426,12 @@ void gate_sentence(const struct zs_gate_view *g, bool bytes, char *buf, size_t s
 	} else {
 		snprintf(buf, size, "%s", g->held ? "held" : "free");
 	}
+	if (g->held && g->holder.phase) {
+		zs_format_utc(g->holder.phase_since, when, sizeof(when));
+		len = strlen(buf);
+		snprintf(buf + len, size - len, ", %s on %s since %s",
+			 zs_gate_phase_name(g->holder.phase), g->holder.device, when);
+	}
 	*held_len = strlen(buf);
 	cli_format_size(g->state.freed_total, bytes, freed, sizeof(freed));
 	len = strlen(buf);
@@ -1406,4 +1452,16 @@ void gate_sentence(const struct zs_gate_view *g, bool bytes, char *buf, size_t s
 		snprintf(buf + len, size - len,
 			 "; the kernel turned away %" PRIu64 " (compact_gated)", g->kernel_gated);
 	}
+}
+
+void busy_sentence(const struct zs_snap_device *d, char *buf, size_t size)
+{
+	char when[32];
+
+	zs_format_utc(d->busy_since, when, sizeof(when));
+	snprintf(buf, size, "%s is busy: %s by pid %d since %s%s", d->dev.name,
+		 zs_gate_phase_name(d->busy), (int)d->busy_pid, when,
+		 d->busy_unread ?
+			 "; not read (Linux 7 makes every read wait for it): its values are the last known, - where none is" :
+			 "");
 }

@@ -216,5 +216,10 @@ json_t *gate_json(const struct zs_gate_view *g);
  */
 void gate_sentence(const struct zs_gate_view *g, bool bytes, char *buf, size_t size,
 		   size_t *held_at, size_t *held_len);
+/*
+ * A device the gate's holder works on (d->busy), as status and top say it:
+ * "zram1 is busy: writeback by pid 4242 since ...; not read (...)".
+ */
+void busy_sentence(const struct zs_snap_device *d, char *buf, size_t size);
 
 #endif

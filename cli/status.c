@@ -118,6 +118,24 @@ out:
 	return r;
 }
 
+/* Devices zsctl maintain or compact works on now: why their values may be old. */
+static void print_busy(const struct status_opts *o, const struct zs_snap_device *const *devs,
+		       size_t n)
+{
+	char line[512];
+	bool first = true;
+
+	if (o->noheadings || o->raw)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!devs[i]->busy)
+			continue;
+		busy_sentence(devs[i], line, sizeof(line));
+		printf("%s%s\n", first ? "\n" : "", line);
+		first = false;
+	}
+}
+
 static void print_gate(const struct status_opts *o, const struct zs_gate_view *g)
 {
 	char line[1024];
@@ -608,6 +626,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	} else {
 		if (nshown)
 			r = print_devices(&o, s, shown, nshown);
+		print_busy(&o, shown, nshown);
 		print_gate(&o, &s->gate);
 		if (r >= 0)
 			r = print_zswap(&o, s);

@@ -161,7 +161,8 @@ function __zsctl_columns
         'SWAP-PRIO	swap priority' \
         'RECOMPRESS	maintain can recompress here: yes, or why not' \
         'WRITEBACK	maintain can write back here: yes, or why not' \
-        'ACCESS-TIMES	idle takes an age (access times tracked): yes, or no-access-times'
+        'ACCESS-TIMES	idle takes an age (access times tracked): yes, or no-access-times' \
+        'BUSY	what zsctl maintain or compact does to it now: recompress, writeback, compact'
         set -l name (string split -f1 \t -- $c)
         contains -- $name $used; and continue
         printf '%s%s\n' $prefix $c

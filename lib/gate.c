@@ -205,6 +205,73 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* ---- what the holder is doing: the phase file ----------------------------------------- */
+
+static const char *const phase_names[ZS_PHASE_COUNT_] = {
+	[ZS_PHASE_NONE] = "",
+	[ZS_PHASE_RECOMPRESS] = "recompress",
+	[ZS_PHASE_WRITEBACK] = "writeback",
+	[ZS_PHASE_COMPACT] = "compact",
+};
+
+const char *zs_gate_phase_name(enum zs_gate_phase p)
+{
+	return (unsigned int)p < ZS_PHASE_COUNT_ ? phase_names[p] : "";
+}
+
+/*
+ * Beside the lock: LOCK.phase, and LOCK.phase.new while it is written.
+ * Not in the lock file itself, which is 0600 (see acquire()) while every
+ * user's zsctl status must learn which device not to read.
+ */
+static int phase_file_name(const char *base, bool tmp, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s.phase%s", base, tmp ? ".new" : "");
+
+	return n < 0 || (size_t)n >= size || n > NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* "PID PHASE DEVICE SINCE\n"; a phase of another pid than the flock's holder is stale. */
+static void read_phase(int dfd, const char *base, struct zs_gate_holder *h)
+{
+	char name[NAME_MAX + 1], buf[128], phase[16], dev[ZS_DEVNAME_MAX];
+	long long pid, since;
+	ssize_t n;
+	int fd;
+
+	if (phase_file_name(base, false, name, sizeof(name)) < 0)
+		return;
+	fd = zs_private_openat(dfd, name, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %15s %15s %lld", &pid, phase, dev, &since) != 4 ||
+	    pid != (long long)h->pid || since < 0 || !zs_devname_valid(dev))
+		return;
+	for (unsigned int i = 1; i < ZS_PHASE_COUNT_; i++) {
+		if (!strcmp(phase, phase_names[i])) {
+			h->phase = (enum zs_gate_phase)i;
+			snprintf(h->device, sizeof(h->device), "%s", dev);
+			h->phase_since = since;
+		}
+	}
+}
+
+/* A killed holder's phase file names a dead pid: the next holder removes it first. */
+static void remove_phase(int dfd, const char *base)
+{
+	char name[NAME_MAX + 1];
+
+	if (phase_file_name(base, false, name, sizeof(name)) >= 0)
+		unlinkat(dfd, name, 0);
+	if (phase_file_name(base, true, name, sizeof(name)) >= 0)
+		unlinkat(dfd, name, 0);
+}
+
 /* The holder writes "pid since" into the lock file, for the losers to name it. */
 static int read_holder(int fd, struct zs_gate_holder *h)
 {
@@ -291,6 +358,7 @@ static int query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder)
 				h.since = 0;
 			}
 			h.known = true;
+			read_phase(dfd, base, &h);
 		}
 	}
 	fclose(f);
@@ -305,6 +373,29 @@ int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder)
 {
 	zs_ctx_begin(g->ctx);
 	return query(g, held, holder);
+}
+
+int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder)
+{
+	char name[NAME_MAX + 1];
+	const char *base;
+	struct stat st;
+	bool held;
+	int dfd, r;
+
+	zs_ctx_begin(g->ctx);
+	memset(holder, 0, sizeof(*holder));
+	/* no lock directory, no phase file: nobody says it works on a device */
+	dfd = zs_gate_dir(g, false, false, &base);
+	if (dfd < 0 || phase_file_name(base, false, name, sizeof(name)) < 0 ||
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		zs_ctx_begin(g->ctx);
+		return 0;
+	}
+	r = query(g, &held, holder);
+	if (r < 0 || !held)
+		memset(holder, 0, sizeof(*holder));
+	return r < 0 ? r : 0;
 }
 
 /*
@@ -396,14 +487,22 @@ static int acquire(struct zs_gate *g, double wait_seconds, int *ret_fd,
 		close(fd);
 		return r;
 	}
+	remove_phase(dfd, base);
 	*ret_fd = fd;
 	return 0;
 }
 
-static void release(int fd)
+static void release(struct zs_gate *g, int fd)
 {
+	const char *base;
+	int dfd;
+
 	if (fd < 0)
 		return;
+	/* while it is still ours: the next holder's phase file is not ours to remove */
+	dfd = zs_gate_dir(g, false, false, &base);
+	if (dfd >= 0)
+		remove_phase(dfd, base);
 	/* a stale holder line would name a process that is gone; the lock goes with the fd */
 	(void)!ftruncate(fd, 0);
 	close(fd);
@@ -492,7 +591,7 @@ int zs_gate_begin(struct zs_gate *g, double wait_seconds, bool dry_run, struct z
 	*ret = run;
 	return 0;
 fail:
-	release(run->fd);
+	release(g, run->fd);
 	free(run);
 	return r;
 }
@@ -574,6 +673,49 @@ void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct z
 	sd->has_lean = sd->lean > 0;
 }
 
+int zs_gate_run_phase(struct zs_gate_run *run, const char *device, enum zs_gate_phase phase)
+{
+	char tmp[NAME_MAX + 1], name[NAME_MAX + 1], line[128];
+	const char *base;
+	int dfd, fd, r, len;
+
+	if (run->dry_run || run->fd < 0)
+		return 0;
+	if (!device || (unsigned int)phase >= ZS_PHASE_COUNT_)
+		phase = ZS_PHASE_NONE;
+	/* no zs_ctx_begin(): a step's error path, read after it, stays */
+	dfd = zs_gate_dir(run->g, false, false, &base);
+	if (dfd < 0)
+		return dfd;
+	if (phase_file_name(base, true, tmp, sizeof(tmp)) < 0 ||
+	    phase_file_name(base, false, name, sizeof(name)) < 0)
+		return -ENAMETOOLONG;
+	len = snprintf(line, sizeof(line), "%lld %s %s %lld\n", (long long)getpid(),
+		       phase == ZS_PHASE_NONE ? "none" : phase_names[phase],
+		       phase == ZS_PHASE_NONE ? "-" : device, (long long)time(NULL));
+	if (len < 0 || (size_t)len >= sizeof(line))
+		return -EINVAL;
+	/*
+	 * Written aside and renamed over the old one: a reader sees the old
+	 * line or the new one, never half of one. A .new left by a killed
+	 * holder is removed first; in a sticky directory one of another user
+	 * cannot be, and O_EXCL then refuses it.
+	 */
+	unlinkat(dfd, tmp, 0);
+	fd = zs_private_openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return fd;
+	/* 0644 whatever the umask: every user's status reads it */
+	r = fchmod(fd, 0644) < 0 ? -errno : write_line(fd, line, (size_t)len);
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	if (r >= 0 && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dfd, tmp, 0);
+	return r;
+}
+
 int zs_gate_end(struct zs_gate_run *run, uint64_t now)
 {
 	struct zs_state *st = &run->state;
@@ -590,7 +732,7 @@ int zs_gate_end(struct zs_gate_run *run, uint64_t now)
 						       ZS_RESULT_NOTHING;
 		r = zs_state_save(run->g, st);
 	}
-	release(run->fd);
+	release(run->g, run->fd);
 	run->fd = -1;
 	return r;
 }
@@ -599,6 +741,6 @@ void zs_gate_run_free(struct zs_gate_run *run)
 {
 	if (!run)
 		return;
-	release(run->fd);
+	release(run->g, run->fd);
 	free(run);
 }

@@ -555,7 +555,10 @@ int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_r
 	if (old)
 		m = old->maint;
 	rep->support = sd->dev.maint;
+	/* for readers: on 7.x the device's every read waits for these two (reader.c) */
+	zs_gate_run_phase(run, name, ZS_PHASE_RECOMPRESS);
 	recompress(ctx, s, &sd->dev, p, dry_run, now, &m, &rep->step[ZS_STEP_RECOMPRESS]);
+	zs_gate_run_phase(run, name, ZS_PHASE_WRITEBACK);
 	writeback(ctx, s, &sd->dev, p, dry_run, now, &m, &rep->step[ZS_STEP_WRITEBACK]);
 	/*
 	 * "all" marked without access times serves until the longer age
@@ -576,7 +579,9 @@ int zs_maintain_device(struct zs_ctx *ctx, struct zs_reader *r, struct zs_gate_r
 				sd = now_sd;
 		}
 	}
+	zs_gate_run_phase(run, name, ZS_PHASE_COMPACT);
 	compact(r, run, sd, p, dry_run, now, &rep->step[ZS_STEP_COMPACT]);
+	zs_gate_run_phase(run, NULL, ZS_PHASE_NONE);
 	if (dry_run)
 		return 0;
 	rec = zs_gate_run_device(run, name);

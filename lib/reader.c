@@ -55,6 +55,8 @@ struct dev_slot {
 	int err;
 	char err_path[192];
 	struct zs_device dev;
+	bool ever_read;	  /* dev holds values read from the kernel */
+	bool busy_unread; /* this refresh left it alone: see read_busy() */
 };
 
 struct pool_slot {
@@ -120,6 +122,9 @@ struct zs_reader {
 
 	struct stat lock_st;
 	bool lock_exists, gate_loaded;
+	struct zs_gate *busy_gate; /* the gate whose holder may be post-processing a device */
+	struct zs_gate_holder busy; /* its holder this refresh (another process) */
+	int pp_blocks_reads;	    /* 0 not known yet, 1 yes (7.x), -1 no */
 
 	struct zs_event *events;
 	size_t nevents, events_cap;
@@ -315,6 +320,7 @@ static int slot_read(struct zs_reader *r, struct dev_slot *d)
 		add_event(r, ZS_EVENT_FAILED, false, d->name, err, path);
 	d->err = err < 0 ? err : 0;
 	zs_copy_path(d->err_path, sizeof(d->err_path), err < 0 ? path : "");
+	d->ever_read |= !d->err;
 	return 0;
 }
 
@@ -468,12 +474,95 @@ static bool devices_due(struct zs_reader *r)
 	return watch_changed(&r->block_watch);
 }
 
+/* ---- devices the gate's holder post-processes -------------------------------------------- */
+
+static void read_gate(struct zs_reader *r);
+
+/*
+ * Linux 7.0 made writeback_store() and recompress_store() hold dev_lock
+ * for writing for their whole run (guard(rwsem_write)), and every
+ * attribute's show takes it for reading, initstate's and mm_stat's too:
+ * a read waits for the whole writeback (2.1 s measured on 7.3.4; minutes
+ * for a big one). Up to 6.x both took init_lock for reading (6.12's
+ * writeback_store() and recompress_store(): down_read; 6.13-6.19 keep a
+ * second one out with pp_in_progress, not the lock), so a read goes
+ * through at once with the values as they change: there a busy device is
+ * read like any other and only shown busy. A release that cannot be read
+ * counts as 7.x: last values are better than a hang.
+ */
+static bool pp_blocks_reads(struct zs_reader *r)
+{
+	char saved[sizeof(r->ctx->error_path)], *text = NULL;
+
+	if (!r->pp_blocks_reads) {
+		/* a missing osrelease is an answer here, not an error of the refresh */
+		memcpy(saved, r->ctx->error_path, sizeof(saved));
+		r->pp_blocks_reads = 1;
+		if (zs_ctx_read_file(r->ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
+		    text[0] >= '0' && text[0] <= '6' && text[1] == '.')
+			r->pp_blocks_reads = -1;
+		free(text);
+		memcpy(r->ctx->error_path, saved, sizeof(saved));
+	}
+	return r->pp_blocks_reads > 0;
+}
+
+/* Who post-processes which device now, before any device is read. */
+static void read_busy(struct zs_reader *r)
+{
+	memset(&r->busy, 0, sizeof(r->busy));
+	if (r->gate) {
+		/* the gate view, read anyway: its holder */
+		read_gate(r);
+		if (r->snap.gate.held)
+			r->busy = r->snap.gate.holder;
+	} else if (r->busy_gate) {
+		zs_gate_busy(r->busy_gate, &r->busy);
+	}
+	/* our own run (compact, maintain) reads between its steps */
+	if (r->busy.pid == getpid())
+		r->busy.phase = ZS_PHASE_NONE;
+}
+
+/*
+ * A busy device left unread, never read before: what the state file's
+ * record of it has, mm_stat as its last compaction left it. By name: its
+ * identity (diskseq) is not read either.
+ */
+static void busy_from_state(struct zs_reader *r, struct dev_slot *d)
+{
+	const struct zs_state_device *rec;
+
+	/* a writeback or recompression runs only on an initialised device */
+	d->dev.initialised = true;
+	if (!r->gate || !r->snap.gate.has_state)
+		return;
+	rec = zs_state_device_find(&r->snap.gate.state, d->name);
+	if (!rec || !rec->has_left)
+		return;
+	d->dev.mm.val[ZS_MM_COMPR_DATA_SIZE] = rec->left_compr;
+	d->dev.mm.val[ZS_MM_MEM_USED_TOTAL] = zs_add_sat(rec->left, rec->left_compr);
+	d->dev.mm.present |= UINT32_C(1) << ZS_MM_COMPR_DATA_SIZE;
+	d->dev.mm.present |= UINT32_C(1) << ZS_MM_MEM_USED_TOTAL;
+}
+
+static bool leave_unread(struct zs_reader *r, struct dev_slot *d)
+{
+	enum zs_gate_phase p = r->busy.phase;
+
+	d->busy_unread = (p == ZS_PHASE_WRITEBACK || p == ZS_PHASE_RECOMPRESS) &&
+			 !strcmp(r->busy.device, d->name) && pp_blocks_reads(r);
+	if (d->busy_unread && !d->ever_read)
+		busy_from_state(r, d);
+	return d->busy_unread;
+}
+
 static void read_devices(struct zs_reader *r, bool *lost)
 {
 	for (size_t i = 0; i < r->ndevs; i++) {
 		struct dev_slot *d = &r->devs[i];
 
-		if (d->gone)
+		if (d->gone || leave_unread(r, d))
 			continue;
 		if (slot_read(r, d) != -ENODEV)
 			continue;
@@ -899,6 +988,7 @@ int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *o, struct zs_
 		r->needs |= ZS_NEED_DEVNO;
 	r->watch = o->watch;
 	r->gate = (r->needs & ZS_NEED_GATE) ? o->gate : NULL;
+	r->busy_gate = o->gate;
 	r->fd_swaps = -1;
 	r->fd_meminfo = -1;
 	r->block_watch.fd = r->pool_watch.fd = -1;
@@ -1091,6 +1181,10 @@ static int build_snapshot(struct zs_reader *r)
 		sd->dev = d->dev;
 		sd->err = d->err;
 		zs_copy_path(sd->err_path, sizeof(sd->err_path), d->err_path);
+		sd->busy = strcmp(r->busy.device, d->name) ? ZS_PHASE_NONE : r->busy.phase;
+		sd->busy_pid = sd->busy ? r->busy.pid : 0;
+		sd->busy_since = sd->busy ? r->busy.phase_since : 0;
+		sd->busy_unread = d->busy_unread;
 		sd->pool = zs_pool_find(r->pools, r->npools, d->name);
 		if (sd->pool && !r->pslots[sd->pool - r->pools].valid)
 			sd->pool = NULL; /* never read successfully */
@@ -1162,6 +1256,7 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 	}
 	if (r->npools)
 		zs_ctx_learn_page_size(r->ctx, &r->pools[0]);
+	read_busy(r);
 	read_devices(r, &lost);
 	if (lost && !r->named) {
 		/*
@@ -1172,7 +1267,8 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		if (err == -ENOMEM)
 			return err;
 		for (size_t i = 0; i < r->ndevs; i++)
-			if (!r->devs[i].files.setup_known && slot_read(r, &r->devs[i]) == -ENODEV)
+			if (!r->devs[i].files.setup_known && !r->devs[i].busy_unread &&
+			    slot_read(r, &r->devs[i]) == -ENODEV)
 				r->devs[i].gone = true;
 		drop_gone_slots(r);
 	}
@@ -1185,8 +1281,6 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		read_zswap(r);
 	if (r->needs & ZS_NEED_CGROUPS)
 		read_cgroups(r);
-	if (r->gate)
-		read_gate(r);
 	read_learned_identities(r);
 	err = build_snapshot(r);
 	if (err < 0)

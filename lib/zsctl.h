@@ -662,10 +662,28 @@ void zs_gate_free(struct zs_gate *g);
 const char *zs_gate_lock_path(const struct zs_gate *g);
 const char *zs_gate_state_path(const struct zs_gate *g);
 
+/*
+ * What the gate's holder is doing, and to which device: it says so in a
+ * file beside the lock at each change (zs_gate_run_phase()), so that
+ * readers stay out of a device that zram keeps locked (7.x, see reader.c).
+ */
+enum zs_gate_phase {
+	ZS_PHASE_NONE, /* between devices, or not said */
+	ZS_PHASE_RECOMPRESS, /* marking idle and recompressing */
+	ZS_PHASE_WRITEBACK,  /* marking idle and writing back */
+	ZS_PHASE_COMPACT,
+	ZS_PHASE_COUNT_,
+};
+/* "recompress", "writeback", "compact"; "" for NONE. */
+const char *zs_gate_phase_name(enum zs_gate_phase p);
+
 struct zs_gate_holder {
 	pid_t pid;
 	int64_t since; /* epoch seconds, 0 when unknown */
 	bool known;
+	enum zs_gate_phase phase; /* NONE when it is between devices or did not say */
+	char device[ZS_DEVNAME_MAX]; /* of phase */
+	int64_t phase_since;	     /* epoch seconds */
 };
 
 /* What the owners of the gate did, and what happened to each device. */
@@ -824,6 +842,15 @@ struct zs_state_device *zs_gate_run_device(struct zs_gate_run *run, const char *
  */
 void zs_gate_run_learn(struct zs_gate_run *run, const char *name, const struct zs_stat *after,
 		       int64_t freed, uint64_t min_gain);
+/*
+ * Say what the run does now (device NULL with ZS_PHASE_NONE: between
+ * devices), for readers to see: a file beside the lock, readable by all
+ * (the lock is 0600), replaced whole by a rename. It names this process:
+ * a reader believes it only while /proc/locks shows this pid holding the
+ * flock, so a holder killed with -9 leaves nothing busy. Nothing for a dry
+ * run; a failure to write it only costs the readers the warning.
+ */
+int zs_gate_run_phase(struct zs_gate_run *run, const char *device, enum zs_gate_phase phase);
 /* Save the run (unless a dry run) and let go of the gate; the state stays readable. */
 int zs_gate_end(struct zs_gate_run *run, uint64_t now);
 /* Let go (without saving, when zs_gate_end() was not called) and free. */
@@ -831,6 +858,11 @@ void zs_gate_run_free(struct zs_gate_run *run);
 
 /* Who holds the gate now, from /proc/locks; never takes the lock itself. */
 int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder);
+/*
+ * The holder and what it says it does (holder->phase), cheaply: without a
+ * phase file /proc/locks is not read and *holder is all zero.
+ */
+int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 
@@ -862,6 +894,17 @@ struct zs_snap_device {
 	struct zs_derived derived;
 	int err;		    /* 0, or why it could not be read (its values are stale) */
 	char err_path[192];	    /* the file of err, relative to the root, or "" */
+	/*
+	 * The gate's holder (zsctl maintain, compact) works on the device:
+	 * busy is its phase, NONE when none does. busy_unread: its files
+	 * were not read (7.x: every read would wait for the writeback or
+	 * recompression to end); the values are the last read (top), else
+	 * what the state file has (the last compaction's mm_stat), else none.
+	 */
+	enum zs_gate_phase busy;
+	pid_t busy_pid;
+	int64_t busy_since;
+	bool busy_unread;
 };
 
 enum zs_event_kind {

@@ -550,6 +550,16 @@ static int build_gate(struct top_frame *f, const struct top_view *v, const struc
 	gate_sentence(g, v->bytes, text, sizeof(text), &at, &len);
 	line_printf(l, "Gate: %s", text);
 	line_span(l, strlen("Gate: ") + at, len, g->held ? TS_WARN : TS_OK);
+	/* a device left unread: its row shows the last values known */
+	for (size_t i = 0; i < sm->ndevs; i++) {
+		if (!sm->devs[i].busy)
+			continue;
+		l = frame_add(f, TS_WARN);
+		if (!l)
+			return -ENOMEM;
+		busy_sentence(&sm->devs[i], text, sizeof(text));
+		line_printf(l, "%s", text);
+	}
 	return 0;
 }
 

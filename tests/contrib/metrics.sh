@@ -69,6 +69,11 @@ while [ $tries -lt 100 ]; do
 	tries=$((tries + 1))
 done
 t1=$(date +%s)
+# the holder busy with zram0 (what zs_gate_run_phase() writes): zram_busy_*
+echo "$holder compact zram0 $t0" >"$HELD/run/lock/zsctl-compact.lock.phase"
+"$ZSCTL" --sysroot "$HELD" status --format=prometheus >"$TMPD/expo/busy.prom" 2>/dev/null
+tap_is "$(grep -c '^zram_busy_info{device="zram0",phase="compact"} 1$' "$TMPD/expo/busy.prom")" 1 \
+	"the gate's holder busy with zram0: zram_busy_info"
 tap_is "$(grep '^zsctl_compact_gate_held ' "$TMPD/expo/held.prom")" "zsctl_compact_gate_held 1" \
 	"a zsctl compact holding the gate: zsctl_compact_gate_held 1"
 since=$(sed -n 's/^zsctl_compact_gate_held_since_timestamp_seconds \([0-9]*\)$/\1/p' "$TMPD/expo/held.prom")

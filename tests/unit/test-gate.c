@@ -554,6 +554,125 @@ static void test_query(void **state)
 	gate_at_free(&b);
 }
 
+/* ---- the holder's phase ---------------------------------------------------------- */
+
+/*
+ * zs_gate_run_phase() names the device and step in LOCK.phase (0644,
+ * replaced whole); a query, from this process or another, gives it while
+ * the run holds the flock; the run's end removes it; a holder killed with
+ * -9 leaves a file that names a dead pid, and nothing is busy; the next
+ * holder removes it. A dry run writes nothing.
+ */
+static void test_phase(void **state)
+{
+	struct zs_gate_holder h;
+	struct zs_gate_begin_info info;
+	struct zs_gate_run *run;
+	struct gate_at a, b;
+	struct stat st;
+	char *phase, *text;
+	long long pid, since;
+	int ready[2], status;
+	bool held;
+	pid_t child;
+	char c;
+
+	gate_at(&a, *state);
+	gate_at(&b, *state);
+	phase = unit_printf("%s.phase", a.lock);
+
+	/* nobody: no phase file, and zs_gate_busy() does not read /proc/locks */
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_NONE);
+	assert_int_equal(h.pid, 0);
+
+	run = take(a.g, 0);
+	assert_false(unit_exists(phase)); /* said nothing yet */
+	assert_errno(zs_gate_run_phase(run, "zram7", ZS_PHASE_WRITEBACK), 0);
+	text = unit_read_file(phase, NULL);
+	assert_int_equal(sscanf(text, "%lld writeback zram7 %lld\n", &pid, &since), 2);
+	assert_int_equal(pid, getpid());
+	assert_true(since >= 1700000000);
+	free(text);
+	assert_errno(stat(phase, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	text = unit_printf("%s.new", phase);
+	assert_false(unit_exists(text));
+	free(text);
+	assert_errno(zs_gate_query(b.g, &held, &h), 0);
+	assert_true(held);
+	assert_int_equal(h.phase, ZS_PHASE_WRITEBACK);
+	assert_string_equal(h.device, "zram7");
+	assert_int_equal(h.phase_since, since);
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_WRITEBACK);
+	assert_int_equal(h.pid, getpid());
+	/* between devices */
+	assert_errno(zs_gate_run_phase(run, NULL, ZS_PHASE_NONE), 0);
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_NONE);
+	assert_int_equal(h.pid, getpid());
+	assert_errno(zs_gate_run_phase(run, "zram7", ZS_PHASE_RECOMPRESS), 0);
+	assert_errno(zs_gate_end(run, 1700000000), 0);
+	zs_gate_run_free(run);
+	assert_false(unit_exists(phase)); /* gone with the gate */
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_NONE);
+
+	/* a dry run says nothing */
+	assert_errno(zs_gate_begin(a.g, 0, true, &run, &info), 0);
+	assert_errno(zs_gate_run_phase(run, "zram7", ZS_PHASE_WRITEBACK), 0);
+	assert_false(unit_exists(phase));
+	zs_gate_run_free(run);
+
+	/* killed with -9 in its writeback phase */
+	assert_errno(pipe(ready), 0);
+	fflush(NULL);
+	child = fork();
+	if (child < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (child == 0) {
+		struct zs_gate_run *crun = NULL;
+		struct zs_gate *g = NULL;
+
+		close(ready[0]);
+		if (zs_gate_new(unit_live, a.lock, a.state, &g) < 0 ||
+		    zs_gate_begin(g, 0, false, &crun, &info) < 0 ||
+		    zs_gate_run_phase(crun, "zram7", ZS_PHASE_WRITEBACK) < 0)
+			_exit(1);
+		if (write(ready[1], "h", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		wait_child(child, &status);
+		fail_msg("the child could not take the gate (status %#x)", status);
+	}
+	close(ready[0]);
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_WRITEBACK);
+	assert_int_equal(h.pid, child);
+	kill(child, SIGKILL);
+	wait_child(child, &status);
+	assert_true(unit_exists(phase)); /* left behind ... */
+	assert_errno(zs_gate_busy(b.g, &h), 0);
+	assert_int_equal(h.phase, ZS_PHASE_NONE); /* ... and believed by nobody */
+	assert_int_equal(h.pid, 0);
+	assert_errno(zs_gate_query(b.g, &held, &h), 0);
+	assert_false(held);
+	assert_int_equal(h.phase, ZS_PHASE_NONE);
+	/* the next holder removes it before it says anything */
+	run = take(a.g, 0);
+	assert_false(unit_exists(phase));
+	zs_gate_run_free(run);
+
+	free(phase);
+	gate_at_free(&a);
+	gate_at_free(&b);
+}
+
 /* ---- lock paths it refuses ---------------------------------------------------- */
 
 /* begin refused with err at the lock; state_dir (unless NULL) was not made */
@@ -1799,6 +1918,7 @@ int main(void)
 		UNIT_DIR_TEST(test_busy_other_process),
 		UNIT_DIR_TEST(test_wait_other_process),
 		UNIT_DIR_TEST(test_query),
+		UNIT_DIR_TEST(test_phase),
 		UNIT_DIR_TEST(test_symlink),
 		UNIT_DIR_TEST(test_dir_modes),
 		UNIT_DIR_TEST(test_run_free_invalid),

@@ -1409,12 +1409,14 @@ static void age_text(uint64_t s, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(units) && len < size; i++) {
-		if (s < units[i].secs && !(i == ARRAY_SIZE(units) - 1 && !len))
+		uint64_t n = s / units[i].secs;
+
+		if (!n && !(i == ARRAY_SIZE(units) - 1 && !len))
 			continue;
-		snprintf(buf + len, size - len, "%" PRIu64 "%s", s / units[i].secs, units[i].unit);
+		snprintf(buf + len, size - len, "%" PRIu64 "%s", n, units[i].unit);
 		len = strlen(buf);
-		s %= units[i].secs;
-		if (!s)
+		s -= n * units[i].secs;
+		if (s == 0)
 			break;
 	}
 }

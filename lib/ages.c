@@ -288,7 +288,7 @@ enum zs_ages_status zs_ages_probe(struct zs_ctx *ctx, char *dir, size_t size)
 static int read_uptime(struct zs_ctx *ctx, uint64_t *ret)
 {
 	char *text = NULL, *p;
-	uint64_t sec, hundredths = 0;
+	uint64_t sec;
 	int r;
 
 	r = zs_ctx_read_file(ctx, "proc/uptime", 4096, &text);
@@ -300,7 +300,8 @@ static int read_uptime(struct zs_ctx *ctx, uint64_t *ret)
 		*p = '\0';
 		if (zs_parse_u64(text, &sec) >= 0 && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
 		    p[2] <= '9' && p[3] == ' ' && sec < UINT64_MAX / US_PER_S) {
-			hundredths = (uint64_t)(p[1] - '0') * 10 + (uint64_t)(p[2] - '0');
+			uint64_t hundredths = (uint64_t)(p[1] - '0') * 10 + (uint64_t)(p[2] - '0');
+
 			*ret = sec * US_PER_S + hundredths * 10000;
 			r = 0;
 		}

@@ -1465,3 +1465,161 @@ void busy_sentence(const struct zs_snap_device *d, char *buf, size_t size)
 			 "; not read (Linux 7 makes every read wait for it): its values are the last known, - where none is" :
 			 "");
 }
+
+/* ---- slot ages (status --ages) ------------------------------------------------------------ */
+
+/* An age as --age takes it back (systemd.time(7)), without blanks for -r: "2h30min", "1d1h", "45s". */
+static void age_text(uint64_t s, char *buf, size_t size)
+{
+	static const struct {
+		uint64_t secs;
+		const char *unit;
+	} units[] = { { 86400, "d" }, { 3600, "h" }, { 60, "min" }, { 1, "s" } };
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(units) && len < size; i++) {
+		uint64_t n = s / units[i].secs;
+
+		if (!n && !(i == ARRAY_SIZE(units) - 1 && !len))
+			continue;
+		snprintf(buf + len, size - len, "%" PRIu64 "%s", n, units[i].unit);
+		len = strlen(buf);
+		s -= n * units[i].secs;
+		if (s == 0)
+			break;
+	}
+}
+
+static void ab_label(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		     char *scratch, size_t size)
+{
+	(void)a, (void)arg, (void)scratch, (void)size;
+	v->present = true;
+	v->s = zs_ages_bucket_label(row);
+}
+
+static void ab_limit(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		     char *scratch, size_t size)
+{
+	(void)a, (void)arg, (void)scratch, (void)size;
+	v->u = zs_ages_bucket_limit(row);
+	v->present = v->u != UINT64_MAX;
+}
+
+static void ab_slots(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		     char *scratch, size_t size)
+{
+	(void)scratch, (void)size;
+	v->present = true;
+	v->u = arg < 0 ? a->bucket[row].slots : a->bucket[row].flag[arg];
+}
+
+const struct ages_field ages_bucket_fields[] = {
+	{ "AGE", FK_STR, "how long ago the slots were last accessed", "age", 0, ab_label },
+	{ NULL, FK_COUNT, "the bucket's upper bound, seconds (exclusive)", "max_age", 0, ab_limit },
+	{ "SLOTS", FK_COUNT, "stored slots (pages)", "slots", -1, ab_slots },
+	{ "SAME", FK_COUNT, "same-filled (zero) pages: no memory", "same", ZS_SLOT_SAME, ab_slots },
+	{ "WRITTEN-BACK", FK_COUNT, "on the backing device", "written_back", ZS_SLOT_WB, ab_slots },
+	{ "HUGE", FK_COUNT, "stored uncompressed, a page each", "huge", ZS_SLOT_HUGE, ab_slots },
+	{ "IDLE", FK_COUNT, "marked idle now", "idle", ZS_SLOT_IDLE, ab_slots },
+	{ "RECOMPRESSED", FK_COUNT, "recompressed with a secondary algorithm", "recompressed",
+	  ZS_SLOT_RECOMPRESSED, ab_slots },
+	{ "INCOMPRESSIBLE", FK_COUNT, "recompression did not shrink them", "incompressible",
+	  ZS_SLOT_INCOMPRESSIBLE, ab_slots },
+};
+const size_t ages_bucket_nfields = ARRAY_SIZE(ages_bucket_fields);
+
+static void as_for(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		   char *scratch, size_t size)
+{
+	(void)a, (void)arg, (void)scratch, (void)size;
+	v->present = true;
+	v->s = zs_ages_for_name(row);
+}
+
+static void as_age_text(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+			char *scratch, size_t size)
+{
+	(void)arg;
+	age_text(a->sel[row].age, scratch, size);
+	v->present = true;
+	v->s = scratch;
+}
+
+static void as_value(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		     char *scratch, size_t size)
+{
+	const struct zs_ages_select *sel = &a->sel[row];
+	const uint64_t vals[] = { sel->age, sel->pages, sel->huge, sel->recompressible,
+				  sel->huge_bytes };
+
+	(void)scratch, (void)size;
+	v->present = true;
+	v->u = vals[arg];
+}
+
+const struct ages_field ages_select_fields[] = {
+	{ "FOR", FK_STR, "whose age: maintain's recompression or writeback, or --age", "for", 0,
+	  as_for },
+	{ "IDLE-AGE", FK_STR, "the age", NULL, 0, as_age_text },
+	{ NULL, FK_COUNT, "the age, seconds", "age", 0, as_value },
+	{ "PAGES", FK_COUNT, "slots the age marks idle: what writeback type=idle takes", "pages", 1,
+	  as_value },
+	{ "HUGE", FK_COUNT, "of them huge: type=huge_idle", "huge", 2, as_value },
+	{ "RECOMPRESSIBLE", FK_COUNT, "of them not incompressible nor recompressed yet",
+	  "recompressible", 3, as_value },
+	{ "HUGE-SIZE", FK_SIZE, "the huge ones' memory, a page each", "huge_bytes", 4, as_value },
+};
+const size_t ages_select_nfields = ARRAY_SIZE(ages_select_fields);
+
+static json_t *ages_row_json(const struct ages_field *fields, size_t n, const struct zs_ages *a,
+			     unsigned int row)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < n; i++) {
+		char scratch[64];
+		struct fval v = { 0 };
+
+		if (!fields[i].json_key)
+			continue;
+		fields[i].get(a, row, fields[i].arg, &v, scratch, sizeof(scratch));
+		if (v.present) /* max_age: not for the open-ended buckets */
+			json_object_set_new(o, fields[i].json_key, json_value(fields[i].kind, &v));
+	}
+	return o;
+}
+
+json_t *ages_json(const struct zs_ages *a, enum zs_ages_status st, bool initialised)
+{
+	json_t *o = json_object(), *buckets, *sel;
+
+	json_object_set_new(o, "available", json_boolean(st == ZS_AGES_OK && a->read));
+	if (st != ZS_AGES_OK)
+		json_object_set_new(o, "reason", json_string(zs_ages_status_str(st)));
+	else if (!initialised)
+		json_object_set_new(o, "reason", json_string("not initialised: no slots"));
+	else if (a->err == -EBADMSG)
+		json_object_set_new(o, "reason",
+				    json_sprintf("line %" PRIu64 " of block_state does not parse",
+						 a->err_line));
+	else if (a->err)
+		json_object_set_new(o, "reason", json_string(cli_errno_cause(a->err)));
+	if (!a->read)
+		return o;
+	json_object_set_new(o, "slots", cli_json_u64(a->slots));
+	json_object_set_new(o, "uptime_us", cli_json_u64(a->now_us));
+	buckets = json_array();
+	for (unsigned int b = 0; b < ZS_AGES_BUCKETS; b++)
+		json_array_append_new(buckets, ages_row_json(ages_bucket_fields,
+							     ages_bucket_nfields, a, b));
+	json_object_set_new(o, "buckets", buckets);
+	sel = json_array();
+	for (unsigned int i = 0; i < ZS_AGES_FOR_COUNT_; i++)
+		if (a->sel[i].valid)
+			json_array_append_new(sel, ages_row_json(ages_select_fields,
+								 ages_select_nfields, a, i));
+	json_object_set_new(o, "selected", sel);
+	return o;
+}

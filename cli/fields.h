@@ -222,4 +222,29 @@ void gate_sentence(const struct zs_gate_view *g, bool bytes, char *buf, size_t s
  */
 void busy_sentence(const struct zs_snap_device *d, char *buf, size_t size);
 
+/* ---- slot ages (status --ages) ------------------------------------------------------------ */
+
+/*
+ * A column of the ages tables: the histogram (a row per bucket) and what
+ * an age selects (a row per age counted). row: the bucket, or the age's
+ * enum zs_ages_for.
+ */
+struct ages_field {
+	const char *column; /* NULL: JSON only */
+	enum field_kind kind;
+	const char *help;
+	const char *json_key;
+	int arg;
+	void (*get)(const struct zs_ages *a, unsigned int row, int arg, struct fval *v,
+		    char *scratch, size_t size);
+};
+
+extern const struct ages_field ages_bucket_fields[];
+extern const size_t ages_bucket_nfields;
+extern const struct ages_field ages_select_fields[];
+extern const size_t ages_select_nfields;
+
+/* A device's "ages" object: available (and reason), the buckets and what each age selects. */
+json_t *ages_json(const struct zs_ages *a, enum zs_ages_status st, bool initialised);
+
 #endif

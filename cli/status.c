@@ -18,6 +18,9 @@ struct status_opts {
 	size_t ncols;
 	bool raw, noheadings, bytes, classes, json;
 	bool cgroups; /* --cgroups: zswap per cgroup */
+	bool ages;    /* --ages: slot ages from block_state, and what idle ages select */
+	uint64_t age; /* --age: one more age to count */
+	bool has_age;
 	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
 	const char *prom_file; /* --prom-file: written atomically */
 	struct cli_gate_paths gate_paths; /* the gate shown */
@@ -305,6 +308,91 @@ out:
 	return r;
 }
 
+/* One of the ages tables: a row per bucket, or per age counted. */
+static int print_ages_table(const struct status_opts *o, const struct zs_ages *a, bool selection,
+			    uint64_t page_size)
+{
+	const struct ages_field *fields = selection ? ages_select_fields : ages_bucket_fields;
+	size_t nfields = selection ? ages_select_nfields : ages_bucket_nfields;
+	unsigned int nrows = selection ? ZS_AGES_FOR_COUNT_ : ZS_AGES_BUCKETS;
+	struct libscols_table *tb = cli_table_new(o->raw, o->noheadings);
+	int r = -ENOMEM;
+
+	if (!tb)
+		return -ENOMEM;
+	for (size_t i = 0; i < nfields; i++)
+		if (fields[i].column &&
+		    cli_table_column(tb, fields[i].column, fields[i].kind != FK_STR) < 0)
+			goto out;
+	for (unsigned int row = 0; row < nrows; row++) {
+		struct libscols_line *ln;
+		size_t col = 0;
+
+		if (selection && !a->sel[row].valid)
+			continue;
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto out;
+		for (size_t i = 0; i < nfields; i++) {
+			char scratch[64], text[96];
+			struct fval v = { 0 };
+
+			if (!fields[i].column)
+				continue;
+			fields[i].get(a, row, fields[i].arg, &v, scratch, sizeof(scratch));
+			if (o->raw)
+				field_format_bare(fields[i].kind, &v, o->bytes, false, page_size, text,
+						  sizeof(text));
+			else
+				field_format(fields[i].kind, &v, o->bytes, false, page_size, text,
+					     sizeof(text));
+			if (scols_line_set_data(ln, col++, text) < 0)
+				goto out;
+		}
+	}
+	r = cli_table_print(tb, o->raw);
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/*
+ * status --ages: per device, the slots by age, then what the policy's idle
+ * ages (and --age) would select. Why there are none is said once.
+ */
+static int print_ages(const struct status_opts *o, const struct zs_snapshot *s,
+		      const struct zs_snap_device *const *devs, size_t n)
+{
+	int r = 0;
+
+	if (s->ages_status != ZS_AGES_OK)
+		return 0; /* an error, said once */
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const struct zs_ages *a = &devs[i]->ages;
+		const char *name = devs[i]->dev.name;
+
+		if (!devs[i]->dev.initialised) {
+			if (!o->noheadings && !o->raw)
+				printf("\n%s: not initialised: no slots\n", name);
+			continue;
+		}
+		if (!a->read)
+			continue; /* reported as an error */
+		if (!o->noheadings && !o->raw)
+			printf("\n%s: %" PRIu64 " slots by the age of their last access (%" PRIu64
+			       " s since boot):\n",
+			       name, a->slots, a->now_us / 1000000);
+		r = print_ages_table(o, a, false, s->page_size);
+		if (r < 0)
+			break;
+		if (!o->noheadings && !o->raw)
+			printf("\n%s: what writing an idle age would select (compressed sizes are not in block_state):\n",
+			       name);
+		r = print_ages_table(o, a, true, s->page_size);
+	}
+	return r;
+}
+
 static bool pool_selected(const struct zs_pool *p, char **names, size_t n, bool all)
 {
 	if (all)
@@ -334,6 +422,9 @@ static void usage(void)
 	       " -J, --json            JSON output: every kernel value and the derived ones\n"
 	       "     --classes         per-class zsmalloc statistics (needs root and debugfs)\n"
 	       "     --cgroups         zswap per cgroup (cgroup v2), most zswap RAM first\n"
+	       "     --ages            slot ages and what maintain's idle ages would select\n"
+	       "                       (needs root, debugfs, CONFIG_ZRAM_MEMORY_TRACKING)\n"
+	       "     --age DURATION    with --ages, what this idle age would select too\n"
 	       "     --format FORMAT   table (default), json (as -J) or prometheus\n"
 	       "     --prom-file PATH  Prometheus output, replacing PATH atomically (textfile)\n"
 	       "     --lock-file PATH  the compaction gate's lock file, as compact's option\n"
@@ -360,6 +451,8 @@ enum {
 	OPT_OUTPUT_ALL = 0x100,
 	OPT_CLASSES,
 	OPT_CGROUPS,
+	OPT_AGES,
+	OPT_AGE,
 	OPT_FORMAT,
 	OPT_PROM_FILE,
 	OPT_LOCK_FILE,
@@ -377,6 +470,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		{ "json", no_argument, NULL, 'J' },
 		{ "classes", no_argument, NULL, OPT_CLASSES },
 		{ "cgroups", no_argument, NULL, OPT_CGROUPS },
+		{ "ages", no_argument, NULL, OPT_AGES },
+		{ "age", required_argument, NULL, OPT_AGE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
@@ -418,6 +513,20 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		case OPT_CGROUPS:
 			o->cgroups = true;
 			break;
+		case OPT_AGES:
+			o->ages = true;
+			break;
+		case OPT_AGE: {
+			int err = zs_parse_duration(optarg, &o->age);
+
+			/* Linux 7.3 parses idle's age as a u32 */
+			if (!err && o->age > UINT32_MAX)
+				err = -ERANGE;
+			if (err < 0)
+				return cli_bad_value(cli, "--age", optarg, err, ZS_DURATION_ACCEPTED);
+			o->ages = o->has_age = true;
+			break;
+		}
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json")) {
 				o->json = cli->json = true;
@@ -452,6 +561,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			o->cols[o->ncols++] = (int)i;
 	if (output && parse_columns(cli, output, o) < 0)
 		return -EINVAL;
+	if (o->ages && o->prometheus) {
+		cli_usage_error(cli, "status: --ages has no Prometheus output");
+		return -EINVAL;
+	}
 	if (o->prometheus && o->json) {
 		cli_usage_error(cli, "status: JSON and Prometheus output at once");
 		return -EINVAL;
@@ -462,7 +575,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 /* What this run must read: its columns, or everything for JSON and Prometheus. */
 static unsigned int needs_of(const struct status_opts *o)
 {
-	unsigned int cgroups = o->cgroups ? ZS_NEED_CGROUPS : 0;
+	unsigned int cgroups = (o->cgroups ? ZS_NEED_CGROUPS : 0) |
+			       (o->ages ? ZS_NEED_BLOCK_STATE | ZS_NEED_MEMINFO : 0);
 	/* below the table: the gate, zswap when in use (and swap on zram under it) */
 	unsigned int after = ZS_NEED_GATE | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_SWAPS;
 
@@ -479,10 +593,19 @@ static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct z
 {
 	const struct zs_gate_view *g = &s->gate;
 
-	for (size_t i = 0; i < s->ndevs; i++)
+	for (size_t i = 0; i < s->ndevs; i++) {
+		const struct zs_ages *a = &s->devs[i].ages;
+
 		if (s->devs[i].err)
 			cli_file_error(cli, s->devs[i].dev.name, s->devs[i].err_path,
 				       s->devs[i].err);
+		else if (a->err == -EBADMSG)
+			cli_error(cli, s->devs[i].dev.name, a->err,
+				  "/%s: line %" PRIu64 ": not a block_state line (index, time, flags)",
+				  a->err_path, a->err_line);
+		else if (a->err)
+			cli_file_error(cli, s->devs[i].dev.name, a->err_path, a->err);
+	}
 	if (s->users_err)
 		cli_file_error(cli, "mounts", s->users_err_path, s->users_err);
 	if (s->pools_err)
@@ -528,8 +651,14 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 {
 	json_t *doc = cli_json_doc(), *jdevs = json_array(), *cs = json_object(), *zswap;
 
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(jdevs, dev_json(devs[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = dev_json(devs[i]);
+
+		if (o->ages)
+			json_object_set_new(d, "ages", ages_json(&devs[i]->ages, s->ages_status,
+								  devs[i]->dev.initialised));
+		json_array_append_new(jdevs, d);
+	}
 	json_object_set_new(doc, "devices", jdevs);
 	json_object_set_new(cs, "available", json_boolean(s->classes_status == ZS_CLASSES_OK));
 	if (s->classes_status != ZS_CLASSES_OK)
@@ -565,6 +694,41 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 	cli_json_print(cli, doc);
 }
 
+/*
+ * --ages counts what maintain's ages would select, so it reads maintain's
+ * configuration (zsctl.conf(5)); a refused one is a usage error, as there.
+ */
+static int load_ages_config(struct cli *cli, struct zs_config **ret)
+{
+	struct zs_config *cfg = calloc(1, sizeof(*cfg));
+	struct zs_config_error e;
+	int r;
+
+	if (!cfg) {
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	r = zs_config_load(cli->ctx, NULL, cfg, &e);
+	if (r < 0) {
+		char where[4300];
+
+		if (e.line)
+			snprintf(where, sizeof(where), "%s:%" PRIu64, e.file, e.line);
+		else
+			snprintf(where, sizeof(where), "%s", e.file[0] ? e.file : "configuration");
+		cli_error(cli, where, r,
+			  "%s%s%s%s%s: refused, so maintain's ages are not known (zsctl maintain --dry-run says why)",
+			  e.section[0] ? "[" : "", e.section, e.section[0] ? "]" : "",
+			  e.section[0] && e.key[0] ? " " : "", e.key);
+		if (r != -ENOMEM)
+			cli->status = ZS_EXIT_USAGE;
+		free(cfg);
+		return r;
+	}
+	*ret = cfg;
+	return 0;
+}
+
 int verb_status(struct cli *cli, int argc, char **argv)
 {
 	struct status_opts o = { 0 };
@@ -573,6 +737,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	const struct zs_snapshot *s;
 	struct zs_reader *reader = NULL;
 	struct zs_gate *gate = NULL;
+	struct zs_config *cfg = NULL;
 	char **names = NULL;
 	size_t nnames = 0, nshown = 0;
 	bool all;
@@ -588,6 +753,11 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	ro.needs = needs_of(&o);
 	ro.devices = names;
 	ro.ndevices = nnames;
+	if (o.ages && load_ages_config(cli, &cfg) < 0)
+		goto out;
+	ro.ages_config = cfg;
+	ro.age = o.age;
+	ro.has_age = o.has_age;
 	r = zs_gate_new(cli->ctx, o.gate_paths.lock_path, o.gate_paths.state_path, &gate);
 	if (r >= 0) {
 		ro.gate = gate;
@@ -603,6 +773,9 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	report_errors(cli, s, gate);
+	if (o.ages && s->ages_status != ZS_AGES_OK)
+		cli_error(cli, "ages", s->ages_status == ZS_AGES_NO_PERMISSION ? -EACCES : -ENOENT,
+			  "slot ages unavailable: %s", zs_ages_status_str(s->ages_status));
 
 	/* one device's trouble does not hide the others */
 	shown = calloc(s->ndevs ? s->ndevs : 1, sizeof(*shown));
@@ -640,11 +813,14 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		}
 		if (r >= 0 && o.cgroups)
 			r = print_cgroups(&o, s);
+		if (r >= 0 && o.ages)
+			r = print_ages(&o, s, shown, nshown);
 		if (r < 0)
 			cli_error(cli, NULL, r, "out of memory");
 	}
 out:
 	free(shown);
+	free(cfg);
 	zs_reader_free(reader);
 	zs_gate_free(gate);
 	zs_strv_free(names);

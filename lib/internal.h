@@ -269,4 +269,17 @@ int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size);
 int zs_state_busy_add(struct zs_gate *g);
 int zs_state_busy_get(struct zs_gate *g, uint64_t *ret);
 
+/* ---- slot ages (ages.c) ----------------------------------------------------------- */
+
+/* Where the block_state files are (dir: "<debugfs>/zram"), or why there are none. */
+enum zs_ages_status zs_ages_probe(struct zs_ctx *ctx, char *dir, size_t size);
+/*
+ * One device's block_state counted into a (dir NULL: none read), the ages
+ * age[i] where valid[i]. 0, or -errno with a->err, a->err_path (and
+ * a->err_line) saying why.
+ */
+int zs_ages_read(struct zs_ctx *ctx, const char *dir, const struct zs_device *dev,
+		 const uint64_t age[ZS_AGES_FOR_COUNT_], const bool valid[ZS_AGES_FOR_COUNT_],
+		 uint64_t page_size, struct zs_ages *a);
+
 #endif

@@ -57,6 +57,7 @@ struct dev_slot {
 	struct zs_device dev;
 	bool ever_read;	  /* dev holds values read from the kernel */
 	bool busy_unread; /* this refresh left it alone: see read_busy() */
+	struct zs_ages ages; /* ZS_NEED_BLOCK_STATE */
 };
 
 struct pool_slot {
@@ -71,6 +72,10 @@ struct zs_reader {
 	bool watch;
 	bool named; /* the devices were named: no discovery */
 	struct zs_gate *gate;
+	const struct zs_config *ages_config; /* ZS_NEED_BLOCK_STATE */
+	uint64_t age;
+	bool has_age;
+	enum zs_ages_status ages_status;
 
 	struct dev_slot *devs;
 	size_t ndevs;
@@ -896,6 +901,31 @@ all:
  * The cgroup tree is walked anew on every refresh: cgroups come and go,
  * and a kept descriptor per cgroup would cost more than the walk.
  */
+/* Each device's block_state, with the ages its policy would write now (meminfo read before). */
+static void read_ages(struct zs_reader *r)
+{
+	char dir[300];
+	struct zs_maint_policy defaults;
+	uint64_t suspended = zs_ctx_is_live(r->ctx) ? zs_suspended_seconds() : 0;
+
+	zs_maint_policy_default(&defaults);
+	r->ages_status = zs_ages_probe(r->ctx, dir, sizeof(dir));
+	for (size_t i = 0; i < r->ndevs; i++) {
+		struct dev_slot *d = &r->devs[i];
+		const struct zs_maint_policy *p =
+			r->ages_config ? zs_config_policy(r->ages_config, d->name) : &defaults;
+		uint64_t age[ZS_AGES_FOR_COUNT_] = { 0, 0, r->age };
+		bool valid[ZS_AGES_FOR_COUNT_] = { true, true, r->has_age };
+
+		if (d->gone || d->err)
+			continue;
+		zs_ages_policy(p, r->has_meminfo ? &r->meminfo : NULL, suspended,
+			       &age[ZS_AGES_FOR_RECOMPRESS], &age[ZS_AGES_FOR_WRITEBACK]);
+		zs_ages_read(r->ctx, r->ages_status == ZS_AGES_OK ? dir : NULL, &d->dev, age,
+			     valid, zs_ctx_page_size(r->ctx), &d->ages);
+	}
+}
+
 static void read_cgroups(struct zs_reader *r)
 {
 	free(r->cgroups);
@@ -983,6 +1013,11 @@ int zs_reader_new(struct zs_ctx *ctx, const struct zs_reader_opts *o, struct zs_
 		r->needs |= ZS_NEED_MEMINFO; /* Zswap and Zswapped */
 	if (r->needs & ZS_NEED_LEARNED)
 		r->needs |= ZS_NEED_GATE;
+	if (r->needs & ZS_NEED_BLOCK_STATE)
+		r->needs |= ZS_NEED_MEMINFO; /* the policy's ages */
+	r->ages_config = o->ages_config;
+	r->age = o->age;
+	r->has_age = o->has_age;
 	zs_zswap_files_init(&r->zswap_files);
 	if (r->needs & ZS_NEED_MOUNTS)
 		r->needs |= ZS_NEED_DEVNO;
@@ -1179,6 +1214,7 @@ static int build_snapshot(struct zs_reader *r)
 		const struct dev_slot *d = &r->devs[i];
 
 		sd->dev = d->dev;
+		sd->ages = d->ages;
 		sd->err = d->err;
 		zs_copy_path(sd->err_path, sizeof(sd->err_path), d->err_path);
 		sd->busy = strcmp(r->busy.device, d->name) ? ZS_PHASE_NONE : r->busy.phase;
@@ -1221,6 +1257,7 @@ static int build_snapshot(struct zs_reader *r)
 	s->cgroups_truncated = r->cgroups_truncated;
 	s->cgroups_err = r->cgroups_err;
 	zs_copy_path(s->cgroups_err_path, sizeof(s->cgroups_err_path), r->cgroups_err_path);
+	s->ages_status = r->ages_status;
 	s->has_gate = r->gate != NULL;
 	s->events = r->events;
 	s->nevents = r->nevents;
@@ -1279,6 +1316,8 @@ int zs_reader_refresh(struct zs_reader *r, const struct zs_snapshot **ret)
 		read_meminfo(r);
 	if (r->needs & (ZS_NEED_ZSWAP | ZS_NEED_ZSWAP_SUMMARY))
 		read_zswap(r);
+	if (r->needs & ZS_NEED_BLOCK_STATE)
+		read_ages(r);
 	if (r->needs & ZS_NEED_CGROUPS)
 		read_cgroups(r);
 	read_learned_identities(r);

@@ -451,6 +451,12 @@ enum zs_need {
 	ZS_NEED_LEARNED = 1u << 18,
 	ZS_NEED_MAINT = 1u << 19,   /* what maintain can do here: struct zs_maint_support */
 	ZS_NEED_ALL = (1u << 20) - 1,
+	/*
+	 * debugfs zram/zramN/block_state, a line per stored slot (1M lines
+	 * for 4 GiB): struct zs_ages, streamed (with ZS_NEED_MEMINFO for the
+	 * policy's ages). Not in ZS_NEED_ALL: read only when asked for.
+	 */
+	ZS_NEED_BLOCK_STATE = 1u << 20,
 };
 
 struct zs_swap_use {
@@ -866,6 +872,120 @@ int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 
+/* ==== slot ages (lib/ages.c) ============================================================ */
+
+/*
+ * With CONFIG_ZRAM_MEMORY_TRACKING, debugfs zram/zramN/block_state has a
+ * line per stored slot: its index, its last access time and its flags,
+ *	"%12zd %12lld.%06lu %c%c%c%c%c%c\n"	(6.12: ktime_get_boottime(), ns cut to us)
+ *	"%12lu %12u.%06d %c%c%c%c%c%c\n"	(7.3: u32 ktime_get_boottime_seconds(), ".000000")
+ * with the same flag letters in both, '.' when clear: s same-filled, w
+ * written back, h huge, i idle, r recompressed, n incompressible (r and n
+ * came with recompression in 6.2; older kernels print the first four).
+ * The time is 0 for a slot zram rewrote itself (recompression, writeback)
+ * and for one never accessed since.
+ */
+enum zs_slot_flag {
+	ZS_SLOT_SAME,
+	ZS_SLOT_WB,
+	ZS_SLOT_HUGE,
+	ZS_SLOT_IDLE,
+	ZS_SLOT_RECOMPRESSED,
+	ZS_SLOT_INCOMPRESSIBLE,
+	ZS_SLOT_FLAGS,
+};
+
+struct zs_slot {
+	uint64_t index;
+	uint64_t time_us; /* CLOCK_BOOTTIME at its last access, microseconds; 0: none */
+	unsigned int flags; /* 1u << enum zs_slot_flag */
+};
+
+/* One line of block_state (len bytes, no newline); -EINVAL when garbled. */
+int zs_parse_block_state_line(const char *s, size_t len, struct zs_slot *ret);
+
+/* Why there are no ages. Host-wide: each is a kernel's or a mount's, not a device's. */
+enum zs_ages_status {
+	ZS_AGES_OK,
+	ZS_AGES_NO_DEBUGFS,	/* debugfs not mounted */
+	ZS_AGES_NO_PERMISSION,	/* debugfs needs root */
+	ZS_AGES_NO_TRACKING,	/* no zram/ in debugfs: no CONFIG_ZRAM_MEMORY_TRACKING */
+};
+const char *zs_ages_status_str(enum zs_ages_status st);
+
+/*
+ * The histogram's buckets: by age up to ZS_AGES_BUCKETS - 2 (the last of
+ * them open-ended), then the slots without an access time (time 0).
+ */
+#define ZS_AGES_BUCKETS 11
+#define ZS_AGES_NO_TIME (ZS_AGES_BUCKETS - 1)
+/* A bucket's upper bound in seconds (exclusive), UINT64_MAX for the open-ended and no-time ones. */
+uint64_t zs_ages_bucket_limit(unsigned int b);
+/* "<10min", "10min-1h", ... ">=1w", "no-time" */
+const char *zs_ages_bucket_label(unsigned int b);
+
+struct zs_ages_bucket {
+	uint64_t slots;
+	uint64_t flag[ZS_SLOT_FLAGS]; /* slots with each flag */
+};
+
+/* The ages whose selection is counted: the policy's two and the user's. */
+enum zs_ages_for {
+	ZS_AGES_FOR_RECOMPRESS,
+	ZS_AGES_FOR_WRITEBACK,
+	ZS_AGES_FOR_GIVEN,
+	ZS_AGES_FOR_COUNT_,
+};
+/* "recompress", "writeback", "given" */
+const char *zs_ages_for_name(enum zs_ages_for f);
+
+/*
+ * What writing the age to idle would mark, as the kernel's mark_idle()
+ * does: stored slots neither same-filled nor written back whose access
+ * time is older than now - age (none when the age reaches back past
+ * boot). What recompress and writeback of type idle would then take.
+ */
+struct zs_ages_select {
+	bool valid;
+	uint64_t age;		 /* seconds */
+	uint64_t pages;		 /* idle and writeback type=idle would take these */
+	uint64_t huge;		 /* of them huge: type=huge_idle */
+	uint64_t recompressible; /* of them neither incompressible nor recompressed yet */
+	uint64_t huge_bytes;	 /* huge times the page size: the one size block_state tells */
+};
+
+struct zs_ages {
+	bool read;	 /* block_state was read (the device is initialised) */
+	uint64_t now_us; /* CLOCK_BOOTTIME when it was read (the root's proc/uptime) */
+	uint64_t slots;
+	struct zs_ages_bucket bucket[ZS_AGES_BUCKETS];
+	struct zs_ages_select sel[ZS_AGES_FOR_COUNT_];
+	int err;		/* block_state (or proc/uptime) could not be read or parsed */
+	char err_path[192];	/* its file below the root */
+	uint64_t err_line;	/* the garbled line, 1-based; 0: none */
+};
+
+/*
+ * Count the slots of an open block_state (read to its end in pieces, never
+ * whole) into a: a's sel[].valid and sel[].age say which ages to count;
+ * now_us is CLOCK_BOOTTIME now. -EBADMSG with a->err_line for a garbled
+ * line, -errno for a failed read; a holds what was counted before.
+ */
+int zs_ages_count_fd(int fd, uint64_t now_us, uint64_t page_size, struct zs_ages *a);
+
+struct zs_maint_policy;
+struct zs_config;
+/*
+ * The idle ages zsctl maintain would write now (seconds): the policy's
+ * ages scaled by memory pressure (zs_maint_idle_age(), m may be NULL),
+ * the writeback one lengthened by the time suspended since boot (at most
+ * the age again) and capped at 2^32-1 (7.3 parses u32).
+ */
+void zs_ages_policy(const struct zs_maint_policy *p, const struct zs_meminfo *m,
+		    uint64_t suspended, uint64_t *recompress_age, uint64_t *writeback_age);
+/* Seconds suspended since boot: CLOCK_BOOTTIME minus CLOCK_MONOTONIC. */
+uint64_t zs_suspended_seconds(void);
+
 /* ==== the reader and its snapshot (lib/reader.c) ===================================== */
 
 /*
@@ -886,6 +1006,13 @@ struct zs_reader_opts {
 	size_t ndevices;
 	bool watch;		 /* follow hotplug and keep refreshing (top) */
 	struct zs_gate *gate;	 /* ZS_NEED_GATE: the gate to show */
+	/*
+	 * ZS_NEED_BLOCK_STATE: the policies whose ages are counted (NULL:
+	 * the defaults), and an age of the user's (has_age).
+	 */
+	const struct zs_config *ages_config;
+	uint64_t age;
+	bool has_age;
 };
 
 struct zs_snap_device {
@@ -905,6 +1032,7 @@ struct zs_snap_device {
 	pid_t busy_pid;
 	int64_t busy_since;
 	bool busy_unread;
+	struct zs_ages ages;	    /* ZS_NEED_BLOCK_STATE */
 };
 
 enum zs_event_kind {
@@ -949,6 +1077,7 @@ struct zs_snapshot {
 	int cgroups_err;
 	char cgroups_err_path[4096];
 	uint64_t page_size;
+	enum zs_ages_status ages_status; /* ZS_NEED_BLOCK_STATE */
 	bool has_gate;
 	struct zs_gate_view gate;
 	const struct zs_event *events; /* since the previous refresh (watch) */

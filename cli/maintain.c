@@ -566,11 +566,19 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	}
 	{
 		const char *first = NULL, *second = zs_maint_policy_check(&cfg->all, &first);
+		char cause[128];
 
 		for (size_t i = 0; !second && i < cfg->ndev; i++)
 			second = zs_maint_policy_check(&cfg->dev[i].policy, &first);
 		if (second) {
 			cli_usage_error(cli, "maintain: %s above %s", first, second);
+			exit_code = ZS_EXIT_USAGE;
+			goto out;
+		}
+		/* the files' thresholds were checked as they were read: this one is --policy's */
+		if (zs_maint_threshold_check(&cfg->all, zs_ctx_page_size(cli->ctx), cause,
+					     sizeof(cause)) < 0) {
+			cli_usage_error(cli, "maintain: --policy: recompress-threshold: %s", cause);
 			exit_code = ZS_EXIT_USAGE;
 			goto out;
 		}

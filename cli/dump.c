@@ -336,27 +336,6 @@ static void cleanup_disarm(void)
 		sigaction(cleanup_signals[i], &cleanup_saved[i], NULL);
 }
 
-#ifdef ZSCTL_TEST_HOOKS
-/* ZSCTL_TEST_HOLD_DUMP=SECS: wait that long with the temporary file made (test builds only) */
-static void test_hold_dump(void)
-{
-	const char *s = getenv("ZSCTL_TEST_HOLD_DUMP");
-	double secs;
-
-	if (s && zs_parse_seconds(s, &secs) == 0 && secs > 0) {
-		struct timespec ts = { .tv_sec = (time_t)secs,
-				       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
-}
-#else
-static void test_hold_dump(void)
-{
-}
-#endif
-
 static void write_file(struct cli *cli, const struct dump_opts *o, const struct zs_dump *d,
 		       const char *meta)
 {
@@ -380,7 +359,7 @@ static void write_file(struct cli *cli, const struct dump_opts *o, const struct 
 	}
 	cleanup_arm(tmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	test_hold_dump();
+	cli_test_hold("ZSCTL_TEST_HOLD_DUMP"); /* the tests' moment to interrupt it */
 	mask = umask(0);
 	umask(mask);
 	/* mkostemp's 0600, as a new file would be made: the umask decides */

@@ -888,29 +888,15 @@ static bool backing_now(const struct zs_device *d)
 static bool writeback_form_too_new(struct zs_ctx *ctx, const struct zs_set_plan *plan,
 				   const char *value)
 {
-	char saved[sizeof(ctx->error_path)], *text = NULL, *end;
 	unsigned long major, minor;
-	bool old = false;
 
-	if (writeback_mode_ok(value) ||
-	    (!strncmp(value, "page_index=", 11) && !strchr(value, ' ')))
+	if (writeback_mode_ok(value) || (!strncmp(value, "page_index=", 11) && !strchr(value, ' ')))
 		return false;
 	if (zs_attr_exists(ctx, plan->dev, zs_attr_find("writeback_batch_size")) > 0 ||
 	    zs_attr_exists(ctx, plan->dev, zs_attr_find("compressed_writeback")) > 0)
 		return false;
-	/* a missing osrelease is an answer here, not the error of the caller */
-	memcpy(saved, ctx->error_path, sizeof(saved));
-	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
-	    text[0] >= '0' && text[0] <= '9') {
-		major = strtoul(text, &end, 10);
-		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
-			minor = strtoul(end + 1, &end, 10);
-			old = major < 6 || (major == 6 && minor < 16);
-		}
-	}
-	free(text);
-	memcpy(ctx->error_path, saved, sizeof(saved));
-	return old;
+	return zs_ctx_release(ctx, &major, &minor) == 0 &&
+	       (major < 6 || (major == 6 && minor < 16));
 }
 
 static enum zs_set_problem check_item(struct zs_ctx *ctx, const struct zs_set_plan *plan,

@@ -1195,7 +1195,7 @@ enum zs_set_problem {
 	ZS_SET_NO_BLOCKDEV,     /* backing_dev names no block device */
 	ZS_SET_SELF,            /* backing_dev is the device itself */
 	ZS_SET_IN_USE,          /* --reset of a device in use (swap, mounted) */
-	ZS_SET_TOO_NEW,         /* a form of the value this kernel does not take (writeback's key=value: 6.16) */
+	ZS_SET_TOO_NEW,         /* a form this kernel does not take (writeback's keys: 6.16) */
 };
 
 /* Advice about a write that is allowed. */

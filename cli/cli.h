@@ -78,6 +78,11 @@ int cli_gate_begin(struct cli *cli, const struct cli_gate_opts *o, struct zs_gat
  * (the test builds zsctl-test and zsctl-test-top only; nothing elsewhere).
  */
 void cli_test_hold_gate(void);
+/*
+ * The test builds' pause: wait the SECS the environment variable var says
+ * (ZSCTL_TEST_HOLD_GATE, ZSCTL_TEST_HOLD_DUMP); nothing in zsctl itself.
+ */
+void cli_test_hold(const char *var);
 
 /* zsctl set's steps (set.c), shared with zsctl add. */
 struct set_opts {

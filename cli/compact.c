@@ -250,6 +250,15 @@ static void print_result(const struct compact_opts *o, const struct device_run *
 		return;
 	case ZS_DECIDE_NOT_WORTH:
 		cli_format_size(o->policy.min_gain, false, gain, sizeof(gain));
+		if (!d->est.has_compactable || d->est.compactable >= o->policy.min_gain) {
+			/* nothing below --min-gain 0: there is nothing to free */
+			printf("%s: skipped: compaction would free %s%s, fragmentation %s%.1f%% "
+			       "(nothing to free%s%s)\n",
+			       name, d->est.compactable_exact ? "" : "~", est,
+			       d->est.fragmentation_exact ? "" : "~", d->est.fragmentation * 100.0,
+			       basis[0] ? "; " : "", basis);
+			return;
+		}
 		if (d->est.has_fragmentation && o->policy.min_frag <= 1.0 &&
 		    d->est.fragmentation >= o->policy.min_frag) {
 			/* fragmented enough, but too little to free even for that */

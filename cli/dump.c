@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,10 +281,66 @@ static char *temp_template(const char *file)
 	return asprintf(&t, ".%s.XXXXXX", file) < 0 ? NULL : t;
 }
 
+/*
+ * The temporary file while it is ours: a SIGINT, SIGTERM or SIGHUP in the
+ * middle of the archive removes it, then ends zsctl by that signal, as it
+ * would have ended. The signals are blocked from before the file is made
+ * until the handler knows it, and from before it is renamed until the
+ * handler has forgotten it, so the handler never misses it nor removes a
+ * name that is no longer ours.
+ */
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static char *volatile cleanup_path;
+static struct sigaction cleanup_saved[ARRAY_SIZE(cleanup_signals)];
+
+static void cleanup_on_signal(int sig)
+{
+	const char *p = cleanup_path;
+
+	if (p)
+		unlink(p);
+	/* SA_RESETHAND restored the default: delivered when the handler returns */
+	raise(sig);
+}
+
+static void cleanup_block(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Signals blocked: from now on a signal removes path. */
+static void cleanup_arm(char *path)
+{
+	struct sigaction sa = { .sa_handler = cleanup_on_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	cleanup_path = path;
+	for (size_t i = 0; i < ARRAY_SIZE(cleanup_signals); i++) {
+		sigaction(cleanup_signals[i], NULL, &cleanup_saved[i]);
+		/* one ignored stays ignored (nohup, a shell's background job) */
+		if (cleanup_saved[i].sa_handler != SIG_IGN)
+			sigaction(cleanup_signals[i], &sa, NULL);
+	}
+}
+
+/* Signals blocked: the temporary file is gone or renamed; the old dispositions back. */
+static void cleanup_disarm(void)
+{
+	cleanup_path = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
+		sigaction(cleanup_signals[i], &cleanup_saved[i], NULL);
+}
+
 static void write_file(struct cli *cli, const struct dump_opts *o, const struct zs_dump *d,
 		       const char *meta)
 {
 	char why[256] = "", *tmp = temp_template(o->file);
+	sigset_t old;
 	mode_t mask;
 	int fd, r;
 
@@ -291,13 +348,18 @@ static void write_file(struct cli *cli, const struct dump_opts *o, const struct 
 		cli_error(cli, o->file, -ENOMEM, "out of memory");
 		return;
 	}
+	cleanup_block(&old);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		cli_error(cli, o->file, r, "cannot create it: %s", strerror(-r));
 		free(tmp);
 		return;
 	}
+	cleanup_arm(tmp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	cli_test_hold("ZSCTL_TEST_HOLD_DUMP"); /* the tests' moment to interrupt it */
 	mask = umask(0);
 	umask(mask);
 	/* mkostemp's 0600, as a new file would be made: the umask decides */
@@ -308,16 +370,19 @@ static void write_file(struct cli *cli, const struct dump_opts *o, const struct 
 		r = -errno;
 	if (close(fd) < 0 && r >= 0)
 		r = -errno;
+	cleanup_block(&old);
 	if (r >= 0) {
 		r = install(tmp, o->file, o->force);
 		if (r == -EEXIST)
 			snprintf(why, sizeof(why),
 				 "it exists (made meanwhile); --force replaces it");
 	}
-	if (r < 0) {
+	if (r < 0)
 		unlink(tmp);
+	cleanup_disarm();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
 		cli_error(cli, o->file, r, "cannot write it: %s", why[0] ? why : strerror(-r));
-	}
 	free(tmp);
 }
 

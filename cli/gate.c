@@ -12,25 +12,10 @@
 
 #include "cli.h"
 
-#ifdef ZSCTL_TEST_HOOKS
 void cli_test_hold_gate(void)
 {
-	const char *s = getenv("ZSCTL_TEST_HOLD_GATE");
-	double secs;
-
-	if (s && zs_parse_seconds(s, &secs) == 0 && secs > 0) {
-		struct timespec ts = { .tv_sec = (time_t)secs,
-				       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
+	cli_test_hold("ZSCTL_TEST_HOLD_GATE");
 }
-#else
-void cli_test_hold_gate(void)
-{
-}
-#endif
 
 /* The gate is held: this run was counted; say who holds it. */
 static int step_aside(const struct cli_gate_opts *o, struct zs_gate *gate,

@@ -305,10 +305,53 @@ static void duration_str(uint64_t s, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 "m", s / 60);
 }
 
-/* Why a step did not run, in words. */
-static const char *why_not(enum zs_maint_step step, enum zs_maint_result r)
+/*
+ * Why compaction would not pay, from the estimate and the policy, in
+ * compact's terms: a pool past compact-min-frag still needs
+ * zs_compact_frag_gain() (compact's 256K floor, or compact-min-gain when
+ * lower). An estimate at or above compact-min-gain was turned down by
+ * compact's backoff after compactions that freed less.
+ */
+static void not_worth_reason(const struct zs_derived *x, const struct zs_policy *cp, char *buf,
+			     size_t size)
 {
-	switch (r) {
+	char est[32], gain[32], need[32];
+	const char *approx = x->compactable_exact ? "" : "~";
+
+	if (!x->has_compactable || !x->compactable) {
+		snprintf(buf, size, "compaction would free nothing");
+		return;
+	}
+	cli_format_size(x->compactable, false, est, sizeof(est));
+	cli_format_size(cp->min_gain, false, gain, sizeof(gain));
+	cli_format_size(zs_compact_frag_gain(cp), false, need, sizeof(need));
+	if (x->compactable >= cp->min_gain)
+		snprintf(buf, size,
+			 "its last compactions freed less than compact-min-gain %s: backing off "
+			 "(estimate %s%s)",
+			 gain, approx, est);
+	else if (!x->has_fragmentation || cp->min_frag > 1.0)
+		snprintf(buf, size, "it would not pay: %s%s to free, below compact-min-gain %s",
+			 approx, est, gain);
+	else if (x->fragmentation >= cp->min_frag)
+		snprintf(buf, size,
+			 "it would not pay: %s%s to free, below compact-min-gain %s and below %s, "
+			 "what a pool past compact-min-frag %.0f%% needs",
+			 approx, est, gain, need, cp->min_frag * 100.0);
+	else
+		snprintf(buf, size,
+			 "it would not pay: %s%s to free, below compact-min-gain %s, and "
+			 "fragmentation %s%.1f%% below compact-min-frag %.0f%% (past which %s "
+			 "would do)",
+			 approx, est, gain, x->fragmentation_exact ? "" : "~",
+			 x->fragmentation * 100.0, cp->min_frag * 100.0, need);
+}
+
+/* Why a step did not run, in words; buf for the words that need figures. */
+static const char *why_not(enum zs_maint_step step, const struct zs_maint_step_report *st,
+			   const struct zs_maint_policy *p, char *buf, size_t size)
+{
+	switch (st->result) {
 	case ZS_MAINT_DISABLED:
 		return "disabled by the policy";
 	case ZS_MAINT_UNSUPPORTED:
@@ -337,7 +380,8 @@ static const char *why_not(enum zs_maint_step step, enum zs_maint_result r)
 	case ZS_MAINT_WAITING:
 		return "no access-time tracking: marked all pages idle, waiting for the age";
 	case ZS_MAINT_NOT_WORTH:
-		return "it would not pay (below compact-min-gain and compact-min-frag)";
+		not_worth_reason(&st->est, &p->compact_policy, buf, size);
+		return buf;
 	case ZS_MAINT_GATED:
 		return "turned away by the kernel: another compaction of this pool was running";
 	default:
@@ -346,11 +390,11 @@ static const char *why_not(enum zs_maint_step step, enum zs_maint_result r)
 }
 
 static void print_step(const struct maintain_opts *o, const struct zs_maint_report *rep,
-		       enum zs_maint_step step)
+		       const struct zs_maint_policy *p, enum zs_maint_step step)
 {
 	const struct zs_maint_step_report *st = &rep->step[step];
 	const char *name = rep->name, *sname = zs_maint_step_name(step);
-	char types[64], age[32], a[32], b[32], next[32], took[32];
+	char types[64], age[32], a[32], b[32], next[32], took[32], reason[256];
 	const char *why;
 
 	if (o->quiet || st->result == ZS_MAINT_FAILED)
@@ -358,7 +402,7 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 	types_str(st->types, types, sizeof(types));
 	duration_str(st->age, age, sizeof(age));
 	zs_format_elapsed(st->duration_ns, took, sizeof(took));
-	why = why_not(step, st->result);
+	why = why_not(step, st, p, reason, sizeof(reason));
 	if (st->result == ZS_MAINT_WOULD) {
 		switch (step) {
 		case ZS_STEP_RECOMPRESS:
@@ -419,12 +463,13 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 	}
 }
 
-static json_t *json_step(const struct zs_maint_report *rep, enum zs_maint_step step)
+static json_t *json_step(const struct zs_maint_report *rep, const struct zs_maint_policy *p,
+			 enum zs_maint_step step)
 {
 	const struct zs_maint_step_report *st = &rep->step[step];
 	json_t *o = json_object();
-	const char *why = why_not(step, st->result);
-	char types[64];
+	char types[64], reason[256];
+	const char *why = why_not(step, st, p, reason, sizeof(reason));
 
 	json_object_set_new(o, "step", json_string(zs_maint_step_name(step)));
 	json_object_set_new(o, "result", json_string(zs_maint_result_name(st->result)));
@@ -478,14 +523,14 @@ static json_t *json_step(const struct zs_maint_report *rep, enum zs_maint_step s
 	return o;
 }
 
-static json_t *json_device(const struct zs_maint_report *rep)
+static json_t *json_device(const struct zs_maint_report *rep, const struct zs_maint_policy *p)
 {
 	json_t *o = json_object(), *steps = json_array();
 
 	json_object_set_new(o, "name", json_string(rep->name));
 	json_object_set_new(o, "support", maint_support_json(&rep->support));
 	for (unsigned int i = 0; i < ZS_STEP_COUNT_; i++)
-		json_array_append_new(steps, json_step(rep, i));
+		json_array_append_new(steps, json_step(rep, p, i));
 	json_object_set_new(o, "steps", steps);
 	return o;
 }
@@ -566,11 +611,19 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	}
 	{
 		const char *first = NULL, *second = zs_maint_policy_check(&cfg->all, &first);
+		char cause[128];
 
 		for (size_t i = 0; !second && i < cfg->ndev; i++)
 			second = zs_maint_policy_check(&cfg->dev[i].policy, &first);
 		if (second) {
 			cli_usage_error(cli, "maintain: %s above %s", first, second);
+			exit_code = ZS_EXIT_USAGE;
+			goto out;
+		}
+		/* the files' thresholds were checked as they were read: this one is --policy's */
+		if (zs_maint_threshold_check(&cfg->all, zs_ctx_page_size(cli->ctx), cause,
+					     sizeof(cause)) < 0) {
+			cli_usage_error(cli, "maintain: --policy: recompress-threshold: %s", cause);
 			exit_code = ZS_EXIT_USAGE;
 			goto out;
 		}
@@ -681,13 +734,14 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 						any_done   ? "done" :
 							     "nothing"));
 		for (size_t i = 0; i < nreps; i++)
-			json_array_append_new(jd, json_device(&reps[i]));
+			json_array_append_new(
+				jd, json_device(&reps[i], zs_config_policy(cfg, reps[i].name)));
 		json_object_set_new(doc, "devices", jd);
 		cli_json_print(cli, doc);
 	} else {
 		for (size_t i = 0; i < nreps; i++)
 			for (unsigned int k = 0; k < ZS_STEP_COUNT_; k++)
-				print_step(&o, &reps[i], k);
+				print_step(&o, &reps[i], zs_config_policy(cfg, reps[i].name), k);
 	}
 	/* one syslog line for a real run on this host that did or failed something */
 	if (!o.dry_run && zs_ctx_is_live(cli->ctx) && (any_done || any_failed)) {

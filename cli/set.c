@@ -242,6 +242,13 @@ static void problem_sentence(const struct zs_set_plan *plan, const struct zs_set
 				 "cgroup.subtree_control lacks +memory)",
 				 it->name);
 		return;
+	case ZS_SET_TOO_NEW:
+		snprintf(buf, size,
+			 "%s: '%s': the key=value forms (type=, page_indexes=, several keys) came "
+			 "in Linux 6.16; this kernel takes idle, huge, huge_idle, incompressible "
+			 "or page_index=N",
+			 it->name, it->arg);
+		return;
 	}
 	snprintf(buf, size, "%s: refused", it->name);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -153,6 +154,27 @@ const char *cli_suggest(const char *word, size_t len, const void *table, size_t 
 		return prefixed;
 	return best;
 }
+
+#ifdef ZSCTL_TEST_HOOKS
+void cli_test_hold(const char *var)
+{
+	const char *s = getenv(var);
+	double secs;
+
+	if (s && zs_parse_seconds(s, &secs) == 0 && secs > 0) {
+		struct timespec ts = { .tv_sec = (time_t)secs,
+				       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+#else
+void cli_test_hold(const char *var)
+{
+	(void)var;
+}
+#endif
 
 int cli_bad_value(struct cli *cli, const char *opt, const char *val, int err, const char *accepted)
 {

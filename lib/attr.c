@@ -934,6 +934,32 @@ static bool backing_now(const struct zs_device *d)
 	return d->has_backing_dev && d->backing_dev[0] && strcmp(d->backing_dev, "none");
 }
 
+/*
+ * writeback's key=value forms (type=, page_indexes=, several keys) came in
+ * 6.16; before, writeback_store() takes a bare kind or one page_index=N
+ * and says EINVAL to the rest. No file came with them, so the kernel tells
+ * it by the attributes that came after them on the same code:
+ * writeback_batch_size (6.19) and compressed_writeback (7.0). Without
+ * those, the release: 6.16 or later. Not the kernel's own EINVAL, which
+ * is also its answer to an uninitialised device or an index past the end,
+ * and could not say which. Without a release to read (an old dump), the
+ * kernel decides. Android's writeback_compressed proves nothing: its
+ * kernels carried it on older code.
+ */
+static bool writeback_form_too_new(struct zs_ctx *ctx, const struct zs_set_plan *plan,
+				   const char *value)
+{
+	unsigned long major, minor;
+
+	if (writeback_mode_ok(value) || (!strncmp(value, "page_index=", 11) && !strchr(value, ' ')))
+		return false;
+	if (zs_attr_exists(ctx, plan->dev, zs_attr_find("writeback_batch_size")) > 0 ||
+	    zs_attr_exists(ctx, plan->dev, zs_attr_find("compressed_writeback")) > 0)
+		return false;
+	return zs_ctx_release(ctx, &major, &minor) == 0 &&
+	       (major < 6 || (major == 6 && minor < 16));
+}
+
 static enum zs_set_problem check_item(struct zs_ctx *ctx, const struct zs_set_plan *plan,
 				      const struct zs_set_item *it)
 {
@@ -958,6 +984,8 @@ static enum zs_set_problem check_item(struct zs_ctx *ctx, const struct zs_set_pl
 		return ZS_SET_NOT_A_CHOICE;
 	if (has_param(it->value, "algo", algo, sizeof(algo)) && !is_choice(plan, algo))
 		return ZS_SET_NOT_A_CHOICE;
+	if (!strcmp(a->name, "writeback") && writeback_form_too_new(ctx, plan, it->value))
+		return ZS_SET_TOO_NEW;
 	if (!strcmp(a->name, "backing_dev")) {
 		char self[ZS_DEVNAME_MAX + 8];
 

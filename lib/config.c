@@ -296,6 +296,20 @@ const char *zs_maint_policy_check(const struct zs_maint_policy *p, const char **
 	return NULL;
 }
 
+int zs_maint_threshold_check(const struct zs_maint_policy *p, uint64_t page_size, char *cause,
+			     size_t size)
+{
+	uint64_t huge = zs_huge_class_size(page_size);
+
+	if (!huge || p->recompress_threshold < huge)
+		return 0;
+	snprintf(cause, size,
+		 "%" PRIu64 " is at or above zsmalloc's huge class size, %" PRIu64
+		 " bytes with %" PRIu64 "K pages: the kernel refuses it",
+		 p->recompress_threshold, huge, page_size / 1024);
+	return -ERANGE;
+}
+
 /* ---- the files -------------------------------------------------------------------- */
 
 #define SECTION_ALL "maintain"
@@ -408,6 +422,23 @@ static int check_policy(econf_file **kfs, size_t n, const char *group,
 	return fail(e, ZS_CONFIG_CONFLICT, -EINVAL);
 }
 
+/* A threshold the kernel refuses: named where the last file to set it for group set it. */
+static int check_threshold(econf_file **kfs, size_t n, const char *group,
+			   const struct zs_maint_policy *p, uint64_t page_size,
+			   struct zs_config_error *e)
+{
+	if (!zs_maint_threshold_check(p, page_size, e->cause, sizeof(e->cause)))
+		return 0;
+	copy_str(e->section, sizeof(e->section), group);
+	copy_str(e->key, sizeof(e->key), "recompress-threshold");
+	for (size_t i = n; i-- > 0 && !e->file[0];) {
+		locate(kfs[i], group, e->key, e);
+		if (!e->file[0] && strcmp(group, SECTION_ALL))
+			locate(kfs[i], SECTION_ALL, e->key, e);
+	}
+	return fail(e, ZS_CONFIG_BAD_VALUE, -EINVAL);
+}
+
 /* A key before any section, or a section that is neither [maintain] nor [zramN]. */
 static int check_layout(econf_file *kf, struct zs_config_error *e)
 {
@@ -486,7 +517,8 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
  * The files in libeconf's order, later ones winning key by key: first every
  * [maintain], then every device section over the [maintain] they made.
  */
-static int apply(econf_file **kfs, size_t n, struct zs_config *cfg, struct zs_config_error *e)
+static int apply(econf_file **kfs, size_t n, uint64_t page_size, struct zs_config *cfg,
+		 struct zs_config_error *e)
 {
 	int r = 0;
 
@@ -504,6 +536,10 @@ static int apply(econf_file **kfs, size_t n, struct zs_config *cfg, struct zs_co
 		r = check_policy(kfs, n, SECTION_ALL, &cfg->all, e);
 	for (size_t d = 0; d < cfg->ndev && !r; d++)
 		r = check_policy(kfs, n, cfg->dev[d].name, &cfg->dev[d].policy, e);
+	if (!r)
+		r = check_threshold(kfs, n, SECTION_ALL, &cfg->all, page_size, e);
+	for (size_t d = 0; d < cfg->ndev && !r; d++)
+		r = check_threshold(kfs, n, cfg->dev[d].name, &cfg->dev[d].policy, page_size, e);
 	if (!r)
 		e->section[0] = '\0';
 	return r;
@@ -574,7 +610,7 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			goto out;
 		}
 		e->file[0] = '\0';
-		r = apply(&one, 1, cfg, e);
+		r = apply(&one, 1, zs_ctx_page_size(ctx), cfg, e);
 	} else {
 		char usr[PATH_MAX], etc[PATH_MAX];
 		const char *root = zs_ctx_is_live(ctx) ? "" : zs_ctx_root(ctx);
@@ -594,7 +630,7 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			n = 0;
 			goto out;
 		}
-		r = apply(kfs, n, cfg, e);
+		r = apply(kfs, n, zs_ctx_page_size(ctx), cfg, e);
 	}
 	if (!r)
 		*ret = *cfg;

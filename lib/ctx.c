@@ -622,6 +622,26 @@ int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size)
 	return r;
 }
 
+int zs_ctx_release(struct zs_ctx *ctx, unsigned long *major, unsigned long *minor)
+{
+	char saved[sizeof(ctx->error_path)], *text = NULL, *end;
+	int r = -ENOENT;
+
+	/* a missing osrelease is an answer here, not the error of the caller */
+	memcpy(saved, ctx->error_path, sizeof(saved));
+	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text[0] >= '0' &&
+	    text[0] <= '9') {
+		*major = strtoul(text, &end, 10);
+		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
+			*minor = strtoul(end + 1, &end, 10);
+			r = 0;
+		}
+	}
+	free(text);
+	memcpy(ctx->error_path, saved, sizeof(saved));
+	return r;
+}
+
 void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
 {
 	uint64_t max = 0;

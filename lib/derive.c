@@ -109,8 +109,9 @@ static const struct class_shape *class_of(const struct class_table *t, uint64_t 
 {
 	uint64_t size = len + HANDLE_SIZE;
 	size_t i = size > MIN_ALLOC ? (size_t)((size - MIN_ALLOC + t->delta - 1) / t->delta) : 0;
+	size_t last = t->n ? t->n - 1 : 0; /* a built table has classes: for GCC's bounds check */
 
-	return &t->of[i < t->n ? i : t->n - 1];
+	return &t->of[i < last ? i : last];
 }
 
 /* The first length after len (below limit) that class_of() puts in another index. */
@@ -135,13 +136,37 @@ static const struct class_table *class_table_of(uint64_t page)
 	static struct class_table t;
 	static uint64_t built_for;
 
-	if (built_for != page) {
+	if (!page || built_for != page) { /* 0: none built (or a refused page size) */
 		built_for = 0;
 		if (!class_table_build(page, &t))
 			return NULL;
 		built_for = page;
 	}
 	return &t;
+}
+
+/*
+ * zsmalloc's huge_class_size (zs_huge_class_size(), zs_create_pool()): the
+ * size of the largest class whose zspage holds more than one page and more
+ * than one object, less the handle but a byte. zram stores an object of
+ * this size or more a page each, and recompress_store() refuses a
+ * threshold at or above it. Built, like the table, for the default chain
+ * size (6.3 on; 6.2's zspages of at most 4 pages put it lower).
+ */
+uint64_t zs_huge_class_size(uint64_t page)
+{
+	const struct class_table *t = class_table_of(page);
+
+	if (!t)
+		return 0;
+	for (size_t i = t->n; i-- > 0;) {
+		uint64_t size = MIN_ALLOC + i * (uint64_t)t->delta;
+
+		/* merged classes keep the shape of their own size */
+		if (t->of[i].pages != 1 && t->of[i].objs != 1)
+			return (size > page ? page : size) - (HANDLE_SIZE - 1);
+	}
+	return 0;
 }
 
 void zs_estimate_kept(const struct zs_stat *mm, uint64_t page, struct zs_kept *ret)

@@ -181,24 +181,11 @@ static int parse_backing_dev(const char *s, char out[256])
 
 static bool release_has_series_column(struct zs_ctx *ctx)
 {
-	char saved[sizeof(ctx->error_path)], *text = NULL, *end;
 	unsigned long major, minor;
-	bool ok = false;
 
-	/* a missing osrelease is an answer here, not the error of the caller */
-	memcpy(saved, ctx->error_path, sizeof(saved));
-	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
-	    text[0] >= '0' && text[0] <= '9') {
-		major = strtoul(text, &end, 10);
-		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
-			minor = strtoul(end + 1, &end, 10);
-			ok = major < ZS_NINE_COLUMNS_MAJOR ||
-			     (major == ZS_NINE_COLUMNS_MAJOR && minor <= ZS_NINE_COLUMNS_MINOR);
-		}
-	}
-	free(text);
-	memcpy(ctx->error_path, saved, sizeof(saved));
-	return ok;
+	return zs_ctx_release(ctx, &major, &minor) == 0 &&
+	       (major < ZS_NINE_COLUMNS_MAJOR ||
+		(major == ZS_NINE_COLUMNS_MAJOR && minor <= ZS_NINE_COLUMNS_MINOR));
 }
 
 void zs_mm_stat_vet_gate_column(struct zs_ctx *ctx, struct zs_stat *mm)

@@ -100,6 +100,12 @@ int zs_ctx_mountinfo(struct zs_ctx *ctx, struct libmnt_table **ret);
 void zs_ctx_forget_mountinfo(struct zs_ctx *ctx);
 /* The debugfs mount point below the root, without the leading '/'; -ENOENT when none. */
 int zs_ctx_find_debugfs(struct zs_ctx *ctx, char *out, size_t size);
+/*
+ * The kernel's release, MAJOR.MINOR of proc/sys/kernel/osrelease; -ENOENT
+ * when it cannot be read or parsed (a dump without it). Not an error of
+ * the caller: the context's error path is left as it was.
+ */
+int zs_ctx_release(struct zs_ctx *ctx, unsigned long *major, unsigned long *minor);
 /* A dump's pools tell its page size (the largest class is PAGE_SIZE). */
 void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool);
 

@@ -610,6 +610,12 @@ struct zs_kept {
 	bool valid;
 };
 void zs_estimate_kept(const struct zs_stat *mm, uint64_t page_size, struct zs_kept *ret);
+/*
+ * zsmalloc's huge_class_size for a page size: compressed objects of this
+ * size or more are stored a page each. 0 for a page size zsmalloc has no
+ * table for.
+ */
+uint64_t zs_huge_class_size(uint64_t page_size);
 
 struct zs_derived {
 	double ratio; /* orig_data_size / compr_data_size */
@@ -1373,6 +1379,7 @@ enum zs_set_problem {
 	ZS_SET_SELF,            /* backing_dev is the device itself */
 	ZS_SET_IN_USE,          /* --reset of a device in use (swap, mounted) */
 	ZS_SET_NO_MEMCG,        /* a cgroup without the memory controller (or the root) */
+	ZS_SET_TOO_NEW,         /* a form this kernel does not take (writeback's keys: 6.16) */
 };
 
 /* Advice about a write that is allowed. */
@@ -1552,6 +1559,13 @@ void zs_knob_format(const struct zs_knob *k, const struct zs_maint_policy *p, ch
 		    size_t size);
 /* Cross-knob checks (a minimum above its maximum): the second knob's name, or NULL. */
 const char *zs_maint_policy_check(const struct zs_maint_policy *p, const char **first);
+/*
+ * The recompression threshold against the kernel's huge class size for
+ * page_size (recompress_store() refuses one at or above it): 0, or -ERANGE
+ * with the cause in words, without the key.
+ */
+int zs_maint_threshold_check(const struct zs_maint_policy *p, uint64_t page_size, char *cause,
+			     size_t size);
 
 /*
  * The configuration: [maintain] for every device, [zramN] for one. Files

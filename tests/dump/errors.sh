@@ -114,6 +114,35 @@ if [ -w /dev/full ]; then
 	tap_ok $? "standard output full: says so ($(cat "$TMPD/err"))"
 fi
 
+# interrupted with the temporary file made (zsctl-test waits there: ZSCTL_TEST_HOLD_DUMP):
+# the signal removes it and ends zsctl as it would have; no archive. env resets SIGINT,
+# which a shell's background job starts with ignored (an ignored one stays ignored).
+[ -x "${ZSCTL_TEST-}" ] || tap_bail "no zsctl-test (ZSCTL_TEST) for the interrupted dumps"
+mkdir "$TMPD/sig"
+for sig in INT:2 TERM:15 HUP:1; do
+	num=${sig#*:} sig=${sig%:*}
+	ZSCTL_TEST_HOLD_DUMP=60 env --default-signal=INT "$ZSCTL_TEST" --sysroot "$FIX" \
+		dump "$TMPD/sig/$sig.tar.gz" >"$TMPD/out" 2>"$TMPD/err" &
+	pid=$!
+	made=""
+	for _ in $(seq 100); do
+		made=$(leftovers "$TMPD/sig")
+		[ -n "$made" ] && break
+		sleep 0.1
+	done
+	case "$made" in
+	*"/.$sig.tar.gz."??????" ") tap_ok 0 "SIG$sig: the temporary file is there before ($made)" ;;
+	*) tap_ok 1 "SIG$sig: the temporary file is there before ('$made')" ;;
+	esac
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	tap_is "$rc" "$((128 + num))" "SIG$sig: zsctl ends by the signal"
+	tap_is "$(leftovers "$TMPD/sig")" "" "SIG$sig: no temporary file left"
+	[ ! -e "$TMPD/sig/$sig.tar.gz" ]
+	tap_ok $? "SIG$sig: no archive"
+done
+
 # usage
 run --sysroot "$FIX" dump a b
 tap_is "$rc:$(echo "$err" | head -1)" "2:zsctl: dump: one FILE at most" "two FILEs: usage, exit 2"

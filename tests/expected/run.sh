@@ -40,7 +40,8 @@
 # of the case's own zsctl becomes <pid>, and a time within the case's run
 # <time>, in the state file's lines and in the name a garbled state file is
 # set aside as (any other pid or time stays, and fails the case); the
-# durations it prints become <duration>.
+# durations it prints become <duration> (a duration_ns of 0 stays: a step
+# that ran took time).
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${ZSCTL:=$TOP_SRCDIR/zsctl}"
@@ -250,7 +251,8 @@ mask()
 	/: compacted: freed .* in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/ {
 		sub(/ in ([0-9]+ us|[0-9]+\.[0-9] m?s)$/, " in <duration>")
 	}
-	/^ *"duration_ns": [0-9]+,?$/ {
+	# a step that ran took time: a 0 stays, and fails the case
+	/^ *"duration_ns": [1-9][0-9]*,?$/ {
 		sub(/"duration_ns": [0-9]+/, "\"duration_ns\": <duration>")
 	}
 	{ print }

@@ -91,6 +91,9 @@ tap_is "$(j run '.devices[0].steps[2].pages_compacted')" "$((compacted_after - c
 	"pages_compacted = the mm_stat column 7 delta"
 [ "$((used_before - used_after))" -gt 0 ]
 tap_ok $? "compaction freed memory ($((used_before - used_after)) bytes)"
+took=$(j run '.devices[0].steps[2].duration_ns')
+[ "${took:-0}" -gt 0 ] 2>/dev/null
+tap_ok $? "compact: the step's duration is measured ($took ns)"
 tap_is "$(j run '.errors // [] | length')" 0 "no errors"
 diskseq=$(cat "/sys/block/$dev/diskseq" 2>/dev/null)
 # and what it left, the estimate's learned floor (issue 16), as compact does

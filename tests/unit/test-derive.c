@@ -705,6 +705,35 @@ static void test_freeable_saturates(void **state)
 	assert_u64_equal(zs_freeable_bytes(&total, 65536), 3 * 65536);
 }
 
+/*
+ * zsmalloc's huge_class_size from the derived table = what the kernel's own
+ * classes say: the largest class whose zspage has more than one page and
+ * more than one object, less the handle but a byte (zs_create_pool()).
+ */
+static void test_huge_class_size(void **state)
+{
+	struct zs_pool pool;
+	uint64_t want = 0;
+
+	(void)state;
+	load_pool(K612 "zs.zram0.classes.empty", &pool);
+	for (size_t i = 0; i < pool.nclasses; i++) {
+		const struct zs_class *c = &pool.classes[i];
+
+		if (c->pages_per_zspage > 1 && c->pages_per_zspage * 4096 / c->size > 1 &&
+		    c->size - 7 > want)
+			want = c->size - 7;
+	}
+	zs_pool_clear(&pool);
+	assert_u64_equal(want, 3625); /* class 225, 3632 bytes in zspages of 8 pages */
+	assert_u64_equal(zs_huge_class_size(4096), want);
+	assert_true(zs_huge_class_size(65536) > 4096 && zs_huge_class_size(65536) < 65536);
+	assert_u64_equal(zs_huge_class_size(1000), 0);
+	assert_u64_equal(zs_huge_class_size(0), 0);
+	/* the table of another page size left the 4K one as it was */
+	assert_u64_equal(zs_huge_class_size(4096), want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_device_page_size),
 		cmocka_unit_test(test_saturating_arithmetic),
 		cmocka_unit_test(test_freeable_saturates),
+		cmocka_unit_test(test_huge_class_size),
 	};
 
 	unit_require_srcdir();

@@ -263,6 +263,11 @@ static void test_config_refused(void **state)
 		  ZS_CONFIG_CONFLICT, 2, "maintain", "writeback-min" },
 		{ "etc/zsctl/zsctl.conf", "[zram1]\nrecompress-age-min = 5h\n", ZS_CONFIG_CONFLICT,
 		  2, "zram1", "recompress-age-min" },
+		/* at or above the huge class size (4K pages: 3625): recompress_store() says EINVAL */
+		{ "etc/zsctl/zsctl.conf", "[zram1]\ncompact = no\nrecompress-threshold = 4K\n",
+		  ZS_CONFIG_BAD_VALUE, 3, "zram1", "recompress-threshold" },
+		{ "etc/zsctl/zsctl.conf", "[maintain]\nrecompress-threshold = 3625\n[zram1]\n",
+		  ZS_CONFIG_BAD_VALUE, 2, "maintain", "recompress-threshold" },
 	};
 
 	for (size_t i = 0; i < UNIT_N(cases); i++) {
@@ -287,6 +292,32 @@ static void test_config_refused(void **state)
 		unit_rm_tree(root);
 		free(root);
 	}
+}
+
+static void test_threshold_limit(void **state)
+{
+	struct zs_maint_policy p;
+	char cause[128] = "";
+
+	(void)state;
+	zs_maint_policy_default(&p);
+	assert_int_equal(zs_maint_threshold_check(&p, 4096, cause, sizeof(cause)), 0);
+	p.recompress_threshold = 3624;
+	assert_int_equal(zs_maint_threshold_check(&p, 4096, cause, sizeof(cause)), 0);
+	assert_string_equal(cause, "");
+	p.recompress_threshold = 3625;
+	assert_int_equal(zs_maint_threshold_check(&p, 4096, cause, sizeof(cause)), -ERANGE);
+	assert_string_equal(cause, "3625 is at or above zsmalloc's huge class size, 3625 bytes "
+				   "with 4K pages: the kernel refuses it");
+	/* the longest value still says the limit whole */
+	p.recompress_threshold = UINT64_MAX;
+	assert_int_equal(zs_maint_threshold_check(&p, 65536, cause, sizeof(cause)), -ERANGE);
+	assert_non_null(strstr(cause, "with 64K pages: the kernel refuses it"));
+	/* 64K pages have larger classes: what 4K pages refuse is fine there */
+	p.recompress_threshold = 4096;
+	assert_int_equal(zs_maint_threshold_check(&p, 65536, cause, sizeof(cause)), 0);
+	/* a page size zsmalloc has no table for: no limit zsctl could know, the kernel decides */
+	assert_int_equal(zs_maint_threshold_check(&p, 1000, cause, sizeof(cause)), 0);
 }
 
 static void test_config_only(void **state)
@@ -370,6 +401,7 @@ int main(void)
 		UNIT_DIR_TEST(test_config_refused),
 		UNIT_DIR_TEST(test_config_only),
 		cmocka_unit_test(test_state_keys),
+		cmocka_unit_test(test_threshold_limit),
 	};
 
 	unit_require_srcdir();

@@ -192,17 +192,6 @@ enum zs_maint_result zs_maint_supported(const struct zs_device *dev, enum zs_mai
 	}
 }
 
-/* Suspended seconds since boot: CLOCK_BOOTTIME runs on in suspend, CLOCK_MONOTONIC not. */
-static uint64_t suspended_seconds(void)
-{
-	struct timespec b, m;
-
-	if (clock_gettime(CLOCK_BOOTTIME, &b) < 0 || clock_gettime(CLOCK_MONOTONIC, &m) < 0 ||
-	    b.tv_sec < m.tv_sec)
-		return 0;
-	return (uint64_t)(b.tv_sec - m.tv_sec);
-}
-
 /* The kernel's answers to a post-processing write, each a result of its own. */
 static enum zs_maint_result kernel_answer(int err)
 {
@@ -354,7 +343,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 {
 	enum zs_maint_result why;
 	struct zs_stat bd;
-	uint64_t limit = 0, writes_before, t0, suspended;
+	uint64_t limit = 0, writes_before, t0, suspended, recompress_age;
 	bool was_enabled;
 	char val[32];
 	int r = 0;
@@ -393,13 +382,8 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	 * suspended since boot (at most the age), so that "idle" means idle
 	 * while awake. An upper bound: never shorter than the age awake.
 	 */
-	suspended = zs_ctx_is_live(ctx) ? suspended_seconds() : 0;
-	st->age = zs_maint_idle_age(p->writeback_age_min, p->writeback_age_max,
-				    s->meminfo.val[ZS_MEMINFO_MEM_AVAILABLE],
-				    s->meminfo.val[ZS_MEMINFO_MEM_TOTAL]);
-	st->age = zs_add_sat(st->age, suspended < st->age ? suspended : st->age);
-	if (st->age > UINT32_MAX)
-		st->age = UINT32_MAX;
+	suspended = zs_ctx_is_live(ctx) ? zs_suspended_seconds() : 0;
+	zs_ages_policy(p, &s->meminfo, suspended, &recompress_age, &st->age);
 	st->types = p->writeback_types;
 	if (dry_run) {
 		st->result = ZS_MAINT_WOULD;

@@ -266,6 +266,7 @@ lap "initramfs"
 # to $RUN/NAME/results/restart/.
 boot() {
 	local dir=$RUN/$1 phase=${4:-first} out=$RUN/$1/results sfx="" rc
+	mkdir -p "$dir"
 	if [ "$phase" = restart ]; then
 		out=$dir/results/restart
 		sfx=-restart

@@ -31,7 +31,8 @@ programs=""
 for p in ${CHECK_PROGRAMS_ALL:-}; do
 	for t in $tests; do
 		case ${p%"$EXEEXT"} in
-		zsctl-test | zsctl-test-top) pat='$ZSCTL_TEST' ;;
+		# zsctl-test execs its verbs' programs (top, dump, maintain) from beside it
+		zsctl-test | zsctl-test-*) pat='$ZSCTL_TEST' ;;
 		*) pat="TOP_BUILDDIR/${p%"$EXEEXT"}" ;;
 		esac
 		! grep -qF "$pat" "$TOP_SRCDIR/$t" || { programs="$programs $p"; break; }

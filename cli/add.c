@@ -41,14 +41,7 @@ static void usage(void)
 	       " -h, --help            display this help\n"
 	       "\n"
 	       "Attributes (as for zsctl set):\n");
-	for (size_t i = 0; i < n; i++) {
-		char lead[64];
-
-		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
-			continue;
-		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
-		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
-	}
+	cli_print_settable(t, n);
 	printf("\n"
 	       "Exit status: 0 made and set up, 1 not made, or refused by the kernel or\n"
 	       "the new device (and removed again), 2 usage (nothing made).\n"

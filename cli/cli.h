@@ -222,5 +222,6 @@ int cli_table_column(struct libscols_table *tb, const char *name, bool right);
 int cli_table_print(struct libscols_table *tb, bool raw);
 /* lead (already aligned to indent), then text wrapped at 79 columns, continued at indent. */
 void cli_print_wrapped(const char *lead, size_t indent, const char *text);
+void cli_print_settable(const struct zs_attr *t, size_t n);
 
 #endif

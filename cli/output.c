@@ -349,3 +349,16 @@ void cli_print_wrapped(const char *lead, size_t indent, const char *text)
 	}
 	putchar('\n');
 }
+
+/* The names and values set takes of a table: what is writable and not left to a verb. */
+void cli_print_settable(const struct zs_attr *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char lead[64];
+
+		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
+			continue;
+		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
+		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
+	}
+}

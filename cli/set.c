@@ -16,18 +16,6 @@
 
 #include "cli.h"
 
-/* The names and values set takes of a table: what is writable and not left to a verb. */
-static void print_settable(const struct zs_attr *t, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char lead[64];
-
-		if (!(t[i].mode & ZS_ATTR_WRITE) || (t[i].flags & ZS_ATTR_NO_SET))
-			continue;
-		snprintf(lead, sizeof(lead), " %-23s ", t[i].name);
-		cli_print_wrapped(lead, strlen(lead), t[i].value_help);
-	}
-}
 
 static void usage(void)
 {
@@ -61,13 +49,13 @@ static void usage(void)
 	       "\n"
 	       "Attributes:\n");
 	t = zs_attr_table(&n);
-	print_settable(t, n);
+	cli_print_settable(t, n);
 	printf("\nzswap's parameters (/sys/module/zswap/parameters):\n");
 	t = zs_zswap_attr_table(&n);
-	print_settable(t, n);
+	cli_print_settable(t, n);
 	printf("\nA cgroup's zswap files (--cgroup):\n");
 	t = zs_cgroup_attr_table(&n);
-	print_settable(t, n);
+	cli_print_settable(t, n);
 	printf("\n"
 	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
 	       "device's state or the kernel, 2 usage (an unknown attribute, a malformed\n"

@@ -2,19 +2,18 @@
 # /init; busybox sh). Since 7.0 writeback_store() holds zram's dev_lock for
 # writing for its whole run and every attribute read waits behind it: status
 # must say the device is busy instead of reading it. BZ: 128M with 64M of
-# idle pages, backed by BB (a zram device of its own); maintain writes back
+# idle pages, backed by BB (a virtio disk of its own); maintain writes back
 # all of it in one round, in the background, one page a request. Once its
 # phase file says writeback, status, status -J and a raw read of mm_stat
 # start together, each timed: the raw read is the control that shows the
 # device was really locked.
-# BB compresses with zstd at level 19 (about 200 us a page natively, against
-# 8 us for lzo-rle): the writeback must outlast two runs of zsctl status
-# under emulation, and with lzo-rle 6.12 had written back its 14044 pages
-# before status began (status takes 0.6 s there)
-BB=$(new_zram_setup) || log "busy: hot_add failed"
-run busy.backing_algorithm sh -c "echo zstd >/sys/block/$BB/comp_algorithm"
-run busy.backing_params sh -c "echo 'algo=zstd level=19' >/sys/block/$BB/algorithm_params"
-echo 160M >"/sys/block/$BB/disksize"
+# BB is a disk (/dev/vdd, 80M), not a zram device: a writer of a disk sleeps
+# on each page's I/O. A zram backing device never sleeps, and 6.12's
+# writeback loop has no cond_resched(): on its non-preemptible tinyconfig
+# kernel the loop held one CPU for the whole writeback, RCU stalled ("rcu_sched
+# self-detected stall"), and zsctl status, waiting for a grace period, took
+# as long as the writeback (33 s).
+BB=vdd
 BZ=$(new_zram_setup) || log "busy: hot_add failed"
 echo "$BZ $BB" >$R/busy.devices
 run busy.backing_dev sh -c "echo /dev/$BB >/sys/block/$BZ/backing_dev"

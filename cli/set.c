@@ -703,7 +703,7 @@ int cli_set_run(struct cli *cli, struct zs_set_plan *plan, const struct set_opts
 {
 	bool usage_bad = false, bad = false;
 	char msg[512], path[sizeof(plan->cgroup_dir) + 64], obj[1100];
-	const char *object = plan_object(plan, obj, sizeof(obj));
+	const char *object;
 	int r;
 
 	/* against the kernel and the device's state */

@@ -629,8 +629,8 @@ int zs_ctx_release(struct zs_ctx *ctx, unsigned long *major, unsigned long *mino
 
 	/* a missing osrelease is an answer here, not the error of the caller */
 	memcpy(saved, ctx->error_path, sizeof(saved));
-	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text[0] >= '0' &&
-	    text[0] <= '9') {
+	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text &&
+	    text[0] >= '0' && text[0] <= '9') {
 		*major = strtoul(text, &end, 10);
 		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
 			*minor = strtoul(end + 1, &end, 10);

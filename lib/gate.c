@@ -234,8 +234,9 @@ static int phase_file_name(const char *base, bool tmp, char *buf, size_t size)
 /* "PID PHASE DEVICE SINCE\n"; a phase of another pid than the flock's holder is stale. */
 static void read_phase(int dfd, const char *base, struct zs_gate_holder *h)
 {
-	char name[NAME_MAX + 1], buf[128], phase[16], dev[ZS_DEVNAME_MAX];
-	long long pid, since;
+	char name[NAME_MAX + 1], buf[128], *word[4], *save = NULL;
+	uint64_t pid, since;
+	unsigned int nwords = 0;
 	ssize_t n;
 	int fd;
 
@@ -249,14 +250,19 @@ static void read_phase(int dfd, const char *base, struct zs_gate_holder *h)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	if (sscanf(buf, "%lld %15s %15s %lld", &pid, phase, dev, &since) != 4 ||
-	    pid != (long long)h->pid || since < 0 || !zs_devname_valid(dev))
+	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
+		if (nwords == 4)
+			return; /* a fifth word: not a line of ours */
+		word[nwords++] = w;
+	}
+	if (nwords != 4 || zs_parse_u64(word[0], &pid) < 0 || pid != (uint64_t)h->pid ||
+	    zs_parse_u64(word[3], &since) < 0 || since > INT64_MAX || !zs_devname_valid(word[2]))
 		return;
 	for (unsigned int i = 1; i < ZS_PHASE_COUNT_; i++) {
-		if (!strcmp(phase, phase_names[i])) {
+		if (!strcmp(word[1], phase_names[i])) {
 			h->phase = (enum zs_gate_phase)i;
-			snprintf(h->device, sizeof(h->device), "%s", dev);
-			h->phase_since = since;
+			snprintf(h->device, sizeof(h->device), "%s", word[2]);
+			h->phase_since = (int64_t)since;
 		}
 	}
 }

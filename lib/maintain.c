@@ -343,7 +343,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 {
 	enum zs_maint_result why;
 	struct zs_stat bd;
-	uint64_t limit = 0, writes_before, t0, suspended, recompress_age;
+	uint64_t limit = 0, t0, suspended, recompress_age;
 	bool was_enabled;
 	char val[32];
 	int r = 0;
@@ -391,9 +391,6 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	}
 	t0 = mono_ns();
 	was_enabled = dev->writeback_limit_enable;
-	writes_before = zs_stat_has(&dev->bd, ZS_BD_WRITES) ? dev->bd.val[ZS_BD_WRITES] : 0;
-	if (read_stat(ctx, dev->name, "bd_stat", &bd) >= 0)
-		writes_before = bd.val[ZS_BD_WRITES];
 	snprintf(val, sizeof(val), "%" PRIu64, st->budget);
 	r = write_attr(ctx, dev->name, "writeback_limit_enable", "1");
 	if (r >= 0)
@@ -407,6 +404,9 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	st->result = ZS_MAINT_DONE;
 	st->types = 0;
 	for (unsigned int i = 0; i < ZS_ARRAY_SIZE(pp_names) && limit; i++) {
+		uint64_t writes_before;
+		bool before_ok;
+
 		if (!(p->writeback_types & (1u << i)))
 			continue;
 		if ((1u << i) != ZS_PP_HUGE) {
@@ -419,7 +419,18 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 			if (r == 0)
 				continue;
 		}
+		before_ok = read_stat(ctx, dev->name, "bd_stat", &bd) >= 0;
+		writes_before = before_ok ? bd.val[ZS_BD_WRITES] : 0;
 		r = write_attr(ctx, dev->name, "writeback", pp_names[i]);
+		/*
+		 * What the kernel wrote is bd_stat's rise around this one write:
+		 * the kernel counts no writer apart. EAGAIN (6.12 to 6.19:
+		 * another post-processing write holds pp_in_progress) means
+		 * this write wrote nothing; the rise is the other writer's.
+		 */
+		if (before_ok && r != -EAGAIN && read_stat(ctx, dev->name, "bd_stat", &bd) >= 0 &&
+		    bd.val[ZS_BD_WRITES] >= writes_before)
+			st->written = zs_add_sat(st->written, bd.val[ZS_BD_WRITES] - writes_before);
 		if (r < 0) {
 			int err = r;
 
@@ -429,7 +440,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 				 * writeback_store() ends a round with EIO when
 				 * writeback_limit reaches 0: this round's budget
 				 * is written, a success (what it wrote is
-				 * bd_stat's delta below).
+				 * bd_stat's rise above).
 				 */
 				st->types |= 1u << i;
 				break;
@@ -443,9 +454,6 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 		if (read_u64(ctx, dev->name, "writeback_limit", &limit) < 0)
 			break;
 	}
-	/* what the kernel says was written, with or without the limit */
-	if (read_stat(ctx, dev->name, "bd_stat", &bd) >= 0 && bd.val[ZS_BD_WRITES] >= writes_before)
-		st->written = bd.val[ZS_BD_WRITES] - writes_before;
 	rec->wb_day_pages = zs_add_sat(rec->wb_day_pages, st->written);
 	st->day_used = rec->wb_day_pages;
 restore:

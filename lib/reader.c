@@ -489,7 +489,7 @@ static void read_gate(struct zs_reader *r);
  * attribute's show takes it for reading, initstate's and mm_stat's too:
  * a read waits for the whole writeback (2.1 s measured on 7.3.4; minutes
  * for a big one). Up to 6.x both took init_lock for reading (6.12's
- * writeback_store() and recompress_store(): down_read; 6.13-6.19 keep a
+ * writeback_store() and recompress_store(): down_read; 6.12-6.19 keep a
  * second one out with pp_in_progress, not the lock), so a read goes
  * through at once with the values as they change: there a busy device is
  * read like any other and only shown busy. A release that cannot be read

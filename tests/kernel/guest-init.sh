@@ -12,8 +12,8 @@
 #
 # Disks (qemu virtio-blk): /dev/vda, the backing device of zram3 (writeback);
 # /dev/vdb, a swap partition behind zswap; /dev/vdc, a tar of /keep, which the
-# first boot's parts fill and the second boot finds again; /dev/vdd, the
-# backing device of the busy part's writeback.
+# first boot's parts fill and the second boot finds again; /dev/vdd and
+# /dev/vde, the backing devices of the busy and rawwb parts' writeback.
 
 /bin/busybox --install -s /bin
 export PATH=/bin

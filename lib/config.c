@@ -340,53 +340,84 @@ static int fail(struct zs_config_error *e, enum zs_config_problem problem, int e
 	return -EINVAL;
 }
 
-/* Every key of group into p, in no particular order: any bad one refuses it all. */
+/* A bad key of group: kept in *e if it is the first bad line of the group so far. */
+static void refuse_key(econf_file *kf, const char *group, const char *key, const char *value,
+		       enum zs_config_problem problem, int err, const char *cause,
+		       struct zs_config_error *e)
+{
+	struct zs_config_error here = { .problem = problem, .err = err };
+
+	copy_str(here.key, sizeof(here.key), key);
+	copy_str(here.value, sizeof(here.value), value);
+	copy_str(here.cause, sizeof(here.cause), cause);
+	locate(kf, group, key, &here);
+	if (e->problem && (!here.line || (e->line && e->line <= here.line)))
+		return;
+	e->problem = problem;
+	e->err = err;
+	copy_str(e->key, sizeof(e->key), here.key);
+	copy_str(e->value, sizeof(e->value), here.value);
+	copy_str(e->cause, sizeof(e->cause), here.cause);
+	copy_str(e->file, sizeof(e->file), here.file);
+	e->line = here.line;
+}
+
+/*
+ * Every key of group into p: any bad one refuses it all, named at its line
+ * (the first bad line of the group). The values are looked up knob by knob:
+ * libeconf 0.5's econf_getKeys() leaves out an entry whose key is the key of
+ * the entry before it in the file, whatever their groups, so in
+ *	[maintain]
+ *	recompress = yes
+ *	[zram3]
+ *	recompress = no
+ * zram3 had no key at all and took [maintain]'s (issue 14). Its list serves
+ * only to find unknown keys, which the omission cannot hide: the entry before,
+ * of the same name, is as unknown and refuses the file where it is.
+ */
 static int apply_group(econf_file *kf, const char *group, struct zs_maint_policy *p,
 		       struct zs_config_error *e)
 {
 	char **keys = NULL;
 	size_t nkeys = 0;
 	econf_err ee;
-	int r = 0;
 
+	e->problem = ZS_CONFIG_OK;
 	ee = econf_getKeys(kf, group, &nkeys, &keys);
-	if (ee == ECONF_NOKEY)
-		return 0;
-	if (ee != ECONF_SUCCESS) {
+	if (ee != ECONF_SUCCESS && ee != ECONF_NOKEY) {
 		copy_str(e->cause, sizeof(e->cause), econf_errString(ee));
 		return fail(e, ZS_CONFIG_SYNTAX, -EINVAL);
 	}
-	for (size_t i = 0; i < nkeys && !r; i++) {
-		const struct zs_knob *k = zs_knob_find(keys[i]);
+	for (size_t i = 0; ee == ECONF_SUCCESS && i < nkeys; i++)
+		if (!zs_knob_find(keys[i]))
+			refuse_key(kf, group, keys[i], "", ZS_CONFIG_UNKNOWN_KEY, -EINVAL, "", e);
+	if (keys)
+		econf_freeArray(keys);
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(knobs); i++) {
 		char *value = NULL;
+		int r;
 
-		copy_str(e->key, sizeof(e->key), keys[i]);
-		locate(kf, group, keys[i], e);
-		if (!k) {
-			r = fail(e, ZS_CONFIG_UNKNOWN_KEY, -EINVAL);
-			break;
-		}
-		ee = econf_getStringValue(kf, group, keys[i], &value);
+		ee = econf_getStringValue(kf, group, knobs[i].name, &value);
+		if (ee == ECONF_NOKEY)
+			continue;
 		if (ee != ECONF_SUCCESS || !value) {
-			copy_str(e->cause, sizeof(e->cause),
-				 ee == ECONF_SUCCESS ? "no value" : econf_errString(ee));
+			refuse_key(kf, group, knobs[i].name, "", ZS_CONFIG_BAD_VALUE, -EINVAL,
+				   ee == ECONF_SUCCESS ? "no value" : econf_errString(ee), e);
 			free(value);
-			r = fail(e, ZS_CONFIG_BAD_VALUE, -EINVAL);
-			break;
+			continue;
 		}
-		copy_str(e->value, sizeof(e->value), value);
-		r = zs_knob_set(k, p, value);
-		free(value);
+		r = zs_knob_set(&knobs[i], p, value);
 		if (r < 0)
-			r = fail(e, r == -ERANGE ? ZS_CONFIG_RANGE : ZS_CONFIG_BAD_VALUE, r);
+			refuse_key(kf, group, knobs[i].name, value,
+				   r == -ERANGE ? ZS_CONFIG_RANGE : ZS_CONFIG_BAD_VALUE, r, "", e);
+		free(value);
 	}
-	econf_freeArray(keys);
-	if (!r) {
-		e->key[0] = e->value[0] = '\0';
-		e->file[0] = '\0';
-		e->line = 0;
-	}
-	return r;
+	if (e->problem)
+		return -EINVAL;
+	e->key[0] = e->value[0] = '\0';
+	e->file[0] = '\0';
+	e->line = 0;
+	return 0;
 }
 
 /* A minimum above its maximum: named where the last file to set either key set it. */
@@ -579,6 +610,76 @@ static void free_files(econf_file **kfs, size_t n)
 	free(kfs);
 }
 
+struct file_order {
+	econf_file *kf;
+	char *path;
+	const char *name; /* the drop-in's file name; NULL for zsctl.conf */
+	size_t read_as;
+};
+
+static int file_order_cmp(const void *a, const void *b)
+{
+	const struct file_order *x = a, *y = b;
+	int c;
+
+	if (!x->name != !y->name)
+		return x->name ? 1 : -1;
+	c = x->name ? strcmp(x->name, y->name) : 0;
+	if (c)
+		return c;
+	return x->read_as < y->read_as ? -1 : x->read_as > y->read_as;
+}
+
+/*
+ * systemd's order: zsctl.conf, then the drop-ins of both directories by
+ * name, whichever directory (a later one wins). libeconf 0.5 hands out the
+ * vendor's drop-ins first and then /etc's, so that /etc/.../20-b.conf came
+ * before /usr/lib/.../30-c.conf and won over it; and it reads both of two
+ * drop-ins of one name, where /etc's masks the vendor's (read first).
+ */
+static int sort_files(econf_file **kfs, size_t *np)
+{
+	size_t n = *np, kept = 0;
+	struct file_order *o = calloc(n ? n : 1, sizeof(*o));
+	int r = 0;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *slash;
+		size_t dirlen;
+
+		o[i].kf = kfs[i];
+		o[i].read_as = i;
+		o[i].path = econf_getPath(kfs[i]);
+		if (!o[i].path) {
+			r = -ENOMEM;
+			goto out;
+		}
+		slash = strrchr(o[i].path, '/');
+		if (!slash)
+			continue;
+		dirlen = (size_t)(slash - o[i].path);
+		if (dirlen >= strlen(".conf.d") &&
+		    !strncmp(slash - strlen(".conf.d"), ".conf.d", strlen(".conf.d")))
+			o[i].name = slash + 1;
+	}
+	qsort(o, n, sizeof(*o), file_order_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && o[i].name && o[i + 1].name && !strcmp(o[i].name, o[i + 1].name)) {
+			econf_freeFile(o[i].kf);
+			continue;
+		}
+		kfs[kept++] = o[i].kf;
+	}
+	*np = kept;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(o[i].path);
+	free(o);
+	return r;
+}
+
 int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 		   struct zs_config_error *e)
 {
@@ -630,6 +731,9 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			n = 0;
 			goto out;
 		}
+		r = sort_files(kfs, &n);
+		if (r < 0)
+			goto out;
 		r = apply(kfs, n, zs_ctx_page_size(ctx), cfg, e);
 	}
 	if (!r)

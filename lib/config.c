@@ -8,9 +8,11 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,74 @@
 #include "internal.h"
 
 #define MIB (UINT64_C(1) << 20)
+
+/*
+ * libeconf is dlopen()ed on the first read of the configuration, by the
+ * SONAME configure read from the library: only zsctl maintain and zsctl
+ * status --ages read zsctl.conf, and linking it made every run of every
+ * verb (each scrape, each timer's compact) load it, about ten system calls
+ * (bench/README.md). Its functions are resolved once through this table,
+ * each pointer of the type the header gives the function (systemd's
+ * DLSYM_PROTOTYPE).
+ */
+#define ECONF_SYMBOLS(X)                     \
+	X(econf_readFile)                    \
+	X(econf_readDirsHistoryWithCallback) \
+	X(econf_getGroups)                   \
+	X(econf_getKeys)                     \
+	X(econf_getStringValue)              \
+	X(econf_getExtValue)                 \
+	X(econf_freeExtValue)                \
+	X(econf_freeArray)                   \
+	X(econf_freeFile)                    \
+	X(econf_getPath)                     \
+	X(econf_errString)                   \
+	X(econf_errLocation)
+
+#define ECONF_POINTER(fn) static __typeof__(fn) *sym_##fn;
+ECONF_SYMBOLS(ECONF_POINTER)
+#undef ECONF_POINTER
+
+static const struct {
+	const char *name;
+	void *slot; /* &sym_NAME */
+} econf_symbols[] = {
+#define ECONF_ENTRY(fn) { #fn, &sym_##fn },
+	ECONF_SYMBOLS(ECONF_ENTRY)
+#undef ECONF_ENTRY
+};
+
+/*
+ * The dependency, for packaging tools, as DT_NEEDED said it: systemd's ELF
+ * note for dlopen() (docs/ELF_DLOPEN_METADATA.md: owner "FDO", type
+ * 0x407c0c0a, a JSON array), in every program that links lib/config.o.
+ */
+#define ECONF_NOTE_JSON                                                                      \
+	"[{\"feature\":\"config\",\"description\":\"zsctl.conf, read by zsctl maintain and " \
+	"zsctl status --ages\",\"priority\":\"recommended\",\"soname\":[\"" ZS_ECONF_SONAME  \
+	"\"]}]"
+#define ELF_NOTE_DLOPEN_TYPE UINT32_C(0x407c0c0a)
+
+__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {
+	struct {
+		uint32_t n_namesz, n_descsz, n_type;
+	} nhdr;
+	char name[sizeof("FDO")];
+	char json[(sizeof(ECONF_NOTE_JSON) + 3) & ~(size_t)3];
+} econf_note = {
+	.nhdr = { sizeof("FDO"), sizeof(ECONF_NOTE_JSON), ELF_NOTE_DLOPEN_TYPE },
+	.name = "FDO",
+	.json = ECONF_NOTE_JSON,
+};
+
+static const char *econf_soname = ZS_ECONF_SONAME;
+static void *econf_dl;
+
+void zs_config_set_library(const char *soname)
+{
+	econf_soname = soname ? soname : ZS_ECONF_SONAME;
+	econf_dl = NULL; /* a library loaded before stays, its functions in use until then */
+}
 
 void zs_maint_policy_default(struct zs_maint_policy *p)
 {
@@ -320,17 +390,16 @@ static void copy_str(char *dst, size_t size, const char *src)
 }
 
 /* Where a key was read: libeconf keeps the file and line of each value. */
-static void locate(econf_file *kf, const char *group, const char *key,
-		   struct zs_config_error *e)
+static void locate(econf_file *kf, const char *group, const char *key, struct zs_config_error *e)
 {
 	econf_ext_value *ext = NULL;
 
-	if (econf_getExtValue(kf, group, key, &ext) == ECONF_SUCCESS && ext) {
+	if (sym_econf_getExtValue(kf, group, key, &ext) == ECONF_SUCCESS && ext) {
 		copy_str(e->file, sizeof(e->file), ext->file);
 		e->line = ext->line_number;
 	}
 	if (ext)
-		econf_freeExtValue(ext);
+		sym_econf_freeExtValue(ext);
 }
 
 static int fail(struct zs_config_error *e, enum zs_config_problem problem, int err)
@@ -338,6 +407,54 @@ static int fail(struct zs_config_error *e, enum zs_config_problem problem, int e
 	e->problem = problem;
 	e->err = err;
 	return -EINVAL;
+}
+
+/* The file kf was read from (econf_getPath() hands out a copy). */
+static void name_file(econf_file *kf, struct zs_config_error *e)
+{
+	char *path = sym_econf_getPath(kf);
+
+	copy_str(e->file, sizeof(e->file), path);
+	free(path);
+}
+
+/* dlopen() or dlsym() of libeconf failed: name it, and what dlerror() says. */
+static int econf_failed(struct zs_config_error *e, const char *symbol)
+{
+	const char *why = dlerror();
+
+	copy_str(e->file, sizeof(e->file), econf_soname);
+	copy_str(e->key, sizeof(e->key), symbol);
+	copy_str(e->cause, sizeof(e->cause), why ? why : "unknown error");
+	fail(e, ZS_CONFIG_NO_LIBRARY, -ELIBACC);
+	return -ELIBACC;
+}
+
+/* libeconf, once a process; else the library and dlerror()'s cause in *e. */
+static int econf_load(struct zs_config_error *e)
+{
+	void *dl;
+
+	if (econf_dl)
+		return 0;
+	dl = dlopen(econf_soname, RTLD_NOW | RTLD_LOCAL);
+	if (!dl)
+		return econf_failed(e, NULL);
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(econf_symbols); i++) {
+		void *fn;
+
+		(void)dlerror();
+		fn = dlsym(dl, econf_symbols[i].name);
+		if (!fn) {
+			/* the message first: dlclose() may free it */
+			econf_failed(e, econf_symbols[i].name);
+			dlclose(dl);
+			return -ELIBACC;
+		}
+		memcpy(econf_symbols[i].slot, &fn, sizeof(fn));
+	}
+	econf_dl = dl;
+	return 0;
 }
 
 /* A bad key of group: kept in *e if it is the first bad line of the group so far. */
@@ -383,26 +500,26 @@ static int apply_group(econf_file *kf, const char *group, struct zs_maint_policy
 	econf_err ee;
 
 	e->problem = ZS_CONFIG_OK;
-	ee = econf_getKeys(kf, group, &nkeys, &keys);
+	ee = sym_econf_getKeys(kf, group, &nkeys, &keys);
 	if (ee != ECONF_SUCCESS && ee != ECONF_NOKEY) {
-		copy_str(e->cause, sizeof(e->cause), econf_errString(ee));
+		copy_str(e->cause, sizeof(e->cause), sym_econf_errString(ee));
 		return fail(e, ZS_CONFIG_SYNTAX, -EINVAL);
 	}
 	for (size_t i = 0; ee == ECONF_SUCCESS && i < nkeys; i++)
 		if (!zs_knob_find(keys[i]))
 			refuse_key(kf, group, keys[i], "", ZS_CONFIG_UNKNOWN_KEY, -EINVAL, "", e);
 	if (keys)
-		econf_freeArray(keys);
+		sym_econf_freeArray(keys);
 	for (size_t i = 0; i < ZS_ARRAY_SIZE(knobs); i++) {
 		char *value = NULL;
 		int r;
 
-		ee = econf_getStringValue(kf, group, knobs[i].name, &value);
+		ee = sym_econf_getStringValue(kf, group, knobs[i].name, &value);
 		if (ee == ECONF_NOKEY)
 			continue;
 		if (ee != ECONF_SUCCESS || !value) {
 			refuse_key(kf, group, knobs[i].name, "", ZS_CONFIG_BAD_VALUE, -EINVAL,
-				   ee == ECONF_SUCCESS ? "no value" : econf_errString(ee), e);
+				   ee == ECONF_SUCCESS ? "no value" : sym_econf_errString(ee), e);
 			free(value);
 			continue;
 		}
@@ -479,18 +596,18 @@ static int check_layout(econf_file *kf, struct zs_config_error *e)
 	int r = 0;
 
 	/* libeconf files a key before any section under no group */
-	ee = econf_getKeys(kf, NULL, &n, &names);
+	ee = sym_econf_getKeys(kf, NULL, &n, &names);
 	if (ee == ECONF_SUCCESS && n) {
 		copy_str(e->key, sizeof(e->key), names[0]);
 		locate(kf, NULL, names[0], e);
 		r = fail(e, ZS_CONFIG_NO_SECTION, -EINVAL);
 	}
-	econf_freeArray(names);
+	sym_econf_freeArray(names);
 	if (r)
 		return r;
 	names = NULL;
 	n = 0;
-	if (econf_getGroups(kf, &n, &names) != ECONF_SUCCESS)
+	if (sym_econf_getGroups(kf, &n, &names) != ECONF_SUCCESS)
 		return 0;
 	for (size_t i = 0; i < n && !r; i++) {
 		char **keys = NULL;
@@ -499,14 +616,14 @@ static int check_layout(econf_file *kf, struct zs_config_error *e)
 		if (!strcmp(names[i], SECTION_ALL) || zs_devname_valid(names[i]))
 			continue;
 		copy_str(e->section, sizeof(e->section), names[i]);
-		if (econf_getKeys(kf, names[i], &nkeys, &keys) == ECONF_SUCCESS && nkeys)
+		if (sym_econf_getKeys(kf, names[i], &nkeys, &keys) == ECONF_SUCCESS && nkeys)
 			locate(kf, names[i], keys[0], e);
 		if (!e->file[0])
-			copy_str(e->file, sizeof(e->file), econf_getPath(kf));
-		econf_freeArray(keys);
+			name_file(kf, e);
+		sym_econf_freeArray(keys);
 		r = fail(e, ZS_CONFIG_UNKNOWN_SECTION, -EINVAL);
 	}
-	econf_freeArray(names);
+	sym_econf_freeArray(names);
 	return r;
 }
 
@@ -517,7 +634,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 	size_t ngroups = 0;
 	int r = 0;
 
-	if (econf_getGroups(kf, &ngroups, &groups) != ECONF_SUCCESS)
+	if (sym_econf_getGroups(kf, &ngroups, &groups) != ECONF_SUCCESS)
 		return 0;
 	for (size_t i = 0; i < ngroups && !r; i++) {
 		const char *g = groups[i];
@@ -530,7 +647,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 			;
 		if (d == cfg->ndev) {
 			if (cfg->ndev == ZS_CONFIG_MAX_DEVICES) {
-				copy_str(e->file, sizeof(e->file), econf_getPath(kf));
+				name_file(kf, e);
 				r = fail(e, ZS_CONFIG_TOO_MANY, -E2BIG);
 				break;
 			}
@@ -540,7 +657,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 		}
 		r = apply_group(kf, g, &cfg->dev[d].policy, e);
 	}
-	econf_freeArray(groups);
+	sym_econf_freeArray(groups);
 	return r;
 }
 
@@ -582,12 +699,12 @@ static int parse_failed(econf_err ee, struct zs_config_error *e)
 	char *file = NULL;
 	uint64_t line = 0;
 
-	econf_errLocation(&file, &line);
+	sym_econf_errLocation(&file, &line);
 	if (file && *file)
 		copy_str(e->file, sizeof(e->file), file);
 	free(file);
 	e->line = line;
-	copy_str(e->cause, sizeof(e->cause), econf_errString(ee));
+	copy_str(e->cause, sizeof(e->cause), sym_econf_errString(ee));
 	return fail(e, ee == ECONF_NOMEM ? ZS_CONFIG_UNREADABLE : ZS_CONFIG_SYNTAX,
 		    ee == ECONF_NOMEM ? -ENOMEM : -EINVAL);
 }
@@ -606,7 +723,7 @@ static void free_files(econf_file **kfs, size_t n)
 {
 	for (size_t i = 0; kfs && i < n; i++)
 		if (kfs[i])
-			econf_freeFile(kfs[i]);
+			sym_econf_freeFile(kfs[i]);
 	free(kfs);
 }
 
@@ -651,7 +768,7 @@ static int sort_files(econf_file **kfs, size_t *np)
 
 		o[i].kf = kfs[i];
 		o[i].read_as = i;
-		o[i].path = econf_getPath(kfs[i]);
+		o[i].path = sym_econf_getPath(kfs[i]);
 		if (!o[i].path) {
 			r = -ENOMEM;
 			goto out;
@@ -667,7 +784,7 @@ static int sort_files(econf_file **kfs, size_t *np)
 	qsort(o, n, sizeof(*o), file_order_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i + 1 < n && o[i].name && o[i + 1].name && !strcmp(o[i].name, o[i + 1].name)) {
-			econf_freeFile(o[i].kf);
+			sym_econf_freeFile(o[i].kf);
 			continue;
 		}
 		kfs[kept++] = o[i].kf;
@@ -690,6 +807,9 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 	int r;
 
 	memset(e, 0, sizeof(*e));
+	r = econf_load(e);
+	if (r < 0)
+		return r;
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return -ENOMEM;
@@ -704,7 +824,7 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			goto out;
 		}
 		fclose(f);
-		ee = econf_readFile(&one, path, "=", "#");
+		ee = sym_econf_readFile(&one, path, "=", "#");
 		if (ee != ECONF_SUCCESS) {
 			one = NULL;
 			r = parse_failed(ee, e);
@@ -718,8 +838,8 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 
 		snprintf(usr, sizeof(usr), "%s%s", root, ZS_CONFIG_VENDOR_DIR);
 		snprintf(etc, sizeof(etc), "%s%s", root, ZS_CONFIG_DIR);
-		ee = econf_readDirsHistoryWithCallback(&kfs, &n, usr, etc, "zsctl", "conf", "=",
-						       "#", accept_file, NULL);
+		ee = sym_econf_readDirsHistoryWithCallback(&kfs, &n, usr, etc, "zsctl", "conf", "=",
+							   "#", accept_file, NULL);
 		if (ee == ECONF_NOFILE) {
 			/* no file at all: the defaults (libeconf 0.5 still hands out its empty list) */
 			free_files(kfs, n);
@@ -740,7 +860,7 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 		*ret = *cfg;
 out:
 	if (one)
-		econf_freeFile(one);
+		sym_econf_freeFile(one);
 	free_files(kfs, n);
 	free(cfg);
 	return r;

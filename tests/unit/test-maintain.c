@@ -456,6 +456,40 @@ static void test_config_only(void **state)
 	free(path);
 }
 
+/*
+ * libeconf is dlopen()ed by zs_config_load(): a name that is not there, or a
+ * library without its functions, is one error naming it and dlerror()'s
+ * cause, and nothing read; the SONAME again loads it.
+ */
+static void test_config_no_library(void **state)
+{
+	const char *root = *state;
+	struct zs_config cfg;
+	struct zs_config_error e;
+
+	put(root, "etc/zsctl/zsctl.conf", "[maintain]\ncompact = no\n");
+	memset(&cfg, 0x5a, sizeof(cfg));
+	zs_config_set_library("libeconf.so.404");
+	assert_int_equal(load(root, NULL, &cfg, &e), -ELIBACC);
+	assert_int_equal(e.problem, ZS_CONFIG_NO_LIBRARY);
+	assert_int_equal(e.err, -ELIBACC);
+	assert_string_equal(e.file, "libeconf.so.404");
+	assert_string_equal(e.cause,
+			    "libeconf.so.404: cannot open shared object file: No such file or directory");
+	assert_int_equal(cfg.ndev, (size_t)0x5a5a5a5a5a5a5a5aULL);
+	/* a library that is there, without libeconf's functions: the first one missing */
+	zs_config_set_library("libc.so.6");
+	assert_int_equal(load(root, NULL, &cfg, &e), -ELIBACC);
+	assert_int_equal(e.problem, ZS_CONFIG_NO_LIBRARY);
+	assert_string_equal(e.file, "libc.so.6");
+	assert_string_equal(e.key, "econf_readFile");
+	if (!strstr(e.cause, "undefined symbol: econf_readFile"))
+		fail_msg("cause: %s", e.cause);
+	zs_config_set_library(NULL);
+	assert_int_equal(load(root, NULL, &cfg, &e), 0);
+	assert_false(cfg.all.compact);
+}
+
 /* ---- the state file's maintain keys ---------------------------------------------------- */
 
 static void test_state_keys(void **state)
@@ -515,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_config_precedence),
 		UNIT_DIR_TEST(test_config_refused),
 		UNIT_DIR_TEST(test_config_only),
+		UNIT_DIR_TEST(test_config_no_library),
 		cmocka_unit_test(test_state_keys),
 		cmocka_unit_test(test_threshold_limit),
 	};

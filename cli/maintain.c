@@ -275,6 +275,11 @@ static void config_error(struct cli *cli, const struct zs_config_error *e)
 		cli_error(cli, where, e->err, "%smore than %d device sections", what,
 			  ZS_CONFIG_MAX_DEVICES);
 		break;
+	case ZS_CONFIG_NO_LIBRARY:
+		cli_error(cli, e->file, e->err, "cannot load libeconf, which reads zsctl.conf(5): %s",
+			  e->cause);
+		cli->status = ZS_EXIT_COMPACT_FAILED;
+		return;
 	case ZS_CONFIG_OK:
 		break;
 	}
@@ -599,7 +604,7 @@ int verb_maintain(struct cli *cli, int argc, char **argv)
 	}
 	if (r < 0) {
 		config_error(cli, &ce);
-		exit_code = ZS_EXIT_USAGE;
+		exit_code = cli->status;
 		goto out;
 	}
 	for (size_t i = 0; i < o.npolicy; i++) {

@@ -709,6 +709,13 @@ static int load_ages_config(struct cli *cli, struct zs_config **ret)
 		return -ENOMEM;
 	}
 	r = zs_config_load(cli->ctx, NULL, cfg, &e);
+	if (r < 0 && e.problem == ZS_CONFIG_NO_LIBRARY) {
+		cli_error(cli, e.file, r,
+			  "cannot load libeconf, which reads zsctl.conf(5), so maintain's ages are not known: %s",
+			  e.cause);
+		free(cfg);
+		return r;
+	}
 	if (r < 0) {
 		char where[4300];
 

@@ -284,6 +284,11 @@ int main(int argc, char **argv)
 	 */
 	setlocale(LC_CTYPE, "");
 	setlocale(LC_MESSAGES, "");
+#ifdef ZSCTL_TEST_HOOKS
+	/* ZSCTL_TEST_ECONF=NAME: libeconf dlopen()ed by that name (one that is not there) */
+	if (getenv("ZSCTL_TEST_ECONF"))
+		zs_config_set_library(getenv("ZSCTL_TEST_ECONF"));
+#endif
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {

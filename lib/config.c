@@ -8,9 +8,11 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,74 @@
 #include "internal.h"
 
 #define MIB (UINT64_C(1) << 20)
+
+/*
+ * libeconf is dlopen()ed on the first read of the configuration, by the
+ * SONAME configure read from the library: only zsctl maintain and zsctl
+ * status --ages read zsctl.conf, and linking it made every run of every
+ * verb (each scrape, each timer's compact) load it, about ten system calls
+ * (bench/README.md). Its functions are resolved once through this table,
+ * each pointer of the type the header gives the function (systemd's
+ * DLSYM_PROTOTYPE).
+ */
+#define ECONF_SYMBOLS(X)                     \
+	X(econf_readFile)                    \
+	X(econf_readDirsHistoryWithCallback) \
+	X(econf_getGroups)                   \
+	X(econf_getKeys)                     \
+	X(econf_getStringValue)              \
+	X(econf_getExtValue)                 \
+	X(econf_freeExtValue)                \
+	X(econf_freeArray)                   \
+	X(econf_freeFile)                    \
+	X(econf_getPath)                     \
+	X(econf_errString)                   \
+	X(econf_errLocation)
+
+#define ECONF_POINTER(fn) static __typeof__(fn) *sym_##fn;
+ECONF_SYMBOLS(ECONF_POINTER)
+#undef ECONF_POINTER
+
+static const struct {
+	const char *name;
+	void *slot; /* &sym_NAME */
+} econf_symbols[] = {
+#define ECONF_ENTRY(fn) { #fn, &sym_##fn },
+	ECONF_SYMBOLS(ECONF_ENTRY)
+#undef ECONF_ENTRY
+};
+
+/*
+ * The dependency, for packaging tools, as DT_NEEDED said it: systemd's ELF
+ * note for dlopen() (docs/ELF_DLOPEN_METADATA.md: owner "FDO", type
+ * 0x407c0c0a, a JSON array), in every program that links lib/config.o.
+ */
+#define ECONF_NOTE_JSON                                                                      \
+	"[{\"feature\":\"config\",\"description\":\"zsctl.conf, read by zsctl maintain and " \
+	"zsctl status --ages\",\"priority\":\"recommended\",\"soname\":[\"" ZS_ECONF_SONAME  \
+	"\"]}]"
+#define ELF_NOTE_DLOPEN_TYPE UINT32_C(0x407c0c0a)
+
+__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {
+	struct {
+		uint32_t n_namesz, n_descsz, n_type;
+	} nhdr;
+	char name[sizeof("FDO")];
+	char json[(sizeof(ECONF_NOTE_JSON) + 3) & ~(size_t)3];
+} econf_note = {
+	.nhdr = { sizeof("FDO"), sizeof(ECONF_NOTE_JSON), ELF_NOTE_DLOPEN_TYPE },
+	.name = "FDO",
+	.json = ECONF_NOTE_JSON,
+};
+
+static const char *econf_soname = ZS_ECONF_SONAME;
+static void *econf_dl;
+
+void zs_config_set_library(const char *soname)
+{
+	econf_soname = soname ? soname : ZS_ECONF_SONAME;
+	econf_dl = NULL; /* a library loaded before stays, its functions in use until then */
+}
 
 void zs_maint_policy_default(struct zs_maint_policy *p)
 {
@@ -320,17 +390,16 @@ static void copy_str(char *dst, size_t size, const char *src)
 }
 
 /* Where a key was read: libeconf keeps the file and line of each value. */
-static void locate(econf_file *kf, const char *group, const char *key,
-		   struct zs_config_error *e)
+static void locate(econf_file *kf, const char *group, const char *key, struct zs_config_error *e)
 {
 	econf_ext_value *ext = NULL;
 
-	if (econf_getExtValue(kf, group, key, &ext) == ECONF_SUCCESS && ext) {
+	if (sym_econf_getExtValue(kf, group, key, &ext) == ECONF_SUCCESS && ext) {
 		copy_str(e->file, sizeof(e->file), ext->file);
 		e->line = ext->line_number;
 	}
 	if (ext)
-		econf_freeExtValue(ext);
+		sym_econf_freeExtValue(ext);
 }
 
 static int fail(struct zs_config_error *e, enum zs_config_problem problem, int err)
@@ -340,53 +409,132 @@ static int fail(struct zs_config_error *e, enum zs_config_problem problem, int e
 	return -EINVAL;
 }
 
-/* Every key of group into p, in no particular order: any bad one refuses it all. */
+/* The file kf was read from (econf_getPath() hands out a copy). */
+static void name_file(econf_file *kf, struct zs_config_error *e)
+{
+	char *path = sym_econf_getPath(kf);
+
+	copy_str(e->file, sizeof(e->file), path);
+	free(path);
+}
+
+/* dlopen() or dlsym() of libeconf failed: name it, and what dlerror() says. */
+static int econf_failed(struct zs_config_error *e, const char *symbol)
+{
+	const char *why = dlerror();
+
+	copy_str(e->file, sizeof(e->file), econf_soname);
+	copy_str(e->key, sizeof(e->key), symbol);
+	copy_str(e->cause, sizeof(e->cause), why ? why : "unknown error");
+	fail(e, ZS_CONFIG_NO_LIBRARY, -ELIBACC);
+	return -ELIBACC;
+}
+
+/* libeconf, once a process; else the library and dlerror()'s cause in *e. */
+static int econf_load(struct zs_config_error *e)
+{
+	void *dl;
+
+	if (econf_dl)
+		return 0;
+	dl = dlopen(econf_soname, RTLD_NOW | RTLD_LOCAL);
+	if (!dl)
+		return econf_failed(e, NULL);
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(econf_symbols); i++) {
+		void *fn;
+
+		(void)dlerror();
+		fn = dlsym(dl, econf_symbols[i].name);
+		if (!fn) {
+			/* the message first: dlclose() may free it */
+			econf_failed(e, econf_symbols[i].name);
+			dlclose(dl);
+			return -ELIBACC;
+		}
+		memcpy(econf_symbols[i].slot, &fn, sizeof(fn));
+	}
+	econf_dl = dl;
+	return 0;
+}
+
+/* A bad key of group: kept in *e if it is the first bad line of the group so far. */
+static void refuse_key(econf_file *kf, const char *group, const char *key, const char *value,
+		       enum zs_config_problem problem, int err, const char *cause,
+		       struct zs_config_error *e)
+{
+	struct zs_config_error here = { .problem = problem, .err = err };
+
+	copy_str(here.key, sizeof(here.key), key);
+	copy_str(here.value, sizeof(here.value), value);
+	copy_str(here.cause, sizeof(here.cause), cause);
+	locate(kf, group, key, &here);
+	if (e->problem && (!here.line || (e->line && e->line <= here.line)))
+		return;
+	e->problem = problem;
+	e->err = err;
+	copy_str(e->key, sizeof(e->key), here.key);
+	copy_str(e->value, sizeof(e->value), here.value);
+	copy_str(e->cause, sizeof(e->cause), here.cause);
+	copy_str(e->file, sizeof(e->file), here.file);
+	e->line = here.line;
+}
+
+/*
+ * Every key of group into p: any bad one refuses it all, named at its line
+ * (the first bad line of the group). The values are looked up knob by knob:
+ * libeconf 0.5's econf_getKeys() leaves out an entry whose key is the key of
+ * the entry before it in the file, whatever their groups, so in
+ *	[maintain]
+ *	recompress = yes
+ *	[zram3]
+ *	recompress = no
+ * zram3 had no key at all and took [maintain]'s (issue 14). Its list serves
+ * only to find unknown keys, which the omission cannot hide: the entry before,
+ * of the same name, is as unknown and refuses the file where it is.
+ */
 static int apply_group(econf_file *kf, const char *group, struct zs_maint_policy *p,
 		       struct zs_config_error *e)
 {
 	char **keys = NULL;
 	size_t nkeys = 0;
 	econf_err ee;
-	int r = 0;
 
-	ee = econf_getKeys(kf, group, &nkeys, &keys);
-	if (ee == ECONF_NOKEY)
-		return 0;
-	if (ee != ECONF_SUCCESS) {
-		copy_str(e->cause, sizeof(e->cause), econf_errString(ee));
+	e->problem = ZS_CONFIG_OK;
+	ee = sym_econf_getKeys(kf, group, &nkeys, &keys);
+	if (ee != ECONF_SUCCESS && ee != ECONF_NOKEY) {
+		copy_str(e->cause, sizeof(e->cause), sym_econf_errString(ee));
 		return fail(e, ZS_CONFIG_SYNTAX, -EINVAL);
 	}
-	for (size_t i = 0; i < nkeys && !r; i++) {
-		const struct zs_knob *k = zs_knob_find(keys[i]);
+	for (size_t i = 0; ee == ECONF_SUCCESS && i < nkeys; i++)
+		if (!zs_knob_find(keys[i]))
+			refuse_key(kf, group, keys[i], "", ZS_CONFIG_UNKNOWN_KEY, -EINVAL, "", e);
+	if (keys)
+		sym_econf_freeArray(keys);
+	for (size_t i = 0; i < ZS_ARRAY_SIZE(knobs); i++) {
 		char *value = NULL;
+		int r;
 
-		copy_str(e->key, sizeof(e->key), keys[i]);
-		locate(kf, group, keys[i], e);
-		if (!k) {
-			r = fail(e, ZS_CONFIG_UNKNOWN_KEY, -EINVAL);
-			break;
-		}
-		ee = econf_getStringValue(kf, group, keys[i], &value);
+		ee = sym_econf_getStringValue(kf, group, knobs[i].name, &value);
+		if (ee == ECONF_NOKEY)
+			continue;
 		if (ee != ECONF_SUCCESS || !value) {
-			copy_str(e->cause, sizeof(e->cause),
-				 ee == ECONF_SUCCESS ? "no value" : econf_errString(ee));
+			refuse_key(kf, group, knobs[i].name, "", ZS_CONFIG_BAD_VALUE, -EINVAL,
+				   ee == ECONF_SUCCESS ? "no value" : sym_econf_errString(ee), e);
 			free(value);
-			r = fail(e, ZS_CONFIG_BAD_VALUE, -EINVAL);
-			break;
+			continue;
 		}
-		copy_str(e->value, sizeof(e->value), value);
-		r = zs_knob_set(k, p, value);
-		free(value);
+		r = zs_knob_set(&knobs[i], p, value);
 		if (r < 0)
-			r = fail(e, r == -ERANGE ? ZS_CONFIG_RANGE : ZS_CONFIG_BAD_VALUE, r);
+			refuse_key(kf, group, knobs[i].name, value,
+				   r == -ERANGE ? ZS_CONFIG_RANGE : ZS_CONFIG_BAD_VALUE, r, "", e);
+		free(value);
 	}
-	econf_freeArray(keys);
-	if (!r) {
-		e->key[0] = e->value[0] = '\0';
-		e->file[0] = '\0';
-		e->line = 0;
-	}
-	return r;
+	if (e->problem)
+		return -EINVAL;
+	e->key[0] = e->value[0] = '\0';
+	e->file[0] = '\0';
+	e->line = 0;
+	return 0;
 }
 
 /* A minimum above its maximum: named where the last file to set either key set it. */
@@ -448,18 +596,18 @@ static int check_layout(econf_file *kf, struct zs_config_error *e)
 	int r = 0;
 
 	/* libeconf files a key before any section under no group */
-	ee = econf_getKeys(kf, NULL, &n, &names);
+	ee = sym_econf_getKeys(kf, NULL, &n, &names);
 	if (ee == ECONF_SUCCESS && n) {
 		copy_str(e->key, sizeof(e->key), names[0]);
 		locate(kf, NULL, names[0], e);
 		r = fail(e, ZS_CONFIG_NO_SECTION, -EINVAL);
 	}
-	econf_freeArray(names);
+	sym_econf_freeArray(names);
 	if (r)
 		return r;
 	names = NULL;
 	n = 0;
-	if (econf_getGroups(kf, &n, &names) != ECONF_SUCCESS)
+	if (sym_econf_getGroups(kf, &n, &names) != ECONF_SUCCESS)
 		return 0;
 	for (size_t i = 0; i < n && !r; i++) {
 		char **keys = NULL;
@@ -468,14 +616,14 @@ static int check_layout(econf_file *kf, struct zs_config_error *e)
 		if (!strcmp(names[i], SECTION_ALL) || zs_devname_valid(names[i]))
 			continue;
 		copy_str(e->section, sizeof(e->section), names[i]);
-		if (econf_getKeys(kf, names[i], &nkeys, &keys) == ECONF_SUCCESS && nkeys)
+		if (sym_econf_getKeys(kf, names[i], &nkeys, &keys) == ECONF_SUCCESS && nkeys)
 			locate(kf, names[i], keys[0], e);
 		if (!e->file[0])
-			copy_str(e->file, sizeof(e->file), econf_getPath(kf));
-		econf_freeArray(keys);
+			name_file(kf, e);
+		sym_econf_freeArray(keys);
 		r = fail(e, ZS_CONFIG_UNKNOWN_SECTION, -EINVAL);
 	}
-	econf_freeArray(names);
+	sym_econf_freeArray(names);
 	return r;
 }
 
@@ -486,7 +634,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 	size_t ngroups = 0;
 	int r = 0;
 
-	if (econf_getGroups(kf, &ngroups, &groups) != ECONF_SUCCESS)
+	if (sym_econf_getGroups(kf, &ngroups, &groups) != ECONF_SUCCESS)
 		return 0;
 	for (size_t i = 0; i < ngroups && !r; i++) {
 		const char *g = groups[i];
@@ -499,7 +647,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 			;
 		if (d == cfg->ndev) {
 			if (cfg->ndev == ZS_CONFIG_MAX_DEVICES) {
-				copy_str(e->file, sizeof(e->file), econf_getPath(kf));
+				name_file(kf, e);
 				r = fail(e, ZS_CONFIG_TOO_MANY, -E2BIG);
 				break;
 			}
@@ -509,7 +657,7 @@ static int apply_devices(econf_file *kf, struct zs_config *cfg, struct zs_config
 		}
 		r = apply_group(kf, g, &cfg->dev[d].policy, e);
 	}
-	econf_freeArray(groups);
+	sym_econf_freeArray(groups);
 	return r;
 }
 
@@ -551,12 +699,12 @@ static int parse_failed(econf_err ee, struct zs_config_error *e)
 	char *file = NULL;
 	uint64_t line = 0;
 
-	econf_errLocation(&file, &line);
+	sym_econf_errLocation(&file, &line);
 	if (file && *file)
 		copy_str(e->file, sizeof(e->file), file);
 	free(file);
 	e->line = line;
-	copy_str(e->cause, sizeof(e->cause), econf_errString(ee));
+	copy_str(e->cause, sizeof(e->cause), sym_econf_errString(ee));
 	return fail(e, ee == ECONF_NOMEM ? ZS_CONFIG_UNREADABLE : ZS_CONFIG_SYNTAX,
 		    ee == ECONF_NOMEM ? -ENOMEM : -EINVAL);
 }
@@ -575,8 +723,78 @@ static void free_files(econf_file **kfs, size_t n)
 {
 	for (size_t i = 0; kfs && i < n; i++)
 		if (kfs[i])
-			econf_freeFile(kfs[i]);
+			sym_econf_freeFile(kfs[i]);
 	free(kfs);
+}
+
+struct file_order {
+	econf_file *kf;
+	char *path;
+	const char *name; /* the drop-in's file name; NULL for zsctl.conf */
+	size_t read_as;
+};
+
+static int file_order_cmp(const void *a, const void *b)
+{
+	const struct file_order *x = a, *y = b;
+	int c;
+
+	if (!x->name != !y->name)
+		return x->name ? 1 : -1;
+	c = x->name ? strcmp(x->name, y->name) : 0;
+	if (c)
+		return c;
+	return x->read_as < y->read_as ? -1 : x->read_as > y->read_as;
+}
+
+/*
+ * systemd's order: zsctl.conf, then the drop-ins of both directories by
+ * name, whichever directory (a later one wins). libeconf 0.5 hands out the
+ * vendor's drop-ins first and then /etc's, so that /etc/.../20-b.conf came
+ * before /usr/lib/.../30-c.conf and won over it; and it reads both of two
+ * drop-ins of one name, where /etc's masks the vendor's (read first).
+ */
+static int sort_files(econf_file **kfs, size_t *np)
+{
+	size_t n = *np, kept = 0;
+	struct file_order *o = calloc(n ? n : 1, sizeof(*o));
+	int r = 0;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *slash;
+		size_t dirlen;
+
+		o[i].kf = kfs[i];
+		o[i].read_as = i;
+		o[i].path = sym_econf_getPath(kfs[i]);
+		if (!o[i].path) {
+			r = -ENOMEM;
+			goto out;
+		}
+		slash = strrchr(o[i].path, '/');
+		if (!slash)
+			continue;
+		dirlen = (size_t)(slash - o[i].path);
+		if (dirlen >= strlen(".conf.d") &&
+		    !strncmp(slash - strlen(".conf.d"), ".conf.d", strlen(".conf.d")))
+			o[i].name = slash + 1;
+	}
+	qsort(o, n, sizeof(*o), file_order_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && o[i].name && o[i + 1].name && !strcmp(o[i].name, o[i + 1].name)) {
+			sym_econf_freeFile(o[i].kf);
+			continue;
+		}
+		kfs[kept++] = o[i].kf;
+	}
+	*np = kept;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(o[i].path);
+	free(o);
+	return r;
 }
 
 int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
@@ -589,6 +807,9 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 	int r;
 
 	memset(e, 0, sizeof(*e));
+	r = econf_load(e);
+	if (r < 0)
+		return r;
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return -ENOMEM;
@@ -603,7 +824,7 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			goto out;
 		}
 		fclose(f);
-		ee = econf_readFile(&one, path, "=", "#");
+		ee = sym_econf_readFile(&one, path, "=", "#");
 		if (ee != ECONF_SUCCESS) {
 			one = NULL;
 			r = parse_failed(ee, e);
@@ -617,8 +838,8 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 
 		snprintf(usr, sizeof(usr), "%s%s", root, ZS_CONFIG_VENDOR_DIR);
 		snprintf(etc, sizeof(etc), "%s%s", root, ZS_CONFIG_DIR);
-		ee = econf_readDirsHistoryWithCallback(&kfs, &n, usr, etc, "zsctl", "conf", "=",
-						       "#", accept_file, NULL);
+		ee = sym_econf_readDirsHistoryWithCallback(&kfs, &n, usr, etc, "zsctl", "conf", "=",
+							   "#", accept_file, NULL);
 		if (ee == ECONF_NOFILE) {
 			/* no file at all: the defaults (libeconf 0.5 still hands out its empty list) */
 			free_files(kfs, n);
@@ -630,13 +851,16 @@ int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *ret,
 			n = 0;
 			goto out;
 		}
+		r = sort_files(kfs, &n);
+		if (r < 0)
+			goto out;
 		r = apply(kfs, n, zs_ctx_page_size(ctx), cfg, e);
 	}
 	if (!r)
 		*ret = *cfg;
 out:
 	if (one)
-		econf_freeFile(one);
+		sym_econf_freeFile(one);
 	free_files(kfs, n);
 	free(cfg);
 	return r;

@@ -1612,6 +1612,7 @@ enum zs_config_problem {
 	ZS_CONFIG_RANGE,
 	ZS_CONFIG_CONFLICT, /* key against other: a minimum above its maximum */
 	ZS_CONFIG_TOO_MANY, /* more device sections than ZS_CONFIG_MAX_DEVICES */
+	ZS_CONFIG_NO_LIBRARY, /* libeconf cannot be loaded: file is its SONAME, cause dlerror()'s */
 };
 
 /* Where and why a configuration was refused: nothing of it is used then. */
@@ -1631,10 +1632,16 @@ struct zs_config_error {
  * Read the configuration into cfg (defaults first): path, when not NULL,
  * is the only file read (as given, not below the root); else the layered
  * files below the context's root, none of which need exist. -EINVAL with
- * *e saying where and why; cfg is written only on success.
+ * *e saying where and why; -ELIBACC when libeconf cannot be loaded
+ * (ZS_CONFIG_NO_LIBRARY); cfg is written only on success.
  */
 int zs_config_load(struct zs_ctx *ctx, const char *path, struct zs_config *cfg,
 		   struct zs_config_error *e);
+/*
+ * For the tests: the name the next zs_config_load() dlopen()s libeconf by,
+ * instead of its SONAME (NULL: the SONAME again).
+ */
+void zs_config_set_library(const char *soname);
 /* The policy of a device: its section's, else [maintain]'s. */
 const struct zs_maint_policy *zs_config_policy(const struct zs_config *cfg, const char *dev);
 /* Apply KEY=VALUE to every policy of cfg (the command line wins over the files). */

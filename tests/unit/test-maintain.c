@@ -318,6 +318,110 @@ static void test_config_layers(void **state)
 	free(cfg);
 }
 
+/*
+ * The precedence, zsctl.conf(5): the vendor file < /etc's file (which
+ * replaces it) < the drop-ins by name (later wins); in what they make
+ * together a device's section over [maintain], whichever files they are in;
+ * the command line over everything. Each case is a fresh root: its files,
+ * then recompress-backoff (a duration, so each file's value is its own) of
+ * [maintain] and of zram3 as the case says.
+ */
+static void test_config_precedence(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *files[4][2]; /* path below the root, text */
+		uint64_t all, zram3;
+	} cases[] = {
+		/* issue 14: one file, [maintain] before the device's section */
+		{ "device after [maintain], one file",
+		  { { "etc/zsctl/zsctl.conf",
+		      "[maintain]\nrecompress-backoff = 1m\n[zram3]\nrecompress-backoff = 3m\n" } },
+		  60, 180 },
+		{ "device before [maintain], one file",
+		  { { "etc/zsctl/zsctl.conf",
+		      "[zram3]\nrecompress-backoff = 3m\n[maintain]\nrecompress-backoff = 1m\n" } },
+		  60, 180 },
+		{ "/etc's file replaces the vendor's",
+		  { { "usr/lib/zsctl/zsctl.conf",
+		      "[maintain]\nrecompress-backoff = 1m\n[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf", "[maintain]\nrecompress-backoff = 2m\n" } },
+		  120, 120 },
+		{ "a drop-in over /etc's file",
+		  { { "etc/zsctl/zsctl.conf",
+		      "[maintain]\nrecompress-backoff = 1m\n[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf.d/50-a.conf", "[zram3]\nrecompress-backoff = 4m\n" } },
+		  60, 240 },
+		{ "a drop-in over the vendor's file",
+		  { { "usr/lib/zsctl/zsctl.conf", "[maintain]\nrecompress-backoff = 1m\n" },
+		    { "usr/lib/zsctl/zsctl.conf.d/50-a.conf",
+		      "[maintain]\nrecompress-backoff = 2m\n" } },
+		  120, 120 },
+		{ "drop-ins by name, whichever directory",
+		  { { "etc/zsctl/zsctl.conf.d/20-b.conf",
+		      "[maintain]\nrecompress-backoff = 1m\n[zram3]\nrecompress-backoff = 3m\n" },
+		    { "usr/lib/zsctl/zsctl.conf.d/30-c.conf",
+		      "[maintain]\nrecompress-backoff = 2m\n[zram3]\nrecompress-backoff = 4m\n" },
+		    { "usr/lib/zsctl/zsctl.conf.d/10-a.conf",
+		      "[maintain]\nrecompress-backoff = 5m\n[zram3]\nrecompress-backoff = 6m\n" } },
+		  120, 240 },
+		{ "/etc's drop-in masks the vendor's of its name",
+		  { { "usr/lib/zsctl/zsctl.conf.d/50-a.conf",
+		      "[maintain]\nrecompress-backoff = 1m\n[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf.d/50-a.conf", "[maintain]\nrecompress-backoff = 2m\n" } },
+		  120, 120 },
+		/* the decision: a device's section of an earlier drop-in over a later [maintain] */
+		{ "device in an earlier drop-in, [maintain] in a later one",
+		  { { "etc/zsctl/zsctl.conf.d/10-zram3.conf", "[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf.d/90-all.conf", "[maintain]\nrecompress-backoff = 1m\n" } },
+		  60, 180 },
+		{ "device in /etc's file, [maintain] in a drop-in",
+		  { { "etc/zsctl/zsctl.conf", "[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf.d/50-all.conf", "[maintain]\nrecompress-backoff = 1m\n" } },
+		  60, 180 },
+		{ "device in the vendor's file, [maintain] in /etc's drop-in",
+		  { { "usr/lib/zsctl/zsctl.conf", "[zram3]\nrecompress-backoff = 3m\n" },
+		    { "etc/zsctl/zsctl.conf.d/50-all.conf", "[maintain]\nrecompress-backoff = 1m\n" } },
+		  60, 180 },
+		/* a device's key not set in its section comes from the merged [maintain] */
+		{ "device section without the key",
+		  { { "etc/zsctl/zsctl.conf.d/10-zram3.conf", "[zram3]\ncompact = no\n" },
+		    { "etc/zsctl/zsctl.conf.d/90-all.conf", "[maintain]\nrecompress-backoff = 1m\n" } },
+		  60, 60 },
+	};
+
+	for (size_t i = 0; i < UNIT_N(cases); i++) {
+		char *root = unit_mkdtemp();
+		struct zs_config *cfg = malloc(sizeof(*cfg));
+		struct zs_config_error e;
+		const struct zs_maint_policy *z3, *z1;
+
+		assert_non_null(cfg);
+		for (size_t f = 0; f < UNIT_N(cases[i].files) && cases[i].files[f][0]; f++)
+			put(root, cases[i].files[f][0], cases[i].files[f][1]);
+		if (load(root, NULL, cfg, &e))
+			fail_msg("%s: refused, problem %d at %s:%" PRIu64, cases[i].what, e.problem,
+				 e.file, e.line);
+		z3 = zs_config_policy(cfg, "zram3");
+		z1 = zs_config_policy(cfg, "zram1");
+		if (cfg->all.recompress_backoff != cases[i].all ||
+		    z3->recompress_backoff != cases[i].zram3 ||
+		    z1->recompress_backoff != cases[i].all)
+			fail_msg("%s: [maintain] %" PRIu64 " zram3 %" PRIu64 " zram1 %" PRIu64
+				 ", want %" PRIu64 " and %" PRIu64,
+				 cases[i].what, cfg->all.recompress_backoff, z3->recompress_backoff,
+				 z1->recompress_backoff, cases[i].all, cases[i].zram3);
+		/* the command line over every file and section */
+		assert_int_equal(zs_config_override(cfg, zs_knob_find("recompress-backoff"), "7m"),
+				 0);
+		assert_int_equal(zs_config_policy(cfg, "zram3")->recompress_backoff, 420);
+		assert_int_equal(cfg->all.recompress_backoff, 420);
+		free(cfg);
+		unit_rm_tree(root);
+		free(root);
+	}
+}
+
 /* Each refusal: the problem, the file (relative to the root), the line, section and key. */
 static void test_config_refused(void **state)
 {
@@ -347,6 +451,16 @@ static void test_config_refused(void **state)
 		  ZS_CONFIG_BAD_VALUE, 3, "zram1", "recompress-threshold" },
 		{ "etc/zsctl/zsctl.conf", "[maintain]\nrecompress-threshold = 3625\n[zram1]\n",
 		  ZS_CONFIG_BAD_VALUE, 2, "maintain", "recompress-threshold" },
+		/* a bad value of a device after [maintain]'s of its key (issue 14: it went unread) */
+		{ "etc/zsctl/zsctl.conf",
+		  "[maintain]\nwriteback-max = 5M\n[zram1]\nwriteback-max = lots\n",
+		  ZS_CONFIG_BAD_VALUE, 4, "zram1", "writeback-max" },
+		/* the first bad line of a section, whatever the order of the keys */
+		{ "etc/zsctl/zsctl.conf",
+		  "[maintain]\ncompact = maybe\nfoo = 1\nwriteback-max = lots\n",
+		  ZS_CONFIG_BAD_VALUE, 2, "maintain", "compact" },
+		{ "etc/zsctl/zsctl.conf", "[maintain]\nfoo = 1\ncompact = maybe\n",
+		  ZS_CONFIG_UNKNOWN_KEY, 2, "maintain", "foo" },
 	};
 
 	for (size_t i = 0; i < UNIT_N(cases); i++) {
@@ -421,6 +535,40 @@ static void test_config_only(void **state)
 	free(path);
 }
 
+/*
+ * libeconf is dlopen()ed by zs_config_load(): a name that is not there, or a
+ * library without its functions, is one error naming it and dlerror()'s
+ * cause, and nothing read; the SONAME again loads it.
+ */
+static void test_config_no_library(void **state)
+{
+	const char *root = *state;
+	struct zs_config cfg;
+	struct zs_config_error e;
+
+	put(root, "etc/zsctl/zsctl.conf", "[maintain]\ncompact = no\n");
+	memset(&cfg, 0x5a, sizeof(cfg));
+	zs_config_set_library("libeconf.so.404");
+	assert_int_equal(load(root, NULL, &cfg, &e), -ELIBACC);
+	assert_int_equal(e.problem, ZS_CONFIG_NO_LIBRARY);
+	assert_int_equal(e.err, -ELIBACC);
+	assert_string_equal(e.file, "libeconf.so.404");
+	assert_string_equal(e.cause,
+			    "libeconf.so.404: cannot open shared object file: No such file or directory");
+	assert_int_equal(cfg.ndev, (size_t)0x5a5a5a5a5a5a5a5aULL);
+	/* a library that is there, without libeconf's functions: the first one missing */
+	zs_config_set_library("libc.so.6");
+	assert_int_equal(load(root, NULL, &cfg, &e), -ELIBACC);
+	assert_int_equal(e.problem, ZS_CONFIG_NO_LIBRARY);
+	assert_string_equal(e.file, "libc.so.6");
+	assert_string_equal(e.key, "econf_readFile");
+	if (!strstr(e.cause, "undefined symbol: econf_readFile"))
+		fail_msg("cause: %s", e.cause);
+	zs_config_set_library(NULL);
+	assert_int_equal(load(root, NULL, &cfg, &e), 0);
+	assert_false(cfg.all.compact);
+}
+
 /* ---- the state file's maintain keys ---------------------------------------------------- */
 
 static void test_state_keys(void **state)
@@ -478,8 +626,10 @@ int main(void)
 		cmocka_unit_test(test_knobs),
 		UNIT_DIR_TEST(test_config_none),
 		UNIT_DIR_TEST(test_config_layers),
+		cmocka_unit_test(test_config_precedence),
 		UNIT_DIR_TEST(test_config_refused),
 		UNIT_DIR_TEST(test_config_only),
+		UNIT_DIR_TEST(test_config_no_library),
 		cmocka_unit_test(test_state_keys),
 		cmocka_unit_test(test_threshold_limit),
 	};

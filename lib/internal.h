@@ -269,6 +269,16 @@ int zs_gate_dir(struct zs_gate *g, bool state, bool create, const char **base);
 int zs_private_openat(int dirfd, const char *base, int flags, mode_t mode);
 
 int zs_state_load(struct zs_gate *g, struct zs_state *ret);
+/*
+ * Hold the gate for a moment, without waiting and without counting this
+ * process as turned away (status --rates writes its record under it):
+ * 0 and the lock's fd, or -EWOULDBLOCK with *holder naming the holder.
+ */
+int zs_gate_hold(struct zs_gate *g, int *fd, struct zs_gate_holder *holder);
+void zs_gate_let_go(struct zs_gate *g, int fd);
+/* A file beside the state file, named the state file's name and suffix (see state.c). */
+int zs_state_file_load(struct zs_gate *g, const char *suffix, size_t max, char **text);
+int zs_state_file_save(struct zs_gate *g, const char *suffix, const char *text);
 int zs_state_save(struct zs_gate *g, const struct zs_state *st);
 int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size);
 /* The turned-away counter: one byte appended per process that found the gate held. */

@@ -1079,8 +1079,12 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		if (!s->devs[i].err)
 			shown[nshown++] = &s->devs[i];
 
-	if (o.rates && rates_run(cli, gate, all, s, shown, nshown, &rt) < 0)
-		goto out;
+	/* the rates' trouble (no proc/uptime in a dump) is said, and the rest shown */
+	if (o.rates && rates_run(cli, gate, all, s, shown, nshown, &rt) < 0) {
+		if (!rt.prev || !rt.now)
+			goto out;
+		o.rates = false;
+	}
 	if (o.prometheus) {
 		struct prom_input in = {
 			.snap = s, .devs = shown, .ndevs = nshown, .all_pools = all,
@@ -1095,7 +1099,8 @@ int verb_status(struct cli *cli, int argc, char **argv)
 			r = print_devices(&o, s, shown, nshown);
 		print_busy(&o, shown, nshown);
 		print_gate(&o, &s->gate);
-		if (r >= 0)
+		/* -n, -r: read for --rates only, as before */
+		if (r >= 0 && !o.raw && !o.noheadings)
 			r = print_zswap(&o, s);
 		if (o.classes) {
 			if (s->classes_status != ZS_CLASSES_OK)

@@ -226,11 +226,15 @@ int zs_zswap_read_enabled(struct zs_ctx *ctx, struct zs_zswap_files *f, struct z
 /*
  * The cgroups (v2) that hold zswap memory, most first (malloc'd list). 0,
  * with *status saying why there are none; or the first failure (-errno,
- * its file in err_path) with what could be read all the same.
+ * its file in err_path) with what could be read all the same. *files is
+ * the walk's state, kept between refreshes (NULL before the first; the
+ * files stay open, see zswap.c); rescan: walk the tree again now.
  */
-int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
-		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
-		    size_t err_size);
+struct zs_cgroup_files;
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_cgroup_files **files, bool rescan,
+		    struct zs_read_buf *rb, struct zs_cgroup_zswap **list, size_t *n, bool *truncated,
+		    enum zs_cgroups_status *status, char *err_path, size_t err_size);
+void zs_cgroup_files_free(struct zs_cgroup_files *f, struct zs_read_buf *rb);
 
 /*
  * zs_set_check() of a plan for a cgroup: finds the cgroup2 mount and the

@@ -1182,14 +1182,14 @@ struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const cha
 /*
  * Walk the cgroups (ZS_NEED_CGROUPS) from the next refresh on, or stop:
  * zsctl top pays for the walk only while its zswap panel is shown. Off,
- * the snapshot has no cgroups.
+ * the snapshot has no cgroups and the walk's kept files are closed.
  */
 void zs_reader_watch_cgroups(struct zs_reader *r, bool on);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
 int zs_reader_fd(const struct zs_reader *r);
 /* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */
 int zs_reader_process_fd(struct zs_reader *r);
-/* Look for devices and pools again at the next refresh. */
+/* Look for devices, pools and cgroups (ZS_NEED_CGROUPS) again at the next refresh. */
 void zs_reader_rescan(struct zs_reader *r);
 
 struct zs_reader_stats {

@@ -214,24 +214,22 @@ int zs_rates_parse(const char *text, struct zs_rates_sample *ret)
 		if (!magic) {
 			magic = !strcmp(line, RATES_MAGIC);
 			r = magic ? 0 : -EBADMSG;
-		} else if (end) {
-			r = -EBADMSG;
-		} else if (!strcmp(line, "end")) {
+		} else if (!end && !strcmp(line, "end")) {
 			end = true;
-		} else if (!version) {
+		} else if (!end && !version) {
 			/* a newer zsctl's version is not this one's to read: a first run */
 			version = !strcmp(line, "version 1");
 			r = version ? 0 : -EBADMSG;
-		} else if (!strncmp(line, "boot_id ", 8) && !s->boot_id[0] &&
+		} else if (!end && !strncmp(line, "boot_id ", 8) && !s->boot_id[0] &&
 			   strlen(line + 8) < sizeof(s->boot_id)) {
 			snprintf(s->boot_id, sizeof(s->boot_id), "%s", line + 8);
-		} else if (!strncmp(line, "boottime_ms ", 12) && !has_time) {
+		} else if (!end && !strncmp(line, "boottime_ms ", 12) && !has_time) {
 			r = zs_parse_u64(line + 12, &s->boottime_ms) < 0 ? -EBADMSG : 0;
 			has_time = true;
-		} else if (!strncmp(line, "object ", 7)) {
+		} else if (!end && !strncmp(line, "object ", 7)) {
 			r = parse_object(s, line);
 		} else {
-			r = -EBADMSG;
+			r = -EBADMSG; /* after the end marker, or no line of the file's */
 		}
 	}
 	free(copy);

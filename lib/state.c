@@ -328,11 +328,12 @@ int zs_state_file_load(struct zs_gate *g, const char *suffix, size_t max, char *
 		return zs_ctx_fail(g->ctx, rel, fd);
 	if (g->state_in_root)
 		zs_ctx_note_read(g->ctx, rel);
+	*text = NULL;
 	r = zs_read_fd_all(fd, max, text, NULL);
 	close(fd);
 	if (r == -EINVAL || r == -EFBIG)
 		r = -EBADMSG; /* a NUL in it, or far larger than zsctl writes */
-	return r < 0 ? r : 0;
+	return r < 0 ? r : *text ? 0 : -EIO;
 }
 
 int zs_state_load(struct zs_gate *g, struct zs_state *ret)

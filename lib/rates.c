@@ -281,8 +281,8 @@ int zs_rates_load(struct zs_gate *g, struct zs_rates_sample *ret)
 
 	zs_ctx_begin(g->ctx);
 	r = zs_state_file_load(g, RATES_SUFFIX, 1024 * 1024, &text);
-	if (r < 0)
-		return r;
+	if (r < 0 || !text)
+		return r < 0 ? r : -EIO;
 	r = zs_rates_parse(text, ret);
 	free(text);
 	return r;

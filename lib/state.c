@@ -346,8 +346,8 @@ int zs_state_load(struct zs_gate *g, struct zs_state *ret)
 		memset(ret, 0, sizeof(*ret));
 		return 0; /* the first run */
 	}
-	if (r < 0)
-		return r;
+	if (r < 0 || !text)
+		return r < 0 ? r : -EIO;
 	r = zs_state_parse(text, ret);
 	free(text);
 	return r;

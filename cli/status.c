@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct status_opts {
 	bool raw, noheadings, bytes, classes, json;
 	bool cgroups; /* --cgroups: zswap per cgroup */
 	bool ages;    /* --ages: slot ages from block_state, and what idle ages select */
+	bool rates;   /* --rates: counters per second since the previous --rates run */
 	uint64_t age; /* --age: one more age to count */
 	bool has_age;
 	bool prometheus;       /* --format=prometheus (cli/prometheus.c) */
@@ -403,6 +405,280 @@ static bool pool_selected(const struct zs_pool *p, char **names, size_t n, bool 
 	return false;
 }
 
+/* ---- --rates: counters since the previous run ------------------------------------------ */
+
+/*
+ * The counters are the fields that Prometheus exports as counters, from
+ * the same tables (zswap_fields, dev_fields), each under its JSON key.
+ */
+static bool is_counter(const char *metric_type)
+{
+	return metric_type && !strcmp(metric_type, "counter");
+}
+
+static unsigned int rates_needs(void)
+{
+	/* and the devices' identity: diskseq, mm_stat's pages_compacted */
+	unsigned int needs = ZS_NEED_ZSWAP | ZS_NEED_DISKSEQ | ZS_NEED_MM;
+
+	for (size_t i = 0; i < dev_nfields; i++)
+		if (is_counter(dev_fields[i].metric_type))
+			needs |= dev_fields[i].needs;
+	return needs;
+}
+
+struct rates {
+	struct zs_rates_sample *prev; /* NULL: no usable record */
+	struct zs_rates_sample *now;
+	enum zs_rate_status overall;  /* zs_rates_compare() */
+	double interval;
+	int save_err; /* 0: recorded; -EWOULDBLOCK: the gate is held; else why not */
+	struct zs_gate_holder holder;
+	char save_path[PATH_MAX];	 /* the file of save_err, below the root, or "" */
+	char state_rates[PATH_MAX + 80]; /* the record's file, as a user names it */
+};
+
+static void rates_free(struct rates *rt)
+{
+	free(rt->prev);
+	free(rt->now);
+}
+
+static int rates_sample(const struct zs_snapshot *s, const struct zs_snap_device *const *devs,
+			size_t n, struct zs_rates_sample *now)
+{
+	struct zs_rates_object *o;
+	struct fval v;
+
+	if (s->has_zswap && s->zswap.present) {
+		o = zs_rates_object(now, ZS_RATES_ZSWAP, NULL);
+		for (size_t i = 0; o && i < zswap_nfields; i++) {
+			if (!is_counter(zswap_fields[i].metric_type))
+				continue;
+			zswap_field_value(&zswap_fields[i], s, &v);
+			if (v.present && zs_rates_object_add(o, zswap_fields[i].json_key, v.u) < 0)
+				return -E2BIG;
+		}
+	}
+	for (size_t d = 0; d < n; d++) {
+		struct zs_identity id;
+
+		zs_device_identity(&devs[d]->dev, &id);
+		o = zs_rates_object(now, devs[d]->dev.name, &id);
+		if (!o)
+			return -E2BIG;
+		for (size_t i = 0; i < dev_nfields; i++) {
+			const struct dev_field *f = &dev_fields[i];
+			char scratch[64];
+
+			if (!is_counter(f->metric_type) ||
+			    ((f->flags & F_INIT_ONLY) && !devs[d]->dev.initialised))
+				continue;
+			dev_field_value(f, devs[d], &v, scratch, sizeof(scratch));
+			if (v.present && zs_rates_object_add(o, f->json_key, v.u) < 0)
+				return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read the previous record, take this run's sample and keep it for the
+ * next run (under the gate; a held gate leaves the record as it was).
+ * Problems with the record are warnings: a run without it is a first run.
+ */
+static int rates_run(struct cli *cli, struct zs_gate *gate, bool all, const struct zs_snapshot *s,
+		     const struct zs_snap_device *const *devs, size_t n, struct rates *rt)
+{
+	int r;
+
+	snprintf(rt->state_rates, sizeof(rt->state_rates), "%s%s", zs_gate_state_path(gate),
+		 ZS_RATES_SUFFIX);
+	rt->prev = calloc(1, sizeof(*rt->prev));
+	rt->now = calloc(1, sizeof(*rt->now));
+	if (!rt->prev || !rt->now) {
+		cli_error(cli, NULL, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	r = zs_rates_sample_begin(cli->ctx, rt->now);
+	if (r < 0) {
+		cli_lib_error(cli, "rates", r);
+		return r;
+	}
+	r = rates_sample(s, devs, n, rt->now);
+	if (r < 0) {
+		cli_error(cli, "rates", r, "more counters than a record holds");
+		return r;
+	}
+	r = zs_rates_load(gate, rt->prev);
+	if (r == -EBADMSG)
+		cli_warn(cli, rt->state_rates, "garbled; this run's record replaces it");
+	else if (r < 0 && r != -ENOENT)
+		cli_warn(cli, rt->state_rates, "cannot read: %s", cli_private_file_cause(r));
+	if (r < 0) {
+		free(rt->prev);
+		rt->prev = NULL;
+	}
+	rt->overall = zs_rates_compare(rt->prev, rt->now, &rt->interval);
+	/*
+	 * The record the next run compares with: this run's counters, and
+	 * those of devices not asked for this time, while the boot is the same.
+	 */
+	if (!all && rt->prev && rt->overall != ZS_RATE_REBOOT) {
+		for (size_t i = 0; i < rt->prev->nobj; i++) {
+			const struct zs_rates_object *was = &rt->prev->obj[i];
+			struct zs_rates_object *o;
+			size_t before = rt->now->nobj;
+
+			o = zs_rates_object(rt->now, was->name, &was->id);
+			if (o && rt->now->nobj > before)
+				*o = *was;
+		}
+	}
+	/* under a second, the earlier record stays the base: the next run gets a rate */
+	rt->save_err = rt->overall == ZS_RATE_TOO_SHORT ? -EALREADY :
+						      zs_rates_save(gate, rt->now, &rt->holder);
+	if (rt->save_err && rt->save_err != -EALREADY && rt->save_err != -EWOULDBLOCK)
+		snprintf(rt->save_path, sizeof(rt->save_path), "%s", zs_ctx_error_path(cli->ctx));
+	return 0;
+}
+
+static void rates_recorded_sentence(const struct rates *rt, char *buf, size_t size)
+{
+	if (!rt->save_err)
+		snprintf(buf, size, "recorded for the next zsctl status --rates");
+	else if (rt->save_err == -EWOULDBLOCK && rt->holder.pid)
+		snprintf(buf, size,
+			 "not recorded: the compaction gate is held by pid %ld; the next run compares with the same previous record",
+			 (long)rt->holder.pid);
+	else if (rt->save_err == -EWOULDBLOCK)
+		snprintf(buf, size,
+			 "not recorded: the compaction gate is held; the next run compares with the same previous record");
+	else if (rt->save_err == -EALREADY)
+		snprintf(buf, size,
+			 "not recorded: the previous record, less than a second old, stays the base of the next run");
+	else
+		snprintf(buf, size, "not recorded: %s%.*s%s", rt->save_path[0] ? "/" : "",
+			 (int)(size / 2), rt->save_path, rt->save_path[0] ? ": " : "");
+	if (rt->save_err && rt->save_err != -EALREADY && rt->save_err != -EWOULDBLOCK) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, size - len, "%s", cli_private_file_cause(rt->save_err));
+	}
+}
+
+static void rate_text(const struct zs_rate *rate, char *delta, char *per_second, size_t size)
+{
+	if (rate->status != ZS_RATE_OK) {
+		snprintf(delta, size, "-");
+		snprintf(per_second, size, "%s", zs_rate_status_name(rate->status));
+		return;
+	}
+	snprintf(delta, size, "%" PRIu64, rate->delta);
+	snprintf(per_second, size, "%.2f", rate->per_second);
+}
+
+static int print_rates(const struct status_opts *o, const struct rates *rt)
+{
+	struct libscols_table *tb = cli_table_new(o->raw, o->noheadings);
+	char line[512];
+	int r = -ENOMEM;
+
+	if (!tb)
+		return -ENOMEM;
+	if (cli_table_column(tb, "OBJECT", false) < 0 || cli_table_column(tb, "COUNTER", false) < 0 ||
+	    cli_table_column(tb, "VALUE", true) < 0 || cli_table_column(tb, "DELTA", true) < 0 ||
+	    cli_table_column(tb, "PER-SECOND", true) < 0)
+		goto out;
+	for (size_t i = 0; i < rt->now->nobj; i++) {
+		const struct zs_rates_object *obj = &rt->now->obj[i];
+
+		for (size_t k = 0; k < obj->ncounters; k++) {
+			struct libscols_line *ln = scols_table_new_line(tb, NULL);
+			char value[32], delta[32], per_second[32];
+			struct zs_rate rate;
+
+			if (!ln)
+				goto out;
+			zs_rate_of(rt->prev, rt->now, obj, k, &rate);
+			snprintf(value, sizeof(value), "%" PRIu64, obj->counter[k].value);
+			rate_text(&rate, delta, per_second, sizeof(delta));
+			if (scols_line_set_data(ln, 0, obj->name) < 0 ||
+			    scols_line_set_data(ln, 1, obj->counter[k].key) < 0 ||
+			    scols_line_set_data(ln, 2, value) < 0 ||
+			    scols_line_set_data(ln, 3, delta) < 0 ||
+			    scols_line_set_data(ln, 4, per_second) < 0)
+				goto out;
+		}
+	}
+	if (!o->noheadings && !o->raw) {
+		switch (rt->overall) {
+		case ZS_RATE_OK:
+			printf("\nCounters since the previous run, %.2f s ago, per second:\n",
+			       rt->interval);
+			break;
+		case ZS_RATE_TOO_SHORT:
+			printf("\nCounters: the previous run was %.2f s ago, too short for a rate:\n",
+			       rt->interval);
+			break;
+		case ZS_RATE_REBOOT:
+			printf("\nCounters: the previous run was before a reboot, so no rates:\n");
+			break;
+		default:
+			printf("\nCounters: no previous run recorded (first run), so no rates:\n");
+			break;
+		}
+	}
+	r = cli_table_print(tb, o->raw);
+	if (r >= 0 && !o->noheadings && !o->raw) {
+		rates_recorded_sentence(rt, line, sizeof(line));
+		printf("Rates: %s.\n", line);
+	}
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+static json_t *rates_json(const struct rates *rt)
+{
+	json_t *j = json_object(), *objs = json_array();
+	char line[512];
+
+	json_object_set_new(j, "previous", json_string(zs_rate_status_name(rt->overall)));
+	if (rt->overall == ZS_RATE_OK || rt->overall == ZS_RATE_TOO_SHORT)
+		json_object_set_new(j, "interval_seconds", json_real(rt->interval));
+	json_object_set_new(j, "recorded", json_boolean(!rt->save_err));
+	if (rt->save_err) {
+		rates_recorded_sentence(rt, line, sizeof(line));
+		json_object_set_new(j, "not_recorded_reason",
+				    json_string(line + strlen("not recorded: ")));
+	}
+	for (size_t i = 0; i < rt->now->nobj; i++) {
+		const struct zs_rates_object *obj = &rt->now->obj[i];
+		json_t *o = json_object(), *cs = json_array();
+
+		json_object_set_new(o, "object", json_string(obj->name));
+		for (size_t k = 0; k < obj->ncounters; k++) {
+			json_t *c = json_object();
+			struct zs_rate rate;
+
+			zs_rate_of(rt->prev, rt->now, obj, k, &rate);
+			json_object_set_new(c, "counter", json_string(obj->counter[k].key));
+			json_object_set_new(c, "value", cli_json_u64(obj->counter[k].value));
+			json_object_set_new(c, "status", json_string(zs_rate_status_name(rate.status)));
+			if (rate.status == ZS_RATE_OK) {
+				json_object_set_new(c, "delta", cli_json_u64(rate.delta));
+				json_object_set_new(c, "per_second", json_real(rate.per_second));
+			}
+			json_array_append_new(cs, c);
+		}
+		json_object_set_new(o, "counters", cs);
+		json_array_append_new(objs, o);
+	}
+	json_object_set_new(j, "objects", objs);
+	return j;
+}
+
 /* ---- the verb ---------------------------------------------------------------------- */
 
 static void usage(void)
@@ -425,6 +701,8 @@ static void usage(void)
 	       "     --ages            slot ages and what maintain's idle ages would select\n"
 	       "                       (needs root, debugfs, CONFIG_ZRAM_MEMORY_TRACKING)\n"
 	       "     --age DURATION    with --ages, what this idle age would select too\n"
+	       "     --rates           counters per second since the previous --rates run\n"
+	       "                       (recorded beside the state file, under the gate)\n"
 	       "     --format FORMAT   table (default), json (as -J) or prometheus\n"
 	       "     --prom-file PATH  Prometheus output, replacing PATH atomically (textfile)\n"
 	       "     --lock-file PATH  the compaction gate's lock file, as compact's option\n"
@@ -453,6 +731,7 @@ enum {
 	OPT_CGROUPS,
 	OPT_AGES,
 	OPT_AGE,
+	OPT_RATES,
 	OPT_FORMAT,
 	OPT_PROM_FILE,
 	OPT_LOCK_FILE,
@@ -472,6 +751,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		{ "cgroups", no_argument, NULL, OPT_CGROUPS },
 		{ "ages", no_argument, NULL, OPT_AGES },
 		{ "age", required_argument, NULL, OPT_AGE },
+		{ "rates", no_argument, NULL, OPT_RATES },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
@@ -527,6 +807,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 			o->ages = o->has_age = true;
 			break;
 		}
+		case OPT_RATES:
+			o->rates = true;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json")) {
 				o->json = cli->json = true;
@@ -565,6 +848,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 		cli_usage_error(cli, "status: --ages has no Prometheus output");
 		return -EINVAL;
 	}
+	if (o->rates && o->prometheus) {
+		/* Prometheus takes rates of counters itself (rate()) */
+		cli_usage_error(cli, "status: --rates has no Prometheus output: its counters are exported as counters");
+		return -EINVAL;
+	}
 	if (o->prometheus && o->json) {
 		cli_usage_error(cli, "status: JSON and Prometheus output at once");
 		return -EINVAL;
@@ -576,7 +864,8 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct status_opts
 static unsigned int needs_of(const struct status_opts *o)
 {
 	unsigned int cgroups = (o->cgroups ? ZS_NEED_CGROUPS : 0) |
-			       (o->ages ? ZS_NEED_BLOCK_STATE | ZS_NEED_MEMINFO : 0);
+			       (o->ages ? ZS_NEED_BLOCK_STATE | ZS_NEED_MEMINFO : 0) |
+			       (o->rates ? rates_needs() : 0);
 	/* below the table: the gate, zswap when in use (and swap on zram under it) */
 	unsigned int after = ZS_NEED_GATE | ZS_NEED_ZSWAP_SUMMARY | ZS_NEED_SWAPS;
 
@@ -647,7 +936,7 @@ static void report_errors(struct cli *cli, const struct zs_snapshot *s, struct z
 
 static void print_json(struct cli *cli, const struct status_opts *o, const struct zs_snapshot *s,
 		       const struct zs_snap_device *const *devs, size_t n, char **names,
-		       size_t nnames, bool all)
+		       size_t nnames, bool all, const struct rates *rt)
 {
 	json_t *doc = cli_json_doc(), *jdevs = json_array(), *cs = json_object(), *zswap;
 
@@ -683,6 +972,8 @@ static void print_json(struct cli *cli, const struct status_opts *o, const struc
 		json_object_set_new(cg, "cgroups", list);
 		json_object_set_new(doc, "zswap_cgroups", cg);
 	}
+	if (rt)
+		json_object_set_new(doc, "rates", rates_json(rt));
 	if (o->classes) {
 		json_t *pl = json_array();
 
@@ -745,6 +1036,7 @@ int verb_status(struct cli *cli, int argc, char **argv)
 	struct zs_reader *reader = NULL;
 	struct zs_gate *gate = NULL;
 	struct zs_config *cfg = NULL;
+	struct rates rt = { 0 };
 	char **names = NULL;
 	size_t nnames = 0, nshown = 0;
 	bool all;
@@ -794,6 +1086,12 @@ int verb_status(struct cli *cli, int argc, char **argv)
 		if (!s->devs[i].err)
 			shown[nshown++] = &s->devs[i];
 
+	/* the rates' trouble (no proc/uptime in a dump) is said, and the rest shown */
+	if (o.rates && rates_run(cli, gate, all, s, shown, nshown, &rt) < 0) {
+		if (!rt.prev || !rt.now)
+			goto out;
+		o.rates = false;
+	}
 	if (o.prometheus) {
 		struct prom_input in = {
 			.snap = s, .devs = shown, .ndevs = nshown, .all_pools = all,
@@ -802,13 +1100,14 @@ int verb_status(struct cli *cli, int argc, char **argv)
 
 		prom_status(cli, &in, o.prom_file);
 	} else if (o.json) {
-		print_json(cli, &o, s, shown, nshown, names, nnames, all);
+		print_json(cli, &o, s, shown, nshown, names, nnames, all, o.rates ? &rt : NULL);
 	} else {
 		if (nshown)
 			r = print_devices(&o, s, shown, nshown);
 		print_busy(&o, shown, nshown);
 		print_gate(&o, &s->gate);
-		if (r >= 0)
+		/* -n, -r: read for --rates only, as before */
+		if (r >= 0 && !o.raw && !o.noheadings)
 			r = print_zswap(&o, s);
 		if (o.classes) {
 			if (s->classes_status != ZS_CLASSES_OK)
@@ -822,10 +1121,13 @@ int verb_status(struct cli *cli, int argc, char **argv)
 			r = print_cgroups(&o, s);
 		if (r >= 0 && o.ages)
 			r = print_ages(&o, s, shown, nshown);
+		if (r >= 0 && o.rates)
+			r = print_rates(&o, &rt);
 		if (r < 0)
 			cli_error(cli, NULL, r, "out of memory");
 	}
 out:
+	rates_free(&rt);
 	free(shown);
 	free(cfg);
 	zs_reader_free(reader);

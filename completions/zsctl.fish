@@ -309,6 +309,7 @@ complete -c zsctl -n '__zsctl_using_verb status' -s r -l raw -d 'raw output: one
 complete -c zsctl -n '__zsctl_using_verb status' -s J -l json -d 'JSON output: every kernel value and the derived ones'
 complete -c zsctl -n '__zsctl_using_verb status' -l classes -d 'per-class zsmalloc statistics (needs root and debugfs)'
 complete -c zsctl -n '__zsctl_using_verb status' -l cgroups -d 'zswap per cgroup (cgroup v2), most zswap RAM first'
+complete -c zsctl -n '__zsctl_using_verb status' -l rates -d 'counters per second since the previous --rates run'
 complete -c zsctl -n '__zsctl_using_verb status' -l ages -d 'slot ages and what maintain\'s idle ages would select'
 complete -c zsctl -n '__zsctl_using_verb status' -l age -x -d 'with --ages, what this idle age would select too'
 complete -c zsctl -n '__zsctl_using_verb status' -l format -x -a 'table json prometheus' -d 'output format'

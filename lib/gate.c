@@ -514,6 +514,17 @@ static void release(struct zs_gate *g, int fd)
 	close(fd);
 }
 
+int zs_gate_hold(struct zs_gate *g, int *fd, struct zs_gate_holder *holder)
+{
+	memset(holder, 0, sizeof(*holder));
+	return acquire(g, 0, fd, holder);
+}
+
+void zs_gate_let_go(struct zs_gate *g, int fd)
+{
+	release(g, fd);
+}
+
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *v)
 {
 	int r;

@@ -226,11 +226,15 @@ int zs_zswap_read_enabled(struct zs_ctx *ctx, struct zs_zswap_files *f, struct z
 /*
  * The cgroups (v2) that hold zswap memory, most first (malloc'd list). 0,
  * with *status saying why there are none; or the first failure (-errno,
- * its file in err_path) with what could be read all the same.
+ * its file in err_path) with what could be read all the same. *files is
+ * the walk's state, kept between refreshes (NULL before the first; the
+ * files stay open, see zswap.c); rescan: walk the tree again now.
  */
-int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
-		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
-		    size_t err_size);
+struct zs_cgroup_files;
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_cgroup_files **files, bool rescan,
+		    struct zs_read_buf *rb, struct zs_cgroup_zswap **list, size_t *n, bool *truncated,
+		    enum zs_cgroups_status *status, char *err_path, size_t err_size);
+void zs_cgroup_files_free(struct zs_cgroup_files *f, struct zs_read_buf *rb);
 
 /*
  * zs_set_check() of a plan for a cgroup: finds the cgroup2 mount and the
@@ -269,6 +273,16 @@ int zs_gate_dir(struct zs_gate *g, bool state, bool create, const char **base);
 int zs_private_openat(int dirfd, const char *base, int flags, mode_t mode);
 
 int zs_state_load(struct zs_gate *g, struct zs_state *ret);
+/*
+ * Hold the gate for a moment, without waiting and without counting this
+ * process as turned away (status --rates writes its record under it):
+ * 0 and the lock's fd, or -EWOULDBLOCK with *holder naming the holder.
+ */
+int zs_gate_hold(struct zs_gate *g, int *fd, struct zs_gate_holder *holder);
+void zs_gate_let_go(struct zs_gate *g, int fd);
+/* A file beside the state file, named the state file's name and suffix (see state.c). */
+int zs_state_file_load(struct zs_gate *g, const char *suffix, size_t max, char **text);
+int zs_state_file_save(struct zs_gate *g, const char *suffix, const char *text);
 int zs_state_save(struct zs_gate *g, const struct zs_state *st);
 int zs_state_set_aside(struct zs_gate *g, char *aside, size_t size);
 /* The turned-away counter: one byte appended per process that found the gate held. */

@@ -102,6 +102,8 @@ struct zs_reader {
 	int zswap_err;
 	char zswap_err_path[4096];
 	struct zs_cgroup_zswap *cgroups; /* ZS_NEED_CGROUPS */
+	struct zs_cgroup_files *cgroup_files; /* the walk's kept files */
+	bool scan_cgroups;
 	size_t ncgroups;
 	bool cgroups_truncated;
 	enum zs_cgroups_status cgroups_status;
@@ -897,10 +899,6 @@ all:
 				     r->zswap_err_path, sizeof(r->zswap_err_path));
 }
 
-/*
- * The cgroup tree is walked anew on every refresh: cgroups come and go,
- * and a kept descriptor per cgroup would cost more than the walk.
- */
 /* Each device's block_state, with the ages its policy would write now (meminfo read before). */
 static void read_ages(struct zs_reader *r)
 {
@@ -931,9 +929,12 @@ static void read_cgroups(struct zs_reader *r)
 	free(r->cgroups);
 	r->cgroups = NULL;
 	r->ncgroups = 0;
-	r->cgroups_err = zs_cgroups_read(r->ctx, &r->rb, &r->cgroups, &r->ncgroups,
-					 &r->cgroups_truncated, &r->cgroups_status,
-					 r->cgroups_err_path, sizeof(r->cgroups_err_path));
+	/* the tree is walked when asked, else as zswap.c says; the files stay open */
+	r->cgroups_err = zs_cgroups_read(r->ctx, &r->cgroup_files, r->scan_cgroups, &r->rb,
+					 &r->cgroups, &r->ncgroups, &r->cgroups_truncated,
+					 &r->cgroups_status, r->cgroups_err_path,
+					 sizeof(r->cgroups_err_path));
+	r->scan_cgroups = false;
 }
 
 /* What an initialised device's pool takes of the machine's memory. */
@@ -1076,6 +1077,7 @@ void zs_reader_free(struct zs_reader *r)
 	close_fd(r, &r->fd_swaps);
 	close_fd(r, &r->fd_meminfo);
 	zs_zswap_files_close(&r->zswap_files, &r->rb);
+	zs_cgroup_files_free(r->cgroup_files, &r->rb);
 	free(r->cgroups);
 	free(r->swaps_text);
 	watch_close(r, &r->block_watch);
@@ -1116,7 +1118,7 @@ int zs_reader_process_fd(struct zs_reader *r)
 
 void zs_reader_rescan(struct zs_reader *r)
 {
-	r->scan_devices = r->scan_pools = true;
+	r->scan_devices = r->scan_pools = r->scan_cgroups = true;
 }
 
 void zs_reader_watch_cgroups(struct zs_reader *r, bool on)
@@ -1126,6 +1128,8 @@ void zs_reader_watch_cgroups(struct zs_reader *r, bool on)
 		return;
 	}
 	r->needs &= ~(unsigned int)ZS_NEED_CGROUPS;
+	zs_cgroup_files_free(r->cgroup_files, &r->rb);
+	r->cgroup_files = NULL;
 	free(r->cgroups);
 	r->cgroups = NULL;
 	r->ncgroups = 0;

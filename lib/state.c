@@ -342,28 +342,49 @@ int zs_state_format(const struct zs_state *st, char **ret)
 	return 0;
 }
 
-int zs_state_load(struct zs_gate *g, struct zs_state *ret)
+/*
+ * The file beside the state file whose name is the state file's and suffix
+ * ("" for the state file itself; status --rates keeps ".rates" there):
+ * read whole into *text, -ENOENT when there is none, -EBADMSG when it
+ * cannot be one zsctl wrote (a NUL in it, or larger than max).
+ */
+int zs_state_file_load(struct zs_gate *g, const char *suffix, size_t max, char **text)
 {
+	char name[NAME_MAX + 1], rel[PATH_MAX + 16];
 	const char *base;
-	char *text = NULL;
 	int dfd, fd, r;
 
 	dfd = zs_gate_dir(g, true, false, &base);
-	fd = dfd < 0 ? dfd : zs_private_openat(dfd, base, O_RDONLY, 0);
-	if (fd == -ENOENT) {
-		memset(ret, 0, sizeof(*ret));
-		return 0; /* the first run */
-	}
+	if (dfd >= 0 && snprintf(name, sizeof(name), "%s%s", base, suffix) >= (int)sizeof(name))
+		dfd = -ENAMETOOLONG;
+	fd = dfd < 0 ? dfd : zs_private_openat(dfd, name, O_RDONLY, 0);
+	if (fd == -ENOENT)
+		return fd;
+	snprintf(rel, sizeof(rel), "%s%s", g->state_path + 1, suffix);
 	if (fd < 0)
-		return zs_ctx_fail(g->ctx, g->state_path + 1, fd);
+		return zs_ctx_fail(g->ctx, rel, fd);
 	if (g->state_in_root)
-		zs_ctx_note_read(g->ctx, g->state_path + 1);
-	r = zs_read_fd_all(fd, 1024 * 1024, &text, NULL);
+		zs_ctx_note_read(g->ctx, rel);
+	*text = NULL;
+	r = zs_read_fd_all(fd, max, text, NULL);
 	close(fd);
 	if (r == -EINVAL || r == -EFBIG)
 		r = -EBADMSG; /* a NUL in it, or far larger than zsctl writes */
-	if (r < 0)
-		return r;
+	return r < 0 ? r : *text ? 0 : -EIO;
+}
+
+int zs_state_load(struct zs_gate *g, struct zs_state *ret)
+{
+	char *text = NULL;
+	int r;
+
+	r = zs_state_file_load(g, "", 1024 * 1024, &text);
+	if (r == -ENOENT) {
+		memset(ret, 0, sizeof(*ret));
+		return 0; /* the first run */
+	}
+	if (r < 0 || !text)
+		return r < 0 ? r : -EIO;
 	r = zs_state_parse(text, ret);
 	free(text);
 	return r;
@@ -388,21 +409,18 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int zs_state_save(struct zs_gate *g, const struct zs_state *st)
+/* text as the file beside the state file named as in zs_state_file_load(), crash-safely */
+int zs_state_file_save(struct zs_gate *g, const char *suffix, const char *text)
 {
-	char tmp[NAME_MAX + 1], *text = NULL;
+	char name[NAME_MAX + 1], tmp[NAME_MAX + 1], rel[PATH_MAX + 16];
 	const char *base;
 	int dfd, fd, r;
 
-	r = zs_state_format(st, &text);
-	if (r < 0)
-		return r;
 	dfd = zs_gate_dir(g, true, true, &base);
-	if (dfd < 0) {
-		free(text);
+	if (dfd < 0)
 		return dfd;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", base, (long)getpid()) >= (int)sizeof(tmp)) {
+	if (snprintf(name, sizeof(name), "%s%s", base, suffix) >= (int)sizeof(name) ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", name, (long)getpid()) >= (int)sizeof(tmp)) {
 		r = -ENAMETOOLONG;
 		goto out;
 	}
@@ -424,15 +442,28 @@ int zs_state_save(struct zs_gate *g, const struct zs_state *st)
 		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
-	if (!r && renameat(dfd, tmp, dfd, base) < 0)
+	if (!r && renameat(dfd, tmp, dfd, name) < 0)
 		r = -errno;
 	if (r < 0)
 		unlinkat(dfd, tmp, 0);
 	else if (fsync(dfd) < 0)
 		r = -errno;
 out:
+	snprintf(rel, sizeof(rel), "%s%s", g->state_path + 1, suffix);
+	return r < 0 ? zs_ctx_fail(g->ctx, rel, r) : 0;
+}
+
+int zs_state_save(struct zs_gate *g, const struct zs_state *st)
+{
+	char *text = NULL;
+	int r;
+
+	r = zs_state_format(st, &text);
+	if (r < 0)
+		return r;
+	r = zs_state_file_save(g, "", text);
 	free(text);
-	return r < 0 ? zs_ctx_fail(g->ctx, g->state_path + 1, r) : 0;
+	return r;
 }
 
 static int busy_name(const char *base, char *out, size_t size)

@@ -892,6 +892,83 @@ int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 
+/* ==== counters since the previous run (lib/rates.c) ===================================== */
+
+/*
+ * zsctl status --rates: a sample of counters (zswap's, each device's), the
+ * boot it was taken in (proc/sys/kernel/random/boot_id) and CLOCK_BOOTTIME
+ * then, kept beside the state file as "<state>.rates" and written under
+ * the gate. The previous sample gives each counter's rate, or the word
+ * for why there is none: never a negative rate.
+ */
+#define ZS_RATES_SUFFIX ".rates"
+#define ZS_RATES_ZSWAP "zswap" /* the object of zswap's counters; the others are devices */
+#define ZS_RATES_OBJECTS_MAX (ZS_STATE_MAX_DEVICES + 1)
+#define ZS_RATES_COUNTERS_MAX 32
+#define ZS_RATES_KEY_MAX 40
+
+struct zs_rates_object {
+	char name[ZS_DEVNAME_MAX]; /* ZS_RATES_ZSWAP or a device's name */
+	struct zs_identity id;	   /* a device's; none for zswap */
+	struct {
+		char key[ZS_RATES_KEY_MAX]; /* [a-z0-9_]: the value's JSON key */
+		uint64_t value;
+	} counter[ZS_RATES_COUNTERS_MAX];
+	size_t ncounters;
+};
+
+struct zs_rates_sample {
+	char boot_id[40];     /* "" when the kernel (or the dump) has none */
+	uint64_t boottime_ms; /* CLOCK_BOOTTIME, from proc/uptime (hundredths) */
+	struct zs_rates_object obj[ZS_RATES_OBJECTS_MAX];
+	size_t nobj;
+};
+
+/* CLOCK_BOOTTIME as the root's proc/uptime says it, in milliseconds (to 10 ms). */
+int zs_boottime_ms(struct zs_ctx *ctx, uint64_t *ret);
+/* A sample with no counters yet: the boot id and the time, read through the root. */
+int zs_rates_sample_begin(struct zs_ctx *ctx, struct zs_rates_sample *s);
+/* The object of that name, made (with id, NULL for none) when missing; NULL when full. */
+struct zs_rates_object *zs_rates_object(struct zs_rates_sample *s, const char *name,
+					const struct zs_identity *id);
+/* -EINVAL for a key not of [a-z0-9_], -EEXIST, -E2BIG past ZS_RATES_COUNTERS_MAX. */
+int zs_rates_object_add(struct zs_rates_object *o, const char *key, uint64_t value);
+int zs_rates_parse(const char *text, struct zs_rates_sample *ret);
+int zs_rates_format(const struct zs_rates_sample *s, char **ret);
+/* The previous sample: 0, -ENOENT for none, -EBADMSG for a garbled one, -errno. */
+int zs_rates_load(struct zs_gate *g, struct zs_rates_sample *ret);
+/*
+ * Keep s for the next run, under the gate, taken without waiting and
+ * without counting this process as turned away: -EWOULDBLOCK (holder
+ * named when it can be) when another process holds it; nothing is written
+ * then.
+ */
+int zs_rates_save(struct zs_gate *g, const struct zs_rates_sample *s,
+		  struct zs_gate_holder *holder);
+
+enum zs_rate_status {
+	ZS_RATE_OK,
+	ZS_RATE_FIRST,	   /* no earlier value: the first run, a new device or counter */
+	ZS_RATE_REBOOT,	   /* the machine booted since (boot id, or the clock went back) */
+	ZS_RATE_RESET,	   /* below the earlier value, or another device (struct zs_identity) */
+	ZS_RATE_TOO_SHORT, /* less than a second since */
+};
+/* "ok", "first-run", "reboot", "reset", "too-short" */
+const char *zs_rate_status_name(enum zs_rate_status st);
+
+struct zs_rate {
+	enum zs_rate_status status;
+	uint64_t delta;	   /* OK: the growth since the previous sample */
+	double per_second; /* OK: delta over the interval */
+};
+
+/* The samples as a whole (prev NULL: none): OK, FIRST, REBOOT or TOO_SHORT; the seconds between. */
+enum zs_rate_status zs_rates_compare(const struct zs_rates_sample *prev,
+				     const struct zs_rates_sample *now, double *interval);
+/* Counter number counter of o (an object of now) against prev (NULL: none). */
+void zs_rate_of(const struct zs_rates_sample *prev, const struct zs_rates_sample *now,
+		const struct zs_rates_object *o, size_t counter, struct zs_rate *ret);
+
 /* ==== slot ages (lib/ages.c) ============================================================ */
 
 /*
@@ -1119,14 +1196,14 @@ struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const cha
 /*
  * Walk the cgroups (ZS_NEED_CGROUPS) from the next refresh on, or stop:
  * zsctl top pays for the walk only while its zswap panel is shown. Off,
- * the snapshot has no cgroups.
+ * the snapshot has no cgroups and the walk's kept files are closed.
  */
 void zs_reader_watch_cgroups(struct zs_reader *r, bool on);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
 int zs_reader_fd(const struct zs_reader *r);
 /* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */
 int zs_reader_process_fd(struct zs_reader *r);
-/* Look for devices and pools again at the next refresh. */
+/* Look for devices, pools and cgroups (ZS_NEED_CGROUPS) again at the next refresh. */
 void zs_reader_rescan(struct zs_reader *r);
 
 struct zs_reader_stats {

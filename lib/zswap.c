@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -497,15 +498,54 @@ int zs_zswap_read(struct zs_ctx *ctx, struct zs_zswap_files *f, struct zs_read_b
 
 /* ---- per cgroup (the reader's ZS_NEED_CGROUPS) ---------------------------------------- */
 
+/*
+ * The walk's files are kept between refreshes (top's zswap panel): each
+ * cgroup's memory.stat and, once it holds zswap memory, its memory.zswap.*
+ * files stay open and are read again with one pread each (a cgroup file
+ * is one seq_file record: a read shorter than the buffer is all of it).
+ * The tree is walked again only every ZS_CGROUPS_RESCAN refreshes, when
+ * asked (zs_reader_rescan()), or when a kept file says its cgroup is gone
+ * (kernfs answers ENODEV for a removed node's open file): a directory's
+ * mtime cannot tell, for kernfs updates it on mkdir and rmdir only once
+ * something set the directory's attributes (kernfs_add_one(), parent->iattr).
+ * A walk closes the files of cgroups that vanished, and of one made again
+ * under the same path (another inode). At most half the soft
+ * RLIMIT_NOFILE is kept; past it, files are opened, read and closed.
+ */
+#define ZS_CGROUPS_RESCAN 5
+
+enum { CG_STAT, CG_CURRENT, CG_MAX, CG_WRITEBACK, CG_NFILES };
+static const char *const cg_file_names[CG_NFILES] = {
+	"memory.stat", "memory.zswap.current", "memory.zswap.max", "memory.zswap.writeback",
+};
+
+struct cg_kept {
+	char path[sizeof(((struct zs_cgroup_zswap *)0)->path)];
+	uint64_t ino;
+	int fd[CG_NFILES]; /* -1: not open; ZS_FD_ABSENT: no such file (until the next walk) */
+	bool seen;	   /* by this walk */
+};
+
+struct zs_cgroup_files {
+	bool mount_known;
+	enum zs_cgroups_status status;
+	char mount[3000]; /* the cgroup2 mount point, without the leading slash */
+	int rootfd;
+	struct cg_kept *cg;
+	size_t n, cap;
+	bool truncated;
+	unsigned int since_walk; /* refreshes since the last walk */
+	bool walked, vanished;
+	size_t kept, budget; /* descriptors kept, and the most to keep */
+};
+
 struct cg_walk {
 	struct zs_ctx *ctx;
 	struct zs_read_buf *rb;
-	struct zs_cgroup_zswap *list;
-	size_t n, cap, seen;
-	bool truncated;
+	struct zs_cgroup_files *f;
+	size_t seen;
 	int err;
 	char err_path[4096];
-	char mount[3000]; /* the cgroup2 mount point, without the leading slash */
 };
 
 static void cg_fail(struct cg_walk *w, int err, const char *path, const char *file)
@@ -513,7 +553,33 @@ static void cg_fail(struct cg_walk *w, int err, const char *path, const char *fi
 	if (w->err)
 		return;
 	w->err = err;
-	snprintf(w->err_path, sizeof(w->err_path), "%s%s/%s", w->mount, path, file);
+	snprintf(w->err_path, sizeof(w->err_path), "%s%s/%s", w->f->mount, path, file);
+}
+
+static void cg_close_files(struct zs_cgroup_files *f, struct cg_kept *c, struct zs_read_buf *rb)
+{
+	for (unsigned int k = 0; k < CG_NFILES; k++) {
+		if (c->fd[k] >= 0) {
+			close(c->fd[k]);
+			rb->files--;
+			f->kept--;
+		}
+		c->fd[k] = -1;
+	}
+}
+
+void zs_cgroup_files_free(struct zs_cgroup_files *f, struct zs_read_buf *rb)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		cg_close_files(f, &f->cg[i], rb);
+	if (f->rootfd >= 0) {
+		close(f->rootfd);
+		rb->files--;
+	}
+	free(f->cg);
+	free(f);
 }
 
 /* One small file of a cgroup's directory into rb->buf: opened, read, closed. */
@@ -522,7 +588,7 @@ static int cg_read(struct cg_walk *w, int dirfd, const char *path, const char *f
 	char rel[4096];
 	int fd, r;
 
-	snprintf(rel, sizeof(rel), "%s%s/%s", w->mount, path, file);
+	snprintf(rel, sizeof(rel), "%s%s/%s", w->f->mount, path, file);
 	fd = zs_ctx_openat(w->ctx, dirfd, file, O_RDONLY, rel);
 	w->rb->opens++;
 	if (fd < 0)
@@ -533,49 +599,124 @@ static int cg_read(struct cg_walk *w, int dirfd, const char *path, const char *f
 	return r < 0 ? zs_ctx_fail(w->ctx, rel, r) : 0;
 }
 
-/* A cgroup's zswap figures: 1 when it holds zswap memory, 0 when not, -errno. */
-static int cg_figures(struct cg_walk *w, int dirfd, const char *path, struct zs_cgroup_zswap *c)
+/*
+ * A kept file of cgroup c into rb->buf, opened (relative to the mount's
+ * descriptor) on first use. -ENOENT when there is no such file; -ENODEV
+ * (and the walk is due) when the cgroup is gone.
+ */
+static int cg_read_kept(struct cg_walk *w, struct cg_kept *c, unsigned int k)
 {
-	struct stat st;
+	struct zs_cgroup_files *f = w->f;
+	char name[sizeof(c->path) + 32], rel[4096];
+	int fd = c->fd[k], r;
+
+	if (fd == ZS_FD_ABSENT)
+		return -ENOENT;
+	snprintf(rel, sizeof(rel), "%s%s/%s", f->mount, c->path, cg_file_names[k]);
+	if (fd < 0) {
+		/* c->path starts with '/': below the mount's descriptor */
+		snprintf(name, sizeof(name), "%s/%s", c->path + 1, cg_file_names[k]);
+		fd = zs_ctx_openat(w->ctx, f->rootfd, name, O_RDONLY, rel);
+		w->rb->opens++;
+		if (fd == -ENOENT) {
+			c->fd[k] = ZS_FD_ABSENT;
+			return fd;
+		}
+		if (fd < 0)
+			return fd;
+		if (f->kept < f->budget) {
+			c->fd[k] = fd;
+			f->kept++;
+			w->rb->files++;
+		}
+	}
+	r = zs_pread_all(fd, &w->rb->buf, &w->rb->cap, 1024 * 1024, false, NULL);
+	w->rb->reads++;
+	if (c->fd[k] != fd)
+		close(fd);
+	if (r == -ENODEV || r == -ENOENT) {
+		f->vanished = true; /* removed since the walk: not an error */
+		return -ENODEV;
+	}
+	return r < 0 ? zs_ctx_fail(w->ctx, rel, r) : 0;
+}
+
+/* A kept cgroup's zswap figures: 1 when it holds zswap memory, 0 when not (or gone). */
+static int cg_figures(struct cg_walk *w, struct cg_kept *k, struct zs_cgroup_zswap *c)
+{
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->path, sizeof(c->path), "%s", path);
-	r = cg_read(w, dirfd, path, "memory.stat");
-	if (r == -ENOENT)
-		return 0; /* the memory controller is not enabled for it */
+	snprintf(c->path, sizeof(c->path), "%s", k->path);
+	c->ino = k->ino;
+	r = cg_read_kept(w, k, CG_STAT);
+	if (r == -ENOENT || r == -ENODEV)
+		return 0; /* the memory controller is not enabled for it, or it is gone */
 	if (r >= 0)
 		r = zs_parse_cgroup_memory_stat(w->rb->buf, c);
 	if (r < 0) {
-		cg_fail(w, r, path, "memory.stat");
+		cg_fail(w, r, k->path, "memory.stat");
 		return 0;
 	}
 	if (!c->stat[ZS_CG_ZSWAP] && !c->stat[ZS_CG_ZSWAPPED])
 		return 0;
-	if (fstat(dirfd, &st) == 0)
-		c->ino = (uint64_t)st.st_ino;
-	if (cg_read(w, dirfd, path, "memory.zswap.current") >= 0 &&
-	    zs_parse_u64(w->rb->buf, &c->zswap_current) >= 0)
+	if (cg_read_kept(w, k, CG_CURRENT) >= 0 && zs_parse_u64(w->rb->buf, &c->zswap_current) >= 0)
 		c->has_zswap_current = true;
-	if (cg_read(w, dirfd, path, "memory.zswap.max") >= 0) {
+	if (cg_read_kept(w, k, CG_MAX) >= 0) {
 		if (!strcmp(w->rb->buf, "max\n")) {
 			c->zswap_max = UINT64_MAX;
 			c->has_zswap_max = true;
 		} else if (zs_parse_u64(w->rb->buf, &c->zswap_max) >= 0) {
 			c->has_zswap_max = true;
 		} else {
-			cg_fail(w, -EINVAL, path, "memory.zswap.max");
+			cg_fail(w, -EINVAL, k->path, "memory.zswap.max");
 		}
 	}
-	if (cg_read(w, dirfd, path, "memory.zswap.writeback") >= 0) {
+	if (cg_read_kept(w, k, CG_WRITEBACK) >= 0) {
 		if (!strcmp(w->rb->buf, "0\n") || !strcmp(w->rb->buf, "1\n")) {
 			c->writeback = w->rb->buf[0] == '1';
 			c->has_writeback = true;
 		} else {
-			cg_fail(w, -EINVAL, path, "memory.zswap.writeback");
+			cg_fail(w, -EINVAL, k->path, "memory.zswap.writeback");
 		}
 	}
 	return 1;
+}
+
+/* The walk met the cgroup at path (its directory's inode ino): kept, or kept anew. */
+static int cg_meet(struct cg_walk *w, const char *path, uint64_t ino)
+{
+	struct zs_cgroup_files *f = w->f;
+	struct cg_kept *c = NULL;
+
+	for (size_t i = 0; i < f->n && !c; i++)
+		if (!strcmp(f->cg[i].path, path))
+			c = &f->cg[i];
+	if (c && c->ino != ino)
+		cg_close_files(f, c, w->rb); /* made again under the same path */
+	if (!c) {
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 16;
+			struct cg_kept *nl = realloc(f->cg, cap * sizeof(*nl));
+
+			if (!nl)
+				return -ENOMEM;
+			f->cg = nl;
+			f->cap = cap;
+		}
+		c = &f->cg[f->n++];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->path, sizeof(c->path), "%s", path);
+		for (unsigned int k = 0; k < CG_NFILES; k++)
+			c->fd[k] = -1;
+	}
+	c->ino = ino;
+	c->seen = true;
+	/* a file absent at the last walk may be there now (a controller enabled since) */
+	for (unsigned int k = 0; k < CG_NFILES; k++)
+		if (c->fd[k] == ZS_FD_ABSENT)
+			c->fd[k] = -1;
+	return 0;
 }
 
 static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int depth)
@@ -585,23 +726,14 @@ static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int
 	int fd, r = 0;
 
 	if (depth) {
-		struct zs_cgroup_zswap c;
+		struct stat st;
 
-		if (cg_figures(w, dirfd, path, &c) > 0) {
-			if (w->n == w->cap) {
-				size_t cap = w->cap ? w->cap * 2 : 16;
-				struct zs_cgroup_zswap *nl = realloc(w->list, cap * sizeof(*nl));
-
-				if (!nl)
-					return -ENOMEM;
-				w->list = nl;
-				w->cap = cap;
-			}
-			w->list[w->n++] = c;
-		}
+		r = cg_meet(w, path, fstat(dirfd, &st) == 0 ? (uint64_t)st.st_ino : 0);
+		if (r < 0)
+			return r;
 	}
 	if (depth >= ZS_CGROUPS_DEPTH) {
-		w->truncated = true;
+		w->f->truncated = true;
 		return 0;
 	}
 	fd = dup(dirfd);
@@ -612,6 +744,8 @@ static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int
 		close(fd);
 		return -errno;
 	}
+	/* the kept mount's descriptor shares its offset with the dup: from the start */
+	rewinddir(d);
 	while (r >= 0 && (de = readdir(d))) {
 		char child[sizeof(((struct zs_cgroup_zswap *)0)->path)], rel[4096];
 		int cfd;
@@ -619,14 +753,14 @@ static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int
 		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
 		if (++w->seen > ZS_CGROUPS_MAX) {
-			w->truncated = true;
+			w->f->truncated = true;
 			break;
 		}
 		if ((size_t)snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= sizeof(child)) {
-			w->truncated = true; /* a path no cgroup has in practice */
+			w->f->truncated = true; /* a path no cgroup has in practice */
 			continue;
 		}
-		snprintf(rel, sizeof(rel), "%s%s", w->mount, child);
+		snprintf(rel, sizeof(rel), "%s%s", w->f->mount, child);
 		cfd = zs_ctx_openat(w->ctx, dirfd, de->d_name, O_RDONLY | O_DIRECTORY, rel);
 		w->rb->opens++;
 		if (cfd == -ENOTDIR || cfd == -ENOENT)
@@ -640,6 +774,35 @@ static int cg_visit(struct cg_walk *w, int dirfd, const char *path, unsigned int
 	}
 	closedir(d);
 	return r;
+}
+
+/* Walk the tree: every cgroup met is kept, the files of those not met are closed. */
+static int cg_walk_tree(struct cg_walk *w)
+{
+	struct zs_cgroup_files *f = w->f;
+	size_t n = 0;
+	int r;
+
+	f->truncated = false;
+	for (size_t i = 0; i < f->n; i++)
+		f->cg[i].seen = false;
+	r = cg_visit(w, f->rootfd, "", 0);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->n; i++) {
+		if (!f->cg[i].seen) {
+			cg_close_files(f, &f->cg[i], w->rb); /* vanished: no error */
+			continue;
+		}
+		if (n != i)
+			f->cg[n] = f->cg[i];
+		n++;
+	}
+	f->n = n;
+	f->walked = true;
+	f->vanished = false;
+	f->since_walk = 0;
+	return 0;
 }
 
 static int cmp_cgroup(const void *a, const void *b)
@@ -688,52 +851,121 @@ static int find_cgroup2(struct zs_ctx *ctx, char *out, size_t size, enum zs_cgro
 	return 0;
 }
 
-int zs_cgroups_read(struct zs_ctx *ctx, struct zs_read_buf *rb, struct zs_cgroup_zswap **list,
-		    size_t *n, bool *truncated, enum zs_cgroups_status *status, char *err_path,
-		    size_t err_size)
+static void cg_forget(struct zs_cgroup_files *f, struct zs_read_buf *rb)
+{
+	for (size_t i = 0; i < f->n; i++)
+		cg_close_files(f, &f->cg[i], rb);
+	f->n = 0;
+	if (f->rootfd >= 0) {
+		close(f->rootfd);
+		rb->files--;
+	}
+	f->rootfd = -1;
+	f->walked = false;
+}
+
+static size_t fd_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 512;
+	return rl.rlim_cur > 128 ? (size_t)(rl.rlim_cur - 128) / 2 : 0;
+}
+
+int zs_cgroups_read(struct zs_ctx *ctx, struct zs_cgroup_files **files, bool rescan,
+		    struct zs_read_buf *rb, struct zs_cgroup_zswap **list, size_t *n, bool *truncated,
+		    enum zs_cgroups_status *status, char *err_path, size_t err_size)
 {
 	struct cg_walk w = { .ctx = ctx, .rb = rb };
-	int fd, r;
+	struct zs_cgroup_files *f = *files;
+	struct zs_cgroup_zswap *out = NULL;
+	size_t nout = 0;
+	int r;
 
 	err_path[0] = '\0';
 	*list = NULL;
 	*n = 0;
 	*truncated = false;
-	r = find_cgroup2(ctx, w.mount, sizeof(w.mount), status);
-	if (r < 0) {
-		snprintf(err_path, err_size, "%s", zs_ctx_error_path(ctx));
-		return r;
+	if (!f) {
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		f->rootfd = -1;
+		f->budget = fd_budget();
+		*files = f;
 	}
-	if (*status != ZS_CGROUPS_OK)
+	w.f = f;
+	rescan |= !f->walked || f->vanished || ++f->since_walk >= ZS_CGROUPS_RESCAN;
+	if (rescan || !f->mount_known) {
+		char mount[sizeof(f->mount)];
+
+		r = find_cgroup2(ctx, mount, sizeof(mount), &f->status);
+		if (r < 0) {
+			snprintf(err_path, err_size, "%s", zs_ctx_error_path(ctx));
+			return r;
+		}
+		if (f->mount_known && strcmp(mount, f->mount))
+			cg_forget(f, rb); /* mounted elsewhere now */
+		memcpy(f->mount, mount, sizeof(mount));
+		f->mount_known = true;
+	}
+	*status = f->status;
+	if (f->status != ZS_CGROUPS_OK) {
+		cg_forget(f, rb);
 		return 0;
-	fd = zs_ctx_open(ctx, w.mount[0] ? w.mount : ".", O_RDONLY | O_DIRECTORY);
-	rb->opens++;
-	if (fd == -ENOENT) {
-		*status = ZS_CGROUPS_NONE; /* a dump without the cgroup tree */
-		return 0;
 	}
-	if (fd < 0) {
-		snprintf(err_path, err_size, "%s", w.mount);
-		return fd;
+	if (rescan) {
+		int fd = f->rootfd;
+
+		if (fd < 0) {
+			fd = zs_ctx_open(ctx, f->mount[0] ? f->mount : ".", O_RDONLY | O_DIRECTORY);
+			rb->opens++;
+		}
+		if (fd == -ENOENT) {
+			*status = ZS_CGROUPS_NONE; /* a dump without the cgroup tree */
+			return 0;
+		}
+		if (fd < 0) {
+			snprintf(err_path, err_size, "%s", f->mount);
+			return fd;
+		}
+		if (f->rootfd < 0) {
+			f->rootfd = fd;
+			rb->files++;
+		}
+		/* the controllers the root offers its children */
+		r = cg_read(&w, f->rootfd, "", "cgroup.controllers");
+		if (r >= 0 && !strstr(w.rb->buf, "memory")) {
+			*status = ZS_CGROUPS_NO_MEMCG;
+			cg_forget(f, rb);
+			return 0;
+		}
+		r = cg_walk_tree(&w);
+		if (r < 0)
+			return r;
 	}
-	/* the controllers the root offers its children */
-	r = cg_read(&w, fd, "", "cgroup.controllers");
-	if (r >= 0 && !strstr(w.rb->buf, "memory")) {
-		*status = ZS_CGROUPS_NO_MEMCG;
-		close(fd);
-		return 0;
+	for (size_t i = 0; i < f->n; i++) {
+		struct zs_cgroup_zswap c;
+
+		if (cg_figures(&w, &f->cg[i], &c) <= 0)
+			continue;
+		if (!out || nout % 16 == 0) {
+			struct zs_cgroup_zswap *nl = realloc(out, (nout + 16) * sizeof(*nl));
+
+			if (!nl) {
+				free(out);
+				return -ENOMEM;
+			}
+			out = nl;
+		}
+		out[nout++] = c;
 	}
-	r = cg_visit(&w, fd, "", 0);
-	close(fd);
-	if (r < 0) {
-		free(w.list);
-		return r;
-	}
-	if (w.n)
-		qsort(w.list, w.n, sizeof(*w.list), cmp_cgroup);
-	*list = w.list;
-	*n = w.n;
-	*truncated = w.truncated;
+	if (nout)
+		qsort(out, nout, sizeof(*out), cmp_cgroup);
+	*list = out;
+	*n = nout;
+	*truncated = f->truncated;
 	snprintf(err_path, err_size, "%s", w.err_path);
 	return w.err;
 }

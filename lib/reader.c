@@ -917,7 +917,8 @@ static void read_ages(struct zs_reader *r)
 		uint64_t age[ZS_AGES_FOR_COUNT_] = { 0, 0, r->age };
 		bool valid[ZS_AGES_FOR_COUNT_] = { true, true, r->has_age };
 
-		if (d->gone || d->err)
+		/* 7.x: block_state waits for the device's lock as every attribute does */
+		if (d->gone || d->err || d->busy_unread)
 			continue;
 		zs_ages_policy(p, r->has_meminfo ? &r->meminfo : NULL, suspended,
 			       &age[ZS_AGES_FOR_RECOMPRESS], &age[ZS_AGES_FOR_WRITEBACK]);
@@ -1136,6 +1137,15 @@ void zs_reader_watch_cgroups(struct zs_reader *r, bool on)
 	/* the snapshot shown until the next refresh must not point at them */
 	r->snap.cgroups = NULL;
 	r->snap.ncgroups = 0;
+}
+
+void zs_reader_read_ages(struct zs_reader *r, bool on, const struct zs_config *cfg)
+{
+	r->ages_config = cfg;
+	if (on)
+		r->needs |= ZS_NEED_BLOCK_STATE | ZS_NEED_MEMINFO;
+	else
+		r->needs &= ~(unsigned int)ZS_NEED_BLOCK_STATE;
 }
 
 void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)

@@ -930,9 +930,25 @@ uint64_t zs_ages_bucket_limit(unsigned int b);
 /* "<10min", "10min-1h", ... ">=1w", "no-time" */
 const char *zs_ages_bucket_label(unsigned int b);
 
+/*
+ * What a slot is, once each, for a histogram that adds up (huge slots are
+ * often idle too): the first of these that applies.
+ */
+enum zs_slot_kind {
+	ZS_SLOT_KIND_WB,    /* written back */
+	ZS_SLOT_KIND_SAME,  /* same-filled */
+	ZS_SLOT_KIND_HUGE,  /* stored uncompressed */
+	ZS_SLOT_KIND_IDLE,  /* marked idle */
+	ZS_SLOT_KIND_OTHER, /* compressed, not idle */
+	ZS_SLOT_KINDS,
+};
+
+enum zs_slot_kind zs_slot_kind(const struct zs_slot *slot);
+
 struct zs_ages_bucket {
 	uint64_t slots;
 	uint64_t flag[ZS_SLOT_FLAGS]; /* slots with each flag */
+	uint64_t kind[ZS_SLOT_KINDS]; /* slots of each kind: they add up to slots */
 };
 
 /* The ages whose selection is counted: the policy's two and the user's. */
@@ -1108,6 +1124,13 @@ struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const cha
  * the snapshot has no cgroups.
  */
 void zs_reader_watch_cgroups(struct zs_reader *r, bool on);
+/*
+ * Read block_state (ZS_NEED_BLOCK_STATE) at the next refresh, counting
+ * the ages of cfg's policies (NULL: the defaults), or not: a line per
+ * slot is too much to read every frame (zsctl top's ages panel reads it
+ * less often). Off, each device keeps the ages last read.
+ */
+void zs_reader_read_ages(struct zs_reader *r, bool on, const struct zs_config *cfg);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
 int zs_reader_fd(const struct zs_reader *r);
 /* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */

@@ -342,6 +342,7 @@ complete -c zsctl -n '__zsctl_using_verb top' -l iterations -x -d 'stop after N 
 complete -c zsctl -n '__zsctl_using_verb top' -l sort -x -a 'freeable frag size used zswap zswpin zswpout zswpwb' -d 'sort classes (or the zswap panel) by KEY'
 complete -c zsctl -n '__zsctl_using_verb top' -l reverse -d 'reverse the sort order'
 complete -c zsctl -n '__zsctl_using_verb top' -l zswap -d 'the zswap panel: zswap per cgroup'
+complete -c zsctl -n '__zsctl_using_verb top' -l ages -d "the ages panel: slots by age, what maintain's ages select"
 complete -c zsctl -n '__zsctl_using_verb top' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -l state-file -r -F -d 'the compaction state file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help'

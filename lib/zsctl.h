@@ -52,6 +52,11 @@ int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags);
  * NUL-terminated malloc'd buffer. -ENOENT when absent, -EFBIG past max.
  */
 int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret);
+/*
+ * Whether zram's writeback and recompression keep every other access to
+ * the device waiting for their whole run: Linux 7.0 and later (see ctx.c).
+ */
+bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx);
 /* Names in a directory below the root, sorted; NULL-terminated array. */
 int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *n);
 void zs_strv_free(char **strv);
@@ -875,6 +880,14 @@ int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder);
  * phase file /proc/locks is not read and *holder is all zero.
  */
 int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
+/*
+ * Wait up to wait_seconds (0: not at all) until the gate's holder no
+ * longer writes back or recompresses device, where that keeps every other
+ * access to it waiting (zs_ctx_pp_blocks_access()): zsctl set's writes.
+ * 0 when it does not (any longer); -EBUSY with *holder when it still does.
+ */
+int zs_gate_wait_device(struct zs_gate *g, const char *device, double wait_seconds,
+			struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 

@@ -367,6 +367,7 @@ complete -c zsctl -n '__zsctl_using_verb set' -l dry-run -d 'print what would be
 complete -c zsctl -n '__zsctl_using_verb set' -l reset -d 'reset the device first: DISCARDS ITS DATA and settings'
 complete -c zsctl -n '__zsctl_using_verb set' -l cgroup -x -a '(__zsctl_cgroups)' -d "set a cgroup's zswap files (cgroup v2)"
 complete -c zsctl -n '__zsctl_using_verb set; and __fish_seen_argument -l cgroup' -a 'memory.zswap.max= memory.zswap.writeback='
+complete -c zsctl -n '__zsctl_using_verb set' -s w -l wait -x -d 'wait up to SECS for zsctl maintain to leave the device'
 complete -c zsctl -n '__zsctl_using_verb set' -s q -l quiet -d 'print errors only'
 complete -c zsctl -n '__zsctl_using_verb set' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb set' -s h -l help -d 'display this help'

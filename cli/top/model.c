@@ -1590,13 +1590,53 @@ static void ages_bar(const struct zs_ages_bucket *b, uint64_t most, int w, char 
 	buf[at] = '\0';
 }
 
+/*
+ * The columns of an ages table (fields with a column), first_kept of them
+ * always shown, the others dropped from the last to fit; fld[] gets each
+ * one's field index. Returns their number.
+ */
+static size_t ages_columns(const struct ages_field *fields, size_t n, size_t first_kept,
+			   struct tcol *cols, size_t *fld, size_t max)
+{
+	size_t nf = 0;
+
+	for (size_t i = 0; i < n && nf < max; i++) {
+		if (!fields[i].column)
+			continue;
+		cols[nf].head = fields[i].column;
+		cols[nf].left = fields[i].kind == FK_STR;
+		cols[nf].prio = nf < first_kept ? 0 : (int)nf;
+		fld[nf++] = i;
+	}
+	return nf;
+}
+
+/* A row of an ages table, its cells as status --ages prints them. Returns its index. */
+static int ages_row(struct ttable *t, const struct top_view *v, const struct zs_snapshot *sm,
+		    const struct zs_ages *a, unsigned int arow, const struct ages_field *fields,
+		    const size_t *fld, size_t nf)
+{
+	int row = tt_add_row(t);
+
+	for (size_t c = 0; row >= 0 && c < nf; c++) {
+		const struct ages_field *af = &fields[fld[c]];
+		char scratch[64];
+		struct fval fv = { 0 };
+
+		af->get(a, arow, af->arg, &fv, scratch, sizeof(scratch));
+		field_format(af->kind, &fv, v->bytes, false, sm->page_size,
+			     tt_cell(t, (size_t)row, c), TCELL);
+	}
+	return row;
+}
+
 /* What maintain's ages would select, as status --ages says it. */
 static int build_ages_selection(struct top_frame *f, const struct top_view *v,
 				const struct zs_snapshot *sm, const struct zs_ages *a)
 {
 	struct tcol cols[16];
 	struct ttable t = { .cols = cols };
-	size_t fld[16], nf = 0;
+	size_t fld[16], nf;
 	struct top_line *l;
 	int r = 0;
 
@@ -1610,35 +1650,17 @@ static int build_ages_selection(struct top_frame *f, const struct top_view *v,
 		return 0;
 	}
 	memset(cols, 0, sizeof(cols));
-	for (size_t i = 0; i < ages_select_nfields && nf < ARRAY_SIZE(fld); i++) {
-		if (!ages_select_fields[i].column)
-			continue;
-		cols[nf].head = ages_select_fields[i].column;
-		cols[nf].left = ages_select_fields[i].kind == FK_STR;
-		cols[nf].prio = nf < 3 ? 0 : (int)nf;
-		fld[nf++] = i;
-	}
+	/* what, which age and how many pages always */
+	nf = ages_columns(ages_select_fields, ages_select_nfields, 3, cols, fld, ARRAY_SIZE(fld));
 	t.ncols = nf;
 	for (unsigned int s = 0; s < ZS_AGES_FOR_COUNT_; s++) {
-		int row;
-
 		if (!a->sel[s].valid)
 			continue;
-		row = tt_add_row(&t);
-		if (row < 0) {
-			r = row;
+		r = ages_row(&t, v, sm, a, s, ages_select_fields, fld, nf);
+		if (r < 0)
 			goto out;
-		}
-		for (size_t c = 0; c < nf; c++) {
-			const struct ages_field *af = &ages_select_fields[fld[c]];
-			char scratch[64];
-			struct fval fv = { 0 };
-
-			af->get(a, s, af->arg, &fv, scratch, sizeof(scratch));
-			field_format(af->kind, &fv, v->bytes, false, sm->page_size,
-				     tt_cell(&t, (size_t)row, c), TCELL);
-		}
 	}
+	r = 0;
 	tt_fit(&t, v->cols);
 	l = frame_add(f, TS_NORMAL);
 	if (!l)
@@ -1672,7 +1694,7 @@ static int build_ages_device(struct top_frame *f, const struct top_view *v,
 	const struct zs_ages *a = &sd->ages;
 	struct tcol cols[16];
 	struct ttable t = { .cols = cols };
-	size_t fld[16], nf = 0, bar_col, lens[ZS_AGES_BUCKETS][ZS_SLOT_KINDS];
+	size_t fld[16], nf, bar_col, lens[ZS_AGES_BUCKETS][ZS_SLOT_KINDS];
 	uint64_t most = 0;
 	struct top_line *l;
 	int r = 0, w = ages_bar_width(v);
@@ -1692,15 +1714,9 @@ static int build_ages_device(struct top_frame *f, const struct top_view *v,
 		f->label = f->n - 1;
 	}
 	memset(cols, 0, sizeof(cols));
-	for (size_t i = 0; i < ages_bucket_nfields && nf < ARRAY_SIZE(fld) - 1; i++) {
-		if (!ages_bucket_fields[i].column)
-			continue;
-		cols[nf].head = ages_bucket_fields[i].column;
-		cols[nf].left = ages_bucket_fields[i].kind == FK_STR;
-		/* the age and the count always; the flags' counts go from the last to fit */
-		cols[nf].prio = nf < 2 ? 0 : (int)nf;
-		fld[nf++] = i;
-	}
+	/* the age and the count always; the flags' counts go from the last to fit */
+	nf = ages_columns(ages_bucket_fields, ages_bucket_nfields, 2, cols, fld,
+			  ARRAY_SIZE(fld) - 1);
 	bar_col = nf;
 	/* the legend heads the bars where there is room; ? explains the letters too */
 	cols[bar_col] = (struct tcol){
@@ -1713,20 +1729,11 @@ static int build_ages_device(struct top_frame *f, const struct top_view *v,
 		if (a->bucket[b].slots > most)
 			most = a->bucket[b].slots;
 	for (unsigned int b = 0; b < ZS_AGES_BUCKETS; b++) {
-		int row = tt_add_row(&t);
+		int row = ages_row(&t, v, sm, a, b, ages_bucket_fields, fld, nf);
 
 		if (row < 0) {
 			r = row;
 			goto out;
-		}
-		for (size_t c = 0; c < nf; c++) {
-			const struct ages_field *af = &ages_bucket_fields[fld[c]];
-			char scratch[64];
-			struct fval fv = { 0 };
-
-			af->get(a, b, af->arg, &fv, scratch, sizeof(scratch));
-			field_format(af->kind, &fv, v->bytes, false, sm->page_size,
-				     tt_cell(&t, (size_t)row, c), TCELL);
 		}
 		ages_bar(&a->bucket[b], most, w, tt_cell(&t, (size_t)row, bar_col), lens[b]);
 	}

@@ -850,7 +850,7 @@ out:
  */
 static int check_not_busy(struct cli *cli, const struct set_opts *o, const char *dev)
 {
-	struct zs_gate_holder h;
+	struct zs_gate_holder h = { 0 };
 	struct zs_gate *gate = NULL;
 	char since[32];
 	int r;

@@ -677,8 +677,8 @@ bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx)
 
 	/* a missing osrelease is an answer here, not an error of the caller's */
 	memcpy(saved, ctx->error_path, sizeof(saved));
-	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text[0] >= '0' &&
-	    text[0] <= '6' && text[1] == '.')
+	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text &&
+	    text[0] >= '0' && text[0] <= '6' && text[1] == '.')
 		blocks = false;
 	free(text);
 	memcpy(ctx->error_path, saved, sizeof(saved));

@@ -175,6 +175,18 @@ tap_is "$(opened_zram3 top | sed 's/sys\/block\/zram3\/initstate //')" "" \
 	"top opened none of zram3's files but initstate (opened, never read)"
 tap_is "$(grep -c "zram3 is busy: writeback by pid $mpid" "$TMPD/top.out")" 2 \
 	"top says zram3 is busy in both frames"
+# the ages panel: block_state takes the device's lock on 7.x as well
+BS=$M/sys/kernel/debug/zram/zram3/block_state
+mv "$BS" "$TMPD/block_state" && mkfifo "$BS" && echo '90000.00 1.00' >"$M/proc/uptime" ||
+	tap_bail "cannot make $BS a FIFO"
+rm "$DEV/initstate" && cp "$TMPD/aside/initstate" "$DEV/initstate"
+traced topages "$ZSCTL" --sysroot "$M" top --batch --iterations 1 --ages
+rm "$DEV/initstate" && mkfifo "$DEV/initstate"
+tap_is "$rc:$(grep -c '^zram3 is busy (writeback): block_state would wait for it, not read$' "$TMPD/topages.out")" \
+	0:1 "top --ages returns, and says zram3's block_state is not read while it is written back"
+tap_ok "$(grep -q 'zram3/block_state' "$TMPD/topages.trace"; [ $? -ne 0 ]; echo $?)" \
+	"top --ages did not open zram3's block_state"
+rm "$BS" "$M/proc/uptime" && mv "$TMPD/block_state" "$BS" || tap_bail "cannot restore $BS"
 
 # set: every write (and set's reads before it) would wait for the writeback:
 # refused at once, naming the holder and its step, exit 3, nothing written

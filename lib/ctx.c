@@ -666,7 +666,7 @@ void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
  * reads as mem_limit's writes: a read waits for the whole writeback (2.1 s
  * measured on 7.3.4; minutes for a big one). Up to 6.x both took
  * init_lock for reading (6.12's writeback_store() and recompress_store():
- * down_read; 6.13-6.19 keep a second one out with pp_in_progress, not the
+ * down_read; 6.12-6.19 keep a second one out with pp_in_progress, not the
  * lock), so an access goes through at once. A release that cannot be read
  * counts as 7.x: last values, or a refusal, are better than a hang.
  */

@@ -88,6 +88,72 @@ uint64_t zs_maint_idle_age(uint64_t min, uint64_t max, uint64_t mem_available,
 	return age <= (double)min ? min : (uint64_t)age;
 }
 
+/*
+ * The rolling 24 h: drop the hours that ended 24 h ago or more, sum the
+ * rest. An hour counts whole while any of it is in the window, so the
+ * budget is never exceeded in any 24 hours, at the cost of an hour's
+ * delay. An hour ahead of the clock (the clock went back) still counts.
+ * A record from before wb_hours (wb_day, wb_day_pages only) becomes the
+ * hour of its wb_day.
+ */
+void zs_maint_wb_window(struct zs_maint_record *rec, uint64_t now)
+{
+	unsigned int kept = 0;
+	uint64_t oldest = UINT64_MAX, sum = 0;
+
+	if (!rec->has_writeback) {
+		rec->wb_nhours = 0;
+		rec->wb_day_pages = 0;
+	} else if (!rec->wb_nhours && rec->wb_day_pages) {
+		rec->wb_hours[0].start = rec->wb_day - rec->wb_day % ZS_WB_HOUR;
+		rec->wb_hours[0].pages = rec->wb_day_pages;
+		rec->wb_nhours = 1;
+	}
+	for (unsigned int i = 0; i < rec->wb_nhours && i < ZS_WB_HOURS; i++) {
+		const struct zs_wb_hour *h = &rec->wb_hours[i];
+
+		if (zs_add_sat(h->start, ZS_WB_HOUR + ZS_WB_DAY) <= now)
+			continue;
+		rec->wb_hours[kept++] = *h;
+		sum = zs_add_sat(sum, h->pages);
+		if (h->start < oldest)
+			oldest = h->start;
+	}
+	rec->wb_nhours = kept;
+	rec->wb_day_pages = sum;
+	rec->wb_day = kept ? oldest : now - now % ZS_WB_HOUR;
+}
+
+/* Pages written back at now, into its hour (the window first made current). */
+void zs_maint_wb_add(struct zs_maint_record *rec, uint64_t now, uint64_t pages)
+{
+	uint64_t hour = now - now % ZS_WB_HOUR;
+	struct zs_wb_hour *h = NULL;
+
+	zs_maint_wb_window(rec, now);
+	for (unsigned int i = 0; i < rec->wb_nhours; i++)
+		if (rec->wb_hours[i].start == hour)
+			h = &rec->wb_hours[i];
+	if (!h && !pages)
+		return;
+	if (!h && rec->wb_nhours < ZS_WB_HOURS) {
+		h = &rec->wb_hours[rec->wb_nhours++];
+		h->start = hour;
+		h->pages = 0;
+	}
+	/* full (the clock went back): into the newest hour, still counted */
+	if (!h) {
+		h = &rec->wb_hours[0];
+		for (unsigned int i = 1; i < rec->wb_nhours; i++)
+			if (rec->wb_hours[i].start > h->start)
+				h = &rec->wb_hours[i];
+	}
+	h->pages = zs_add_sat(h->pages, pages);
+	rec->wb_day_pages = zs_add_sat(rec->wb_day_pages, pages);
+	if (h->start < rec->wb_day)
+		rec->wb_day = h->start;
+}
+
 uint64_t zs_maint_wb_budget(const struct zs_maint_policy *p, uint64_t orig_data_size,
 			    uint64_t disksize, uint64_t backing_free, uint64_t day_used,
 			    enum zs_maint_result *why)
@@ -343,7 +409,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 {
 	enum zs_maint_result why;
 	struct zs_stat bd;
-	uint64_t limit = 0, writes_before, t0, suspended, recompress_age;
+	uint64_t limit = 0, t0, suspended, recompress_age;
 	bool was_enabled;
 	char val[32];
 	int r = 0;
@@ -360,17 +426,15 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 		st->next = rec->wb_time + p->writeback_backoff;
 		return;
 	}
-	/* the daily budget: a day from the first round of it */
-	if (!rec->has_writeback || now < rec->wb_day || now - rec->wb_day >= 86400) {
-		rec->wb_day = now;
-		rec->wb_day_pages = 0;
-	}
+	zs_maint_wb_window(rec, now);
 	st->day_used = rec->wb_day_pages;
 	st->budget = zs_maint_wb_budget(p, dev->mm.val[ZS_MM_ORIG_DATA_SIZE], dev->disksize,
 					dev->maint.backing_free, rec->wb_day_pages, &why);
 	if (!st->budget) {
 		st->result = why;
-		st->next = why == ZS_MAINT_BUDGET_USED ? rec->wb_day + 86400 : 0;
+		/* when the oldest hour leaves the window */
+		st->next = why == ZS_MAINT_BUDGET_USED ?
+				   zs_add_sat(rec->wb_day, ZS_WB_HOUR + ZS_WB_DAY) : 0;
 		/* a round that ends here is a round: the state says how it ended */
 		rec->has_writeback = true;
 		rec->wb_time = now;
@@ -391,9 +455,6 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	}
 	t0 = mono_ns();
 	was_enabled = dev->writeback_limit_enable;
-	writes_before = zs_stat_has(&dev->bd, ZS_BD_WRITES) ? dev->bd.val[ZS_BD_WRITES] : 0;
-	if (read_stat(ctx, dev->name, "bd_stat", &bd) >= 0)
-		writes_before = bd.val[ZS_BD_WRITES];
 	snprintf(val, sizeof(val), "%" PRIu64, st->budget);
 	r = write_attr(ctx, dev->name, "writeback_limit_enable", "1");
 	if (r >= 0)
@@ -407,6 +468,9 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	st->result = ZS_MAINT_DONE;
 	st->types = 0;
 	for (unsigned int i = 0; i < ZS_ARRAY_SIZE(pp_names) && limit; i++) {
+		uint64_t writes_before;
+		bool before_ok;
+
 		if (!(p->writeback_types & (1u << i)))
 			continue;
 		if ((1u << i) != ZS_PP_HUGE) {
@@ -419,7 +483,18 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 			if (r == 0)
 				continue;
 		}
+		before_ok = read_stat(ctx, dev->name, "bd_stat", &bd) >= 0;
+		writes_before = before_ok ? bd.val[ZS_BD_WRITES] : 0;
 		r = write_attr(ctx, dev->name, "writeback", pp_names[i]);
+		/*
+		 * What the kernel wrote is bd_stat's rise around this one write:
+		 * the kernel counts no writer apart. EAGAIN (6.12 to 6.19:
+		 * another post-processing write holds pp_in_progress) means
+		 * this write wrote nothing; the rise is the other writer's.
+		 */
+		if (before_ok && r != -EAGAIN && read_stat(ctx, dev->name, "bd_stat", &bd) >= 0 &&
+		    bd.val[ZS_BD_WRITES] >= writes_before)
+			st->written = zs_add_sat(st->written, bd.val[ZS_BD_WRITES] - writes_before);
 		if (r < 0) {
 			int err = r;
 
@@ -429,7 +504,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 				 * writeback_store() ends a round with EIO when
 				 * writeback_limit reaches 0: this round's budget
 				 * is written, a success (what it wrote is
-				 * bd_stat's delta below).
+				 * bd_stat's rise above).
 				 */
 				st->types |= 1u << i;
 				break;
@@ -443,10 +518,7 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 		if (read_u64(ctx, dev->name, "writeback_limit", &limit) < 0)
 			break;
 	}
-	/* what the kernel says was written, with or without the limit */
-	if (read_stat(ctx, dev->name, "bd_stat", &bd) >= 0 && bd.val[ZS_BD_WRITES] >= writes_before)
-		st->written = bd.val[ZS_BD_WRITES] - writes_before;
-	rec->wb_day_pages = zs_add_sat(rec->wb_day_pages, st->written);
+	zs_maint_wb_add(rec, now, st->written);
 	st->day_used = rec->wb_day_pages;
 restore:
 	/* a limit left on would stop an admin's own writeback at 0 */

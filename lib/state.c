@@ -71,6 +71,7 @@ enum key_kind {
 	KEY_U64,
 	KEY_RESULT,
 	KEY_MAINT_RESULT, /* enum zs_maint_result, in an unsigned int */
+	KEY_WB_HOURS,	  /* struct zs_maint_record's hours: START:PAGES,... */
 };
 
 struct device_key {
@@ -96,6 +97,7 @@ static const struct device_key device_keys[] = {
 	{ "wb_result", KEY_MAINT_RESULT, MAINT(wb_result), MAINT(has_writeback) },
 	{ "wb_day", KEY_U64, MAINT(wb_day), MAINT(has_writeback) },
 	{ "wb_day_pages", KEY_U64, MAINT(wb_day_pages), MAINT(has_writeback) },
+	{ "wb_hours", KEY_WB_HOURS, offsetof(struct zs_state_device, maint), MAINT(has_writeback) },
 	{ "idle_all", KEY_U64, MAINT(idle_all), MAINT(has_idle_all) },
 #undef MAINT
 	/* what the last compaction left: the estimate's learned floor */
@@ -107,6 +109,32 @@ static const struct device_key device_keys[] = {
 	{ "lean", KEY_U64, offsetof(struct zs_state_device, lean),
 	  offsetof(struct zs_state_device, has_lean) },
 };
+
+/* "START:PAGES,..." (at most ZS_WB_HOURS, none empty) */
+static int parse_wb_hours(const char *s, struct zs_maint_record *rec)
+{
+	char *copy = strdup(s), *next = copy, *tok;
+	int r = copy ? 0 : -ENOMEM;
+
+	rec->wb_nhours = 0;
+	while (!r && (tok = strsep(&next, ","))) {
+		struct zs_wb_hour *h = &rec->wb_hours[rec->wb_nhours];
+		char *colon = strchr(tok, ':');
+
+		if (rec->wb_nhours >= ZS_WB_HOURS || !colon || colon == tok || !colon[1]) {
+			r = -EBADMSG;
+			break;
+		}
+		*colon = '\0';
+		if (zs_parse_u64(tok, &h->start) < 0 || zs_parse_u64(colon + 1, &h->pages) < 0)
+			r = -EBADMSG;
+		rec->wb_nhours++;
+	}
+	free(copy);
+	if (r < 0)
+		rec->wb_nhours = 0;
+	return r;
+}
 
 /* seen: a bit per device_keys row, so a key given twice is a garbled line */
 static int device_set(struct zs_state_device *d, const char *tok, unsigned int *seen)
@@ -132,6 +160,8 @@ static int device_set(struct zs_state_device *d, const char *tok, unsigned int *
 
 			r = zs_maint_result_parse(eq + 1, &mr);
 			*(unsigned int *)field = mr;
+		} else if (k->kind == KEY_WB_HOURS) {
+			r = parse_wb_hours(eq + 1, (struct zs_maint_record *)field);
 		} else {
 			r = k->kind == KEY_U64 ? zs_parse_u64(eq + 1, (uint64_t *)field) :
 						 parse_result(eq + 1, (enum zs_result *)field);
@@ -283,7 +313,14 @@ int zs_state_format(const struct zs_state *st, char **ret)
 
 			if (dk->has >= 0 && !*(const bool *)((const char *)d + dk->has))
 				continue;
-			if (dk->kind == KEY_U64)
+			if (dk->kind == KEY_WB_HOURS) {
+				const struct zs_maint_record *rec = (const void *)field;
+
+				for (unsigned int h = 0; h < rec->wb_nhours; h++)
+					fprintf(f, "%s%" PRIu64 ":%" PRIu64,
+						h ? "," : " wb_hours=", rec->wb_hours[h].start,
+						rec->wb_hours[h].pages);
+			} else if (dk->kind == KEY_U64)
 				fprintf(f, " %s=%" PRIu64, dk->word, *(const uint64_t *)field);
 			else if (dk->kind == KEY_MAINT_RESULT)
 				fprintf(f, " %s=%s", dk->word,

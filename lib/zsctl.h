@@ -738,6 +738,8 @@ void zs_device_identity(const struct zs_device *dev, struct zs_identity *ret);
 bool zs_identity_same(const struct zs_identity *of, const struct zs_identity *now);
 
 #define ZS_STATE_EXTRA_MAX 256
+/* hours in the rolling 24 h writeback budget: 24 and the one under way */
+#define ZS_WB_HOURS 25
 
 /*
  * A device's line in the state file: "device NAME key=value ...". Each key
@@ -758,8 +760,20 @@ struct zs_state_device {
 		bool has_writeback;  /* wb_time, wb_result, wb_day, wb_day_pages */
 		uint64_t wb_time;
 		unsigned int wb_result;
-		uint64_t wb_day;       /* the start of the daily budget's day, epoch seconds */
-		uint64_t wb_day_pages; /* 4K pages written back since then */
+		/*
+		 * The daily budget is a rolling 24 hours, as the platforms
+		 * keep it (in memory there): the pages written back by the
+		 * hour (wb_hours, the hour's start in epoch seconds), so a
+		 * round counts every hour that ended less than 24 h ago.
+		 * wb_day and wb_day_pages: the oldest such hour, and the sum.
+		 */
+		uint64_t wb_day;
+		uint64_t wb_day_pages;
+		unsigned int wb_nhours;
+		struct zs_wb_hour {
+			uint64_t start;
+			uint64_t pages;
+		} wb_hours[ZS_WB_HOURS];
 		bool has_idle_all;
 		uint64_t idle_all; /* when "all" was written to idle (no access times) */
 	} maint;
@@ -1696,6 +1710,12 @@ bool zs_maint_result_failed(enum zs_maint_result r);
 /* idle's age: min + (max - min) * e^(-5u), u = 1 - MemAvailable/MemTotal, in seconds. */
 uint64_t zs_maint_idle_age(uint64_t min, uint64_t max, uint64_t mem_available,
 			   uint64_t mem_total);
+/* The writeback budget's rolling 24 hours (struct zs_maint_record). */
+#define ZS_WB_HOUR 3600u
+#define ZS_WB_DAY 86400u
+void zs_maint_wb_window(struct zs_maint_record *rec, uint64_t now);
+void zs_maint_wb_add(struct zs_maint_record *rec, uint64_t now, uint64_t pages);
+
 /*
  * The writeback budget of a round, in 4K pages: writeback-max scaled by how
  * full the device is (orig_data_size / disksize), at most the backing

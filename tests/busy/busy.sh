@@ -56,17 +56,22 @@ prepare()
 	[ -z "${1:-}" ] || echo "$1" >"$M/proc/sys/kernel/osrelease"
 }
 
-# start_maintain: zsctl maintain in the background until it blocks in writeback
+# start_maintain: zsctl maintain in the background until it blocks in writeback:
+# its phase file says so and it sleeps in the open of writeback, the one FIFO
+# (wait_for_partner). The phase comes a few files before that open: a FIFO
+# made of one of those (fifo_files) would hold maintain there for good.
 start_maintain()
 {
 	"$ZSCTL" --sysroot "$M" maintain -q -p recompress=no -p writeback-backoff=0 >"$TMPD/maint.out" 2>&1 &
 	mpid=$!
 	i=0
-	while ! grep -q "^$mpid writeback zram3 " "$PHASE" 2>/dev/null && [ $i -lt 200 ]; do
+	while ! { grep -q "^$mpid writeback zram3 " "$PHASE" 2>/dev/null &&
+		[ "$(cat "/proc/$mpid/wchan" 2>/dev/null)" = wait_for_partner ]; } && [ $i -lt 400 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	grep -q "^$mpid writeback zram3 [0-9]*$" "$PHASE" 2>/dev/null
+	grep -q "^$mpid writeback zram3 [0-9]*$" "$PHASE" 2>/dev/null &&
+		[ "$(cat "/proc/$mpid/wchan" 2>/dev/null)" = wait_for_partner ]
 }
 
 # fifo_files: every regular file of zram3 but writeback becomes a FIFO (kept aside)

@@ -39,7 +39,8 @@
 # differs from one run to the next is checked, then masked: the process id
 # of the case's own zsctl becomes <pid>, and a time within the case's run
 # <time>, in the state file's lines and in the name a garbled state file is
-# set aside as (any other pid or time stays, and fails the case); the
+# set aside as (any other pid or time stays, and fails the case), and the
+# start of an hour within it <hour> (the writeback budget's hours); the
 # durations it prints become <duration> (a duration_ns of 0 stays: a step
 # that ran took time).
 
@@ -195,6 +196,10 @@ mask()
 	function now(t) {
 		return t + 0 >= ENVIRON["RUN_T0"] + 0 && t + 0 <= ENVIRON["RUN_T1"] + 0
 	}
+	# the start of an hour within the run of the case (the writeback budget)
+	function hour(t) {
+		return t % 3600 == 0 && t + 0 <= ENVIRON["RUN_T1"] + 0 && t + 3600 > ENVIRON["RUN_T0"] + 0
+	}
 	{
 		$0 = literal(literal($0, ENVIRON["RUN_ROOT"], "ROOT"), ENVIRON["RUN_OUT"], "OUT")
 	}
@@ -216,15 +221,27 @@ mask()
 		if (now(substr($0, RSTART + 6, RLENGTH - 6)))
 			$0 = substr($0, 1, RSTART - 1) " time=<time>" substr($0, RSTART + RLENGTH)
 	}
-	/^\tdevice [^ ]+ .* (rc_time|wb_time|wb_day|idle_all)=[0-9]+( |$)/ {
-		# zsctl maintain: the times of its rounds
+	/^\tdevice [^ ]+ .* (rc_time|wb_time|wb_day|idle_all|wb_hours)=[0-9]+/ {
+		# zsctl maintain: the times of its rounds, and the hours of the
+		# writeback budget (wb_day: the oldest)
 		n = split($0, w, " ")
 		r = w[1]
 		for (i = 2; i <= n; i++) {
 			if (match(w[i], /^(rc_time|wb_time|wb_day|idle_all)=[0-9]+$/)) {
 				k = substr(w[i], 1, index(w[i], "=") - 1)
-				if (now(substr(w[i], length(k) + 2)))
+				v = substr(w[i], length(k) + 2)
+				if (now(v))
 					w[i] = k "=<time>"
+				else if (k == "wb_day" && hour(v))
+					w[i] = k "=<hour>"
+			} else if (match(w[i], /^wb_hours=[0-9:,]+$/)) {
+				m = split(substr(w[i], 10), hs, ",")
+				t = "wb_hours="
+				for (j = 1; j <= m; j++) {
+					split(hs[j], hp, ":")
+					t = t (j > 1 ? "," : "") (hour(hp[1]) ? "<hour>" : hp[1]) ":" hp[2]
+				}
+				w[i] = t
 			}
 			r = r " " w[i]
 		}

@@ -275,10 +275,11 @@ boot() {
 		truncate -s 4M "$dir/keep.img" || bail "cannot create the guest's keep disk in $dir"
 	fi
 	mkdir -p "$out"
-	# the backing devices of zram3 and of the busy part, the swap device
-	# behind zswap, sparse
+	# the backing devices of zram3, of the busy part and of the rawwb part,
+	# the swap device behind zswap, sparse
 	truncate -s 64M "$dir/backing.img" && truncate -s 128M "$dir/swap.img" &&
-		truncate -s 80M "$dir/busy.img" || bail "cannot create the guest's disks in $dir"
+		truncate -s 80M "$dir/busy.img" && truncate -s 64M "$dir/rawwb.img" ||
+		bail "cannot create the guest's disks in $dir"
 	# Two sockets of one core: the kernel has no ACPI, so it learns the CPUs
 	# from SeaBIOS's MP table, which lists one CPU per package.
 	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 \
@@ -288,12 +289,13 @@ boot() {
 		-drive "file=$dir/swap.img,if=virtio,format=raw" \
 		-drive "file=$dir/keep.img,if=virtio,format=raw" \
 		-drive "file=$dir/busy.img,if=virtio,format=raw" \
+		-drive "file=$dir/rawwb.img,if=virtio,format=raw" \
 		-kernel "$3" -initrd "$RUN/initramfs.cpio" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 zsctl_mode=$2 zsctl_contention=$CONTENTION zsctl_phase=$phase" \
 		-serial stdio -serial "file:$dir/ttyS1$sfx" \
 		</dev/null >"$dir/console$sfx.log" 2>"$dir/qemu$sfx.err"
 	rc=$?
-	rm -f "$dir/backing.img" "$dir/swap.img" "$dir/busy.img"
+	rm -f "$dir/backing.img" "$dir/swap.img" "$dir/busy.img" "$dir/rawwb.img"
 	[ "$phase" = restart ] && rm -f "$dir/keep.img"
 	grep -a 'zsctl-guest:' "$dir/console$sfx.log" | tr -d '\r' | sed 's/.*zsctl-guest:/# guest:/'
 	if [ $rc -eq 124 ]; then

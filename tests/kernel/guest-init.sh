@@ -12,8 +12,8 @@
 #
 # Disks (qemu virtio-blk): /dev/vda, the backing device of zram3 (writeback);
 # /dev/vdb, a swap partition behind zswap; /dev/vdc, a tar of /keep, which the
-# first boot's parts fill and the second boot finds again; /dev/vdd, the
-# backing device of the busy part's writeback.
+# first boot's parts fill and the second boot finds again; /dev/vdd and
+# /dev/vde, the backing devices of the busy and rawwb parts' writeback.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -64,6 +64,15 @@ new_zram_setup() {
 	_id=$(cat /sys/class/zram-control/hot_add) || return 1
 	echo "zram$_id"
 }
+# run_parts SUFFIX: source each /parts/*.SUFFIX (tests/kernel/parts/README.md)
+run_parts() {
+	for p in /parts/*."$1"; do
+		[ -f "$p" ] || continue
+		log "part ${p##*/}"
+		# shellcheck source=/dev/null
+		. "$p"
+	done
+}
 finish() {
 	log "done after $(uptime_s) s of uptime"
 	uname -a >$R/uname
@@ -97,12 +106,7 @@ ZS=/bin/zsctl
 if [ "$(arg zsctl_phase)" = restart ]; then
 	mkdir -p /keep
 	tar -xf /dev/vdc -C /keep 2>>$R/guest.log || log "restart: nothing kept on /dev/vdc"
-	for p in /parts/*.restart.sh; do
-		[ -f "$p" ] || continue
-		log "restart part ${p##*/}"
-		# shellcheck source=/dev/null
-		. "$p"
-	done
+	run_parts restart.sh
 	finish
 fi
 
@@ -301,10 +305,5 @@ echo $? >$R/zswap.hog.rc
 capz after
 
 # ---- the parts (tests/kernel/parts/NAME.guest.sh), each on its own devices ----
-for p in /parts/*.guest.sh; do
-	[ -f "$p" ] || continue
-	log "part ${p##*/}"
-	# shellcheck source=/dev/null
-	. "$p"
-done
+run_parts guest.sh
 finish

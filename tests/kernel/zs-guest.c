@@ -6,6 +6,9 @@
  * other page in one process (busybox blkdiscard costs a fork per page).
  *
  *   zs-guest fill DEVICE FIRST COUNT SEED    write COUNT pages from page FIRST
+ *   zs-guest verify DEVICE FIRST COUNT SEED  read them back (O_DIRECT: a page
+ *                                            written back comes from the
+ *                                            backing device) and compare
  *   zs-guest discard DEVICE FIRST COUNT STEP BLKDISCARD every STEP-th page
  *   zs-guest churn DEVICE PAGES SECONDS      rewrite and discard random pages
  *   zs-guest hog MIB SECONDS                 touch MIB of anonymous memory
@@ -115,6 +118,38 @@ static int fill(const char *dev, uint64_t first, uint64_t count, uint64_t seed)
 	}
 	free(page);
 	return close(fd) < 0;
+}
+
+/* What fill wrote, read back: prints the pages that differ, exit 1 if any. */
+static int verify(const char *dev, uint64_t first, uint64_t count, uint64_t seed)
+{
+	unsigned char *want, *got;
+	uint64_t bad = 0;
+	int fd = open_dev(dev, 1);
+
+	if (fd < 0)
+		return 1;
+	if (posix_memalign((void **)&want, PAGE, PAGE) || posix_memalign((void **)&got, PAGE, PAGE))
+		return 1;
+	seed |= 1;
+	for (uint64_t i = first; i < first + count; i++) {
+		make_page(want, i, &seed);
+		if (pread(fd, got, PAGE, (off_t)(i * PAGE)) != PAGE) {
+			fprintf(stderr, "zs-guest: %s: read page %llu: %s\n", dev,
+				(unsigned long long)i, strerror(errno));
+			return 1;
+		}
+		if (memcmp(want, got, PAGE)) {
+			if (bad++ < 8)
+				fprintf(stderr, "zs-guest: %s: page %llu differs\n", dev,
+					(unsigned long long)i);
+		}
+	}
+	printf("%llu of %llu pages differ\n", (unsigned long long)bad, (unsigned long long)count);
+	free(want);
+	free(got);
+	close(fd);
+	return bad != 0;
 }
 
 static int discard(const char *dev, uint64_t first, uint64_t count, uint64_t step)
@@ -230,6 +265,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "fill"))
 		return fill(argv[2], num(argv[3]), num(argv[4]), num(argv[5]));
+	if (argc == 6 && !strcmp(argv[1], "verify"))
+		return verify(argv[2], num(argv[3]), num(argv[4]), num(argv[5]));
 	if (argc == 6 && !strcmp(argv[1], "discard"))
 		return discard(argv[2], num(argv[3]), num(argv[4]), num(argv[5]));
 	if (argc == 5 && !strcmp(argv[1], "churn"))
@@ -239,6 +276,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "touch"))
 		return touch(num(argv[2]), num(argv[3]), num(argv[4]));
 	fprintf(stderr, "usage: zs-guest fill DEVICE FIRST COUNT SEED\n"
+			"       zs-guest verify DEVICE FIRST COUNT SEED\n"
 			"       zs-guest discard DEVICE FIRST COUNT STEP\n"
 			"       zs-guest churn DEVICE PAGES SECONDS\n"
 			"       zs-guest hog MIB SECONDS\n"

@@ -98,6 +98,85 @@ static void test_budget(void **state)
 
 /* ---- knobs -------------------------------------------------------------------- */
 
+/* The rolling 24 hours of the writeback budget, kept by the hour. */
+static void test_wb_window(void **state)
+{
+	static const char text[] =
+		"# zsctl compact state\nversion 2\nruns 1\nfreed_total 0\n"
+		"device zram1 time=5 result=skipped freed=0 wb_time=9 wb_result=done "
+		"wb_day=3600 wb_day_pages=30 wb_hours=3600:10,7200:20\n"
+		"end\n";
+	struct zs_maint_record rec = { .has_writeback = true };
+	struct zs_state *st = malloc(sizeof(*st));
+	const uint64_t t = 1000 * H; /* an hour's start */
+	char *out = NULL;
+
+	(void)state;
+	assert_non_null(st);
+	/* rounds in one hour add up; the next hour gets its own */
+	zs_maint_wb_add(&rec, t + 10, 100);
+	zs_maint_wb_add(&rec, t + 20 * 60, 50);
+	zs_maint_wb_add(&rec, t + H + 5, 7);
+	assert_int_equal(rec.wb_nhours, 2);
+	assert_int_equal(rec.wb_day_pages, 157);
+	assert_int_equal(rec.wb_day, t);
+	/* an hour counts whole while any of it is in the last 24 h ... */
+	zs_maint_wb_window(&rec, t + 24 * H + H - 1);
+	assert_int_equal(rec.wb_day_pages, 157);
+	/* ... and leaves when all of it is 24 h old: a rolling day, not a calendar one */
+	zs_maint_wb_window(&rec, t + 24 * H + H);
+	assert_int_equal(rec.wb_nhours, 1);
+	assert_int_equal(rec.wb_day_pages, 7);
+	assert_int_equal(rec.wb_day, t + H);
+	zs_maint_wb_window(&rec, t + 26 * H);
+	assert_int_equal(rec.wb_nhours, 0);
+	assert_int_equal(rec.wb_day_pages, 0);
+	/* a round that wrote nothing adds no hour */
+	zs_maint_wb_add(&rec, t + 27 * H, 0);
+	assert_int_equal(rec.wb_nhours, 0);
+	/* saturating */
+	zs_maint_wb_add(&rec, t + 27 * H, UINT64_MAX - 1);
+	zs_maint_wb_add(&rec, t + 28 * H, 5);
+	assert_true(rec.wb_day_pages == UINT64_MAX);
+	/* the clock went back past every hour: they are all still counted, in the newest */
+	rec = (struct zs_maint_record){ .has_writeback = true };
+	for (unsigned int i = 0; i < ZS_WB_HOURS; i++)
+		zs_maint_wb_add(&rec, t + i * H, 1);
+	assert_int_equal(rec.wb_nhours, ZS_WB_HOURS);
+	zs_maint_wb_add(&rec, t - 5 * H, 1);
+	assert_int_equal(rec.wb_nhours, ZS_WB_HOURS);
+	assert_int_equal(rec.wb_day_pages, ZS_WB_HOURS + 1);
+	/* a record from before wb_hours: its day's pages in the hour of its wb_day */
+	rec = (struct zs_maint_record){ .has_writeback = true, .wb_day = t + 100, .wb_day_pages = 9 };
+	zs_maint_wb_window(&rec, t + 23 * H);
+	assert_int_equal(rec.wb_nhours, 1);
+	assert_int_equal(rec.wb_hours[0].start, t);
+	assert_int_equal(rec.wb_day_pages, 9);
+	/* the state file keeps the hours, as read */
+	assert_int_equal(zs_state_parse(text, st), 0);
+	assert_int_equal(zs_state_device_find(st, "zram1")->maint.wb_nhours, 2);
+	assert_int_equal(zs_state_device_find(st, "zram1")->maint.wb_hours[1].pages, 20);
+	assert_int_equal(zs_state_format(st, &out), 0);
+	assert_string_equal(out, text);
+	free(out);
+	/* garbled hours: an empty one, no colon, a word, too many */
+	static const char *const bad[] = { "wb_hours=", "wb_hours=3600", "wb_hours=3600:x",
+					   "wb_hours=3600:1,,7200:2",
+					   "wb_hours=1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1,10:1,11:1,12:1,"
+					   "13:1,14:1,15:1,16:1,17:1,18:1,19:1,20:1,21:1,22:1,23:1,24:1,"
+					   "25:1,26:1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[512];
+
+		snprintf(line, sizeof(line),
+			 "# zsctl compact state\nversion 2\nruns 1\nfreed_total 0\n"
+			 "device zram1 time=5 result=skipped freed=0 wb_time=9 %s\nend\n",
+			 bad[i]);
+		assert_int_equal(zs_state_parse(line, st), -EBADMSG);
+	}
+	free(st);
+}
+
 static void test_knobs(void **state)
 {
 	static const struct {
@@ -395,6 +474,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idle_age),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_wb_window),
 		cmocka_unit_test(test_knobs),
 		UNIT_DIR_TEST(test_config_none),
 		UNIT_DIR_TEST(test_config_layers),

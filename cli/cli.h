@@ -23,6 +23,8 @@ enum {
 	ZS_EXIT_USAGE = 2,   /* bad option, argument or device name */
 	/* compact: 1 is the gate conflict there, as in flock(1) */
 	ZS_EXIT_COMPACT_FAILED = 3,
+	/* set: zsctl maintain writes the device back or recompresses it (7.x) */
+	ZS_EXIT_SET_BUSY = 3,
 };
 
 
@@ -91,6 +93,7 @@ struct set_opts {
 	bool quiet; /* no "wrote" lines */
 	bool json;
 	const char *cgroup; /* --cgroup: a cgroup's memory.zswap.* */
+	double wait;	    /* --wait SECS for maintain to leave the device (7.x) */
 };
 /*
  * Parse each ATTR=VALUE of args into plan's items: every problem found from

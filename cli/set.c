@@ -40,6 +40,9 @@ static void usage(void)
 	       "     --cgroup CGROUP\n"
 	       "                 set a cgroup's zswap files (cgroup v2); CGROUP is its\n"
 	       "                 path below the cgroup2 mount, as status --cgroups shows it\n"
+	       " -w, --wait SECS wait up to SECS (fractions allowed) for zsctl maintain\n"
+	       "                 to finish writing back or recompressing the device\n"
+	       "                 (Linux 7.x: every write would wait for it)\n"
 	       " -q, --quiet     print errors only\n"
 	       " -J, --json      JSON output\n"
 	       " -h, --help      display this help\n"
@@ -59,7 +62,8 @@ static void usage(void)
 	printf("\n"
 	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
 	       "device's state or the kernel, 2 usage (an unknown attribute, a malformed\n"
-	       "value).\n"
+	       "value), 3 busy: zsctl maintain writes back or recompresses the device on\n"
+	       "Linux 7.x (after --wait SECS, if given).\n"
 	       "\n"
 	       "For more details see zsctl-set(8).\n");
 }
@@ -603,16 +607,17 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	cli_scan_json_flag(cli, argc, argv, "qJ");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:qJh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DRY_RUN:
 			o->dry_run = true;
@@ -622,6 +627,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct set_opts *o
 			break;
 		case OPT_CGROUP:
 			o->cgroup = optarg;
+			break;
+		case 'w':
+			r = zs_parse_seconds(optarg, &o->wait);
+			if (r < 0)
+				return cli_bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -832,6 +842,43 @@ out:
 	return cli->status;
 }
 
+/*
+ * Linux 7.x: while zsctl maintain writes the device back or recompresses
+ * it, every access to it waits for the whole run (zs_ctx_pp_blocks_access()),
+ * set's checks and writes too. Refuse at once (0 past --wait SECS), naming
+ * the holder and its phase, rather than hang.
+ */
+static int check_not_busy(struct cli *cli, const struct set_opts *o, const char *dev)
+{
+	struct zs_gate_holder h = { 0 };
+	struct zs_gate *gate = NULL;
+	char since[32];
+	int r;
+
+	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
+	if (r >= 0)
+		r = zs_gate_wait_device(gate, dev, o->wait, &h);
+	if (r == -EBUSY) {
+		zs_format_utc(h.phase_since, since, sizeof(since));
+		cli_error(cli, dev, -EBUSY,
+			  "busy: zsctl maintain (pid %d) is in its %s step on it since %s, and on "
+			  "Linux 7.x every write waits until that ends: nothing written%s",
+			  (int)h.pid, zs_gate_phase_name(h.phase), since,
+			  o->wait > 0 ? " (waited --wait's time)" : " (--wait SECS waits for it)");
+		cli->status = ZS_EXIT_SET_BUSY;
+	} else if (r == -ENOMEM) {
+		cli_error(cli, NULL, r, "out of memory");
+	} else if (r < 0) {
+		/* not knowing costs the refusal, not the write */
+		cli_warn(cli, gate ? zs_gate_lock_path(gate) : dev,
+			 "cannot tell whether zsctl maintain works on %s: %s", dev,
+			 cli_errno_cause(r));
+		r = 0;
+	}
+	zs_gate_free(gate);
+	return r;
+}
+
 int verb_set(struct cli *cli, int argc, char **argv)
 {
 	struct set_opts o = { 0 };
@@ -881,6 +928,8 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		cli->status = ZS_EXIT_USAGE;
 		goto out;
 	}
+	if (!plan->zswap && check_not_busy(cli, &o, plan->dev) < 0)
+		goto out;
 	cli_set_run(cli, plan, &o);
 out:
 	if (o.json)

@@ -343,6 +343,7 @@ complete -c zsctl -n '__zsctl_using_verb top' -l iterations -x -d 'stop after N 
 complete -c zsctl -n '__zsctl_using_verb top' -l sort -x -a 'freeable frag size used zswap zswpin zswpout zswpwb' -d 'sort classes (or the zswap panel) by KEY'
 complete -c zsctl -n '__zsctl_using_verb top' -l reverse -d 'reverse the sort order'
 complete -c zsctl -n '__zsctl_using_verb top' -l zswap -d 'the zswap panel: zswap per cgroup'
+complete -c zsctl -n '__zsctl_using_verb top' -l ages -d "the ages panel: slots by age, what maintain's ages select"
 complete -c zsctl -n '__zsctl_using_verb top' -l lock-file -r -F -d 'the compaction gate\'s lock file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -l state-file -r -F -d 'the compaction state file, as compact\'s option'
 complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help'
@@ -367,6 +368,7 @@ complete -c zsctl -n '__zsctl_using_verb set' -l dry-run -d 'print what would be
 complete -c zsctl -n '__zsctl_using_verb set' -l reset -d 'reset the device first: DISCARDS ITS DATA and settings'
 complete -c zsctl -n '__zsctl_using_verb set' -l cgroup -x -a '(__zsctl_cgroups)' -d "set a cgroup's zswap files (cgroup v2)"
 complete -c zsctl -n '__zsctl_using_verb set; and __fish_seen_argument -l cgroup' -a 'memory.zswap.max= memory.zswap.writeback='
+complete -c zsctl -n '__zsctl_using_verb set' -s w -l wait -x -d 'wait up to SECS for zsctl maintain to leave the device'
 complete -c zsctl -n '__zsctl_using_verb set' -s q -l quiet -d 'print errors only'
 complete -c zsctl -n '__zsctl_using_verb set' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb set' -s h -l help -d 'display this help'

@@ -130,6 +130,19 @@ static bool has_flag(const struct zs_slot *slot, enum zs_slot_flag f)
 	return slot->flags & (1u << f);
 }
 
+enum zs_slot_kind zs_slot_kind(const struct zs_slot *slot)
+{
+	if (has_flag(slot, ZS_SLOT_WB))
+		return ZS_SLOT_KIND_WB;
+	if (has_flag(slot, ZS_SLOT_SAME))
+		return ZS_SLOT_KIND_SAME;
+	if (has_flag(slot, ZS_SLOT_HUGE))
+		return ZS_SLOT_KIND_HUGE;
+	if (has_flag(slot, ZS_SLOT_IDLE))
+		return ZS_SLOT_KIND_IDLE;
+	return ZS_SLOT_KIND_OTHER;
+}
+
 static unsigned int bucket_of(uint64_t age)
 {
 	unsigned int b = 0;
@@ -156,6 +169,7 @@ static void count_slot(struct zs_ages *a, const struct zs_slot *slot, uint64_t n
 	for (unsigned int f = 0; f < ZS_SLOT_FLAGS; f++)
 		if (has_flag(slot, f))
 			bk->flag[f]++;
+	bk->kind[zs_slot_kind(slot)]++;
 	/* mark_idle() leaves out same-filled and written-back slots (6.12 and 7.3) */
 	markable = !has_flag(slot, ZS_SLOT_SAME) && !has_flag(slot, ZS_SLOT_WB);
 	for (unsigned int i = 0; markable && i < ZS_AGES_FOR_COUNT_; i++) {

@@ -658,3 +658,29 @@ void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
 	if (max >= 4096 && !(max & (max - 1)))
 		ctx->page_size = max;
 }
+
+/*
+ * Linux 7.0 made writeback_store() and recompress_store() hold dev_lock
+ * for writing for their whole run (guard(rwsem_write)), and every
+ * attribute's show and store takes it too, initstate's and mm_stat's
+ * reads as mem_limit's writes: a read waits for the whole writeback (2.1 s
+ * measured on 7.3.4; minutes for a big one). Up to 6.x both took
+ * init_lock for reading (6.12's writeback_store() and recompress_store():
+ * down_read; 6.12-6.19 keep a second one out with pp_in_progress, not the
+ * lock), so an access goes through at once. A release that cannot be read
+ * counts as 7.x: last values, or a refusal, are better than a hang.
+ */
+bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx)
+{
+	char saved[sizeof(ctx->error_path)], *text = NULL;
+	bool blocks = true;
+
+	/* a missing osrelease is an answer here, not an error of the caller's */
+	memcpy(saved, ctx->error_path, sizeof(saved));
+	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text &&
+	    text[0] >= '0' && text[0] <= '6' && text[1] == '.')
+		blocks = false;
+	free(text);
+	memcpy(ctx->error_path, saved, sizeof(saved));
+	return blocks;
+}

@@ -404,6 +404,35 @@ int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder)
 	return r < 0 ? r : 0;
 }
 
+static bool post_processes(const struct zs_gate_holder *h, const char *device)
+{
+	return (h->phase == ZS_PHASE_WRITEBACK || h->phase == ZS_PHASE_RECOMPRESS) &&
+	       !strcmp(h->device, device);
+}
+
+int zs_gate_wait_device(struct zs_gate *g, const char *device, double wait_seconds,
+			struct zs_gate_holder *holder)
+{
+	uint64_t deadline = wait_seconds > 0 ? now_ns() + (uint64_t)(wait_seconds * 1e9) : 0;
+	uint64_t delay_us = 1000;
+	int r;
+
+	memset(holder, 0, sizeof(*holder));
+	if (!zs_ctx_pp_blocks_access(g->ctx))
+		return 0;
+	for (;;) {
+		r = zs_gate_busy(g, holder);
+		if (r < 0 || !post_processes(holder, device))
+			return r < 0 ? r : 0;
+		if (!deadline || now_ns() >= deadline)
+			return -EBUSY;
+		/* the phase file changes when the holder moves on: poll it, backing off to 100 ms */
+		nanosleep(&(struct timespec){ .tv_nsec = (long)delay_us * 1000 }, NULL);
+		if (delay_us < 100000)
+			delay_us *= 2;
+	}
+}
+
 /*
  * The holder line, whole. A short write (a file size limit, a full file
  * system) says nothing; the write after it says why. errno is not looked

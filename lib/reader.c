@@ -485,32 +485,11 @@ static bool devices_due(struct zs_reader *r)
 
 static void read_gate(struct zs_reader *r);
 
-/*
- * Linux 7.0 made writeback_store() and recompress_store() hold dev_lock
- * for writing for their whole run (guard(rwsem_write)), and every
- * attribute's show takes it for reading, initstate's and mm_stat's too:
- * a read waits for the whole writeback (2.1 s measured on 7.3.4; minutes
- * for a big one). Up to 6.x both took init_lock for reading (6.12's
- * writeback_store() and recompress_store(): down_read; 6.12-6.19 keep a
- * second one out with pp_in_progress, not the lock), so a read goes
- * through at once with the values as they change: there a busy device is
- * read like any other and only shown busy. A release that cannot be read
- * counts as 7.x: last values are better than a hang.
- */
+/* 7.x: a device post-processed is not read (zs_ctx_pp_blocks_access()); asked once */
 static bool pp_blocks_reads(struct zs_reader *r)
 {
-	char saved[sizeof(r->ctx->error_path)], *text = NULL;
-
-	if (!r->pp_blocks_reads) {
-		/* a missing osrelease is an answer here, not an error of the refresh */
-		memcpy(saved, r->ctx->error_path, sizeof(saved));
-		r->pp_blocks_reads = 1;
-		if (zs_ctx_read_file(r->ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 &&
-		    text[0] >= '0' && text[0] <= '6' && text[1] == '.')
-			r->pp_blocks_reads = -1;
-		free(text);
-		memcpy(r->ctx->error_path, saved, sizeof(saved));
-	}
+	if (!r->pp_blocks_reads)
+		r->pp_blocks_reads = zs_ctx_pp_blocks_access(r->ctx) ? 1 : -1;
 	return r->pp_blocks_reads > 0;
 }
 
@@ -915,7 +894,8 @@ static void read_ages(struct zs_reader *r)
 		uint64_t age[ZS_AGES_FOR_COUNT_] = { 0, 0, r->age };
 		bool valid[ZS_AGES_FOR_COUNT_] = { true, true, r->has_age };
 
-		if (d->gone || d->err)
+		/* 7.x: block_state waits for the device's lock as every attribute does */
+		if (d->gone || d->err || d->busy_unread)
 			continue;
 		zs_ages_policy(p, r->has_meminfo ? &r->meminfo : NULL, suspended,
 			       &age[ZS_AGES_FOR_RECOMPRESS], &age[ZS_AGES_FOR_WRITEBACK]);
@@ -1140,6 +1120,15 @@ void zs_reader_watch_cgroups(struct zs_reader *r, bool on)
 	/* the snapshot shown until the next refresh must not point at them */
 	r->snap.cgroups = NULL;
 	r->snap.ncgroups = 0;
+}
+
+void zs_reader_read_ages(struct zs_reader *r, bool on, const struct zs_config *cfg)
+{
+	r->ages_config = cfg;
+	if (on)
+		r->needs |= ZS_NEED_BLOCK_STATE | ZS_NEED_MEMINFO;
+	else
+		r->needs &= ~(unsigned int)ZS_NEED_BLOCK_STATE;
 }
 
 void zs_reader_get_stats(const struct zs_reader *r, struct zs_reader_stats *ret)

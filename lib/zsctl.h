@@ -52,6 +52,11 @@ int zs_ctx_open(struct zs_ctx *ctx, const char *rel, int flags);
  * NUL-terminated malloc'd buffer. -ENOENT when absent, -EFBIG past max.
  */
 int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret);
+/*
+ * Whether zram's writeback and recompression keep every other access to
+ * the device waiting for their whole run: Linux 7.0 and later (see ctx.c).
+ */
+bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx);
 /* Names in a directory below the root, sorted; NULL-terminated array. */
 int zs_ctx_list_dir(struct zs_ctx *ctx, const char *rel, char ***ret, size_t *n);
 void zs_strv_free(char **strv);
@@ -889,6 +894,14 @@ int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder);
  * phase file /proc/locks is not read and *holder is all zero.
  */
 int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
+/*
+ * Wait up to wait_seconds (0: not at all) until the gate's holder no
+ * longer writes back or recompresses device, where that keeps every other
+ * access to it waiting (zs_ctx_pp_blocks_access()): zsctl set's writes.
+ * 0 when it does not (any longer); -EBUSY with *holder when it still does.
+ */
+int zs_gate_wait_device(struct zs_gate *g, const char *device, double wait_seconds,
+			struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 
@@ -1021,9 +1034,25 @@ uint64_t zs_ages_bucket_limit(unsigned int b);
 /* "<10min", "10min-1h", ... ">=1w", "no-time" */
 const char *zs_ages_bucket_label(unsigned int b);
 
+/*
+ * What a slot is, once each, for a histogram that adds up (huge slots are
+ * often idle too): the first of these that applies.
+ */
+enum zs_slot_kind {
+	ZS_SLOT_KIND_WB,    /* written back */
+	ZS_SLOT_KIND_SAME,  /* same-filled */
+	ZS_SLOT_KIND_HUGE,  /* stored uncompressed */
+	ZS_SLOT_KIND_IDLE,  /* marked idle */
+	ZS_SLOT_KIND_OTHER, /* compressed, not idle */
+	ZS_SLOT_KINDS,
+};
+
+enum zs_slot_kind zs_slot_kind(const struct zs_slot *slot);
+
 struct zs_ages_bucket {
 	uint64_t slots;
 	uint64_t flag[ZS_SLOT_FLAGS]; /* slots with each flag */
+	uint64_t kind[ZS_SLOT_KINDS]; /* slots of each kind: they add up to slots */
 };
 
 /* The ages whose selection is counted: the policy's two and the user's. */
@@ -1199,6 +1228,13 @@ struct zs_snap_device *zs_snapshot_device(const struct zs_snapshot *s, const cha
  * the snapshot has no cgroups and the walk's kept files are closed.
  */
 void zs_reader_watch_cgroups(struct zs_reader *r, bool on);
+/*
+ * Read block_state (ZS_NEED_BLOCK_STATE) at the next refresh, counting
+ * the ages of cfg's policies (NULL: the defaults), or not: a line per
+ * slot is too much to read every frame (zsctl top's ages panel reads it
+ * less often). Off, each device keeps the ages last read.
+ */
+void zs_reader_read_ages(struct zs_reader *r, bool on, const struct zs_config *cfg);
 /* The hotplug monitor's fd to poll for POLLIN, or -1 when there is none. */
 int zs_reader_fd(const struct zs_reader *r);
 /* Drain the monitor: 1 when zram devices changed (refresh soon), else 0. */

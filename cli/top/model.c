@@ -100,6 +100,7 @@ const struct top_help top_help_keys[] = {
 	{ "", "(zswap panel: zswap RAM, then zswpin, zswpout, zswpwb per second)" },
 	{ "r", "reverse the sort order" },
 	{ "z", "the zswap panel (cgroups by zswap RAM or rate), or the class table" },
+	{ "a", "the ages panel (the device's slots by age), or the class table" },
 	{ "e", "hide or show empty classes" },
 	{ "c", "compact the selected device (asks first; zsctl compact's gate)" },
 	{ "d", "change the delay between refreshes (seconds, fractions allowed)" },
@@ -1538,6 +1539,363 @@ static int build_zswap_panel(struct top_frame *f, struct top_view *v, const stru
 	return build_cgroups(f, v, sm, !v->batch);
 }
 
+/* ---- the ages panel: each device's slots by the age of their last access ---------------- */
+
+/* The bars' letters, a kind each (enum zs_slot_kind): the screen colours them too. */
+static const char ages_kind_letter[ZS_SLOT_KINDS] = { 'w', 's', 'h', 'i', '#' };
+#define AGES_LEGEND "w written back, s same, h huge, i idle, # other"
+#define AGES_LEGEND_COLS 130 /* the table with all its counts and the legend */
+#define AGES_BAR_MIN 10
+#define AGES_BAR_MAX 40 /* and batch's: a log line of 100 columns */
+
+static int ages_bar_width(const struct top_view *v)
+{
+	/* AGE and SLOTS take 16 columns; the counts the screen has room for, the rest */
+	int w = v->cols > 0 ? v->cols - 56 : AGES_BAR_MAX;
+
+	return w < AGES_BAR_MIN ? AGES_BAR_MIN : w > AGES_BAR_MAX ? AGES_BAR_MAX : w;
+}
+
+/*
+ * A bucket's bar, as long as its share of the fullest bucket, each kind
+ * its letters in proportion (rounded where the running total falls, so
+ * the parts add up to the bar). len[] gets each kind's letters.
+ */
+static void ages_bar(const struct zs_ages_bucket *b, uint64_t most, int w, char *buf,
+		     size_t len[ZS_SLOT_KINDS])
+{
+	size_t total = 0, at = 0;
+	uint64_t sum = 0;
+
+	memset(len, 0, ZS_SLOT_KINDS * sizeof(len[0]));
+	buf[0] = '\0';
+	if (!b->slots || !most)
+		return;
+	total = (size_t)((long double)b->slots / (long double)most * w + 0.5L);
+	if (total < 1)
+		total = 1; /* a bucket that has slots shows it */
+	if (total > (size_t)w)
+		total = (size_t)w;
+	for (unsigned int k = 0; k < ZS_SLOT_KINDS; k++) {
+		size_t end;
+
+		sum += b->kind[k];
+		end = (size_t)((long double)sum / (long double)b->slots * total + 0.5L);
+		if (end > total)
+			end = total;
+		len[k] = end - at;
+		memset(buf + at, ages_kind_letter[k], len[k]);
+		at = end;
+	}
+	buf[at] = '\0';
+}
+
+/*
+ * The columns of an ages table (fields with a column), first_kept of them
+ * always shown, the others dropped from the last to fit; fld[] gets each
+ * one's field index. Returns their number.
+ */
+static size_t ages_columns(const struct ages_field *fields, size_t n, size_t first_kept,
+			   struct tcol *cols, size_t *fld, size_t max)
+{
+	size_t nf = 0;
+
+	for (size_t i = 0; i < n && nf < max; i++) {
+		if (!fields[i].column)
+			continue;
+		cols[nf].head = fields[i].column;
+		cols[nf].left = fields[i].kind == FK_STR;
+		cols[nf].prio = nf < first_kept ? 0 : (int)nf;
+		fld[nf++] = i;
+	}
+	return nf;
+}
+
+/* A row of an ages table, its cells as status --ages prints them. Returns its index. */
+static int ages_row(struct ttable *t, const struct top_view *v, const struct zs_snapshot *sm,
+		    const struct zs_ages *a, unsigned int arow, const struct ages_field *fields,
+		    const size_t *fld, size_t nf)
+{
+	int row = tt_add_row(t);
+
+	for (size_t c = 0; row >= 0 && c < nf; c++) {
+		const struct ages_field *af = &fields[fld[c]];
+		char scratch[64];
+		struct fval fv = { 0 };
+
+		af->get(a, arow, af->arg, &fv, scratch, sizeof(scratch));
+		field_format(af->kind, &fv, v->bytes, false, sm->page_size,
+			     tt_cell(t, (size_t)row, c), TCELL);
+	}
+	return row;
+}
+
+/* What maintain's ages would select, as status --ages says it. */
+static int build_ages_selection(struct top_frame *f, const struct top_view *v,
+				const struct zs_snapshot *sm, const struct zs_ages *a)
+{
+	struct tcol cols[16];
+	struct ttable t = { .cols = cols };
+	size_t fld[16], nf;
+	struct top_line *l;
+	int r = 0;
+
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	if (v->ages_config_error[0]) {
+		l = frame_add(f, TS_WARN);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "maintain's ages are not known: %s", v->ages_config_error);
+		return 0;
+	}
+	memset(cols, 0, sizeof(cols));
+	/* what, which age and how many pages always */
+	nf = ages_columns(ages_select_fields, ages_select_nfields, 3, cols, fld, ARRAY_SIZE(fld));
+	t.ncols = nf;
+	for (unsigned int s = 0; s < ZS_AGES_FOR_COUNT_; s++) {
+		if (!a->sel[s].valid)
+			continue;
+		r = ages_row(&t, v, sm, a, s, ages_select_fields, fld, nf);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+	tt_fit(&t, v->cols);
+	l = frame_add(f, TS_NORMAL);
+	if (!l)
+		goto oom;
+	line_printf(
+		l,
+		"What maintain's idle ages would select (compressed sizes are not in block_state):");
+	l = frame_add(f, TS_HEADING);
+	if (!l)
+		goto oom;
+	tt_render(&t, -1, l->text, sizeof(l->text));
+	for (size_t i = 0; i < t.nrows; i++) {
+		l = frame_add(f, TS_NORMAL);
+		if (!l)
+			goto oom;
+		tt_render(&t, (int)i, l->text, sizeof(l->text));
+	}
+	goto out;
+oom:
+	r = -ENOMEM;
+out:
+	tt_free(&t);
+	return r;
+}
+
+/* The ages' table of one device, and what maintain's ages would select. */
+static int build_ages_device(struct top_frame *f, const struct top_view *v,
+			     const struct zs_snapshot *sm, const struct zs_snap_device *sd,
+			     bool interactive_table)
+{
+	const struct zs_ages *a = &sd->ages;
+	struct tcol cols[16];
+	struct ttable t = { .cols = cols };
+	size_t fld[16], nf, bar_col, lens[ZS_AGES_BUCKETS][ZS_SLOT_KINDS];
+	uint64_t most = 0;
+	struct top_line *l;
+	int r = 0, w = ages_bar_width(v);
+
+	l = frame_add(f, TS_TITLE);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l,
+		    "Slot ages of %s: %" PRIu64 " slots by their last access, %" PRIu64
+		    " s since boot",
+		    sd->dev.name, a->slots, a->now_us / 1000000);
+	if (v->ages_ns && v->now_ns > v->ages_ns + 500000000u)
+		line_printf(l, " (read %" PRIu64 " s ago)",
+			    (v->now_ns - v->ages_ns + 500000000u) / 1000000000u);
+	if (interactive_table) {
+		f->has_label = true;
+		f->label = f->n - 1;
+	}
+	memset(cols, 0, sizeof(cols));
+	/* the age and the count always; the flags' counts go from the last to fit */
+	nf = ages_columns(ages_bucket_fields, ages_bucket_nfields, 2, cols, fld,
+			  ARRAY_SIZE(fld) - 1);
+	bar_col = nf;
+	/* the legend heads the bars where there is room; ? explains the letters too */
+	cols[bar_col] = (struct tcol){
+		.head = !v->cols || v->cols >= AGES_LEGEND_COLS ? AGES_LEGEND : "w s h i #",
+		.left = true,
+		.prio = 1,
+	};
+	t.ncols = nf + 1;
+	for (unsigned int b = 0; b < ZS_AGES_BUCKETS; b++)
+		if (a->bucket[b].slots > most)
+			most = a->bucket[b].slots;
+	for (unsigned int b = 0; b < ZS_AGES_BUCKETS; b++) {
+		int row = ages_row(&t, v, sm, a, b, ages_bucket_fields, fld, nf);
+
+		if (row < 0) {
+			r = row;
+			goto out;
+		}
+		ages_bar(&a->bucket[b], most, w, tt_cell(&t, (size_t)row, bar_col), lens[b]);
+	}
+	tt_fit(&t, v->cols);
+	l = frame_add(f, TS_HEADING);
+	if (!l)
+		goto oom;
+	tt_render(&t, -1, l->text, sizeof(l->text));
+	if (interactive_table) {
+		f->head = f->n - 1;
+		f->has_table = true;
+	}
+	for (unsigned int b = 0; b < ZS_AGES_BUCKETS; b++) {
+		size_t at = cols[bar_col].pos;
+
+		l = frame_add(f, a->bucket[b].slots ? TS_NORMAL : TS_DIM);
+		if (!l)
+			goto oom;
+		tt_render(&t, (int)b, l->text, sizeof(l->text));
+		for (unsigned int k = 0; cols[bar_col].shown && k < ZS_SLOT_KINDS; k++) {
+			line_span(l, at, lens[b][k], (enum top_style)(TS_AGE_WB + k));
+			at += lens[b][k];
+		}
+	}
+	r = build_ages_selection(f, v, sm, a);
+	if (r < 0)
+		goto out;
+	if (interactive_table)
+		f->table_rows = f->n - f->head - 1;
+	goto out;
+oom:
+	r = -ENOMEM;
+out:
+	tt_free(&t);
+	return r;
+}
+
+/*
+ * Why a device has no ages to show, in one line (NULL: it has them). The
+ * status line or the gate line says more where there is more to say.
+ */
+static const char *ages_missing(const struct zs_snap_device *sd, char *buf, size_t size)
+{
+	const struct zs_ages *a = &sd->ages;
+
+	if (!sd->dev.initialised)
+		snprintf(buf, size, "%s is not initialised: no slots", sd->dev.name);
+	else if (sd->busy_unread)
+		snprintf(buf, size, "%s is busy (%s): block_state would wait for it, not read",
+			 sd->dev.name, zs_gate_phase_name(sd->busy));
+	else if (sd->err)
+		snprintf(buf, size, "%s could not be read: no slot ages", sd->dev.name);
+	else if (a->err == -EBADMSG)
+		snprintf(buf, size, "%s: /%s: line %" PRIu64 ": not a block_state line",
+			 sd->dev.name, a->err_path, a->err_line);
+	else if (a->err)
+		snprintf(buf, size, "%s: /%s: %s", sd->dev.name, a->err_path,
+			 cli_errno_cause(a->err));
+	else if (!a->read)
+		snprintf(buf, size, "%s: slot ages not read yet", sd->dev.name);
+	else
+		return NULL;
+	return buf;
+}
+
+static int build_ages_entry(struct top_frame *f, const struct top_view *v,
+			    const struct zs_snapshot *sm, const struct top_entry *e,
+			    bool interactive_table)
+{
+	const char *why;
+	struct top_line *l;
+	char text[400];
+
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	if (e->dev && !(why = ages_missing(e->dev, text, sizeof(text))))
+		return build_ages_device(f, v, sm, e->dev, interactive_table);
+	if (!e->dev) {
+		snprintf(text, sizeof(text), "%s is not a zram device: no slot ages", e->name);
+		why = text;
+	}
+	l = frame_add(f, e->dev && (e->dev->ages.err || e->dev->busy_unread) ? TS_WARN : TS_DIM);
+	if (!l)
+		return -ENOMEM;
+	line_printf(l, "%s", why);
+	if (interactive_table) {
+		f->has_label = true;
+		f->label = f->n - 1;
+	}
+	return 0;
+}
+
+/*
+ * The panel a shows in place of the class table: the selected device's
+ * slot ages (every device's in batch mode without -p).
+ */
+static int build_ages_panel(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm,
+			    const struct top_entry *e, size_t n, const struct top_entry *sel)
+{
+	struct top_line *l;
+	int r = 0;
+
+	if (sm->ages_status != ZS_AGES_OK) {
+		if (!frame_add(f, TS_NORMAL))
+			return -ENOMEM;
+		l = frame_add(f, TS_WARN);
+		if (!l)
+			return -ENOMEM;
+		line_printf(l, "No slot ages: %s", zs_ages_status_str(sm->ages_status));
+		f->has_label = true;
+		f->label = f->n - 1;
+		return 0;
+	}
+	if (v->batch && v->all_pools) {
+		for (size_t i = 0; i < n && r >= 0; i++)
+			if (e[i].dev)
+				r = build_ages_entry(f, v, sm, &e[i], false);
+		return r;
+	}
+	if (sel)
+		return build_ages_entry(f, v, sm, sel, !v->batch);
+	if (!frame_add(f, TS_NORMAL))
+		return -ENOMEM;
+	l = frame_add(f, v->sel_gone ? TS_WARN : TS_DIM);
+	if (!l)
+		return -ENOMEM;
+	if (v->sel_gone)
+		line_printf(l, "%s is gone: nothing is selected (Tab selects a device)",
+			    v->selected);
+	else
+		line_printf(l, "No zram device: no slot ages");
+	f->has_label = true;
+	f->label = f->n - 1;
+	return 0;
+}
+
+bool top_ages_due(const struct top_view *v, const struct zs_snapshot *sm, uint64_t now_ns)
+{
+	if (v->panel != TOP_PANEL_AGES)
+		return false;
+	if (!v->ages_ns || !sm || v->ages_slots <= TOP_AGES_SMALL ||
+	    now_ns >= v->ages_ns + (uint64_t)TOP_AGES_EVERY_S * 1000000000u)
+		return true;
+	/* a device hot-added, initialised, or no longer busy since: at once */
+	for (size_t i = 0; i < sm->ndevs; i++) {
+		const struct zs_snap_device *sd = &sm->devs[i];
+
+		if (sd->dev.initialised && !sd->err && !sd->busy_unread && !sd->ages.read &&
+		    !sd->ages.err && sm->ages_status == ZS_AGES_OK)
+			return true;
+	}
+	return false;
+}
+
+void top_ages_read(struct top_view *v, const struct zs_snapshot *sm)
+{
+	v->ages_ns = v->now_ns ? v->now_ns : 1;
+	v->ages_slots = 0;
+	for (size_t i = 0; i < sm->ndevs; i++)
+		v->ages_slots = zs_add_sat(v->ages_slots, sm->devs[i].ages.slots);
+}
+
 /* ---- the status line ---------------------------------------------------------------- */
 
 static void build_status(struct top_frame *f, const struct top_view *v)
@@ -1568,9 +1926,10 @@ static void build_status(struct top_frame *f, const struct top_view *v)
 		line_printf(l, "%s", v->message);
 	} else if (!v->batch) {
 		/* the keys that fit, whole; ? lists them all */
-		static const char *const hints[] = { "q quit",	"? help",    "Tab pool", "z zswap",
-						     "c compact", "s sort",  "r reverse", "e empty",
-						     "d delay",	"p pause",   "b bytes" };
+		static const char *const hints[] = { "q quit",	"? help",    "Tab pool",
+						     "z zswap", "a ages",    "c compact",
+						     "s sort",	"r reverse", "e empty",
+						     "d delay", "p pause",   "b bytes" };
 		size_t len = 0;
 
 		l->style = TS_STATUS;
@@ -1638,6 +1997,10 @@ int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot 
 
 	if (v->panel == TOP_PANEL_ZSWAP) {
 		r = build_zswap_panel(f, v, sm);
+		if (r < 0)
+			goto out;
+	} else if (v->panel == TOP_PANEL_AGES) {
+		r = build_ages_panel(f, v, sm, e, n, sel);
 		if (r < 0)
 			goto out;
 	} else if (sm->classes_status != ZS_CLASSES_OK) {
@@ -1729,7 +2092,9 @@ int top_build_help(struct top_frame *f, const struct top_view *v)
 			"# from the class statistics, ~ estimated from mm_stat, . what stays;",
 			"green under 10%, yellow under 25%, red from 25%, none when nothing.",
 			"1234567899F: its zspages up to 10% .. 90%, 99% full, and full, shaded",
-			"against the row's most (ALMOST-F/E before Linux 6.4). See zsctl-top(8).",
+			"against the row's most (ALMOST-F/E before Linux 6.4).",
+			"Ages (a): a bar per age, as long as its share of the fullest; its slots",
+			"w written back, s same-filled, h huge, i idle, # other. See zsctl-top(8).",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(legend); i++) {
@@ -2200,6 +2565,10 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 			v->scroll = 0;
 			return TOP_ACT_REBUILD;
 		}
+		if (v->panel == TOP_PANEL_AGES) {
+			set_message(v, false, "nothing to sort: the ages panel is shown (a)");
+			return TOP_ACT_REBUILD;
+		}
 		if (no_class_table(v, sm, why, sizeof(why))) {
 			char msg[256];
 
@@ -2224,9 +2593,21 @@ int top_key(struct top_view *v, const struct zs_snapshot *sm, int key)
 		v->scroll = 0;
 		top_view_clear(v);
 		return TOP_ACT_REBUILD | TOP_ACT_PANEL | TOP_ACT_REFRESH;
+	case 'a':
+		/* block_state is read only while the panel is shown: read it now */
+		v->panel = v->panel == TOP_PANEL_AGES ? TOP_PANEL_CLASSES : TOP_PANEL_AGES;
+		v->scroll = 0;
+		v->ages_ns = 0;
+		top_view_clear(v);
+		return TOP_ACT_REBUILD | TOP_ACT_PANEL | TOP_ACT_REFRESH;
 	case 'e':
 		if (v->panel == TOP_PANEL_ZSWAP) {
 			set_message(v, false, "no empty classes to hide: the zswap panel is shown (z)");
+			return TOP_ACT_REBUILD;
+		}
+		if (v->panel == TOP_PANEL_AGES) {
+			set_message(v, false,
+				    "no empty classes to hide: the ages panel is shown (a)");
 			return TOP_ACT_REBUILD;
 		}
 		if (no_class_table(v, sm, why, sizeof(why))) {

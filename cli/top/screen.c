@@ -23,6 +23,7 @@ enum {
 	PAIR_RED,
 	PAIR_CYAN,
 	PAIR_SELECTED,
+	PAIR_BLUE,
 };
 
 static void set_styles(void)
@@ -38,6 +39,12 @@ static void set_styles(void)
 	style_attr[TS_BAR_LOW] = A_NORMAL;
 	style_attr[TS_BAR_MID] = A_NORMAL;
 	style_attr[TS_BAR_HIGH] = A_BOLD;
+	/* the ages' bars: each kind has its letter; colour, where there is some, on top */
+	style_attr[TS_AGE_WB] = A_NORMAL;
+	style_attr[TS_AGE_SAME] = A_DIM;
+	style_attr[TS_AGE_HUGE] = A_BOLD;
+	style_attr[TS_AGE_IDLE] = A_NORMAL;
+	style_attr[TS_AGE_OTHER] = A_NORMAL;
 	if (!use_color)
 		return;
 	style_attr[TS_TITLE] = A_BOLD | COLOR_PAIR(PAIR_CYAN);
@@ -47,6 +54,12 @@ static void set_styles(void)
 	style_attr[TS_BAR_LOW] = COLOR_PAIR(PAIR_GREEN);
 	style_attr[TS_BAR_MID] = COLOR_PAIR(PAIR_YELLOW);
 	style_attr[TS_BAR_HIGH] = A_BOLD | COLOR_PAIR(PAIR_RED);
+	/* on the backing device: off to the side; huge: the costly ones; idle: about to go */
+	style_attr[TS_AGE_WB] = COLOR_PAIR(PAIR_BLUE);
+	style_attr[TS_AGE_SAME] = A_DIM;
+	style_attr[TS_AGE_HUGE] = A_BOLD | COLOR_PAIR(PAIR_RED);
+	style_attr[TS_AGE_IDLE] = COLOR_PAIR(PAIR_YELLOW);
+	style_attr[TS_AGE_OTHER] = COLOR_PAIR(PAIR_GREEN);
 }
 
 int screen_open(bool color)
@@ -91,6 +104,7 @@ int screen_open(bool color)
 		init_pair(PAIR_RED, COLOR_RED, bg);
 		init_pair(PAIR_CYAN, COLOR_CYAN, bg);
 		init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_BLUE, COLOR_BLUE, bg);
 		use_color = true;
 	}
 	set_styles();

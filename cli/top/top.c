@@ -33,6 +33,7 @@ struct top_opts {
 	enum top_cg_sort cg_sort;
 	bool reverse;
 	bool zswap; /* --zswap: the zswap panel */
+	bool ages;  /* --ages: the ages panel */
 	struct cli_gate_paths gate_paths; /* the gate shown */
 	char **devices; /* named on the command line; NULL: every device */
 	size_t ndevices;
@@ -113,6 +114,9 @@ static void usage(void)
 	       "                           or zswpwb (RAM, or pages per second)\n"
 	       "     --reverse           reverse the sort order\n"
 	       "     --zswap             the zswap panel: zswap per cgroup (the z key)\n"
+	       "     --ages              the ages panel: slots by the age of their last\n"
+	       "                           access, and what maintain's ages would select\n"
+	       "                           (the a key; debugfs block_state)\n"
 	       "     --lock-file PATH    the compaction gate's lock file, as compact's option\n"
 	       "     --state-file PATH   the compaction state file, as compact's option\n"
 	       " -h, --help              display this help\n"
@@ -122,8 +126,8 @@ static void usage(void)
 	       "long options.\n"
 	       "\n"
 	       "Keys: q quit, ? help, Tab/Left/Right pool, Up/Down/PgUp/PgDn/Home/End scroll,\n"
-	       "s sort, r reverse, e empty classes, z zswap panel, c compact, d delay,\n"
-	       "Space/p pause, b bytes.\n"
+	       "s sort, r reverse, e empty classes, z zswap panel, a ages panel, c compact,\n"
+	       "d delay, Space/p pause, b bytes.\n"
 	       "\n"
 	       "For more details see zsctl-top(8).\n");
 }
@@ -153,6 +157,7 @@ enum {
 	OPT_SORT,
 	OPT_REVERSE,
 	OPT_ZSWAP,
+	OPT_AGES,
 	OPT_LOCK_FILE,
 	OPT_STATE_FILE,
 };
@@ -168,6 +173,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "reverse", no_argument, NULL, OPT_REVERSE },
 		{ "zswap", no_argument, NULL, OPT_ZSWAP },
+		{ "ages", no_argument, NULL, OPT_AGES },
 		{ "lock-file", required_argument, NULL, OPT_LOCK_FILE },
 		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
 		{ "help", no_argument, NULL, 'h' },
@@ -223,6 +229,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct top_opts *o
 			break;
 		case OPT_ZSWAP:
 			o->zswap = true;
+			o->ages = false; /* the last panel asked for */
+			break;
+		case OPT_AGES:
+			o->ages = true;
+			o->zswap = false;
 			break;
 		case OPT_LOCK_FILE:
 		case OPT_STATE_FILE:
@@ -257,6 +268,8 @@ struct top_run {
 	const struct zs_snapshot *sample;
 	struct top_view view;
 	struct top_frame frame;
+	struct zs_config *ages_config; /* maintain's, for the ages panel; NULL: not read */
+	bool ages_config_read;
 };
 
 /* What top shows of each device, the pools, swap and the gate. */
@@ -264,14 +277,60 @@ static const unsigned int top_needs = ZS_NEED_DISKSIZE | ZS_NEED_ALGORITHM | ZS_
 				      ZS_NEED_SWAPS | ZS_NEED_POOLS | ZS_NEED_GATE | ZS_NEED_DISKSEQ |
 				      ZS_NEED_ZSWAP_SUMMARY;
 
+/*
+ * The ages panel counts what maintain's idle ages would select, so it
+ * reads maintain's configuration (zsctl.conf(5)), once, when the panel is
+ * first shown. A refused one is said in the panel, and the defaults are
+ * not shown as if they were maintain's.
+ */
+static void read_ages_config(struct top_run *t)
+{
+	struct zs_config_error e;
+	struct zs_config *cfg;
+	int r;
+
+	if (t->ages_config_read)
+		return;
+	t->ages_config_read = true;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		snprintf(t->view.ages_config_error, sizeof(t->view.ages_config_error),
+			 "out of memory");
+		return;
+	}
+	r = zs_config_load(t->cli->ctx, NULL, cfg, &e);
+	if (r < 0) {
+		char *msg = t->view.ages_config_error, line[24] = "";
+		size_t size = sizeof(t->view.ages_config_error);
+
+		if (e.line)
+			snprintf(line, sizeof(line), ":%" PRIu64, e.line);
+		/* as zsctl status --ages says it */
+		snprintf(msg, size,
+			 "%.120s%s%s%.40s%s%s%.40s: refused (zsctl maintain --dry-run says why)",
+			 e.file[0] ? e.file : "configuration", line, e.section[0] ? " [" : "",
+			 e.section, e.section[0] ? "]" : "", e.key[0] ? " " : "", e.key);
+		free(cfg);
+		return;
+	}
+	t->ages_config = cfg;
+}
+
 static int refresh(struct top_run *t)
 {
-	int r = zs_reader_refresh(t->reader, &t->sample);
+	bool ages = t->view.panel == TOP_PANEL_AGES && top_ages_due(&t->view, t->sample, mono_ns());
+	int r;
 
+	if (ages)
+		read_ages_config(t);
+	zs_reader_read_ages(t->reader, ages, t->ages_config);
+	r = zs_reader_refresh(t->reader, &t->sample);
 	if (r < 0)
 		return r;
 	t->view.now = frame_time();
 	t->view.now_ns = mono_ns();
+	if (ages)
+		top_ages_read(&t->view, t->sample);
 	return 0;
 }
 
@@ -447,7 +506,7 @@ static int run_interactive(struct top_run *t)
 			need_build = need_build || (act & TOP_ACT_REBUILD);
 		if (act & TOP_ACT_CLEAR)
 			clear = true;
-		if (act & TOP_ACT_PANEL)
+		if (act & TOP_ACT_PANEL) /* the ages: at the refresh, when due */
 			zs_reader_watch_cgroups(t->reader, t->view.panel == TOP_PANEL_ZSWAP);
 		if (act & TOP_ACT_RESCAN) {
 			zs_reader_rescan(t->reader);
@@ -501,7 +560,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 	t.view.reverse = o.reverse;
 	t.view.cg_sort = o.cg_sort;
 	t.view.cg_reverse = o.reverse;
-	t.view.panel = o.zswap ? TOP_PANEL_ZSWAP : TOP_PANEL_CLASSES;
+	t.view.panel = o.zswap ? TOP_PANEL_ZSWAP : o.ages ? TOP_PANEL_AGES : TOP_PANEL_CLASSES;
 	t.view.batch = o.batch;
 	t.view.bytes = o.bytes;
 	t.view.all_pools = o.batch && !o.pool;
@@ -560,6 +619,7 @@ int verb_top(struct cli *cli, int argc, char **argv)
 out:
 	top_frame_free(&t.frame);
 	top_view_clear(&t.view);
+	free(t.ages_config);
 	zs_reader_free(t.reader);
 	zs_gate_free(t.gate);
 	zs_strv_free(o.devices);

@@ -45,7 +45,7 @@ enum {
 	TOP_ACT_DELAY = 1 << 5,	  /* the delay changed: reschedule */
 	TOP_ACT_CLEAR = 1 << 6,	  /* repaint the whole terminal (^L) */
 	TOP_ACT_RESCAN = 1 << 7,  /* look for devices and pools again (^L) */
-	TOP_ACT_PANEL = 1 << 8,	  /* the panel changed: walk the cgroups, or stop (z) */
+	TOP_ACT_PANEL = 1 << 8,	  /* the panel changed: walk the cgroups, or stop (z, a) */
 };
 
 enum top_sort {
@@ -56,11 +56,29 @@ enum top_sort {
 	TOP_SORT_COUNT_,
 };
 
-/* The panel below the device table: a pool's size classes, or zswap per cgroup (z). */
+/*
+ * The panel below the device table: a pool's size classes, zswap per
+ * cgroup (z), or the devices' slot ages (a).
+ */
 enum top_panel {
 	TOP_PANEL_CLASSES,
 	TOP_PANEL_ZSWAP,
+	TOP_PANEL_AGES,
 };
+
+/*
+ * The ages panel reads debugfs block_state, a line per stored slot (a
+ * million for a 4 GiB device, 33 MB of text that the kernel makes under
+ * each slot's lock, and on 7.x under the device's lock). When the devices
+ * shown held more than TOP_AGES_SMALL slots at the last read, it is read
+ * again only after TOP_AGES_EVERY_S seconds: the histogram's finest bucket
+ * is 10 minutes and maintain's ages are hours, so a frame every 2 s would
+ * pay for the read and show nothing new. (zsctl alone parses a million
+ * lines from the page cache in 80 ms here, 4% of a CPU at one read each
+ * 2 s, before the kernel's share of making them.) zsctl-top(8) says so.
+ */
+#define TOP_AGES_SMALL 65536 /* 256 MiB of 4K pages: about 2 MB of block_state */
+#define TOP_AGES_EVERY_S 30
 
 /* How the zswap panel orders the cgroups: RAM, or a counter's rate between frames. */
 enum top_cg_sort {
@@ -105,6 +123,12 @@ enum top_style {
 	TS_BAR_LOW,
 	TS_BAR_MID,
 	TS_BAR_HIGH,
+	/* the ages panel's bars: a style per enum zs_slot_kind, in its order */
+	TS_AGE_WB,
+	TS_AGE_SAME,
+	TS_AGE_HUGE,
+	TS_AGE_IDLE,
+	TS_AGE_OTHER,
 	TS_COUNT_,
 };
 
@@ -197,6 +221,14 @@ struct top_view {
 	enum top_cg_sort cg_sort;
 	bool cg_reverse;
 	struct top_cg_sample cg_now, cg_then;
+	/*
+	 * The ages panel (a): when the ages shown were read (CLOCK_MONOTONIC;
+	 * 0: not yet) and the slots they counted, and why maintain's ages
+	 * are not known ("" when its configuration was read).
+	 */
+	uint64_t ages_ns;
+	uint64_t ages_slots;
+	char ages_config_error[300];
 };
 
 /* Free what the view holds (the cgroups' counters). */
@@ -222,6 +254,15 @@ const struct top_entry *top_selected(const struct top_view *v, const struct top_
 
 void top_frame_init(struct top_frame *f);
 void top_frame_free(struct top_frame *f);
+/*
+ * Whether the next refresh reads block_state for the ages panel (sm: the
+ * last sample, NULL before the first): not yet read, small devices, a
+ * device not read yet (hot-added), or TOP_AGES_EVERY_S since the last.
+ */
+bool top_ages_due(const struct top_view *v, const struct zs_snapshot *sm, uint64_t now_ns);
+/* The refresh of sm read block_state: remember when, and how much. */
+void top_ages_read(struct top_view *v, const struct zs_snapshot *sm);
+
 /* Build the frame of a snapshot for the view. */
 int top_build(struct top_frame *f, struct top_view *v, const struct zs_snapshot *sm);
 /* The help screen. */

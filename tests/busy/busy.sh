@@ -180,10 +180,49 @@ tap_is "$(opened_zram3 top | sed 's/sys\/block\/zram3\/initstate //')" "" \
 	"top opened none of zram3's files but initstate (opened, never read)"
 tap_is "$(grep -c "zram3 is busy: writeback by pid $mpid" "$TMPD/top.out")" 2 \
 	"top says zram3 is busy in both frames"
+# the ages panel: block_state takes the device's lock on 7.x as well
+BS=$M/sys/kernel/debug/zram/zram3/block_state
+mv "$BS" "$TMPD/block_state" && mkfifo "$BS" && echo '90000.00 1.00' >"$M/proc/uptime" ||
+	tap_bail "cannot make $BS a FIFO"
+rm "$DEV/initstate" && cp "$TMPD/aside/initstate" "$DEV/initstate"
+traced topages "$ZSCTL" --sysroot "$M" top --batch --iterations 1 --ages
+rm "$DEV/initstate" && mkfifo "$DEV/initstate"
+tap_is "$rc:$(grep -c '^zram3 is busy (writeback): block_state would wait for it, not read$' "$TMPD/topages.out")" \
+	0:1 "top --ages returns, and says zram3's block_state is not read while it is written back"
+tap_ok "$(grep -q 'zram3/block_state' "$TMPD/topages.trace"; [ $? -ne 0 ]; echo $?)" \
+	"top --ages did not open zram3's block_state"
+rm "$BS" "$M/proc/uptime" && mv "$TMPD/block_state" "$BS" || tap_bail "cannot restore $BS"
+
+# set: every write (and set's reads before it) would wait for the writeback:
+# refused at once, naming the holder and its step, exit 3, nothing written
+traced set "$ZSCTL" --sysroot "$M" set zram3 mem_limit=1G
+tap_is "$rc" 3 "set on the busy device: refused at once (exit 3)"
+tap_is "$(opened_zram3 set)" "" "set opened none of zram3's files"
+tap_is "$(sed -E 's/since [0-9T:-]+Z/since TIME/' "$TMPD/set.err")" \
+	"zsctl: zram3: busy: zsctl maintain (pid $mpid) is in its writeback step on it since TIME, and on Linux 7.x every write waits until that ends: nothing written (--wait SECS waits for it)" \
+	"set says who post-processes zram3, which step, since when, and that nothing was written"
+traced setj "$ZSCTL" --sysroot "$M" set -J --dry-run zram3 mem_limit=1G
+tap_is "$rc:$(jq -c '[.name, .dry_run, ([.writes[].written] | any), .errors[0].errno, (.errors[0].error | test("^busy: zsctl maintain \\(pid [0-9]+\\) is in its writeback step"))]' "$TMPD/setj.out")" \
+	'3:["zram3",true,false,16,true]' "set -J --dry-run: refused too (its checks read the device), the error in the document"
+t0=$(date +%s%N)
+traced setw "$ZSCTL" --sysroot "$M" set --wait 0.3 zram3 mem_limit=1G
+t1=$(date +%s%N)
+tap_ok "$([ "$rc" = 3 ] && [ $((t1 - t0)) -ge 300000000 ] && grep -q "(waited --wait's time)$" "$TMPD/setw.err"; echo $?)" \
+	"set --wait 0.3: still busy after waiting 0.3 s, refused (exit 3)"
+traced setz "$ZSCTL" --sysroot "$M" set zswap enabled=0
+tap_ok "$([ "$(opened_zram3 setz)" = "" ] && ! grep -q busy "$TMPD/setz.err"; echo $?)" \
+	"set zswap is not about zram3: not refused as busy"
 
 unfifo_files
+# set --wait: goes through once maintain leaves zram3's writeback
+"$ZSCTL" --sysroot "$M" set --wait $SECS zram3 mem_limit=1G >"$TMPD/setwait.out" 2>&1 &
+spid=$!
+sleep 0.3
+tap_ok "$(kill -0 $spid 2>/dev/null; echo $?)" "set --wait waits while zram3 is written back"
 finish_maintain
 tap_is "$?" 0 "maintain ends well once its writeback goes through"
+wait $spid
+tap_is "$?:$(cat "$DEV/mem_limit")" 0:1073741824 "set --wait then writes (exit 0, mem_limit 1G)"
 tap_ok "$([ ! -e "$PHASE" ] && [ ! -e "$PHASE.new" ]; echo $?)" "maintain removed its phase file when it let go"
 
 # ---- the state file's last values --------------------------------------------------------
@@ -214,6 +253,8 @@ esac
 tap_ok $six "6.18: status reads the busy device (mm_stat opened)"
 tap_is "$(cat "$TMPD/six.out")" "zram3 $(awk '{ print $2 }' "$DEV/mm_stat") writeback" \
 	"6.18: its row has the values read now, and BUSY says writeback"
+"$ZSCTL" --sysroot "$M" set -q zram3 mem_limit=2G
+tap_is "$?:$(cat "$DEV/mem_limit")" 0:2147483648 "6.18: set writes the busy device (writes do not wait there)"
 finish_maintain
 
 # ---- kill -9 ------------------------------------------------------------------------------

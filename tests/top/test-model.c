@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1017,6 +1018,201 @@ static void test_zswap_panel(void **state)
 	free(k);
 }
 
+/* ---- the ages panel ------------------------------------------------------------------- */
+
+/* The line at f's index of the first line starting with prefix, or f->n. */
+static size_t line_index(const struct top_frame *f, const char *prefix)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strncmp(f->lines[i].text, prefix, strlen(prefix)))
+			return i;
+	return f->n;
+}
+
+/*
+ * zram0 with 400 slots: 100 in 2h-4h (50 written back, 25 huge of which
+ * 10 idle, 25 other) and 300 without a time; maintain's two ages select.
+ */
+static void fake_ages(struct fake *k)
+{
+	struct zs_ages *a = &k->devs[0].ages;
+	struct zs_ages_bucket *b = &a->bucket[3];
+
+	fake_init(k, 4096);
+	k->snap.ages_status = ZS_AGES_OK;
+	k->devs[2].ages.read = true;
+	a->read = true;
+	a->now_us = UINT64_C(90000) * 1000000;
+	a->slots = 400;
+	b->slots = 100;
+	b->flag[ZS_SLOT_WB] = 50;
+	b->flag[ZS_SLOT_HUGE] = 25;
+	b->flag[ZS_SLOT_IDLE] = 10;
+	b->kind[ZS_SLOT_KIND_WB] = 50;
+	b->kind[ZS_SLOT_KIND_HUGE] = 25;
+	b->kind[ZS_SLOT_KIND_OTHER] = 25;
+	a->bucket[ZS_AGES_NO_TIME].slots = 300;
+	a->bucket[ZS_AGES_NO_TIME].kind[ZS_SLOT_KIND_SAME] = 300;
+	a->bucket[ZS_AGES_NO_TIME].flag[ZS_SLOT_SAME] = 300;
+	a->sel[ZS_AGES_FOR_RECOMPRESS] = (struct zs_ages_select){
+		.valid = true,
+		.age = 9000,
+		.pages = 50,
+		.huge = 25,
+		.recompressible = 20,
+		.huge_bytes = 25 * 4096,
+	};
+	a->sel[ZS_AGES_FOR_WRITEBACK] = (struct zs_ages_select){ .valid = true, .age = 75600 };
+}
+
+static void test_ages_panel(void **state)
+{
+	struct fake *k = calloc(1, sizeof(*k));
+	struct top_frame f;
+	struct top_view v;
+	const struct top_line *row;
+	const char *sel;
+	size_t i, bar;
+
+	(void)state;
+	assert_non_null(k);
+	fake_ages(k);
+	view_init(&v);
+	v.all_pools = true;
+	top_frame_init(&f);
+
+	/* a shows the panel and reads block_state at once; a again, the class table */
+	assert_int_equal(top_key(&v, &k->snap, 'a'),
+			 TOP_ACT_REBUILD | TOP_ACT_PANEL | TOP_ACT_REFRESH);
+	assert_int_equal(v.panel, TOP_PANEL_AGES);
+	assert_true(top_ages_due(&v, &k->snap, 1));
+	v.now_ns = UINT64_C(5000000000);
+	top_ages_read(&v, &k->snap);
+	assert_true(v.ages_ns == v.now_ns);
+	assert_true(v.ages_slots == 400);
+
+	/* batch: every device, the bars in proportion to the fullest bucket (300 slots) */
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(line_starting(&f, "Pool zram0 "));
+	assert_non_null(line_starting(
+		&f, "Slot ages of zram0: 400 slots by their last access, 90000 s since boot"));
+	assert_non_null(line_starting(&f, "zram1 is not initialised: no slots"));
+	assert_non_null(line_starting(&f, "Slot ages of zram2: 0 slots"));
+	i = line_index(&f, "2h-4h ");
+	assert_true(i < f.n);
+	row = &f.lines[i];
+	/* 100 of 300: 13 of 40 letters, 50/25/25 of them: 7 w (6.5 rounded), 3 h, 3 # */
+	sel = strstr(row->text, "wwwwwww");
+	assert_non_null(sel);
+	assert_string_equal(sel, "wwwwwwwhhh###");
+	bar = (size_t)(sel - row->text);
+	assert_int_equal(row->nspans, 3);
+	assert_int_equal(row->spans[0].start, bar);
+	assert_int_equal(row->spans[0].len, 7);
+	assert_int_equal(row->spans[0].style, TS_AGE_WB);
+	assert_int_equal(row->spans[1].len, 3);
+	assert_int_equal(row->spans[1].style, TS_AGE_HUGE);
+	assert_int_equal(row->spans[2].style, TS_AGE_OTHER);
+	/* the fullest bucket fills the bar; an empty one has none and is dim */
+	row = &f.lines[line_index(&f, "no-time ")];
+	assert_non_null(strstr(row->text, " ssssssssssssssssssssssssssssssssssssssss"));
+	assert_int_equal(row->spans[0].style, TS_AGE_SAME);
+	assert_int_equal(row->spans[0].len, 40);
+	row = &f.lines[line_index(&f, "<10min ")];
+	assert_int_equal(row->style, TS_DIM);
+	assert_int_equal(row->nspans, 0);
+	/* what maintain's ages select, as status --ages says it (fields.c) */
+	assert_non_null(
+		line_starting(&f, "FOR        IDLE-AGE PAGES HUGE RECOMPRESSIBLE HUGE-SIZE"));
+	assert_non_null(
+		line_starting(&f, "recompress 2h30min     50   25             20      100K"));
+	assert_non_null(
+		line_starting(&f, "writeback  21h          0    0              0        0B"));
+
+	/*
+	 * Small devices are read every frame; past TOP_AGES_SMALL slots only
+	 * every TOP_AGES_EVERY_S seconds, and the title says how old they are.
+	 */
+	assert_true(top_ages_due(&v, &k->snap, v.now_ns + 1));
+	k->devs[0].ages.slots = TOP_AGES_SMALL + 1;
+	top_ages_read(&v, &k->snap);
+	assert_false(top_ages_due(&v, &k->snap, v.now_ns + 1));
+	assert_false(top_ages_due(&v, &k->snap, v.now_ns + UINT64_C(29900000000)));
+	assert_true(top_ages_due(&v, &k->snap, v.now_ns + UINT64_C(30000000000)));
+	v.now_ns += UINT64_C(12000000000);
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(
+		strstr(line_starting(&f, "Slot ages of zram0:"), "s since boot (read 12 s ago)"));
+	/* a device initialised since (zram1), not yet read: at once, and said until then */
+	k->devs[1].dev.initialised = true;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "zram1: slot ages not read yet"));
+	k->devs[1].dev.initialised = true;
+	assert_true(top_ages_due(&v, &k->snap, v.now_ns));
+	/* unless it could not be read, or maintain writes it back (7.x: it would wait) */
+	k->devs[1].ages.err = -EACCES;
+	assert_false(top_ages_due(&v, &k->snap, v.now_ns));
+	k->devs[1].ages.err = 0;
+	k->devs[1].busy = ZS_PHASE_WRITEBACK;
+	k->devs[1].busy_unread = true;
+	assert_false(top_ages_due(&v, &k->snap, v.now_ns));
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(
+		&f, "zram1 is busy (writeback): block_state would wait for it, not read"));
+	/* never on another panel */
+	v.panel = TOP_PANEL_CLASSES;
+	assert_false(top_ages_due(&v, &k->snap, v.now_ns + UINT64_C(60000000000)));
+	v.panel = TOP_PANEL_AGES;
+
+	/* on the screen: the selected device's, a table that scrolls under its title */
+	v.batch = false;
+	v.cols = 100;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_true(f.has_table);
+	assert_true(f.has_label);
+	assert_non_null(strstr(f.lines[f.label].text, "Slot ages of zram0"));
+	assert_non_null(strstr(f.lines[f.head].text, "AGE "));
+	assert_int_equal(f.table_rows, f.n - f.head - 1);
+	assert_null(line_starting(&f, "Slot ages of zram2"));
+	/* s and e have nothing to act on here, and say so */
+	top_key(&v, &k->snap, 's');
+	assert_int_equal(v.sort, TOP_SORT_FREEABLE);
+	assert_non_null(strstr(v.message, "ages panel"));
+	top_key(&v, &k->snap, 'e');
+	assert_false(v.hide_empty);
+	assert_non_null(strstr(v.message, "ages panel"));
+	/* a narrow screen drops the flags' counts before the bar */
+	v.cols = 60;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_null(strstr(f.lines[f.head].text, "INCOMPRESSIBLE"));
+	assert_non_null(strstr(f.lines[f.head].text, "w s h i #"));
+
+	/* maintain's configuration refused: said, and its ages not guessed */
+	v.batch = true;
+	snprintf(v.ages_config_error, sizeof(v.ages_config_error),
+		 "/etc/zsctl/zsctl.conf:2: refused");
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(
+		&f, "maintain's ages are not known: /etc/zsctl/zsctl.conf:2: refused"));
+	assert_null(line_starting(&f, "FOR "));
+	/* no block_state at all: one line, as the class panel says it */
+	k->snap.ages_status = ZS_AGES_NO_TRACKING;
+	assert_int_equal(top_build(&f, &v, &k->snap), 0);
+	assert_non_null(line_starting(&f, "No slot ages: no zram directory in debugfs"));
+	assert_null(line_starting(&f, "Slot ages of"));
+
+	assert_int_equal(top_key(&v, &k->snap, 'a') & TOP_ACT_PANEL, TOP_ACT_PANEL);
+	assert_int_equal(v.panel, TOP_PANEL_CLASSES);
+	/* z from the ages panel: the zswap panel */
+	top_key(&v, &k->snap, 'a');
+	top_key(&v, &k->snap, 'z');
+	assert_int_equal(v.panel, TOP_PANEL_ZSWAP);
+
+	top_view_clear(&v);
+	top_frame_free(&f);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_named),
 		cmocka_unit_test(test_zswap),
 		cmocka_unit_test(test_zswap_panel),
+		cmocka_unit_test(test_ages_panel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -299,37 +299,12 @@ enum zs_ages_status zs_ages_probe(struct zs_ctx *ctx, char *dir, size_t size)
  * (In a time namespace proc/uptime is offset and block_state is not: ages
  * there are off by the namespace's offset.)
  */
-static int read_uptime(struct zs_ctx *ctx, uint64_t *ret)
-{
-	char *text = NULL, *p;
-	uint64_t sec;
-	int r;
-
-	r = zs_ctx_read_file(ctx, "proc/uptime", 4096, &text);
-	if (r < 0)
-		return r;
-	p = strchr(text, '.');
-	r = -EINVAL;
-	if (p) {
-		*p = '\0';
-		if (zs_parse_u64(text, &sec) >= 0 && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-		    p[2] <= '9' && p[3] == ' ' && sec < UINT64_MAX / US_PER_S) {
-			uint64_t hundredths = (uint64_t)(p[1] - '0') * 10 + (uint64_t)(p[2] - '0');
-
-			*ret = sec * US_PER_S + hundredths * 10000;
-			r = 0;
-		}
-	}
-	free(text);
-	return r < 0 ? zs_ctx_fail(ctx, "proc/uptime", r) : 0;
-}
-
 int zs_ages_read(struct zs_ctx *ctx, const char *dir, const struct zs_device *dev,
 		 const uint64_t age[ZS_AGES_FOR_COUNT_], const bool valid[ZS_AGES_FOR_COUNT_],
 		 uint64_t page_size, struct zs_ages *a)
 {
 	char rel[320];
-	uint64_t now_us = 0;
+	uint64_t now_ms = 0, now_us;
 	int fd, r;
 
 	memset(a, 0, sizeof(*a));
@@ -341,11 +316,12 @@ int zs_ages_read(struct zs_ctx *ctx, const char *dir, const struct zs_device *de
 	if (!dir || !dev->initialised)
 		return 0;
 	/* now before the slots: one accessed while the file is read is young, not negative */
-	r = read_uptime(ctx, &now_us);
+	r = zs_boottime_ms(ctx, &now_ms);
 	if (r < 0) {
 		snprintf(rel, sizeof(rel), "proc/uptime");
 		goto fail;
 	}
+	now_us = now_ms > UINT64_MAX / 1000 ? UINT64_MAX : now_ms * 1000;
 	snprintf(rel, sizeof(rel), "%s/%s/block_state", dir, dev->name);
 	fd = zs_ctx_open(ctx, rel, O_RDONLY);
 	if (fd < 0) {

@@ -245,8 +245,21 @@ for p in $PARTS; do
 		cp "$HERE/parts/$p.restart.sh" "$IRD/parts/" || bail "cannot copy the part $p"
 	fi
 done
-# the shared libraries of zsctl, zsctl-top and zsctl-maintain and the dynamic loader, at the paths ldd names
-libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG"; ldd "$MAINTPROG") | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+# the shared libraries of zsctl, zsctl-top and zsctl-maintain and the dynamic loader, at
+# the paths ldd names; and those they dlopen (libeconf, for zsctl.conf), named in their
+# FDO .note.dlopen and found where ldconfig has them, with what those need
+dlopened=$(for p in "$ZSCTL" "$MAINTPROG"; do
+	objcopy -O binary --only-section=.note.dlopen "$p" /dev/stdout 2>/dev/null
+done | tr -c '[:print:]' '\n' | grep -o 'lib[A-Za-z0-9_+-]*\.so\.[0-9]*' | sort -u)
+dlpaths=""
+for so in $dlopened; do
+	path=$(ldconfig -p | awk -v so="$so" '$1 == so && $NF ~ /^\// { print $NF; exit }')
+	[ -n "$path" ] || bail "cannot find $so, which zsctl dlopens"
+	dlpaths="$dlpaths $path"
+done
+# shellcheck disable=SC2086
+libs=$( (ldd "$ZSCTL"; ldd "$TOPPROG"; ldd "$MAINTPROG"; for l in $dlpaths; do echo "$l => $l (0)"; ldd "$l"; done) |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 for l in $libs; do
 	if ! mkdir -p "$IRD$(dirname "$l")" || ! cp -L "$l" "$IRD$l"; then
 		bail "cannot copy $l"

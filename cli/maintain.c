@@ -431,6 +431,12 @@ static void print_step(const struct maintain_opts *o, const struct zs_maint_repo
 		return;
 	}
 	if (st->result != ZS_MAINT_DONE) {
+		if (step == ZS_STEP_WRITEBACK && st->budget && st->written) {
+			/* ENOSPC, say, after part of the round */
+			printf("%s: %s: stopped: %s (%" PRIu64 " pages written back first)\n", name,
+			       sname, why ? why : "", st->written);
+			return;
+		}
 		if (st->next && st->result != ZS_MAINT_BUDGET_USED) {
 			zs_format_utc((int64_t)st->next, next, sizeof(next));
 			printf("%s: %s: skipped: %s (next at %s)\n", name, sname, why ? why : "",
@@ -484,6 +490,15 @@ static json_t *json_step(const struct zs_maint_report *rep, const struct zs_main
 		json_object_set_new(o, "errno", json_integer(-st->err));
 	if (st->next)
 		json_object_set_new(o, "next", cli_json_u64(st->next));
+	if (step == ZS_STEP_WRITEBACK && st->budget && st->result != ZS_MAINT_DONE &&
+	    st->result != ZS_MAINT_WOULD) {
+		/* a round that set its limit and then failed: what it wrote all the same */
+		json_object_set_new(o, "budget_pages", cli_json_u64(st->budget));
+		json_object_set_new(o, "written_pages", cli_json_u64(st->written));
+		json_object_set_new(o, "day_pages", cli_json_u64(st->day_used));
+		json_object_set_new(o, "duration_ns", cli_json_u64(st->duration_ns));
+		return o;
+	}
 	if (st->result != ZS_MAINT_DONE && st->result != ZS_MAINT_WOULD)
 		return o;
 	if (step != ZS_STEP_COMPACT) {

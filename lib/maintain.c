@@ -456,9 +456,14 @@ static void writeback(struct zs_ctx *ctx, const struct zs_snapshot *s, const str
 	t0 = mono_ns();
 	was_enabled = dev->writeback_limit_enable;
 	snprintf(val, sizeof(val), "%" PRIu64, st->budget);
-	r = write_attr(ctx, dev->name, "writeback_limit_enable", "1");
+	/*
+	 * The limit before the switch: enabled first, the old limit (0 on a
+	 * fresh device) would end any writeback running then with EIO (seen
+	 * on 6.12 beside a raw writer). The kernel takes a limit while off.
+	 */
+	r = write_attr(ctx, dev->name, "writeback_limit", val);
 	if (r >= 0)
-		r = write_attr(ctx, dev->name, "writeback_limit", val);
+		r = write_attr(ctx, dev->name, "writeback_limit_enable", "1");
 	if (r >= 0)
 		r = read_u64(ctx, dev->name, "writeback_limit", &limit);
 	if (r < 0) {

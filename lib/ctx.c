@@ -672,15 +672,7 @@ void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
  */
 bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx)
 {
-	char saved[sizeof(ctx->error_path)], *text = NULL;
-	bool blocks = true;
+	unsigned long major, minor;
 
-	/* a missing osrelease is an answer here, not an error of the caller's */
-	memcpy(saved, ctx->error_path, sizeof(saved));
-	if (zs_ctx_read_file(ctx, "proc/sys/kernel/osrelease", 256, &text) >= 0 && text &&
-	    text[0] >= '0' && text[0] <= '6' && text[1] == '.')
-		blocks = false;
-	free(text);
-	memcpy(ctx->error_path, saved, sizeof(saved));
-	return blocks;
+	return zs_ctx_release(ctx, &major, &minor) < 0 || major >= 7;
 }

@@ -140,7 +140,13 @@ tap_is "$((runs1 - runs0)) + $((busy1 - busy0))" "1 + 31" "runs + turned away = 
 # -E sets the conflict status; the loser names the holder
 ZSCTL_TEST_HOLD_GATE=3 "$ZSCTL_TEST" compact $GATE -q "$dev" &
 holder=$!
-sleep 1
+# the holder line goes into the lock file once the flock is taken; a fixed
+# sleep was a guess on a slow (sanitized, loaded) run
+i=0
+while [ "$(cut -d' ' -f1 "$LOCK" 2>/dev/null)" != "$holder" ] && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 out=$("$ZSCTL" compact $GATE -E 75 "$dev")
 tap_is "$?" 75 "-E 75: the conflict status is 75"
 case "$out" in

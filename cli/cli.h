@@ -23,8 +23,8 @@ enum {
 	ZS_EXIT_USAGE = 2,   /* bad option, argument or device name */
 	/* compact: 1 is the gate conflict there, as in flock(1) */
 	ZS_EXIT_COMPACT_FAILED = 3,
-	/* set: zsctl maintain writes the device back or recompresses it (7.x) */
-	ZS_EXIT_SET_BUSY = 3,
+	/* get, set: zsctl maintain writes the device back or recompresses it (7.x) */
+	ZS_EXIT_BUSY = 3,
 };
 
 
@@ -75,6 +75,14 @@ struct cli_gate_opts {
  */
 int cli_gate_begin(struct cli *cli, const struct cli_gate_opts *o, struct zs_gate **gate,
 		   struct zs_gate_run **run, int *exit_code);
+/*
+ * Linux 7.x: while zsctl maintain writes dev back or recompresses it, every
+ * access to its attributes waits for that whole step. 0 when none does (any
+ * longer, after up to wait seconds); else -errno, said once (access: "read"
+ * or "write"; left: what was not done), cli->status ZS_EXIT_BUSY for -EBUSY.
+ */
+int cli_check_not_busy(struct cli *cli, const char *dev, double wait, const char *access,
+		       const char *left);
 /*
  * ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long before ending the run
  * (the test builds zsctl-test and zsctl-test-top only; nothing elsewhere).

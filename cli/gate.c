@@ -17,6 +17,43 @@ void cli_test_hold_gate(void)
 	cli_test_hold("ZSCTL_TEST_HOLD_GATE");
 }
 
+/*
+ * zram holds the device's lock for the whole writeback or recompression on
+ * 7.x (zs_ctx_pp_blocks_access()): refuse at once (or past --wait), naming
+ * the holder and its step, rather than hang for minutes.
+ */
+int cli_check_not_busy(struct cli *cli, const char *dev, double wait, const char *access,
+		       const char *left)
+{
+	struct zs_gate_holder h = { 0 };
+	struct zs_gate *gate = NULL;
+	char since[32];
+	int r;
+
+	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
+	if (r >= 0)
+		r = zs_gate_wait_device(gate, dev, wait, &h);
+	if (r == -EBUSY) {
+		zs_format_utc(h.phase_since, since, sizeof(since));
+		cli_error(cli, dev, -EBUSY,
+			  "busy: zsctl maintain (pid %d) is in its %s step on it since %s, and on "
+			  "Linux 7.x every %s waits until that ends: %s%s",
+			  (int)h.pid, zs_gate_phase_name(h.phase), since, access, left,
+			  wait > 0 ? " (waited --wait's time)" : " (--wait SECS waits for it)");
+		cli->status = ZS_EXIT_BUSY;
+	} else if (r == -ENOMEM) {
+		cli_error(cli, NULL, r, "out of memory");
+	} else if (r < 0) {
+		/* not knowing costs the refusal, not the access */
+		cli_warn(cli, gate ? zs_gate_lock_path(gate) : dev,
+			 "cannot tell whether zsctl maintain works on %s: %s", dev,
+			 cli_errno_cause(r));
+		r = 0;
+	}
+	zs_gate_free(gate);
+	return r;
+}
+
 /* The gate is held: this run was counted; say who holds it. */
 static int step_aside(const struct cli_gate_opts *o, struct zs_gate *gate,
 		      const struct zs_gate_holder *h)

@@ -40,8 +40,11 @@ static void usage(void)
 	       "Without DEVICE, every zram device, each line starting with its name.\n"
 	       "\n"
 	       "Options:\n"
-	       " -J, --json     JSON output\n"
-	       " -h, --help     display this help\n"
+	       " -w, --wait SECS wait up to SECS (fractions allowed) for zsctl maintain\n"
+	       "                 to finish writing back or recompressing a device\n"
+	       "                 (Linux 7.x: every read would wait for it)\n"
+	       " -J, --json      JSON output\n"
+	       " -h, --help      display this help\n"
 	       "\n"
 	       "DEVICE is zramN or /dev/zramN.\n"
 	       "\n"
@@ -188,6 +191,7 @@ static void json_attr(struct zs_ctx *ctx, json_t *jattrs, const struct zs_attr *
 struct get_opts {
 	bool json;
 	bool prefix;		      /* every device: each line starts with its name */
+	double wait;		      /* --wait SECS for maintain to leave a device (7.x) */
 	const struct zs_attr **attrs; /* named ones, or NULL for the whole table */
 	size_t nattrs;
 };
@@ -204,6 +208,9 @@ static void get_device(struct cli *cli, const struct get_opts *o, struct zs_read
 		cli_file_error(cli, dev, sd->err_path, sd->err);
 		return;
 	}
+	/* left unread by the refresh: on 7.x a read would wait for maintain's step */
+	if (sd->busy_unread && cli_check_not_busy(cli, dev, o->wait, "read", "not read") < 0)
+		return;
 	if (!list) {
 		table = zs_attr_table(&n);
 		list = calloc(n, sizeof(*list));
@@ -350,6 +357,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -357,6 +365,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 	struct zs_reader_opts ro = { 0 };
 	const struct zs_snapshot *s;
 	struct zs_reader *reader = NULL;
+	struct zs_gate *gate = NULL;
 	char **names = NULL;
 	size_t nnames = 0;
 	json_t *doc = NULL, *jdevs = NULL;
@@ -364,10 +373,17 @@ int verb_get(struct cli *cli, int argc, char **argv)
 
 	cli_scan_json_flag(cli, argc, argv, "J");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":Jw:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			o.json = true;
+			break;
+		case 'w':
+			r = zs_parse_seconds(optarg, &o.wait);
+			if (r < 0) {
+				cli_bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
+				return cli->status;
+			}
 			break;
 		case 'h':
 			usage();
@@ -415,7 +431,11 @@ int verb_get(struct cli *cli, int argc, char **argv)
 	/* the devices (and whether they exist): the reader, reading no attribute yet */
 	ro.devices = o.prefix ? NULL : names;
 	ro.ndevices = nnames;
-	r = zs_reader_new(cli->ctx, &ro, &reader);
+	/* whose writeback or recompression would hold a read (the default gate's) */
+	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
+	ro.gate = gate;
+	if (r >= 0)
+		r = zs_reader_new(cli->ctx, &ro, &reader);
 	if (r >= 0)
 		r = zs_reader_refresh(reader, &s);
 	if (r < 0) {
@@ -434,6 +454,7 @@ int verb_get(struct cli *cli, int argc, char **argv)
 	}
 out:
 	zs_reader_free(reader);
+	zs_gate_free(gate);
 	free(o.attrs);
 	zs_strv_free(names);
 	return cli->status;

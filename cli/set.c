@@ -842,43 +842,6 @@ out:
 	return cli->status;
 }
 
-/*
- * Linux 7.x: while zsctl maintain writes the device back or recompresses
- * it, every access to it waits for the whole run (zs_ctx_pp_blocks_access()),
- * set's checks and writes too. Refuse at once (0 past --wait SECS), naming
- * the holder and its phase, rather than hang.
- */
-static int check_not_busy(struct cli *cli, const struct set_opts *o, const char *dev)
-{
-	struct zs_gate_holder h = { 0 };
-	struct zs_gate *gate = NULL;
-	char since[32];
-	int r;
-
-	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
-	if (r >= 0)
-		r = zs_gate_wait_device(gate, dev, o->wait, &h);
-	if (r == -EBUSY) {
-		zs_format_utc(h.phase_since, since, sizeof(since));
-		cli_error(cli, dev, -EBUSY,
-			  "busy: zsctl maintain (pid %d) is in its %s step on it since %s, and on "
-			  "Linux 7.x every write waits until that ends: nothing written%s",
-			  (int)h.pid, zs_gate_phase_name(h.phase), since,
-			  o->wait > 0 ? " (waited --wait's time)" : " (--wait SECS waits for it)");
-		cli->status = ZS_EXIT_SET_BUSY;
-	} else if (r == -ENOMEM) {
-		cli_error(cli, NULL, r, "out of memory");
-	} else if (r < 0) {
-		/* not knowing costs the refusal, not the write */
-		cli_warn(cli, gate ? zs_gate_lock_path(gate) : dev,
-			 "cannot tell whether zsctl maintain works on %s: %s", dev,
-			 cli_errno_cause(r));
-		r = 0;
-	}
-	zs_gate_free(gate);
-	return r;
-}
-
 int verb_set(struct cli *cli, int argc, char **argv)
 {
 	struct set_opts o = { 0 };
@@ -928,7 +891,8 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		cli->status = ZS_EXIT_USAGE;
 		goto out;
 	}
-	if (!plan->zswap && check_not_busy(cli, &o, plan->dev) < 0)
+	/* its checks read the device, --dry-run's too: they would wait as the writes would */
+	if (!plan->zswap && cli_check_not_busy(cli, plan->dev, o.wait, "write", "nothing written") < 0)
 		goto out;
 	cli_set_run(cli, plan, &o);
 out:

@@ -350,6 +350,7 @@ complete -c zsctl -n '__zsctl_using_verb top' -s h -l help -d 'display this help
 complete -c zsctl -n '__zsctl_using_verb top' -a '(__zsctl_devices)'
 
 # get: a device, then its attributes; without a device, every device's
+complete -c zsctl -n '__zsctl_using_verb get' -s w -l wait -x -d 'wait up to SECS for zsctl maintain to leave the device'
 complete -c zsctl -n '__zsctl_using_verb get' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb get' -s h -l help -d 'display this help'
 complete -c zsctl -n '__zsctl_using_verb get; and not __zsctl_has_device' -a '(__zsctl_devices)'

@@ -11,7 +11,8 @@
 # opened one would block (and the timeout would fail the test), and strace
 # shows which files each reader opened. status (table, JSON, Prometheus)
 # and top --batch must return at once, say the device is busy, and open
-# none of its files. Then: the same tree with a 6.x release reads the busy
+# none of its files; get and set refuse it (exit 3) unless --wait outlasts
+# the step. Then: the same tree with a 6.x release reads the busy
 # device (reads do not wait there) and still says busy; maintain killed
 # with -9 leaves nothing busy; a phase file of a dead holder is ignored.
 # Outside make, TOP_SRCDIR defaults to the tree this script is in, ZSCTL to
@@ -213,16 +214,40 @@ traced setz "$ZSCTL" --sysroot "$M" set zswap enabled=0
 tap_ok "$([ "$(opened_zram3 setz)" = "" ] && ! grep -q busy "$TMPD/setz.err"; echo $?)" \
 	"set zswap is not about zram3: not refused as busy"
 
+# get: every read would wait for the writeback: refused the same way, not read
+traced get "$ZSCTL" --sysroot "$M" get zram3 disksize
+tap_is "$rc:$(cat "$TMPD/get.out")" "3:" "get on the busy device: refused at once (exit 3), nothing printed"
+tap_is "$(opened_zram3 get)" "" "get opened none of zram3's files"
+tap_is "$(sed -E 's/since [0-9T:-]+Z/since TIME/' "$TMPD/get.err")" \
+	"zsctl: zram3: busy: zsctl maintain (pid $mpid) is in its writeback step on it since TIME, and on Linux 7.x every read waits until that ends: not read (--wait SECS waits for it)" \
+	"get says who post-processes zram3, which step, since when, and that it was not read"
+traced getall "$ZSCTL" --sysroot "$M" get
+tap_is "$rc:$(opened_zram3 getall):$(grep -c 'zram3: busy: ' "$TMPD/getall.err")" "3::1" \
+	"get of every device: zram3 refused once (exit 3), none of its files opened"
+traced getj "$ZSCTL" --sysroot "$M" get -J zram3
+tap_is "$rc:$(jq -c '[(.devices | length), .errors[0].object, .errors[0].errno, (.errors[0].error | test("^busy: zsctl maintain \\(pid [0-9]+\\) is in its writeback step.*: not read"))]' "$TMPD/getj.out")" \
+	'3:[0,"zram3",16,true]' "get -J: refused, the error in the document"
+t0=$(date +%s%N)
+traced getw "$ZSCTL" --sysroot "$M" get --wait 0.3 zram3 disksize
+t1=$(date +%s%N)
+tap_ok "$([ "$rc" = 3 ] && [ $((t1 - t0)) -ge 300000000 ] && grep -q "(waited --wait's time)$" "$TMPD/getw.err"; echo $?)" \
+	"get --wait 0.3: still busy after waiting 0.3 s, refused (exit 3)"
+
 unfifo_files
-# set --wait: goes through once maintain leaves zram3's writeback
+# set --wait and get --wait: go through once maintain leaves zram3's writeback
 "$ZSCTL" --sysroot "$M" set --wait $SECS zram3 mem_limit=1G >"$TMPD/setwait.out" 2>&1 &
 spid=$!
+"$ZSCTL" --sysroot "$M" get --wait $SECS zram3 disksize >"$TMPD/getwait.out" 2>&1 &
+gpid=$!
 sleep 0.3
 tap_ok "$(kill -0 $spid 2>/dev/null; echo $?)" "set --wait waits while zram3 is written back"
+tap_ok "$(kill -0 $gpid 2>/dev/null; echo $?)" "get --wait waits while zram3 is written back"
 finish_maintain
 tap_is "$?" 0 "maintain ends well once its writeback goes through"
 wait $spid
 tap_is "$?:$(cat "$DEV/mem_limit")" 0:1073741824 "set --wait then writes (exit 0, mem_limit 1G)"
+wait $gpid
+tap_is "$?:$(cat "$TMPD/getwait.out")" "0:disksize 16777216" "get --wait then reads (exit 0)"
 tap_ok "$([ ! -e "$PHASE" ] && [ ! -e "$PHASE.new" ]; echo $?)" "maintain removed its phase file when it let go"
 
 # ---- the state file's last values --------------------------------------------------------
@@ -255,6 +280,8 @@ tap_is "$(cat "$TMPD/six.out")" "zram3 $(awk '{ print $2 }' "$DEV/mm_stat") writ
 	"6.18: its row has the values read now, and BUSY says writeback"
 "$ZSCTL" --sysroot "$M" set -q zram3 mem_limit=2G
 tap_is "$?:$(cat "$DEV/mem_limit")" 0:2147483648 "6.18: set writes the busy device (writes do not wait there)"
+out=$("$ZSCTL" --sysroot "$M" get zram3 disksize 2>&1)
+tap_is "$?:$out" "0:disksize 16777216" "6.18: get reads the busy device (reads do not wait there)"
 finish_maintain
 
 # ---- kill -9 ------------------------------------------------------------------------------

@@ -76,13 +76,15 @@ struct cli_gate_opts {
 int cli_gate_begin(struct cli *cli, const struct cli_gate_opts *o, struct zs_gate **gate,
 		   struct zs_gate_run **run, int *exit_code);
 /*
- * Linux 7.x: while zsctl maintain writes dev back or recompresses it, every
- * access to its attributes waits for that whole step. 0 when none does (any
- * longer, after up to wait seconds); else -errno, said once (access: "read"
- * or "write"; left: what was not done), cli->status ZS_EXIT_BUSY for -EBUSY.
+ * While zsctl maintain writes dev back or recompresses it, every access to
+ * its attributes waits for that whole step on 7.x, one that takes the
+ * device's lock for writing (exclusive) on every kernel. 0 when none does
+ * (any longer, after up to wait seconds); else -errno, said once (access:
+ * "read" or "write"; left: what was not done), cli->status ZS_EXIT_BUSY
+ * for -EBUSY.
  */
-int cli_check_not_busy(struct cli *cli, const char *dev, double wait, const char *access,
-		       const char *left);
+int cli_check_not_busy(struct cli *cli, const char *dev, double wait, bool exclusive,
+		       const char *access, const char *left);
 /*
  * ZSCTL_TEST_HOLD_GATE=SECS: keep the gate that long before ending the run
  * (the test builds zsctl-test and zsctl-test-top only; nothing elsewhere).

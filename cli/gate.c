@@ -18,27 +18,32 @@ void cli_test_hold_gate(void)
 }
 
 /*
- * zram holds the device's lock for the whole writeback or recompression on
- * 7.x (zs_ctx_pp_blocks_access()): refuse at once (or past --wait), naming
- * the holder and its step, rather than hang for minutes.
+ * zram holds the device's lock for the whole writeback or recompression:
+ * on 7.x every access waits for it (zs_ctx_pp_blocks_access()), before 7.0
+ * a store that takes it for writing (exclusive). Refuse at once (or past
+ * --wait), naming the holder and its step, rather than hang for minutes.
  */
-int cli_check_not_busy(struct cli *cli, const char *dev, double wait, const char *access,
-		       const char *left)
+int cli_check_not_busy(struct cli *cli, const char *dev, double wait, bool exclusive,
+		       const char *access, const char *left)
 {
 	struct zs_gate_holder h = { 0 };
 	struct zs_gate *gate = NULL;
-	char since[32];
+	char since[32], why[96];
 	int r;
 
 	r = zs_gate_new(cli->ctx, NULL, NULL, &gate);
 	if (r >= 0)
-		r = zs_gate_wait_device(gate, dev, wait, &h);
+		r = zs_gate_wait_device(gate, dev, exclusive, wait, &h);
 	if (r == -EBUSY) {
 		zs_format_utc(h.phase_since, since, sizeof(since));
+		if (zs_ctx_pp_blocks_access(cli->ctx))
+			snprintf(why, sizeof(why), "on Linux 7.x every %s waits", access);
+		else
+			snprintf(why, sizeof(why), "this %s takes the device's lock and waits", access);
 		cli_error(cli, dev, -EBUSY,
-			  "busy: zsctl maintain (pid %d) is in its %s step on it since %s, and on "
-			  "Linux 7.x every %s waits until that ends: %s%s",
-			  (int)h.pid, zs_gate_phase_name(h.phase), since, access, left,
+			  "busy: zsctl maintain (pid %d) is in its %s step on it since %s, and %s "
+			  "until that ends: %s%s",
+			  (int)h.pid, zs_gate_phase_name(h.phase), since, why, left,
 			  wait > 0 ? " (waited --wait's time)" : " (--wait SECS waits for it)");
 		cli->status = ZS_EXIT_BUSY;
 	} else if (r == -ENOMEM) {

@@ -209,7 +209,7 @@ static void get_device(struct cli *cli, const struct get_opts *o, struct zs_read
 		return;
 	}
 	/* left unread by the refresh: on 7.x a read would wait for maintain's step */
-	if (sd->busy_unread && cli_check_not_busy(cli, dev, o->wait, "read", "not read") < 0)
+	if (sd->busy_unread && cli_check_not_busy(cli, dev, o->wait, false, "read", "not read") < 0)
 		return;
 	if (!list) {
 		table = zs_attr_table(&n);

@@ -42,7 +42,8 @@ static void usage(void)
 	       "                 path below the cgroup2 mount, as status --cgroups shows it\n"
 	       " -w, --wait SECS wait up to SECS (fractions allowed) for zsctl maintain\n"
 	       "                 to finish writing back or recompressing the device\n"
-	       "                 (Linux 7.x: every write would wait for it)\n"
+	       "                 (Linux 7.x: every write would wait for it; before,\n"
+	       "                 mem_limit's and --reset's)\n"
 	       " -q, --quiet     print errors only\n"
 	       " -J, --json      JSON output\n"
 	       " -h, --help      display this help\n"
@@ -63,7 +64,8 @@ static void usage(void)
 	       "Exit status: 0 written (or would be, with --dry-run), 1 refused by the\n"
 	       "device's state or the kernel, 2 usage (an unknown attribute, a malformed\n"
 	       "value), 3 busy: zsctl maintain writes back or recompresses the device on\n"
-	       "Linux 7.x (after --wait SECS, if given).\n"
+	       "Linux 7.x, or before 7.x for mem_limit or --reset (after --wait SECS, if\n"
+	       "given).\n"
 	       "\n"
 	       "For more details see zsctl-set(8).\n");
 }
@@ -842,6 +844,17 @@ out:
 	return cli->status;
 }
 
+/* A write of the plan waits for a writeback or recompression on every kernel. */
+static bool locks_device(const struct zs_set_plan *plan)
+{
+	if (plan->reset)
+		return true;
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->items[i].attr && (plan->items[i].attr->flags & ZS_ATTR_LOCKS_DEVICE))
+			return true;
+	return false;
+}
+
 int verb_set(struct cli *cli, int argc, char **argv)
 {
 	struct set_opts o = { 0 };
@@ -892,7 +905,9 @@ int verb_set(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	/* its checks read the device, --dry-run's too: they would wait as the writes would */
-	if (!plan->zswap && cli_check_not_busy(cli, plan->dev, o.wait, "write", "nothing written") < 0)
+	if (!plan->zswap &&
+	    cli_check_not_busy(cli, plan->dev, o.wait, !o.dry_run && locks_device(plan), "write",
+			       "nothing written") < 0)
 		goto out;
 	cli_set_run(cli, plan, &o);
 out:

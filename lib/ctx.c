@@ -667,8 +667,11 @@ void zs_ctx_learn_page_size(struct zs_ctx *ctx, const struct zs_pool *pool)
  * measured on 7.3.4; minutes for a big one). Up to 6.x both took
  * init_lock for reading (6.12's writeback_store() and recompress_store():
  * down_read; 6.12-6.19 keep a second one out with pp_in_progress, not the
- * lock), so an access goes through at once. A release that cannot be read
- * counts as 7.x: last values, or a refusal, are better than a hang.
+ * lock), so a read goes through at once; but the stores that take init_lock
+ * for writing (6.12: disksize, comp_algorithm and recomp_algorithm,
+ * backing_dev, mem_limit, reset; ZS_ATTR_LOCKS_DEVICE) wait there too, and
+ * every access queues behind such a waiting writer. A release that cannot
+ * be read counts as 7.x: last values, or a refusal, are better than a hang.
  */
 bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx)
 {

@@ -410,15 +410,15 @@ static bool post_processes(const struct zs_gate_holder *h, const char *device)
 	       !strcmp(h->device, device);
 }
 
-int zs_gate_wait_device(struct zs_gate *g, const char *device, double wait_seconds,
-			struct zs_gate_holder *holder)
+int zs_gate_wait_device(struct zs_gate *g, const char *device, bool exclusive,
+			double wait_seconds, struct zs_gate_holder *holder)
 {
 	uint64_t deadline = wait_seconds > 0 ? now_ns() + (uint64_t)(wait_seconds * 1e9) : 0;
 	uint64_t delay_us = 1000;
 	int r;
 
 	memset(holder, 0, sizeof(*holder));
-	if (!zs_ctx_pp_blocks_access(g->ctx))
+	if (!exclusive && !zs_ctx_pp_blocks_access(g->ctx))
 		return 0;
 	for (;;) {
 		r = zs_gate_busy(g, holder);

@@ -55,6 +55,7 @@ int zs_ctx_read_file(struct zs_ctx *ctx, const char *rel, size_t max, char **ret
 /*
  * Whether zram's writeback and recompression keep every other access to
  * the device waiting for their whole run: Linux 7.0 and later (see ctx.c).
+ * Before 7.0 only the stores flagged ZS_ATTR_LOCKS_DEVICE (and reset) wait.
  */
 bool zs_ctx_pp_blocks_access(struct zs_ctx *ctx);
 /* Names in a directory below the root, sorted; NULL-terminated array. */
@@ -896,12 +897,14 @@ int zs_gate_query(struct zs_gate *g, bool *held, struct zs_gate_holder *holder);
 int zs_gate_busy(struct zs_gate *g, struct zs_gate_holder *holder);
 /*
  * Wait up to wait_seconds (0: not at all) until the gate's holder no
- * longer writes back or recompresses device, where that keeps every other
- * access to it waiting (zs_ctx_pp_blocks_access()): zsctl set's writes.
+ * longer writes back or recompresses device, where that keeps the access
+ * waiting: every access on 7.x (zs_ctx_pp_blocks_access()), on every
+ * kernel one that takes the device's lock for writing (exclusive: a store
+ * flagged ZS_ATTR_LOCKS_DEVICE, a reset). For zsctl get and set.
  * 0 when it does not (any longer); -EBUSY with *holder when it still does.
  */
-int zs_gate_wait_device(struct zs_gate *g, const char *device, double wait_seconds,
-			struct zs_gate_holder *holder);
+int zs_gate_wait_device(struct zs_gate *g, const char *device, bool exclusive,
+			double wait_seconds, struct zs_gate_holder *holder);
 /* The gate, its state and its busy count, as status and top show them. */
 void zs_gate_view_read(struct zs_gate *g, struct zs_gate_view *view);
 
@@ -1455,6 +1458,12 @@ enum zs_attr_kind {
 #define ZS_ATTR_NEEDS_BACKING 0x4u /* only with a backing device */
 #define ZS_ATTR_NO_SET 0x8u        /* not for zsctl set: a verb or an option does it */
 #define ZS_ATTR_LEGACY 0x10u       /* pre-4.11 one-value file, replaced by mm_stat/io_stat */
+/*
+ * Its store takes the device's lock for writing on every kernel (init_lock,
+ * dev_lock since 7.0): it waits for a whole writeback or recompression,
+ * which hold that lock for reading before 7.0 (see zs_ctx_pp_blocks_access()).
+ */
+#define ZS_ATTR_LOCKS_DEVICE 0x20u
 
 struct zs_attr {
 	const char *name;

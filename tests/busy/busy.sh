@@ -278,8 +278,21 @@ esac
 tap_ok $six "6.18: status reads the busy device (mm_stat opened)"
 tap_is "$(cat "$TMPD/six.out")" "zram3 $(awk '{ print $2 }' "$DEV/mm_stat") writeback" \
 	"6.18: its row has the values read now, and BUSY says writeback"
-"$ZSCTL" --sysroot "$M" set -q zram3 mem_limit=2G
-tap_is "$?:$(cat "$DEV/mem_limit")" 0:2147483648 "6.18: set writes the busy device (writes do not wait there)"
+# but a store that takes init_lock for writing (mem_limit's, a reset) waits there
+cp "$DEV/mem_limit" "$TMPD/mem_limit.before"
+"$ZSCTL" --sysroot "$M" set zram3 mem_limit=2G 2>"$TMPD/six-set.err"
+tap_is "$?:$(cmp -s "$DEV/mem_limit" "$TMPD/mem_limit.before" && echo same)" "3:same" \
+	"6.18: set mem_limit on the busy device: refused at once (exit 3), nothing written"
+tap_is "$(sed -E 's/since [0-9T:-]+Z/since TIME/' "$TMPD/six-set.err")" \
+	"zsctl: zram3: busy: zsctl maintain (pid $mpid) is in its writeback step on it since TIME, and this write takes the device's lock and waits until that ends: nothing written (--wait SECS waits for it)" \
+	"6.18: set says why: that write takes the device's lock"
+"$ZSCTL" --sysroot "$M" set -q --reset zram3 2>"$TMPD/six-reset.err"
+tap_is "$?:$(grep -c 'this write takes the device' "$TMPD/six-reset.err")" "3:1" \
+	"6.18: set --reset on the busy device: refused too (exit 3)"
+"$ZSCTL" --sysroot "$M" set -q --dry-run zram3 mem_limit=2G
+tap_is "$?" 0 "6.18: set --dry-run mem_limit: its checks only read, not refused"
+"$ZSCTL" --sysroot "$M" set -q zram3 mem_used_max=0
+tap_is "$?:$(cat "$DEV/mem_used_max")" 0:0 "6.18: set mem_used_max writes the busy device (its store takes the lock for reading)"
 out=$("$ZSCTL" --sysroot "$M" get zram3 disksize 2>&1)
 tap_is "$?:$out" "0:disksize 16777216" "6.18: get reads the busy device (reads do not wait there)"
 finish_maintain

@@ -6,7 +6,8 @@
 # all of it in one round, in the background, one page a request. Once its
 # phase file says writeback, status, status -J and a raw read of mm_stat
 # start together, each timed: the raw read is the control that shows the
-# device was really locked.
+# device was really locked. zsctl get and set start with them: they take
+# the default gate (no --lock-file), so this maintain holds that one.
 # BB is a disk (/dev/vdd, 80M), not a zram device: a writer of a disk sleeps
 # on each page's I/O. A zram backing device never sleeps, and 6.12's
 # writeback loop has no cond_resched(): on its non-preemptible tinyconfig
@@ -21,9 +22,10 @@ echo 128M >"/sys/block/$BZ/disksize"
 # one page a request (6.19+; 32 by default): a slower writeback, a wider window
 [ -e "/sys/block/$BZ/writeback_batch_size" ] &&
 	run busy.batch_size sh -c "echo 1 >/sys/block/$BZ/writeback_batch_size"
-mkdir -p /tmp/busy
+mkdir -p /tmp/busy /run/lock
 printf '[maintain]\n' >/tmp/busy/empty.conf
-BG="--lock-file /tmp/busy/gate.lock --state-file /tmp/busy/compact.state"
+BL=/run/lock/zsctl-compact.lock
+BG="--lock-file $BL --state-file /tmp/busy/compact.state"
 BP="-p recompress=no -p compact=no -p writeback-age-min=1s -p writeback-age-max=1s"
 BP="$BP -p writeback-min=0 -p writeback-max=1G -p writeback-daily=1G -p writeback-backoff=0"
 run busy.fill $ZG fill "/dev/$BZ" 0 16384 7
@@ -35,11 +37,11 @@ bpid=$!
 echo "$bpid" >$R/busy.maintain.pid
 # its phase file, once it writes back (at most 20 s)
 i=0
-while ! grep -q "^$bpid writeback $BZ " /tmp/busy/gate.lock.phase 2>/dev/null && [ $i -lt 400 ]; do
+while ! grep -q "^$bpid writeback $BZ " $BL.phase 2>/dev/null && [ $i -lt 400 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-cp /tmp/busy/gate.lock.phase $R/busy.phase 2>/dev/null
+cp $BL.phase $R/busy.phase 2>/dev/null
 # all at once, the writeback being short under emulation: the control (a raw
 # read of mm_stat, which waits for the writeback on 7.x), status -J, status
 t0=$(uptime_s)
@@ -48,14 +50,22 @@ rawpid=$!
 # shellcheck disable=SC2086
 ($ZS status $BG -J >$R/busy.status.json 2>$R/busy.status.json.err; uptime_s >$R/busy.json.end) &
 jpid=$!
+# get: refused on 7.x (a read waits), read on 6.x; set mem_limit: refused on
+# both (its store takes the lock for writing)
+($ZS get "$BZ" disksize >$R/busy.get.out 2>$R/busy.get.err; echo $? >$R/busy.get.rc; uptime_s >$R/busy.get.end) &
+gpid=$!
+($ZS set -q "$BZ" mem_limit=1G >$R/busy.set.out 2>$R/busy.set.err; echo $? >$R/busy.set.rc; uptime_s >$R/busy.set.end) &
+spid=$!
 # shellcheck disable=SC2086
 $ZS status $BG >$R/busy.status.txt 2>$R/busy.status.err
 echo $? >$R/busy.status.rc
 t1=$(uptime_s)
 wait "$jpid"
 t2=$(cat $R/busy.json.end)
+wait "$gpid"
+wait "$spid"
 # still writing back when both were done: the runs overlapped
-cp /tmp/busy/gate.lock.phase $R/busy.phase.after 2>/dev/null
+cp $BL.phase $R/busy.phase.after 2>/dev/null
 wait "$rawpid"
 t3=$(cat $R/busy.raw.end)
 echo "$t0 $t1 $t2 $t3" >$R/busy.times
@@ -64,5 +74,5 @@ echo $? >$R/busy.maintain.rc
 t4=$(uptime_s)
 echo "$t4" >$R/busy.times.end
 cat "/sys/block/$BZ/bd_stat" >$R/busy.bd_stat.after
-ls /tmp/busy >$R/busy.ls.after
+ls /tmp/busy /run/lock >$R/busy.ls.after
 log "busy: from $t0: status until $t1, status -J until $t2, a raw mm_stat read until $t3; maintain ended at $t4"

@@ -52,9 +52,9 @@ rawpid=$!
 jpid=$!
 # get: refused on 7.x (a read waits), read on 6.x; set mem_limit: refused on
 # both (its store takes the lock for writing)
-($ZS get "$BZ" disksize >$R/busy.get.out 2>$R/busy.get.err; echo $? >$R/busy.get.rc; uptime_s >$R/busy.get.end) &
+($ZS get "$BZ" disksize >$R/busy.get.out 2>$R/busy.get.err; echo $? >$R/busy.get.exit; uptime_s >$R/busy.get.end) &
 gpid=$!
-($ZS set -q "$BZ" mem_limit=1G >$R/busy.set.out 2>$R/busy.set.err; echo $? >$R/busy.set.rc; uptime_s >$R/busy.set.end) &
+($ZS set -q "$BZ" mem_limit=1G >$R/busy.set.out 2>$R/busy.set.err; echo $? >$R/busy.set.exit; uptime_s >$R/busy.set.end) &
 spid=$!
 # shellcheck disable=SC2086
 $ZS status $BG >$R/busy.status.txt 2>$R/busy.status.err

@@ -12,7 +12,7 @@ ok $? "$t: busy: maintain's phase file says 'writeback $BZ' while it writes back
 grep -q "^$bpid writeback $BZ [0-9]*$" "$R/busy.phase.after" 2>/dev/null
 ok $? "$t: busy: maintain still wrote back when both status runs, get and set were done (status $(secs "$bt0" "$bt1") s, -J $(secs "$bt0" "$bt2") s, get $(secs "$bt0" "$(cat "$R/busy.get.end")") s, set $(secs "$bt0" "$(cat "$R/busy.set.end")") s; maintain ended $(secs "$bt0" "$bt4") s after they began)"
 # set mem_limit: its store takes the device's lock for writing on every kernel
-is "$(cat "$R/busy.set.rc")" 3 "$t: busy: set mem_limit on the busy device: refused (exit 3)"
+is "$(cat "$R/busy.set.exit")" 3 "$t: busy: set mem_limit on the busy device: refused (exit 3)"
 grep -q "^zsctl: $BZ: busy: zsctl maintain (pid $bpid) is in its writeback step on it since .*: nothing written (--wait SECS waits for it)$" "$R/busy.set.err"
 ok $? "$t: busy: set says who writes $BZ back and that nothing was written ($(cat "$R/busy.set.err"))"
 is "$(cat "$R/busy.status.rc")" 0 "$t: busy: status exit 0"
@@ -27,7 +27,7 @@ case $t in
 	# the control: a raw read of mm_stat, issued with them, waited for the writeback
 	awk -v b="$bt1" -v c="$bt2" -v d="$bt3" 'BEGIN { exit !(d > b && d > c) }'
 	ok $? "$t: busy: a raw read of mm_stat issued with them returned only after both ($(secs "$bt0" "$bt3") s: dev_lock)"
-	is "$(cat "$R/busy.get.rc"):$(cat "$R/busy.get.out")" "3:" "$t: busy: get on the busy device: refused (exit 3), nothing printed"
+	is "$(cat "$R/busy.get.exit"):$(cat "$R/busy.get.out")" "3:" "$t: busy: get on the busy device: refused (exit 3), nothing printed"
 	grep -q "^zsctl: $BZ: busy: zsctl maintain (pid $bpid) is in its writeback step on it since .*, and on Linux 7.x every read waits until that ends: not read" "$R/busy.get.err"
 	ok $? "$t: busy: get says who writes $BZ back and that it was not read"
 	;;
@@ -35,7 +35,7 @@ case $t in
 	# 6.x: writeback takes init_lock for reading, status reads the device
 	is "$(jdev "$R/busy.status.json" "$BZ" '.busy | [.phase, .unread] | @tsv')" \
 		"$(printf 'writeback\tfalse')" "$t: busy: status -J: busy.phase writeback, read (6.x reads do not wait)"
-	is "$(cat "$R/busy.get.rc"):$(cat "$R/busy.get.out")" "0:disksize 134217728" "$t: busy: get reads the busy device (6.x)"
+	is "$(cat "$R/busy.get.exit"):$(cat "$R/busy.get.out")" "0:disksize 134217728" "$t: busy: get reads the busy device (6.x)"
 	grep -q "this write takes the device's lock and waits" "$R/busy.set.err"
 	ok $? "$t: busy: set's refusal says mem_limit's write takes the device's lock (6.x)"
 	;;

@@ -23,7 +23,7 @@ enum {
 	ZS_EXIT_USAGE = 2,   /* bad option, argument or device name */
 	/* compact: 1 is the gate conflict there, as in flock(1) */
 	ZS_EXIT_COMPACT_FAILED = 3,
-	/* get, set: zsctl maintain writes the device back or recompresses it (7.x) */
+	/* get, set, remove: zsctl maintain writes the device back or recompresses it */
 	ZS_EXIT_BUSY = 3,
 };
 

@@ -20,6 +20,7 @@ struct remove_opts {
 	bool dry_run;
 	bool quiet;
 	bool json;
+	double wait; /* --wait SECS for maintain to leave the device */
 };
 
 static void usage(void)
@@ -33,6 +34,9 @@ static void usage(void)
 	       "\n"
 	       "Options:\n"
 	       "     --dry-run   check, and print what would be written; remove nothing\n"
+	       " -w, --wait SECS wait up to SECS (fractions allowed) for zsctl maintain\n"
+	       "                 to finish writing back or recompressing a device (the\n"
+	       "                 removal would wait for it)\n"
 	       " -q, --quiet     print errors and warnings only\n"
 	       " -J, --json      JSON output\n"
 	       " -h, --help      display this help\n"
@@ -40,7 +44,9 @@ static void usage(void)
 	       "DEVICE is zramN or /dev/zramN.\n"
 	       "\n"
 	       "Exit status: 0 removed (or would be, with --dry-run), 1 a device was not\n"
-	       "removed (it does not exist, is in use, or the kernel refused), 2 usage.\n"
+	       "removed (it does not exist, is in use, or the kernel refused), 2 usage,\n"
+	       "3 busy: zsctl maintain writes back or recompresses a device (after --wait\n"
+	       "SECS, if given).\n"
 	       "\n"
 	       "For more details see zsctl-remove(8).\n");
 }
@@ -50,19 +56,25 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct remove_opts
 	enum { OPT_DRY_RUN = 0x100 };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	cli_scan_json_flag(cli, argc, argv, "qJ");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qJh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":w:qJh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DRY_RUN:
 			o->dry_run = true;
+			break;
+		case 'w':
+			r = zs_parse_seconds(optarg, &o->wait);
+			if (r < 0)
+				return cli_bad_value(cli, "--wait", optarg, r, ZS_SECONDS_ACCEPTED);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -138,6 +150,13 @@ static bool remove_one(struct cli *cli, const char *dev, const struct remove_opt
 	char msg[512];
 	int r;
 
+	/*
+	 * hot_remove resets the device, which takes its lock for writing: it
+	 * would wait for maintain's whole writeback or recompression (and on
+	 * 7.x so would the reads below), holding zram's index mutex meanwhile
+	 */
+	if (cli_check_not_busy(cli, dev, o->wait, !o->dry_run, "removal", "not removed") < 0)
+		goto out;
 	r = zs_device_read(cli->ctx, dev, &d);
 	if (r < 0) {
 		if (r == -ENODEV)

@@ -386,6 +386,7 @@ complete -c zsctl -n '__zsctl_using_verb add' -a '(__zsctl_set_args)'
 
 # remove: devices
 complete -c zsctl -n '__zsctl_using_verb remove' -l dry-run -d 'check, and print what would be written; remove nothing'
+complete -c zsctl -n '__zsctl_using_verb remove' -s w -l wait -x -d 'wait up to SECS for zsctl maintain to leave the device'
 complete -c zsctl -n '__zsctl_using_verb remove' -s q -l quiet -d 'print errors and warnings only'
 complete -c zsctl -n '__zsctl_using_verb remove' -s J -l json -d 'JSON output'
 complete -c zsctl -n '__zsctl_using_verb remove' -s h -l help -d 'display this help'

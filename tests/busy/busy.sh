@@ -11,8 +11,8 @@
 # opened one would block (and the timeout would fail the test), and strace
 # shows which files each reader opened. status (table, JSON, Prometheus)
 # and top --batch must return at once, say the device is busy, and open
-# none of its files; get and set refuse it (exit 3) unless --wait outlasts
-# the step. Then: the same tree with a 6.x release reads the busy
+# none of its files; get, set and remove refuse it (exit 3) unless --wait
+# outlasts the step. Then: the same tree with a 6.x release reads the busy
 # device (reads do not wait there) and still says busy; maintain killed
 # with -9 leaves nothing busy; a phase file of a dead holder is ignored.
 # Outside make, TOP_SRCDIR defaults to the tree this script is in, ZSCTL to
@@ -227,6 +227,14 @@ tap_is "$rc:$(opened_zram3 getall):$(grep -c 'zram3: busy: ' "$TMPD/getall.err")
 traced getj "$ZSCTL" --sysroot "$M" get -J zram3
 tap_is "$rc:$(jq -c '[(.devices | length), .errors[0].object, .errors[0].errno, (.errors[0].error | test("^busy: zsctl maintain \\(pid [0-9]+\\) is in its writeback step.*: not read"))]' "$TMPD/getj.out")" \
 	'3:[0,"zram3",16,true]' "get -J: refused, the error in the document"
+# remove: its reset takes the device's lock for writing (and its reads wait on 7.x)
+traced rm "$ZSCTL" --sysroot "$M" remove zram3
+tap_is "$rc:$(opened_zram3 rm):$(sed -E 's/since [0-9T:-]+Z/since TIME/' "$TMPD/rm.err")" \
+	"3::zsctl: zram3: busy: zsctl maintain (pid $mpid) is in its writeback step on it since TIME, and on Linux 7.x every removal waits until that ends: not removed (--wait SECS waits for it)" \
+	"remove on the busy device: refused at once (exit 3), none of its files opened"
+traced rmj "$ZSCTL" --sysroot "$M" remove -J --dry-run zram3
+tap_is "$rc:$(jq -c '[.devices[0].removed, .errors[0].errno]' "$TMPD/rmj.out")" '3:[false,16]' \
+	"remove -J --dry-run: refused too on 7.x (its checks read the device)"
 t0=$(date +%s%N)
 traced getw "$ZSCTL" --sysroot "$M" get --wait 0.3 zram3 disksize
 t1=$(date +%s%N)
@@ -291,6 +299,9 @@ tap_is "$?:$(grep -c 'this write takes the device' "$TMPD/six-reset.err")" "3:1"
 	"6.18: set --reset on the busy device: refused too (exit 3)"
 "$ZSCTL" --sysroot "$M" set -q --dry-run zram3 mem_limit=2G
 tap_is "$?" 0 "6.18: set --dry-run mem_limit: its checks only read, not refused"
+"$ZSCTL" --sysroot "$M" remove zram3 2>"$TMPD/six-rm.err"
+tap_is "$?:$(grep -c 'this removal takes the device.s lock and waits until that ends: not removed' "$TMPD/six-rm.err")" \
+	"3:1" "6.18: remove on the busy device: refused (exit 3), its reset would wait"
 "$ZSCTL" --sysroot "$M" set -q zram3 mem_used_max=0
 tap_is "$?:$(cat "$DEV/mem_used_max")" 0:0 "6.18: set mem_used_max writes the busy device (its store takes the lock for reading)"
 out=$("$ZSCTL" --sysroot "$M" get zram3 disksize 2>&1)

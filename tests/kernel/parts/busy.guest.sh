@@ -56,6 +56,9 @@ jpid=$!
 gpid=$!
 ($ZS set -q "$BZ" mem_limit=1G >$R/busy.set.out 2>$R/busy.set.err; echo $? >$R/busy.set.exit; uptime_s >$R/busy.set.end) &
 spid=$!
+# remove: refused on both (its reset takes the lock for writing)
+($ZS remove -q "$BZ" >$R/busy.remove.out 2>$R/busy.remove.err; echo $? >$R/busy.remove.exit) &
+rmpid=$!
 # shellcheck disable=SC2086
 $ZS status $BG >$R/busy.status.txt 2>$R/busy.status.err
 echo $? >$R/busy.status.rc
@@ -64,6 +67,7 @@ wait "$jpid"
 t2=$(cat $R/busy.json.end)
 wait "$gpid"
 wait "$spid"
+wait "$rmpid"
 # still writing back when both were done: the runs overlapped
 cp $BL.phase $R/busy.phase.after 2>/dev/null
 wait "$rawpid"

@@ -15,6 +15,10 @@ ok $? "$t: busy: maintain still wrote back when both status runs, get and set we
 is "$(cat "$R/busy.set.exit")" 3 "$t: busy: set mem_limit on the busy device: refused (exit 3)"
 grep -q "^zsctl: $BZ: busy: zsctl maintain (pid $bpid) is in its writeback step on it since .*: nothing written (--wait SECS waits for it)$" "$R/busy.set.err"
 ok $? "$t: busy: set says who writes $BZ back and that nothing was written ($(cat "$R/busy.set.err"))"
+# remove: hot_remove's reset takes it for writing too
+is "$(cat "$R/busy.remove.exit")" 3 "$t: busy: remove on the busy device: refused (exit 3)"
+grep -q "^zsctl: $BZ: busy: zsctl maintain (pid $bpid) is in its writeback step on it since .*: not removed (--wait SECS waits for it)$" "$R/busy.remove.err"
+ok $? "$t: busy: remove says who writes $BZ back and that it was not removed"
 is "$(cat "$R/busy.status.rc")" 0 "$t: busy: status exit 0"
 awk -v a="$bt0" -v b="$bt1" -v c="$bt2" 'BEGIN { exit !(b - a < 3 && c - a < 3) }'
 ok $? "$t: busy: status and status -J returned within 3 s: $(secs "$bt0" "$bt1") s, $(secs "$bt0" "$bt2") s"

@@ -6,8 +6,8 @@
 # all of it in one round, in the background, one page a request. Once its
 # phase file says writeback, status, status -J and a raw read of mm_stat
 # start together, each timed: the raw read is the control that shows the
-# device was really locked. zsctl get and set start with them: they take
-# the default gate (no --lock-file), so this maintain holds that one.
+# device was really locked. zsctl get, set and remove start with them: they
+# take the default gate (no --lock-file), so this maintain holds that one.
 # BB is a disk (/dev/vdd, 80M), not a zram device: a writer of a disk sleeps
 # on each page's I/O. A zram backing device never sleeps, and 6.12's
 # writeback loop has no cond_resched(): on its non-preemptible tinyconfig

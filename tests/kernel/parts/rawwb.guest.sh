@@ -3,8 +3,8 @@
 # breaks nothing and maintain's report stays true. RZ: 64M, backed by RB
 # (/dev/vde, a disk of its own: a writer of a disk sleeps on each page, so
 # the writeback lasts seconds), 12288 pages (48M) written. The raw writer
-# marks all of it idle and writes it back in one write; a second later, while that
-# still runs, zsctl maintain writes back RZ's idle pages too. 6.12 to 6.19
+# marks all of it idle and writes it back in one write; while that still
+# runs, zsctl maintain writes back RZ's idle pages too. 6.12 to 6.19
 # refuse the second post-processing write with EAGAIN (pp_in_progress):
 # maintain must say kernel-busy and count nothing. 7.x holds dev_lock for
 # writing for the whole writeback: maintain waits, goes on after the raw
@@ -34,7 +34,22 @@ t0=$(uptime_s)
 	uptime_s >$R/rawwb.raw.end
 ) 2>$R/rawwb.raw.err &
 rawpid=$!
-sleep 1
+# Then maintain, while the raw writer still runs. 6.x: as soon as bd_stat
+# shows it writing (reads go through there); a fixed second was too late
+# on a quiet host, where 6.12 wrote all 10533 pages in 1.1 s and maintain's
+# own writeback came after it. 7.x: a second (bd_stat would wait for the
+# writer's dev_lock), and maintain waits for the writer anyway.
+case $(uname -r) in
+[0-6].*)
+	w0=$(awk '{ print $3 }' $R/rawwb.bd_stat.before)
+	i=0
+	while [ "$(awk '{ print $3 }' "/sys/block/$RZ/bd_stat")" -le "$w0" ] && [ $i -lt 250 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	;;
+*) sleep 1 ;;
+esac
 t1=$(uptime_s)
 # shellcheck disable=SC2086
 $ZS maintain $WG $WP -J "$RZ" >$R/rawwb.maintain.json 2>$R/rawwb.maintain.err
